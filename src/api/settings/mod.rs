@@ -1,0 +1,10 @@
+//! /settings: the flat key/value store of deployment settings; secrets sealed at rest, masked on read.
+pub mod handlers;
+pub mod registry;
+pub mod store;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(handlers::get_settings).service(handlers::update_settings);
+}

@@ -1,0 +1,69 @@
+//! Every setting the app knows: its kind decides validation, sealing and masking.
+//! Later areas add their keys here.
+use serde_json::Value;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    Text,
+    Url,
+    /// Sealed at rest, masked on read.
+    Secret,
+    Bool,
+    StringList,
+}
+
+pub struct Def {
+    pub key: &'static str,
+    pub kind: Kind,
+    pub description: &'static str,
+}
+
+pub const DEFS: &[Def] = &[
+    Def { key: "frontend_url", kind: Kind::Url, description: "Public URL of the web app (OAuth redirects, approval links)" },
+    Def { key: "supabase_url", kind: Kind::Url, description: "Supabase project URL, e.g. https://xyz.supabase.co" },
+    Def { key: "supabase_anon_key", kind: Kind::Text, description: "Supabase anon (public) key, handed to the browser" },
+    Def { key: "supabase_jwt_secret", kind: Kind::Secret, description: "Supabase JWT secret, to verify HS256 access tokens" },
+];
+
+pub fn find(key: &str) -> Option<&'static Def> {
+    DEFS.iter().find(|d| d.key == key)
+}
+
+/// Check a value against its kind; `null` means "unset".
+pub fn validate(def: &Def, value: &Value) -> Result<(), String> {
+    if value.is_null() {
+        return Ok(());
+    }
+    let key = def.key;
+    match def.kind {
+        Kind::Text | Kind::Secret => match value.as_str() {
+            Some(s) if s.len() <= 8192 => Ok(()),
+            Some(_) => Err(format!("{key} is longer than 8192 bytes")),
+            None => Err(format!("{key} must be a string")),
+        },
+        Kind::Url => {
+            let s = value.as_str().ok_or_else(|| format!("{key} must be a string URL"))?;
+            let ok = (s.starts_with("http://") || s.starts_with("https://"))
+                && s.len() <= 2048
+                && s.parse::<ureq::http::Uri>().map(|u| u.host().is_some_and(|h| !h.is_empty())).unwrap_or(false);
+            if ok { Ok(()) } else { Err(format!("{key} must be an http(s) URL")) }
+        }
+        Kind::Bool => value.as_bool().map(|_| ()).ok_or_else(|| format!("{key} must be true or false")),
+        Kind::StringList => match value.as_array() {
+            Some(items) if items.iter().all(Value::is_string) => Ok(()),
+            _ => Err(format!("{key} must be a list of strings")),
+        },
+    }
+}
+
+/// `sk-…1234`: enough to recognise a key, not enough to use it.
+pub fn mask(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    if chars.len() >= 12 {
+        let head: String = chars[..3].iter().collect();
+        let tail: String = chars[chars.len() - 4..].iter().collect();
+        format!("{head}…{tail}")
+    } else {
+        "••••".to_string()
+    }
+}

@@ -1,0 +1,231 @@
+//! AppState, the app factory (the one place modules are mounted), and `serve`.
+use crate::auth::jwt::JwtKeys;
+use crate::auth::rate_limit::Limiters;
+use crate::config::Config;
+use crate::crypto::SecretBox;
+use crate::db::Db;
+use crate::docs::RouteTable;
+use crate::error::{ApiError, ErrorBody};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{App, Error, HttpResponse, web};
+use anyhow::Context;
+use std::sync::Arc;
+use utoipa_actix_web::AppExt;
+
+/// Shared by every handler and worker; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub cfg: Arc<Config>,
+    pub db: Db,
+    pub jwt: Arc<JwtKeys>,
+    pub secrets: SecretBox,
+    pub limiters: Arc<Limiters>,
+    /// Bounds concurrent argon2 runs (19 MiB each) so a login storm cannot exhaust memory.
+    pub hash_permits: Arc<tokio::sync::Semaphore>,
+    pub jobs: crate::jobs::Signal,
+    pub bus: crate::events::Bus,
+    pub jwks: crate::api::auth::supabase::JwksCache,
+}
+
+/// Create the data dir (0700) and open the database with migrations applied.
+pub fn open_store(cfg: &Config) -> anyhow::Result<Db> {
+    create_private_dir(&cfg.data_dir)?;
+    Db::open(&cfg.db_path(), cfg.sync_full)
+}
+
+fn create_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    if !dir.exists() {
+        let mut b = std::fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(dir).with_context(|| format!("creating data dir {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+impl AppState {
+    pub fn new(cfg: Config) -> anyhow::Result<Self> {
+        let db = open_store(&cfg)?;
+        let key = crate::crypto::load_or_create_key(cfg.secret_key.as_deref(), &cfg.data_dir.join("secret.key"))?;
+        let jwt_secret = crate::auth::jwt::load_or_create_secret(&cfg.data_dir)?;
+        crate::api::auth::admin_cli::ensure_first_admin(&db, cfg.admin_email.as_deref(), cfg.admin_password.as_deref())?;
+        let permits = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
+        Ok(AppState {
+            jwt: Arc::new(JwtKeys::new(&jwt_secret, cfg.jwt_ttl_secs)),
+            secrets: SecretBox::from_key(&key),
+            limiters: Arc::new(Limiters::new(&cfg)),
+            hash_permits: Arc::new(tokio::sync::Semaphore::new(permits)),
+            jobs: Default::default(),
+            bus: Default::default(),
+            jwks: Default::default(),
+            cfg: Arc::new(cfg),
+            db,
+        })
+    }
+}
+
+/// The whole application: docs, the /api/v1 scope behind authentication, the SPA fallback.
+pub fn build_app(
+    state: AppState,
+) -> App<impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = Error, InitError = ()>> {
+    let json_limit = state.cfg.json_limit;
+    let bench = state.cfg.bench_routes;
+    let app = App::new()
+        .into_utoipa_app()
+        .app_data(web::Data::new(state))
+        .app_data(web::JsonConfig::default().limit(json_limit).error_handler(|e, _| crate::error::json_error(e).into()))
+        .app_data(web::PayloadConfig::default().limit(json_limit))
+        .app_data(web::QueryConfig::default().error_handler(|e, _| crate::error::query_error(e).into()))
+        .app_data(web::PathConfig::default().error_handler(|e, _| crate::error::path_error(e).into()))
+        .map(|app| app.configure(crate::docs::configure))
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .wrap(from_fn(require_auth))
+                .configure(crate::api::configure)
+                .default_service(web::to(api_fallback)),
+        )
+        .into_app();
+    let app = if bench { app.route("/__bench/hello", web::get().to(|| async { "hello" })) } else { app };
+    app.default_service(web::to(crate::web::spa)).wrap(from_fn(edge))
+}
+
+/// Outermost layer: request id, global limiter, trailing-slash tolerance, JSON error bodies.
+async fn edge(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+    let id = crate::telemetry::RequestId::next();
+    let method = req.method().to_string();
+    let path = req.path().to_string();
+    let is_api = path.starts_with("/api/");
+    if is_api {
+        if let Some(state) = req.app_data::<web::Data<AppState>>() {
+            let ip = crate::auth::client_ip(req.request(), state.cfg.trust_proxy);
+            if let Err(err) = state.limiters.global.check(&ip) {
+                let mut res = req.into_response(actix_web::ResponseError::error_response(&err));
+                crate::telemetry::finish_response(id, &method, &path, &mut res);
+                return Ok(res);
+            }
+        }
+        if let Some(canonical) = RouteTable::get().canonical(&path) {
+            rewrite_path(&mut req, &canonical);
+        }
+    }
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    if is_api && res.status().as_u16() >= 400 && !is_json(&res) {
+        res = json_error_body(res);
+    }
+    crate::telemetry::finish_response(id, &method, &path, &mut res);
+    Ok(res)
+}
+
+fn rewrite_path(req: &mut ServiceRequest, new_path: &str) {
+    let pq = match req.uri().query() {
+        Some(q) => format!("{new_path}?{q}"),
+        None => new_path.to_string(),
+    };
+    let mut parts = req.head().uri.clone().into_parts();
+    if let Ok(pq) = pq.parse() {
+        parts.path_and_query = Some(pq);
+        if let Ok(uri) = actix_web::http::Uri::from_parts(parts) {
+            req.match_info_mut().get_mut().update(&uri);
+            req.head_mut().uri = uri;
+        }
+    }
+}
+
+fn is_json<B>(res: &ServiceResponse<B>) -> bool {
+    res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// Replace a non-JSON error body (from actix internals) with `{"detail": ...}`, keeping headers.
+fn json_error_body(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    let status = res.status();
+    let (req, old) = res.into_parts();
+    let mut builder = HttpResponse::build(status);
+    for (k, v) in old.headers() {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+            builder.append_header((k.clone(), v.clone()));
+        }
+    }
+    let detail = old
+        .error()
+        .map(|e| e.to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_lowercase());
+    ServiceResponse::new(req, builder.json(ErrorBody { detail })).map_into_boxed_body()
+}
+
+/// Authentication happens before routing: outside the public allow-list every path — unknown
+/// ones included — needs a valid token, so routes cannot be enumerated anonymously.
+async fn require_auth(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+    let api_path = req.path().strip_prefix("/api/v1").unwrap_or("");
+    if !crate::auth::is_public(api_path) {
+        let state = req.app_data::<web::Data<AppState>>().cloned().expect("AppState is registered");
+        match crate::auth::authenticate(&state, &req).await {
+            Ok(user) => crate::auth::attach(&req, user),
+            Err(err) => return Ok(req.error_response(err).map_into_boxed_body()),
+        }
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// Unmatched /api/v1 paths: 405 with Allow when the path exists under another method, else 404.
+async fn api_fallback(req: actix_web::HttpRequest) -> HttpResponse {
+    let allowed = RouteTable::get().allowed(req.path());
+    if allowed.is_empty() {
+        return actix_web::ResponseError::error_response(&ApiError::NotFound("route"));
+    }
+    let allow = allowed.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ");
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, HeaderValue::from_str(&allow).unwrap_or(HeaderValue::from_static("GET"))))
+        .json(ErrorBody { detail: format!("method {} not allowed; use {allow}", req.method()) })
+}
+
+/// Hold an exclusive lock on DATA/neuromancer.lock for the life of the process.
+fn lock_data_dir(cfg: &Config) -> anyhow::Result<std::fs::File> {
+    let path = cfg.data_dir.join("neuromancer.lock");
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another neuromancer server is already using {} (lock {} is held)",
+            cfg.data_dir.display(),
+            path.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).context("locking the data dir"),
+    }
+}
+
+/// Run the server until SIGINT/SIGTERM, then drain HTTP and stop the workers.
+pub fn serve(cfg: Config) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    create_private_dir(&cfg.data_dir)?;
+    let _lock = lock_data_dir(&cfg)?;
+    let state = AppState::new(cfg.clone())?;
+    crate::jobs::recover(&state)?;
+    let pool = crate::jobs::start_workers(&state, cfg.workers)?;
+    let http_workers = if cfg.http_workers == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) } else { cfg.http_workers };
+    let server_state = state.clone();
+    let result = actix_web::rt::System::new().block_on(async move {
+        let server = actix_web::HttpServer::new(move || build_app(server_state.clone()))
+            .workers(http_workers)
+            .shutdown_timeout(10)
+            .bind(cfg.bind)
+            .with_context(|| format!("binding {}", cfg.bind))?;
+        tracing::info!(
+            addr = %format!("http://{}", cfg.bind),
+            data = %cfg.data_dir.display(),
+            ready_ms = started.elapsed().as_millis() as u64,
+            "neuromancer listening"
+        );
+        server.run().await.context("HTTP server")
+    });
+    tracing::info!("stopping background workers");
+    pool.shutdown();
+    result
+}

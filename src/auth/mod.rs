@@ -1,0 +1,108 @@
+//! Who is calling: bearer-token authentication (checked before routing), the `AuthUser` /
+//! `AdminUser` extractors, and the public allow-list of the reference.
+pub mod jwt;
+pub mod password;
+pub mod rate_limit;
+pub mod totp;
+
+use crate::api::auth::store::{self as users, UserRow};
+use crate::app::AppState;
+use crate::error::ApiError;
+use actix_web::dev::{Payload, ServiceRequest};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use std::future::{Ready, ready};
+use std::net::IpAddr;
+
+/// The authenticated caller (loaded fresh from the database on every request).
+#[derive(Debug, Clone)]
+pub struct AuthUser(pub UserRow);
+
+impl std::ops::Deref for AuthUser {
+    type Target = UserRow;
+    fn deref(&self) -> &UserRow {
+        &self.0
+    }
+}
+
+impl AuthUser {
+    pub fn is_admin(&self) -> bool {
+        self.0.role == "admin"
+    }
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(req.extensions().get::<AuthUser>().cloned().ok_or_else(|| ApiError::unauthorized("authentication required")))
+    }
+}
+
+/// An authenticated admin; members get 403.
+#[derive(Debug, Clone)]
+pub struct AdminUser(pub AuthUser);
+
+impl std::ops::Deref for AdminUser {
+    type Target = UserRow;
+    fn deref(&self) -> &UserRow {
+        &self.0.0
+    }
+}
+
+impl FromRequest for AdminUser {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let user = req.extensions().get::<AuthUser>().cloned();
+        ready(match user {
+            Some(u) if u.is_admin() => Ok(AdminUser(u)),
+            Some(_) => Err(ApiError::forbidden("admin role required")),
+            None => Err(ApiError::unauthorized("authentication required")),
+        })
+    }
+}
+
+/// Paths under /api/v1 reachable without a token (the reference's public allow-list).
+pub fn is_public(path_in_api: &str) -> bool {
+    const EXACT: &[&str] = &["/health", "/auth/login", "/auth/status", "/auth/supabase-config", "/auth/supabase-exchange", "/openapi.json"];
+    const PREFIX: &[&str] = &["/approvals/public/", "/screenshots", "/assets", "/docs", "/redoc"];
+    EXACT.contains(&path_in_api) || PREFIX.iter().any(|p| path_in_api.starts_with(p))
+}
+
+fn bearer(req: &ServiceRequest) -> Option<&str> {
+    let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
+/// Verify the bearer token and load the user; the user must be active and the token must carry the
+/// user's current token version. Any failure is the same 401.
+pub async fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<AuthUser, ApiError> {
+    let invalid = || ApiError::unauthorized("invalid or expired token");
+    let token = bearer(req).ok_or_else(|| ApiError::unauthorized("missing bearer token"))?;
+    let claims = state.jwt.verify(token).ok_or_else(invalid)?;
+    let sub = claims.sub;
+    let user = state.db.run(move |c| users::get(c, &sub)).await?.ok_or_else(invalid)?;
+    if !user.active || user.token_version != claims.tv {
+        return Err(invalid());
+    }
+    Ok(AuthUser(user))
+}
+
+pub fn attach(req: &ServiceRequest, user: AuthUser) {
+    req.extensions_mut().insert(user);
+}
+
+/// The client's IP: the socket peer, or the first X-Forwarded-For hop when trusting a proxy.
+pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> IpAddr {
+    if trust_proxy {
+        if let Some(ip) = req.connection_info().realip_remote_addr().and_then(parse_ip) {
+            return ip;
+        }
+    }
+    req.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::from([0, 0, 0, 0]))
+}
+
+fn parse_ip(s: &str) -> Option<IpAddr> {
+    s.parse::<IpAddr>().ok().or_else(|| s.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+}

@@ -1,0 +1,81 @@
+//! Password hashing (argon2id, OWASP parameters) and the policy for new passwords.
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::OnceLock;
+
+pub const MIN_LEN: usize = 10;
+pub const MAX_LEN: usize = 256;
+
+fn hasher() -> Argon2<'static> {
+    // OWASP: argon2id, m = 19 MiB, t = 2, p = 1.
+    let params = Params::new(19 * 1024, 2, 1, None).expect("static argon2 parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+pub fn hash(password: &str) -> anyhow::Result<String> {
+    hasher()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+}
+
+pub fn verify(phc: &str, password: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else { return false };
+    hasher().verify_password(password.as_bytes(), &parsed).is_ok()
+}
+
+/// Verify against a fixed hash so a login for an unknown email costs the same as a real one.
+pub fn verify_dummy(password: &str) {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let phc = DUMMY.get_or_init(|| hash("neuromancer-timing-equaliser").expect("hashing a constant"));
+    let _ = verify(phc, password);
+}
+
+const COMMON: &str = include_str!("../../assets/common-passwords.txt");
+
+/// Length bounds, not a known-common password, not the email itself.
+pub fn check_policy(password: &str, email: &str) -> Result<(), String> {
+    let chars = password.chars().count();
+    if chars < MIN_LEN {
+        return Err(format!("password must be at least {MIN_LEN} characters"));
+    }
+    if password.len() > MAX_LEN {
+        return Err(format!("password must be at most {MAX_LEN} bytes"));
+    }
+    let lower = password.to_lowercase();
+    if COMMON.lines().any(|c| c.trim() == lower) {
+        return Err("password is too common; choose another".into());
+    }
+    let local = email.split('@').next().unwrap_or("").to_lowercase();
+    if lower == email.to_lowercase() || (local.len() >= 4 && lower.contains(&local) && chars < local.len() + 6) {
+        return Err("password must not be based on your email address".into());
+    }
+    if password.chars().all(|c| c == password.chars().next().unwrap_or(' ')) {
+        return Err("password must not repeat a single character".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_verifies_only_the_same_password_and_uses_argon2id_owasp_params() {
+        let h = hash("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify(&h, "correct horse battery"));
+        assert!(!verify(&h, "wrong horse battery"));
+        assert!(!verify("not a hash", "x"));
+    }
+
+    #[test]
+    fn policy_refuses_short_common_and_email_based_passwords() {
+        assert!(check_policy("short", "a@b.c").is_err());
+        assert!(check_policy("password123", "a@b.c").is_err());
+        assert!(check_policy("aaaaaaaaaaaa", "a@b.c").is_err());
+        assert!(check_policy("alice.smith1", "alice.smith@x.io").is_err());
+        assert!(check_policy("tangerine-orbit-42", "alice@x.io").is_ok());
+    }
+}

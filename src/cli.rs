@@ -1,0 +1,202 @@
+//! Command line: serve | user add/reset-password | backup | openapi | healthcheck.
+use crate::config::{Config, default_data_dir};
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "neuromancer", version, about = "Self-hosted AI content studio: one binary, one SQLite file")]
+pub struct Cli {
+    /// Log filter (tracing EnvFilter syntax); RUST_LOG wins when set.
+    #[arg(long, global = true, env = "NEUROMANCER_LOG", default_value = "info")]
+    pub log: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    pub fn log_filter(&self) -> &str {
+        &self.log
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DataArg {
+    /// Data directory holding neuromancer.db and the key files.
+    #[arg(long = "data", env = "NEUROMANCER_DATA_DIR")]
+    pub data: Option<PathBuf>,
+}
+
+impl DataArg {
+    fn dir(&self) -> PathBuf {
+        self.data.clone().unwrap_or_else(default_data_dir)
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the HTTP server (API + embedded web app) and the background workers.
+    Serve(ServeArgs),
+    /// Manage users from the command line (passwords are read from stdin).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent copy of the database to FILE (safe while the server runs).
+    Backup {
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Print the OpenAPI document (JSON).
+    Openapi,
+    /// Exit 0 when the server at ADDR answers /api/v1/health with status ok.
+    Healthcheck {
+        #[arg(long, env = "NEUROMANCER_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "NEUROMANCER_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    #[command(flatten)]
+    pub data: DataArg,
+    /// Background job worker threads.
+    #[arg(long, env = "NEUROMANCER_WORKERS", default_value_t = 4)]
+    pub workers: usize,
+    /// HTTP worker threads (0 = one per CPU core).
+    #[arg(long, env = "NEUROMANCER_HTTP_WORKERS", default_value_t = 0)]
+    pub http_workers: usize,
+    /// Access token lifetime in seconds.
+    #[arg(long, env = "NEUROMANCER_TOKEN_TTL", default_value_t = 12 * 3600)]
+    pub token_ttl: i64,
+    /// Login attempts per minute per client IP.
+    #[arg(long, env = "NEUROMANCER_LOGIN_RATE", default_value_t = 5)]
+    pub login_rate: u32,
+    /// Requests per minute per client IP on other routes (0 disables the global limiter).
+    #[arg(long, env = "NEUROMANCER_RATE_LIMIT", default_value_t = 1200)]
+    pub rate_limit: u32,
+    /// Largest JSON request body in bytes.
+    #[arg(long, env = "NEUROMANCER_JSON_LIMIT", default_value_t = 1024 * 1024)]
+    pub json_limit: usize,
+    /// Largest upload in bytes.
+    #[arg(long, env = "NEUROMANCER_UPLOAD_LIMIT", default_value_t = 25 * 1024 * 1024)]
+    pub upload_limit: usize,
+    /// First admin's email (used only while no user exists).
+    #[arg(long, env = "NEUROMANCER_ADMIN_EMAIL")]
+    pub admin_email: Option<String>,
+    /// First admin's password (used only while no user exists).
+    #[arg(long, env = "NEUROMANCER_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// Base64 of a 32-byte key for secrets at rest (default: DATA/secret.key, created 0600).
+    #[arg(long, env = "NEUROMANCER_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// Take the client IP from X-Forwarded-For (only behind your own reverse proxy).
+    #[arg(long, env = "NEUROMANCER_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+    /// SQLite synchronous mode: full (fsync every commit; survives power loss) or normal.
+    #[arg(long, env = "NEUROMANCER_DB_SYNC", default_value = "full", value_parser = ["full", "normal"])]
+    pub db_sync: String,
+    /// Mount /__bench/hello, a bare route benchmarks compare against.
+    #[arg(long, env = "NEUROMANCER_BENCH_ROUTES", default_value_t = false, hide = true)]
+    pub bench_routes: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user; the password is read from stdin.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["admin", "member"], default_value = "member")]
+        role: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Set a new password (read from stdin); the user's existing sessions end.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => crate::app::serve(serve_config(args)?),
+        Command::User(UserCommand::Add { email, role, name, data }) => {
+            let password = read_password()?;
+            let store = crate::app::open_store(&Config::for_data_dir(data.dir()))?;
+            let user = crate::api::auth::admin_cli::add_user(&store, &email, &role, name.as_deref(), &password)?;
+            println!("created {} ({}) id={}", user.email, user.role, user.id);
+            Ok(())
+        }
+        Command::User(UserCommand::ResetPassword { email, data }) => {
+            let password = read_password()?;
+            let store = crate::app::open_store(&Config::for_data_dir(data.dir()))?;
+            crate::api::auth::admin_cli::reset_password(&store, &email, &password)?;
+            println!("password reset for {email}; existing sessions were ended");
+            Ok(())
+        }
+        Command::Backup { file, data } => {
+            let cfg = Config::for_data_dir(data.dir());
+            let pages = crate::db::backup_to(&cfg.db_path(), &file)?;
+            println!("backup written to {} ({pages} pages)", file.display());
+            println!("keep {} with it: secrets stored in the database are encrypted with that key", cfg.data_dir.join("secret.key").display());
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", crate::docs::openapi_json_pretty());
+            Ok(())
+        }
+        Command::Healthcheck { bind } => healthcheck(&bind),
+    }
+}
+
+fn serve_config(a: ServeArgs) -> anyhow::Result<Config> {
+    let mut cfg = Config::for_data_dir(a.data.dir());
+    cfg.bind = a.bind;
+    cfg.workers = a.workers;
+    cfg.http_workers = a.http_workers;
+    cfg.jwt_ttl_secs = a.token_ttl;
+    cfg.login_per_minute = a.login_rate;
+    cfg.global_per_minute = a.rate_limit;
+    cfg.json_limit = a.json_limit;
+    cfg.upload_limit = a.upload_limit;
+    cfg.admin_email = a.admin_email;
+    cfg.admin_password = a.admin_password;
+    cfg.secret_key = a.secret_key;
+    cfg.trust_proxy = a.trust_proxy;
+    cfg.sync_full = a.db_sync == "full";
+    cfg.bench_routes = a.bench_routes;
+    cfg.validate()?;
+    Ok(cfg)
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut buf = String::new();
+    std::io::stdin().read_to_string(&mut buf).context("reading the password from stdin")?;
+    let password = buf.lines().next().unwrap_or("").to_string();
+    anyhow::ensure!(!password.is_empty(), "no password on stdin (pipe it in: echo 'pw' | neuromancer user add ...)");
+    Ok(password)
+}
+
+fn healthcheck(bind: &str) -> anyhow::Result<()> {
+    let url = format!("http://{bind}/api/v1/health");
+    let body: serde_json::Value = crate::net::local_agent()
+        .get(&url)
+        .call()
+        .with_context(|| format!("GET {url}"))?
+        .body_mut()
+        .read_json()
+        .context("reading the health response")?;
+    anyhow::ensure!(body["status"] == "ok", "unhealthy: {body}");
+    println!("{body}");
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! Forward-only migrations embedded from `migrations/NNNN_name.sql`, each applied in its own
+//! transaction with a row in `schema_migrations`. Hand-written (40 lines) rather than
+//! rusqlite_migration so the version record keeps names and timestamps operators can read.
+use anyhow::{Context, bail};
+use rusqlite::Connection;
+
+#[derive(rust_embed::RustEmbed)]
+#[folder = "migrations/"]
+struct Migrations;
+
+/// (version, name, sql) sorted by version.
+pub fn embedded() -> Vec<(i64, String, String)> {
+    let mut out: Vec<(i64, String, String)> = Migrations::iter()
+        .filter_map(|name| {
+            let version: i64 = name.split('_').next()?.parse().ok()?;
+            let file = Migrations::get(&name)?;
+            Some((version, name.trim_end_matches(".sql").to_string(), String::from_utf8_lossy(&file.data).into_owned()))
+        })
+        .collect();
+    out.sort_by_key(|m| m.0);
+    out
+}
+
+pub fn apply(conn: &mut Connection) -> anyhow::Result<usize> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )?;
+    let migrations = embedded();
+    let latest_known = migrations.last().map(|m| m.0).unwrap_or(0);
+    let current: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+    if current > latest_known {
+        bail!(
+            "the database is at schema version {current} but this binary only knows up to {latest_known}: \
+             it was written by a newer Neuromancer; upgrade the binary (or restore a backup)"
+        );
+    }
+    let mut applied = 0;
+    for (version, name, sql) in migrations.into_iter().filter(|m| m.0 > current) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(&sql).with_context(|| format!("migration {name}"))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![version, name, crate::time::now_rfc3339()],
+        )?;
+        tx.commit()?;
+        tracing::info!(migration = %name, "applied");
+        applied += 1;
+    }
+    Ok(applied)
+}
+
+pub fn current_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
+}

@@ -1,0 +1,139 @@
+//! The OpenAPI document (collected from the registered services), Swagger UI and ReDoc — all
+//! served from the binary with no network — and the route table derived from the spec.
+use actix_web::{HttpResponse, web};
+use std::sync::OnceLock;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Neuromancer API", description = "Self-hosted AI content studio. Every route lives under /api/v1; errors are `{\"detail\": \"...\"}`."),
+    modifiers(&BearerAuth),
+    components(schemas(crate::error::ErrorBody))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+        openapi.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+    }
+}
+
+/// The spec, built once from the same `api::configure` the server mounts.
+pub fn spec() -> &'static utoipa::openapi::OpenApi {
+    static SPEC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let (_, mut spec) = actix_web::App::new()
+            .into_utoipa_app()
+            .openapi(ApiDoc::openapi())
+            .service(utoipa_actix_web::scope("/api/v1").configure(crate::api::configure))
+            .split_for_parts();
+        spec.info.version = env!("CARGO_PKG_VERSION").to_string();
+        spec
+    })
+}
+
+pub fn openapi_json_pretty() -> String {
+    spec().to_pretty_json().unwrap_or_default()
+}
+
+pub fn swagger_ui() -> utoipa_swagger_ui::SwaggerUi {
+    utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs/{_:.*}").url("/api/v1/openapi.json", spec().clone())
+}
+
+pub async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect().insert_header(("Location", "/api/v1/docs/")).finish()
+}
+
+const REDOC_JS: &str = include_str!("../assets/vendor/redoc.standalone.js");
+
+pub async fn redoc_page() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(
+        r#"<!doctype html><html><head><meta charset="utf-8"><title>Neuromancer API — ReDoc</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>body{margin:0}</style></head>
+<body><redoc spec-url="/api/v1/openapi.json"></redoc><script src="/api/v1/redoc/redoc.standalone.js"></script></body></html>"#,
+    )
+}
+
+pub async fn redoc_js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .body(REDOC_JS)
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(swagger_ui())
+        .route("/api/v1/docs", web::get().to(docs_redirect))
+        .route("/api/v1/redoc", web::get().to(redoc_page))
+        .route("/api/v1/redoc/redoc.standalone.js", web::get().to(redoc_js));
+}
+
+/// Path templates of every documented route, to answer 405 vs 404 and to accept a path with or
+/// without its trailing slash.
+pub struct RouteTable {
+    routes: Vec<(Vec<String>, Vec<actix_web::http::Method>)>,
+}
+
+fn segments(path: &str) -> Vec<&str> {
+    path.split('/').collect()
+}
+
+impl RouteTable {
+    pub fn get() -> &'static RouteTable {
+        static TABLE: OnceLock<RouteTable> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            let routes = spec()
+                .paths
+                .paths
+                .iter()
+                .map(|(path, item)| {
+                    let segs = path.split('/').map(str::to_string).collect();
+                    let methods = [
+                        (item.get.is_some(), actix_web::http::Method::GET),
+                        (item.post.is_some(), actix_web::http::Method::POST),
+                        (item.put.is_some(), actix_web::http::Method::PUT),
+                        (item.patch.is_some(), actix_web::http::Method::PATCH),
+                        (item.delete.is_some(), actix_web::http::Method::DELETE),
+                    ]
+                    .into_iter()
+                    .filter_map(|(has, m)| has.then_some(m))
+                    .collect();
+                    (segs, methods)
+                })
+                .collect();
+            RouteTable { routes }
+        })
+    }
+
+    fn matches(template: &[String], path: &[&str]) -> bool {
+        template.len() == path.len()
+            && template.iter().zip(path).all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p)
+    }
+
+    /// Methods served at this path (empty: no such route).
+    pub fn allowed(&self, path: &str) -> Vec<actix_web::http::Method> {
+        let segs = segments(path);
+        self.routes.iter().filter(|(t, _)| Self::matches(t, &segs)).flat_map(|(_, m)| m.clone()).collect()
+    }
+
+    /// The same path with its trailing slash added or removed, when only that form is a route.
+    pub fn canonical(&self, path: &str) -> Option<String> {
+        if !path.starts_with("/api/v1/") || !self.allowed(path).is_empty() {
+            return None;
+        }
+        let other = match path.strip_suffix('/') {
+            Some(p) => p.to_string(),
+            None => format!("{path}/"),
+        };
+        (!self.allowed(&other).is_empty()).then_some(other)
+    }
+}

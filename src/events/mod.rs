@@ -1,0 +1,69 @@
+//! Domain events (`task.created`, `user.password_changed`, …) and their one fan-out point.
+//!
+//! `emit` writes the event and its fan-out job in the caller's transaction (an outbox: no event is
+//! lost when the process dies after commit). The fan-out job hands the event to every subscriber:
+//! the in-process broadcast (live SSE screens) today; webhooks, automations and notifications plug
+//! in here as those areas land.
+pub mod store;
+
+use crate::app::AppState;
+use crate::jobs::Job;
+use anyhow::Context;
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+pub const FANOUT_KIND: &str = "events.fanout";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub actor_id: Option<String>,
+    pub data: serde_json::Value,
+    pub created_at: String,
+}
+
+/// Record an event and queue its fan-out, in the same transaction as the change that caused it.
+pub fn emit(conn: &rusqlite::Connection, kind: &str, actor_id: Option<&str>, data: serde_json::Value) -> rusqlite::Result<String> {
+    let id = format!("evt_{}", uuid::Uuid::now_v7().simple());
+    store::insert(conn, &id, kind, actor_id, &data.to_string(), &crate::time::now_rfc3339())?;
+    crate::jobs::enqueue(conn, FANOUT_KIND, serde_json::json!({ "event_id": id }))?;
+    Ok(id)
+}
+
+/// In-process listeners (SSE screens, tests). Lagging receivers drop old events, never block.
+#[derive(Clone)]
+pub struct Bus {
+    tx: broadcast::Sender<Event>,
+}
+
+impl Default for Bus {
+    fn default() -> Self {
+        Bus { tx: broadcast::channel(1024).0 }
+    }
+}
+
+impl Bus {
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.tx.subscribe()
+    }
+
+    fn publish(&self, event: Event) {
+        // No receiver is fine: nobody is watching live.
+        let _ = self.tx.send(event);
+    }
+}
+
+/// The fan-out job: the one place events reach their subscribers.
+pub fn fanout_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
+    let id = job.payload["event_id"].as_str().context("fan-out job without event_id")?;
+    let conn = state.db.conn()?;
+    let Some(event) = store::get(&conn, id)? else {
+        // Purged before it was delivered: nothing left to do.
+        return Ok(());
+    };
+    drop(conn);
+    state.bus.publish(event);
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! Structured logging (tracing) and the per-request id every response carries.
+use actix_web::dev::ServiceResponse;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Initialise the global subscriber; `RUST_LOG` overrides the filter.
+pub fn init(default_filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Request ids: a per-process random prefix plus a counter — unique, cheap, greppable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestId(pub u64);
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+impl RequestId {
+    pub fn next() -> Self {
+        RequestId(NEXT_ID.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{:06}", process_tag(), self.0)
+    }
+}
+
+fn process_tag() -> &'static str {
+    static TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TAG.get_or_init(|| format!("{:08x}", crate::crypto::random_u64() as u32))
+}
+
+/// After the handler ran: add the id header, and log server errors once, with the id.
+pub fn finish_response<B>(id: RequestId, method: &str, path: &str, res: &mut ServiceResponse<B>) {
+    if let Ok(v) = HeaderValue::from_str(&id.to_string()) {
+        res.headers_mut().insert(REQUEST_ID_HEADER, v);
+    }
+    let status = res.status();
+    if status.is_server_error() {
+        let cause = res.response().error().map(|e| format!("{e:?}")).unwrap_or_default();
+        tracing::error!(request_id = %id, %method, %path, status = status.as_u16(), cause, "request failed");
+    } else {
+        tracing::debug!(request_id = %id, %method, %path, status = status.as_u16(), "request");
+    }
+}
