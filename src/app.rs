@@ -45,7 +45,8 @@ fn create_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
             use std::os::unix::fs::DirBuilderExt;
             b.mode(0o700);
         }
-        b.create(dir).with_context(|| format!("creating data dir {}", dir.display()))?;
+        b.create(dir)
+            .with_context(|| format!("creating data dir {}", dir.display()))?;
     }
     Ok(())
 }
@@ -53,10 +54,20 @@ fn create_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
 impl AppState {
     pub fn new(cfg: Config) -> anyhow::Result<Self> {
         let db = open_store(&cfg)?;
-        let key = crate::crypto::load_or_create_key(cfg.secret_key.as_deref(), &cfg.data_dir.join("secret.key"))?;
+        let key = crate::crypto::load_or_create_key(
+            cfg.secret_key.as_deref(),
+            &cfg.data_dir.join("secret.key"),
+        )?;
         let jwt_secret = crate::auth::jwt::load_or_create_secret(&cfg.data_dir)?;
-        crate::api::auth::admin_cli::ensure_first_admin(&db, cfg.admin_email.as_deref(), cfg.admin_password.as_deref())?;
-        let permits = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
+        crate::api::auth::admin_cli::ensure_first_admin(
+            &db,
+            cfg.admin_email.as_deref(),
+            cfg.admin_password.as_deref(),
+        )?;
+        let permits = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            .max(2);
         Ok(AppState {
             jwt: Arc::new(JwtKeys::new(&jwt_secret, cfg.jwt_ttl_secs)),
             secrets: SecretBox::from_key(&key),
@@ -74,16 +85,32 @@ impl AppState {
 /// The whole application: docs, the /api/v1 scope behind authentication, the SPA fallback.
 pub fn build_app(
     state: AppState,
-) -> App<impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = Error, InitError = ()>> {
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
     let json_limit = state.cfg.json_limit;
     let bench = state.cfg.bench_routes;
     let app = App::new()
         .into_utoipa_app()
         .app_data(web::Data::new(state))
-        .app_data(web::JsonConfig::default().limit(json_limit).error_handler(|e, _| crate::error::json_error(e).into()))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(json_limit)
+                .error_handler(|e, _| crate::error::json_error(e).into()),
+        )
         .app_data(web::PayloadConfig::default().limit(json_limit))
-        .app_data(web::QueryConfig::default().error_handler(|e, _| crate::error::query_error(e).into()))
-        .app_data(web::PathConfig::default().error_handler(|e, _| crate::error::path_error(e).into()))
+        .app_data(
+            web::QueryConfig::default().error_handler(|e, _| crate::error::query_error(e).into()),
+        )
+        .app_data(
+            web::PathConfig::default().error_handler(|e, _| crate::error::path_error(e).into()),
+        )
         .map(|app| app.configure(crate::docs::configure))
         .service(
             utoipa_actix_web::scope("/api/v1")
@@ -92,12 +119,20 @@ pub fn build_app(
                 .default_service(web::to(api_fallback)),
         )
         .into_app();
-    let app = if bench { app.route("/__bench/hello", web::get().to(|| async { "hello" })) } else { app };
-    app.default_service(web::to(crate::web::spa)).wrap(from_fn(edge))
+    let app = if bench {
+        app.route("/__bench/hello", web::get().to(|| async { "hello" }))
+    } else {
+        app
+    };
+    app.default_service(web::to(crate::web::spa))
+        .wrap(from_fn(edge))
 }
 
 /// Outermost layer: request id, global limiter, trailing-slash tolerance, JSON error bodies.
-async fn edge(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+async fn edge(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let id = crate::telemetry::RequestId::next();
     let method = req.method().to_string();
     let path = req.path().to_string();
@@ -139,7 +174,10 @@ fn rewrite_path(req: &mut ServiceRequest, new_path: &str) {
 }
 
 fn is_json<B>(res: &ServiceResponse<B>) -> bool {
-    res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"))
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
 }
 
 /// Replace a non-JSON error body (from actix internals) with `{"detail": ...}`, keeping headers.
@@ -162,10 +200,16 @@ fn json_error_body(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
 
 /// Authentication happens before routing: outside the public allow-list every path — unknown
 /// ones included — needs a valid token, so routes cannot be enumerated anonymously.
-async fn require_auth(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+async fn require_auth(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let api_path = req.path().strip_prefix("/api/v1").unwrap_or("");
     if !crate::auth::is_public(api_path) {
-        let state = req.app_data::<web::Data<AppState>>().cloned().expect("AppState is registered");
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .cloned()
+            .expect("AppState is registered");
         match crate::auth::authenticate(&state, &req).await {
             Ok(user) => crate::auth::attach(&req, user),
             Err(err) => return Ok(req.error_response(err).map_into_boxed_body()),
@@ -180,16 +224,29 @@ async fn api_fallback(req: actix_web::HttpRequest) -> HttpResponse {
     if allowed.is_empty() {
         return actix_web::ResponseError::error_response(&ApiError::NotFound("route"));
     }
-    let allow = allowed.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ");
+    let allow = allowed
+        .iter()
+        .map(|m| m.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     HttpResponse::MethodNotAllowed()
-        .insert_header((header::ALLOW, HeaderValue::from_str(&allow).unwrap_or(HeaderValue::from_static("GET"))))
-        .json(ErrorBody { detail: format!("method {} not allowed; use {allow}", req.method()) })
+        .insert_header((
+            header::ALLOW,
+            HeaderValue::from_str(&allow).unwrap_or(HeaderValue::from_static("GET")),
+        ))
+        .json(ErrorBody {
+            detail: format!("method {} not allowed; use {allow}", req.method()),
+        })
 }
 
 /// Hold an exclusive lock on DATA/neuromancer.lock for the life of the process.
 fn lock_data_dir(cfg: &Config) -> anyhow::Result<std::fs::File> {
     let path = cfg.data_dir.join("neuromancer.lock");
-    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
@@ -209,7 +266,13 @@ pub fn serve(cfg: Config) -> anyhow::Result<()> {
     let state = AppState::new(cfg.clone())?;
     crate::jobs::recover(&state)?;
     let pool = crate::jobs::start_workers(&state, cfg.workers)?;
-    let http_workers = if cfg.http_workers == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) } else { cfg.http_workers };
+    let http_workers = if cfg.http_workers == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    } else {
+        cfg.http_workers
+    };
     let server_state = state.clone();
     let result = actix_web::rt::System::new().block_on(async move {
         let server = actix_web::HttpServer::new(move || build_app(server_state.clone()))

@@ -7,7 +7,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "neuromancer", version, about = "Self-hosted AI content studio: one binary, one SQLite file")]
+#[command(
+    name = "neuromancer",
+    version,
+    about = "Self-hosted AI content studio: one binary, one SQLite file"
+)]
 pub struct Cli {
     /// Log filter (tracing EnvFilter syntax); RUST_LOG wins when set.
     #[arg(long, global = true, env = "NEUROMANCER_LOG", default_value = "info")]
@@ -101,7 +105,12 @@ pub struct ServeArgs {
     #[arg(long, env = "NEUROMANCER_DB_SYNC", default_value = "full", value_parser = ["full", "normal"])]
     pub db_sync: String,
     /// Mount /__bench/hello, a bare route benchmarks compare against.
-    #[arg(long, env = "NEUROMANCER_BENCH_ROUTES", default_value_t = false, hide = true)]
+    #[arg(
+        long,
+        env = "NEUROMANCER_BENCH_ROUTES",
+        default_value_t = false,
+        hide = true
+    )]
     pub bench_routes: bool,
 }
 
@@ -130,10 +139,21 @@ pub enum UserCommand {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => crate::app::serve(serve_config(args)?),
-        Command::User(UserCommand::Add { email, role, name, data }) => {
+        Command::User(UserCommand::Add {
+            email,
+            role,
+            name,
+            data,
+        }) => {
             let password = read_password()?;
             let store = crate::app::open_store(&Config::for_data_dir(data.dir()))?;
-            let user = crate::api::auth::admin_cli::add_user(&store, &email, &role, name.as_deref(), &password)?;
+            let user = crate::api::auth::admin_cli::add_user(
+                &store,
+                &email,
+                &role,
+                name.as_deref(),
+                &password,
+            )?;
             println!("created {} ({}) id={}", user.email, user.role, user.id);
             Ok(())
         }
@@ -148,7 +168,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let cfg = Config::for_data_dir(data.dir());
             let pages = crate::db::backup_to(&cfg.db_path(), &file)?;
             println!("backup written to {} ({pages} pages)", file.display());
-            println!("keep {} with it: secrets stored in the database are encrypted with that key", cfg.data_dir.join("secret.key").display());
+            println!(
+                "keep {} with it: secrets stored in the database are encrypted with that key",
+                cfg.data_dir.join("secret.key").display()
+            );
             Ok(())
         }
         Command::Openapi => {
@@ -181,9 +204,14 @@ fn serve_config(a: ServeArgs) -> anyhow::Result<Config> {
 
 fn read_password() -> anyhow::Result<String> {
     let mut buf = String::new();
-    std::io::stdin().read_to_string(&mut buf).context("reading the password from stdin")?;
+    std::io::stdin()
+        .read_to_string(&mut buf)
+        .context("reading the password from stdin")?;
     let password = buf.lines().next().unwrap_or("").to_string();
-    anyhow::ensure!(!password.is_empty(), "no password on stdin (pipe it in: echo 'pw' | neuromancer user add ...)");
+    anyhow::ensure!(
+        !password.is_empty(),
+        "no password on stdin (pipe it in: echo 'pw' | neuromancer user add ...)"
+    );
     Ok(password)
 }
 

@@ -58,14 +58,25 @@ impl Config {
     }
 
     pub fn validate(&self) -> anyhow::Result<()> {
-        anyhow::ensure!(self.jwt_ttl_secs >= 60, "token lifetime must be at least 60 seconds");
-        anyhow::ensure!(self.json_limit >= 1024, "JSON body limit must be at least 1 KiB");
-        anyhow::ensure!(self.upload_limit >= self.json_limit, "upload limit must be at least the JSON limit");
+        anyhow::ensure!(
+            self.jwt_ttl_secs >= 60,
+            "token lifetime must be at least 60 seconds"
+        );
+        anyhow::ensure!(
+            self.json_limit >= 1024,
+            "JSON body limit must be at least 1 KiB"
+        );
+        anyhow::ensure!(
+            self.upload_limit >= self.json_limit,
+            "upload limit must be at least the JSON limit"
+        );
         Ok(())
     }
 }
 
 /// The platform data directory, e.g. `~/.local/share/neuromancer`.
 pub fn default_data_dir() -> PathBuf {
-    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("neuromancer")
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("neuromancer")
 }

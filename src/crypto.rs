@@ -17,14 +17,19 @@ pub struct SecretBox {
 
 impl SecretBox {
     pub fn from_key(key: &[u8; 32]) -> Self {
-        SecretBox { cipher: XChaCha20Poly1305::new(key.into()) }
+        SecretBox {
+            cipher: XChaCha20Poly1305::new(key.into()),
+        }
     }
 
     /// `v1:` + base64(nonce || ciphertext+tag).
     pub fn seal(&self, plaintext: &str) -> String {
         let nonce_bytes: [u8; 24] = random_array();
         let nonce = XNonce::from(nonce_bytes);
-        let ct = self.cipher.encrypt(&nonce, plaintext.as_bytes()).expect("XChaCha20-Poly1305 encryption cannot fail");
+        let ct = self
+            .cipher
+            .encrypt(&nonce, plaintext.as_bytes())
+            .expect("XChaCha20-Poly1305 encryption cannot fail");
         let mut out = Vec::with_capacity(24 + ct.len());
         out.extend_from_slice(&nonce_bytes);
         out.extend_from_slice(&ct);
@@ -32,7 +37,9 @@ impl SecretBox {
     }
 
     pub fn open(&self, sealed: &str) -> anyhow::Result<String> {
-        let b64 = sealed.strip_prefix(VERSION_PREFIX).context("unknown secret format")?;
+        let b64 = sealed
+            .strip_prefix(VERSION_PREFIX)
+            .context("unknown secret format")?;
         let raw = STANDARD.decode(b64).context("secret is not base64")?;
         anyhow::ensure!(raw.len() > 24, "secret too short");
         let (nonce, ct) = raw.split_at(24);
@@ -48,13 +55,22 @@ impl SecretBox {
 /// Load a 32-byte key: from the given base64 value, else from `path`, creating it (0600) on first start.
 pub fn load_or_create_key(explicit_b64: Option<&str>, path: &Path) -> anyhow::Result<[u8; 32]> {
     if let Some(b64) = explicit_b64 {
-        let raw = STANDARD.decode(b64.trim()).context("NEUROMANCER_SECRET_KEY is not base64")?;
-        return raw.try_into().map_err(|_| anyhow::anyhow!("NEUROMANCER_SECRET_KEY must decode to 32 bytes"));
+        let raw = STANDARD
+            .decode(b64.trim())
+            .context("NEUROMANCER_SECRET_KEY is not base64")?;
+        return raw
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("NEUROMANCER_SECRET_KEY must decode to 32 bytes"));
     }
     if path.exists() {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let raw = STANDARD.decode(text.trim()).with_context(|| format!("{} is not base64", path.display()))?;
-        return raw.try_into().map_err(|_| anyhow::anyhow!("{} must hold 32 bytes", path.display()));
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let raw = STANDARD
+            .decode(text.trim())
+            .with_context(|| format!("{} is not base64", path.display()))?;
+        return raw
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("{} must hold 32 bytes", path.display()));
     }
     let key: [u8; 32] = random_array();
     write_private(path, &STANDARD.encode(key))?;
@@ -73,7 +89,9 @@ pub fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
             use std::os::unix::fs::OpenOptionsExt;
             opts.mode(0o600);
         }
-        let mut f = opts.open(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let mut f = opts
+            .open(&tmp)
+            .with_context(|| format!("creating {}", tmp.display()))?;
         f.write_all(contents.as_bytes())?;
         f.sync_all()?;
     }

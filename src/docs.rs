@@ -21,9 +21,17 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
-        openapi.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+        openapi.security = Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
     }
 }
 
@@ -46,11 +54,14 @@ pub fn openapi_json_pretty() -> String {
 }
 
 pub fn swagger_ui() -> utoipa_swagger_ui::SwaggerUi {
-    utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs/{_:.*}").url("/api/v1/openapi.json", spec().clone())
+    utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs/{_:.*}")
+        .url("/api/v1/openapi.json", spec().clone())
 }
 
 pub async fn docs_redirect() -> HttpResponse {
-    HttpResponse::PermanentRedirect().insert_header(("Location", "/api/v1/docs/")).finish()
+    HttpResponse::PermanentRedirect()
+        .insert_header(("Location", "/api/v1/docs/"))
+        .finish()
 }
 
 const REDOC_JS: &str = include_str!("../assets/vendor/redoc.standalone.js");
@@ -116,13 +127,20 @@ impl RouteTable {
 
     fn matches(template: &[String], path: &[&str]) -> bool {
         template.len() == path.len()
-            && template.iter().zip(path).all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p)
+            && template
+                .iter()
+                .zip(path)
+                .all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p)
     }
 
     /// Methods served at this path (empty: no such route).
     pub fn allowed(&self, path: &str) -> Vec<actix_web::http::Method> {
         let segs = segments(path);
-        self.routes.iter().filter(|(t, _)| Self::matches(t, &segs)).flat_map(|(_, m)| m.clone()).collect()
+        self.routes
+            .iter()
+            .filter(|(t, _)| Self::matches(t, &segs))
+            .flat_map(|(_, m)| m.clone())
+            .collect()
     }
 
     /// The same path with its trailing slash added or removed, when only that form is a route.

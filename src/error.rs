@@ -28,7 +28,10 @@ pub enum ApiError {
     #[error("{0}")]
     Unprocessable(String),
     #[error("{detail}")]
-    TooManyRequests { detail: String, retry_after_secs: u64 },
+    TooManyRequests {
+        detail: String,
+        retry_after_secs: u64,
+    },
     #[error("{0}")]
     BadGateway(String),
     #[error("{0}")]
@@ -57,7 +60,10 @@ impl ApiError {
         ApiError::Conflict(msg.into())
     }
     pub fn too_many(detail: impl Into<String>, retry_after_secs: u64) -> Self {
-        ApiError::TooManyRequests { detail: detail.into(), retry_after_secs: retry_after_secs.max(1) }
+        ApiError::TooManyRequests {
+            detail: detail.into(),
+            retry_after_secs: retry_after_secs.max(1),
+        }
     }
     pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
         ApiError::Internal(anyhow::anyhow!("{context}: {err}"))
@@ -88,7 +94,10 @@ impl ResponseError for ApiError {
             other => other.to_string(),
         };
         let mut res = HttpResponse::build(self.status_code());
-        if let ApiError::TooManyRequests { retry_after_secs, .. } = self {
+        if let ApiError::TooManyRequests {
+            retry_after_secs, ..
+        } = self
+        {
             res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
         if matches!(self, ApiError::Unauthorized(_)) {
@@ -120,11 +129,15 @@ impl From<actix_web::error::BlockingError> for ApiError {
 pub fn json_error(err: actix_web::error::JsonPayloadError) -> ApiError {
     use actix_web::error::JsonPayloadError as E;
     match err {
-        E::OverflowKnownLength { length, limit } => {
-            ApiError::PayloadTooLarge(format!("body of {length} bytes exceeds the {limit}-byte limit"))
+        E::OverflowKnownLength { length, limit } => ApiError::PayloadTooLarge(format!(
+            "body of {length} bytes exceeds the {limit}-byte limit"
+        )),
+        E::Overflow { limit } => {
+            ApiError::PayloadTooLarge(format!("body exceeds the {limit}-byte limit"))
         }
-        E::Overflow { limit } => ApiError::PayloadTooLarge(format!("body exceeds the {limit}-byte limit")),
-        E::ContentType => ApiError::UnsupportedMediaType("expected Content-Type: application/json".into()),
+        E::ContentType => {
+            ApiError::UnsupportedMediaType("expected Content-Type: application/json".into())
+        }
         E::Deserialize(e) if e.is_data() => ApiError::Unprocessable(format!("invalid body: {e}")),
         E::Deserialize(e) => ApiError::BadRequest(format!("malformed JSON: {e}")),
         E::Serialize(e) => ApiError::internal("serialize", e),

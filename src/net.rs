@@ -26,6 +26,10 @@ pub fn local_agent() -> ureq::Agent {
 
 /// Read a JSON body with the size cap.
 pub fn read_json(resp: &mut ureq::http::Response<ureq::Body>) -> anyhow::Result<serde_json::Value> {
-    let text = resp.body_mut().with_config().limit(MAX_RESPONSE_BYTES).read_to_string()?;
+    let text = resp
+        .body_mut()
+        .with_config()
+        .limit(MAX_RESPONSE_BYTES)
+        .read_to_string()?;
     Ok(serde_json::from_str(&text)?)
 }

@@ -47,7 +47,11 @@ pub fn finish_response<B>(id: RequestId, method: &str, path: &str, res: &mut Ser
     }
     let status = res.status();
     if status.is_server_error() {
-        let cause = res.response().error().map(|e| format!("{e:?}")).unwrap_or_default();
+        let cause = res
+            .response()
+            .error()
+            .map(|e| format!("{e:?}"))
+            .unwrap_or_default();
         tracing::error!(request_id = %id, %method, %path, status = status.as_u16(), cause, "request failed");
     } else {
         tracing::debug!(request_id = %id, %method, %path, status = status.as_u16(), "request");

@@ -29,7 +29,12 @@ impl JwtKeys {
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "sub", "iss"]);
         validation.leeway = 5;
-        JwtKeys { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation, ttl_secs }
+        JwtKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            ttl_secs,
+        }
     }
 
     pub fn issue(&self, user_id: &str, token_version: i64) -> anyhow::Result<String> {
@@ -42,12 +47,18 @@ impl JwtKeys {
             iss: ISSUER.to_string(),
             jti: crate::crypto::random_token(12),
         };
-        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
     }
 
     /// Signature, algorithm, issuer and expiry checked; None for anything else.
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok().map(|d| d.claims)
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()
+            .map(|d| d.claims)
     }
 }
 
@@ -62,6 +73,9 @@ pub fn load_or_create_secret(data_dir: &std::path::Path) -> anyhow::Result<Vec<u
         return Ok(raw);
     }
     let raw: [u8; 64] = crate::crypto::random_array();
-    crate::crypto::write_private(&path, &base64::engine::general_purpose::STANDARD.encode(raw))?;
+    crate::crypto::write_private(
+        &path,
+        &base64::engine::general_purpose::STANDARD.encode(raw),
+    )?;
     Ok(raw.to_vec())
 }

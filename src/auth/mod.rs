@@ -34,7 +34,12 @@ impl FromRequest for AuthUser {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(req.extensions().get::<AuthUser>().cloned().ok_or_else(|| ApiError::unauthorized("authentication required")))
+        ready(
+            req.extensions()
+                .get::<AuthUser>()
+                .cloned()
+                .ok_or_else(|| ApiError::unauthorized("authentication required")),
+        )
     }
 }
 
@@ -64,15 +69,35 @@ impl FromRequest for AdminUser {
 
 /// Paths under /api/v1 reachable without a token (the reference's public allow-list).
 pub fn is_public(path_in_api: &str) -> bool {
-    const EXACT: &[&str] = &["/health", "/auth/login", "/auth/status", "/auth/supabase-config", "/auth/supabase-exchange", "/openapi.json"];
-    const PREFIX: &[&str] = &["/approvals/public/", "/screenshots", "/assets", "/docs", "/redoc"];
+    const EXACT: &[&str] = &[
+        "/health",
+        "/auth/login",
+        "/auth/status",
+        "/auth/supabase-config",
+        "/auth/supabase-exchange",
+        "/openapi.json",
+    ];
+    const PREFIX: &[&str] = &[
+        "/approvals/public/",
+        "/screenshots",
+        "/assets",
+        "/docs",
+        "/redoc",
+    ];
     EXACT.contains(&path_in_api) || PREFIX.iter().any(|p| path_in_api.starts_with(p))
 }
 
 fn bearer(req: &ServiceRequest) -> Option<&str> {
-    let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let value = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
 }
 
 /// Verify the bearer token and load the user; the user must be active and the token must carry the
@@ -82,7 +107,11 @@ pub async fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<Auth
     let token = bearer(req).ok_or_else(|| ApiError::unauthorized("missing bearer token"))?;
     let claims = state.jwt.verify(token).ok_or_else(invalid)?;
     let sub = claims.sub;
-    let user = state.db.run(move |c| users::get(c, &sub)).await?.ok_or_else(invalid)?;
+    let user = state
+        .db
+        .run(move |c| users::get(c, &sub))
+        .await?
+        .ok_or_else(invalid)?;
     if !user.active || user.token_version != claims.tv {
         return Err(invalid());
     }
@@ -96,13 +125,21 @@ pub fn attach(req: &ServiceRequest, user: AuthUser) {
 /// The client's IP: the socket peer, or the first X-Forwarded-For hop when trusting a proxy.
 pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> IpAddr {
     if trust_proxy {
-        if let Some(ip) = req.connection_info().realip_remote_addr().and_then(parse_ip) {
+        if let Some(ip) = req
+            .connection_info()
+            .realip_remote_addr()
+            .and_then(parse_ip)
+        {
             return ip;
         }
     }
-    req.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    req.peer_addr()
+        .map(|a| a.ip())
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
 }
 
 fn parse_ip(s: &str) -> Option<IpAddr> {
-    s.parse::<IpAddr>().ok().or_else(|| s.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+    s.parse::<IpAddr>()
+        .ok()
+        .or_else(|| s.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
 }

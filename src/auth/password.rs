@@ -21,14 +21,19 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
 }
 
 pub fn verify(phc: &str, password: &str) -> bool {
-    let Ok(parsed) = PasswordHash::new(phc) else { return false };
-    hasher().verify_password(password.as_bytes(), &parsed).is_ok()
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    hasher()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
 }
 
 /// Verify against a fixed hash so a login for an unknown email costs the same as a real one.
 pub fn verify_dummy(password: &str) {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    let phc = DUMMY.get_or_init(|| hash("neuromancer-timing-equaliser").expect("hashing a constant"));
+    let phc =
+        DUMMY.get_or_init(|| hash("neuromancer-timing-equaliser").expect("hashing a constant"));
     let _ = verify(phc, password);
 }
 
@@ -48,10 +53,15 @@ pub fn check_policy(password: &str, email: &str) -> Result<(), String> {
         return Err("password is too common; choose another".into());
     }
     let local = email.split('@').next().unwrap_or("").to_lowercase();
-    if lower == email.to_lowercase() || (local.len() >= 4 && lower.contains(&local) && chars < local.len() + 6) {
+    if lower == email.to_lowercase()
+        || (local.len() >= 4 && lower.contains(&local) && chars < local.len() + 6)
+    {
         return Err("password must not be based on your email address".into());
     }
-    if password.chars().all(|c| c == password.chars().next().unwrap_or(' ')) {
+    if password
+        .chars()
+        .all(|c| c == password.chars().next().unwrap_or(' '))
+    {
         return Err("password must not repeat a single character".into());
     }
     Ok(())

@@ -20,10 +20,19 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
 
     /// Counts this attempt; 429 with Retry-After once the key is over its quota.
     pub fn check(&self, key: &K) -> Result<(), ApiError> {
-        let Some(limiter) = &self.inner else { return Ok(()) };
+        let Some(limiter) = &self.inner else {
+            return Ok(());
+        };
         limiter.check_key(key).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
-            ApiError::too_many(format!("too many {}; retry in {} s", self.what, wait.as_secs().max(1)), wait.as_secs_f64().ceil() as u64)
+            ApiError::too_many(
+                format!(
+                    "too many {}; retry in {} s",
+                    self.what,
+                    wait.as_secs().max(1)
+                ),
+                wait.as_secs_f64().ceil() as u64,
+            )
         })
     }
 

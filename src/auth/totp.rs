@@ -26,7 +26,9 @@ pub fn secret_base32(secret: &[u8]) -> String {
 }
 
 pub fn otpauth_url(secret: &[u8], account: &str) -> anyhow::Result<String> {
-    totp(secret, account)?.to_url().map_err(|e| anyhow::anyhow!("otpauth url: {e:?}"))
+    totp(secret, account)?
+        .to_url()
+        .map_err(|e| anyhow::anyhow!("otpauth url: {e:?}"))
 }
 
 /// The matched time step if `code` is valid now (±1 step) and strictly later than `last_step`
@@ -47,7 +49,9 @@ pub fn verify(secret: &[u8], code: &str, last_step: i64, now_secs: u64) -> Optio
 }
 
 pub fn code_at(secret: &[u8], unix_secs: u64) -> String {
-    totp(secret, "user").map(|t| t.generate(unix_secs).to_string()).unwrap_or_default()
+    totp(secret, "user")
+        .map(|t| t.generate(unix_secs).to_string())
+        .unwrap_or_default()
 }
 
 pub fn qr_svg(data: &str) -> anyhow::Result<String> {
@@ -65,7 +69,10 @@ pub fn new_backup_codes() -> Vec<String> {
     (0..BACKUP_CODES)
         .map(|_| {
             let raw: [u8; 10] = crate::crypto::random_array();
-            let chars: String = raw.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
+            let chars: String = raw
+                .iter()
+                .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+                .collect();
             format!("{}-{}", &chars[..5], &chars[5..])
         })
         .collect()
@@ -74,7 +81,11 @@ pub fn new_backup_codes() -> Vec<String> {
 /// Backup codes are stored as SHA-256 of the normalised code (they carry 50 random bits,
 /// so a fast hash is enough and lets login check ten of them without ten argon2 runs).
 pub fn hash_backup_code(code: &str) -> String {
-    let norm: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_lowercase();
+    let norm: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_lowercase();
     crate::crypto::sha256_hex(norm.as_bytes())
 }
 
@@ -83,7 +94,8 @@ pub fn looks_like_backup_code(code: &str) -> bool {
 }
 
 pub fn secret_from_base32(b32: &str) -> anyhow::Result<Vec<u8>> {
-    let secret = Secret::try_from_base32(b32).map_err(|e| anyhow::anyhow!("stored TOTP secret: {e:?}"))?;
+    let secret =
+        Secret::try_from_base32(b32).map_err(|e| anyhow::anyhow!("stored TOTP secret: {e:?}"))?;
     Ok(secret.as_bytes().to_vec())
 }
 
@@ -94,7 +106,11 @@ mod tests {
     #[test]
     fn rfc6238_sha1_vectors_match_in_8_digits() {
         let secret = b"12345678901234567890".to_vec();
-        let t = Builder::new().with_digits(8).with_secret(Secret::from(secret)).build().unwrap();
+        let t = Builder::new()
+            .with_digits(8)
+            .with_secret(Secret::from(secret))
+            .build()
+            .unwrap();
         assert_eq!(t.generate(59).to_string(), "94287082");
         assert_eq!(t.generate(1111111109).to_string(), "07081804");
         assert_eq!(t.generate(1234567890).to_string(), "89005924");
@@ -108,9 +124,19 @@ mod tests {
         let code = code_at(&s, now);
         let step = verify(&s, &code, 0, now).expect("current code valid");
         assert_eq!(step as u64, now / 30);
-        assert_eq!(verify(&s, &code, step, now), None, "same step twice is refused");
-        assert!(verify(&s, &code_at(&s, now - 30), 0, now).is_some(), "previous step accepted");
-        assert!(verify(&s, &code_at(&s, now - 90), 0, now).is_none(), "old step refused");
+        assert_eq!(
+            verify(&s, &code, step, now),
+            None,
+            "same step twice is refused"
+        );
+        assert!(
+            verify(&s, &code_at(&s, now - 30), 0, now).is_some(),
+            "previous step accepted"
+        );
+        assert!(
+            verify(&s, &code_at(&s, now - 90), 0, now).is_none(),
+            "old step refused"
+        );
         assert!(verify(&s, "12345", 0, now).is_none());
     }
 }

@@ -14,7 +14,11 @@ pub fn embedded() -> Vec<(i64, String, String)> {
         .filter_map(|name| {
             let version: i64 = name.split('_').next()?.parse().ok()?;
             let file = Migrations::get(&name)?;
-            Some((version, name.trim_end_matches(".sql").to_string(), String::from_utf8_lossy(&file.data).into_owned()))
+            Some((
+                version,
+                name.trim_end_matches(".sql").to_string(),
+                String::from_utf8_lossy(&file.data).into_owned(),
+            ))
         })
         .collect();
     out.sort_by_key(|m| m.0);
@@ -28,7 +32,11 @@ pub fn apply(conn: &mut Connection) -> anyhow::Result<usize> {
     )?;
     let migrations = embedded();
     let latest_known = migrations.last().map(|m| m.0).unwrap_or(0);
-    let current: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+    let current: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?;
     if current > latest_known {
         bail!(
             "the database is at schema version {current} but this binary only knows up to {latest_known}: \
@@ -38,7 +46,8 @@ pub fn apply(conn: &mut Connection) -> anyhow::Result<usize> {
     let mut applied = 0;
     for (version, name, sql) in migrations.into_iter().filter(|m| m.0 > current) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(&sql).with_context(|| format!("migration {name}"))?;
+        tx.execute_batch(&sql)
+            .with_context(|| format!("migration {name}"))?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
             rusqlite::params![version, name, crate::time::now_rfc3339()],
@@ -51,5 +60,9 @@ pub fn apply(conn: &mut Connection) -> anyhow::Result<usize> {
 }
 
 pub fn current_version(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
+    conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )
 }

@@ -68,14 +68,20 @@ fn configure(c: &mut Connection, sync: &str) -> rusqlite::Result<()> {
 /// Copy the live database into `dest` with SQLite's online backup API (consistent while the server writes).
 pub fn backup_to(src: &Path, dest: &Path) -> anyhow::Result<i32> {
     anyhow::ensure!(src.exists(), "no database at {}", src.display());
-    anyhow::ensure!(!dest.exists(), "{} already exists; refusing to overwrite", dest.display());
+    anyhow::ensure!(
+        !dest.exists(),
+        "{} already exists; refusing to overwrite",
+        dest.display()
+    );
     vector::register();
     let conn = Connection::open_with_flags(src, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .with_context(|| format!("opening {}", src.display()))?;
     conn.busy_timeout(Duration::from_secs(5))?;
     let mut out = Connection::open(dest).with_context(|| format!("creating {}", dest.display()))?;
     let backup = rusqlite::backup::Backup::new(&conn, &mut out)?;
-    backup.run_to_completion(256, Duration::from_millis(5), None).context("copying pages")?;
+    backup
+        .run_to_completion(256, Duration::from_millis(5), None)
+        .context("copying pages")?;
     let pages = backup.progress().pagecount;
     drop(backup);
     // A standalone file: no WAL side files needed to restore it.

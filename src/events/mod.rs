@@ -25,9 +25,21 @@ pub struct Event {
 }
 
 /// Record an event and queue its fan-out, in the same transaction as the change that caused it.
-pub fn emit(conn: &rusqlite::Connection, kind: &str, actor_id: Option<&str>, data: serde_json::Value) -> rusqlite::Result<String> {
+pub fn emit(
+    conn: &rusqlite::Connection,
+    kind: &str,
+    actor_id: Option<&str>,
+    data: serde_json::Value,
+) -> rusqlite::Result<String> {
     let id = format!("evt_{}", uuid::Uuid::now_v7().simple());
-    store::insert(conn, &id, kind, actor_id, &data.to_string(), &crate::time::now_rfc3339())?;
+    store::insert(
+        conn,
+        &id,
+        kind,
+        actor_id,
+        &data.to_string(),
+        &crate::time::now_rfc3339(),
+    )?;
     crate::jobs::enqueue(conn, FANOUT_KIND, serde_json::json!({ "event_id": id }))?;
     Ok(id)
 }
@@ -40,7 +52,9 @@ pub struct Bus {
 
 impl Default for Bus {
     fn default() -> Self {
-        Bus { tx: broadcast::channel(1024).0 }
+        Bus {
+            tx: broadcast::channel(1024).0,
+        }
     }
 }
 
@@ -57,7 +71,9 @@ impl Bus {
 
 /// The fan-out job: the one place events reach their subscribers.
 pub fn fanout_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
-    let id = job.payload["event_id"].as_str().context("fan-out job without event_id")?;
+    let id = job.payload["event_id"]
+        .as_str()
+        .context("fan-out job without event_id")?;
     let conn = state.db.conn()?;
     let Some(event) = store::get(&conn, id)? else {
         // Purged before it was delivered: nothing left to do.

@@ -1,9 +1,18 @@
 //! SQL of the event outbox.
 use rusqlite::{Connection, OptionalExtension, params};
 
-pub fn insert(conn: &Connection, id: &str, kind: &str, actor: Option<&str>, data: &str, at: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT INTO events (id, type, actor_id, data, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![id, kind, actor, data, at])?;
+pub fn insert(
+    conn: &Connection,
+    id: &str,
+    kind: &str,
+    actor: Option<&str>,
+    data: &str,
+    at: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO events (id, type, actor_id, data, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id, kind, actor, data, at])?;
     Ok(())
 }
 

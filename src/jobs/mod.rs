@@ -6,11 +6,11 @@ pub mod store;
 
 use crate::app::AppState;
 use anyhow::Context;
-pub use store::Job;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
+pub use store::Job;
 
 /// Kinds that re-schedule themselves after each run, with their period.
 const RECURRING: &[(&str, Duration)] = &[(maintenance::KIND, Duration::from_secs(3600))];
@@ -59,7 +59,11 @@ impl Signal {
 }
 
 /// Queue a job in the caller's transaction/connection. Call `state.jobs.notify()` after commit.
-pub fn enqueue(conn: &rusqlite::Connection, kind: &str, payload: serde_json::Value) -> rusqlite::Result<Option<i64>> {
+pub fn enqueue(
+    conn: &rusqlite::Connection,
+    kind: &str,
+    payload: serde_json::Value,
+) -> rusqlite::Result<Option<i64>> {
     enqueue_at(conn, kind, payload, crate::time::now_millis())
 }
 
@@ -69,7 +73,16 @@ pub fn enqueue_at(
     payload: serde_json::Value,
     run_after_ms: i64,
 ) -> rusqlite::Result<Option<i64>> {
-    store::insert(conn, &store::NewJob { kind, payload, run_after_ms, max_attempts: 5, dedupe_key: None })
+    store::insert(
+        conn,
+        &store::NewJob {
+            kind,
+            payload,
+            run_after_ms,
+            max_attempts: 5,
+            dedupe_key: None,
+        },
+    )
 }
 
 fn dispatch(state: &AppState, job: &Job) -> anyhow::Result<()> {
@@ -112,8 +125,16 @@ pub fn run_one(state: &AppState, worker: &str) -> anyhow::Result<bool> {
                 store::mark_failed(&conn, job.id, &msg)?;
                 tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %msg, "job failed");
             } else {
-                let delay = err.downcast_ref::<RetryAfter>().map(|r| r.after).unwrap_or_else(|| backoff(job.attempts));
-                store::mark_retry(&conn, job.id, &msg, crate::time::now_millis() + delay.as_millis() as i64)?;
+                let delay = err
+                    .downcast_ref::<RetryAfter>()
+                    .map(|r| r.after)
+                    .unwrap_or_else(|| backoff(job.attempts));
+                store::mark_retry(
+                    &conn,
+                    job.id,
+                    &msg,
+                    crate::time::now_millis() + delay.as_millis() as i64,
+                )?;
                 tracing::info!(job = job.id, kind = %job.kind, attempt = job.attempts, retry_in_ms = delay.as_millis() as u64, error = %msg, "job will retry");
             }
         }
@@ -131,7 +152,11 @@ pub fn run_until_idle(state: &AppState) -> anyhow::Result<usize> {
     Ok(n)
 }
 
-fn schedule_recurring(conn: &rusqlite::Connection, kind: &str, period: Duration) -> rusqlite::Result<()> {
+fn schedule_recurring(
+    conn: &rusqlite::Connection,
+    kind: &str,
+    period: Duration,
+) -> rusqlite::Result<()> {
     store::insert(
         conn,
         &store::NewJob {
@@ -155,7 +180,13 @@ pub fn recover(state: &AppState) -> anyhow::Result<()> {
     for (kind, _) in RECURRING {
         store::insert(
             &conn,
-            &store::NewJob { kind, payload: serde_json::json!({}), run_after_ms: 0, max_attempts: 3, dedupe_key: Some(kind) },
+            &store::NewJob {
+                kind,
+                payload: serde_json::json!({}),
+                run_after_ms: 0,
+                max_attempts: 3,
+                dedupe_key: Some(kind),
+            },
         )?;
     }
     Ok(())
@@ -178,7 +209,10 @@ pub fn start_workers(state: &AppState, count: usize) -> anyhow::Result<WorkerPoo
             .context("spawning a worker thread")?;
         handles.push(handle);
     }
-    Ok(WorkerPool { handles, signal: state.jobs.clone() })
+    Ok(WorkerPool {
+        handles,
+        signal: state.jobs.clone(),
+    })
 }
 
 fn worker_loop(state: &AppState, name: &str) {
@@ -191,7 +225,11 @@ fn worker_loop(state: &AppState, name: &str) {
                     .conn()
                     .ok()
                     .and_then(|c| store::next_due_ms(&c).ok().flatten())
-                    .map(|due| Duration::from_millis((due - crate::time::now_millis()).clamp(5, 1000) as u64))
+                    .map(|due| {
+                        Duration::from_millis(
+                            (due - crate::time::now_millis()).clamp(5, 1000) as u64
+                        )
+                    })
                     .unwrap_or(Duration::from_secs(1));
                 state.jobs.wait(wait);
             }

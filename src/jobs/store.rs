@@ -58,7 +58,10 @@ pub fn claim(conn: &mut Connection, worker: &str, now_ms: i64) -> rusqlite::Resu
         .execute(params![job.id, worker, crate::time::now_rfc3339()])?;
     }
     tx.commit()?;
-    Ok(job.map(|j| Job { attempts: j.attempts + 1, ..j }))
+    Ok(job.map(|j| Job {
+        attempts: j.attempts + 1,
+        ..j
+    }))
 }
 
 pub fn mark_done(conn: &Connection, id: i64) -> rusqlite::Result<()> {
@@ -67,7 +70,12 @@ pub fn mark_done(conn: &Connection, id: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
-pub fn mark_retry(conn: &Connection, id: i64, error: &str, run_after_ms: i64) -> rusqlite::Result<()> {
+pub fn mark_retry(
+    conn: &Connection,
+    id: i64,
+    error: &str,
+    run_after_ms: i64,
+) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "UPDATE jobs SET status = 'queued', last_error = ?2, run_after = ?3, locked_by = NULL, updated_at = ?4 WHERE id = ?1",
     )?
@@ -83,24 +91,43 @@ pub fn mark_failed(conn: &Connection, id: i64, error: &str) -> rusqlite::Result<
 
 /// After a crash, jobs that were running are run again (at-least-once).
 pub fn requeue_running(conn: &Connection) -> rusqlite::Result<usize> {
-    conn.execute("UPDATE jobs SET status = 'queued', locked_by = NULL WHERE status = 'running'", [])
+    conn.execute(
+        "UPDATE jobs SET status = 'queued', locked_by = NULL WHERE status = 'running'",
+        [],
+    )
 }
 
 /// Millis until the next queued job is due (None when the queue is empty).
 pub fn next_due_ms(conn: &Connection) -> rusqlite::Result<Option<i64>> {
-    conn.prepare_cached("SELECT MIN(run_after) FROM jobs WHERE status = 'queued'")?.query_row([], |r| r.get(0))
+    conn.prepare_cached("SELECT MIN(run_after) FROM jobs WHERE status = 'queued'")?
+        .query_row([], |r| r.get(0))
 }
 
-pub fn status_of(conn: &Connection, id: i64) -> rusqlite::Result<Option<(String, i64, Option<String>)>> {
-    conn.query_row("SELECT status, attempts, last_error FROM jobs WHERE id = ?1", [id], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-    })
+pub fn status_of(
+    conn: &Connection,
+    id: i64,
+) -> rusqlite::Result<Option<(String, i64, Option<String>)>> {
+    conn.query_row(
+        "SELECT status, attempts, last_error FROM jobs WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
     .optional()
 }
 
 /// Delete finished jobs older than the cutoff; keep failed ones for inspection longer.
-pub fn purge_finished(conn: &Connection, done_before: &str, failed_before: &str) -> rusqlite::Result<usize> {
-    let a = conn.execute("DELETE FROM jobs WHERE status = 'done' AND updated_at < ?1", [done_before])?;
-    let b = conn.execute("DELETE FROM jobs WHERE status = 'failed' AND updated_at < ?1", [failed_before])?;
+pub fn purge_finished(
+    conn: &Connection,
+    done_before: &str,
+    failed_before: &str,
+) -> rusqlite::Result<usize> {
+    let a = conn.execute(
+        "DELETE FROM jobs WHERE status = 'done' AND updated_at < ?1",
+        [done_before],
+    )?;
+    let b = conn.execute(
+        "DELETE FROM jobs WHERE status = 'failed' AND updated_at < ?1",
+        [failed_before],
+    )?;
     Ok(a + b)
 }

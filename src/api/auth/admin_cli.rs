@@ -4,9 +4,18 @@ use super::types::Email;
 use crate::db::Db;
 use anyhow::Context;
 
-pub fn add_user(db: &Db, email: &str, role: &str, name: Option<&str>, password: &str) -> anyhow::Result<UserRow> {
+pub fn add_user(
+    db: &Db,
+    email: &str,
+    role: &str,
+    name: Option<&str>,
+    password: &str,
+) -> anyhow::Result<UserRow> {
     let email = Email::parse(email).map_err(anyhow::Error::msg)?;
-    anyhow::ensure!(role == "admin" || role == "member", "role must be admin or member");
+    anyhow::ensure!(
+        role == "admin" || role == "member",
+        "role must be admin or member"
+    );
     crate::auth::password::check_policy(password, email.as_str()).map_err(anyhow::Error::msg)?;
     let hash = crate::auth::password::hash(password)?;
     let conn = db.conn()?;
@@ -24,33 +33,49 @@ pub fn add_user(db: &Db, email: &str, role: &str, name: Option<&str>, password: 
         },
     )?
     .with_context(|| format!("a user with email {} already exists", email.as_str()))?;
-    crate::events::emit(&tx, "user.created", None, serde_json::json!({ "user_id": user.id, "email": user.email, "role": user.role }))?;
+    crate::events::emit(
+        &tx,
+        "user.created",
+        None,
+        serde_json::json!({ "user_id": user.id, "email": user.email, "role": user.role }),
+    )?;
     tx.commit()?;
     Ok(user)
 }
 
 pub fn reset_password(db: &Db, email: &str, password: &str) -> anyhow::Result<()> {
     let conn = db.conn()?;
-    let user = store::get_by_email(&conn, email.trim())?.with_context(|| format!("no user with email {email}"))?;
+    let user = store::get_by_email(&conn, email.trim())?
+        .with_context(|| format!("no user with email {email}"))?;
     crate::auth::password::check_policy(password, &user.email).map_err(anyhow::Error::msg)?;
     let hash = crate::auth::password::hash(password)?;
     let tx = conn.unchecked_transaction()?;
     store::set_password(&tx, &user.id, &hash)?;
-    crate::events::emit(&tx, "user.password_changed", None, serde_json::json!({ "user_id": user.id }))?;
+    crate::events::emit(
+        &tx,
+        "user.password_changed",
+        None,
+        serde_json::json!({ "user_id": user.id }),
+    )?;
     tx.commit()?;
     Ok(())
 }
 
 /// On an empty database, create the first admin from the environment, or with a generated
 /// password printed once to the log.
-pub fn ensure_first_admin(db: &Db, email: Option<&str>, password: Option<&str>) -> anyhow::Result<()> {
+pub fn ensure_first_admin(
+    db: &Db,
+    email: Option<&str>,
+    password: Option<&str>,
+) -> anyhow::Result<()> {
     if store::count(&*db.conn()?)? > 0 {
         return Ok(());
     }
     let email = email.unwrap_or("admin@localhost");
     match password {
         Some(pw) => {
-            add_user(db, email, "admin", Some("Admin"), pw).context("creating the first admin from NEUROMANCER_ADMIN_*")?;
+            add_user(db, email, "admin", Some("Admin"), pw)
+                .context("creating the first admin from NEUROMANCER_ADMIN_*")?;
             tracing::info!(%email, "created the first admin from the environment");
         }
         None => {

@@ -1,6 +1,6 @@
 //! Thin handlers of /auth.
-use super::types::*;
 use super::login as flow;
+use super::types::*;
 use super::{store, supabase};
 use crate::app::AppState;
 use crate::auth::AuthUser;
@@ -11,7 +11,11 @@ use actix_web::{HttpRequest, get, post, put, web};
     responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody, description = "bad credentials, or `mfa_required`"),
               (status = 429, body = ErrorBody, description = "5 attempts per minute per IP")))]
 #[post("/auth/login")]
-pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Json<LoginRequest>) -> ApiResult<web::Json<TokenResponse>> {
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> ApiResult<web::Json<TokenResponse>> {
     let ip = crate::auth::client_ip(&req, state.cfg.trust_proxy);
     Ok(web::Json(flow::login(&state, ip, body.into_inner()).await?))
 }
@@ -42,7 +46,8 @@ pub async fn change_password(
     if !flow::verify_password(&state, user.password_hash.clone(), body.current_password).await? {
         return Err(ApiError::bad_request("current password is incorrect"));
     }
-    crate::auth::password::check_policy(&body.new_password, &user.email).map_err(ApiError::Unprocessable)?;
+    crate::auth::password::check_policy(&body.new_password, &user.email)
+        .map_err(ApiError::Unprocessable)?;
     let hash = flow::hash_password(&state, body.new_password).await?;
     let id = user.id.clone();
     let updated = state
@@ -50,7 +55,12 @@ pub async fn change_password(
         .run(move |c| -> rusqlite::Result<_> {
             let tx = c.transaction()?;
             store::set_password(&tx, &id, &hash)?;
-            crate::events::emit(&tx, "user.password_changed", Some(&id), serde_json::json!({ "user_id": id }))?;
+            crate::events::emit(
+                &tx,
+                "user.password_changed",
+                Some(&id),
+                serde_json::json!({ "user_id": id }),
+            )?;
             let user = store::get(&tx, &id)?;
             tx.commit()?;
             Ok(user)
@@ -65,7 +75,10 @@ pub async fn change_password(
 #[get("/auth/supabase-config")]
 pub async fn supabase_config(state: web::Data<AppState>) -> ApiResult<web::Json<SupabaseConfig>> {
     let cfg = supabase::load_settings(&state).await?;
-    Ok(web::Json(SupabaseConfig { url: cfg.url, anon_key: cfg.anon_key }))
+    Ok(web::Json(SupabaseConfig {
+        url: cfg.url,
+        anon_key: cfg.anon_key,
+    }))
 }
 
 #[utoipa::path(tag = "auth", security(()), request_body = SupabaseExchangeRequest,

@@ -11,8 +11,16 @@ fn bad_credentials() -> ApiError {
 }
 
 /// Verify a password on the blocking pool, at most `hash_permits` at a time (argon2 costs 19 MiB each).
-pub async fn verify_password(state: &AppState, hash: Option<String>, password: String) -> ApiResult<bool> {
-    let _permit = state.hash_permits.acquire().await.map_err(|e| ApiError::internal("hash permits", e))?;
+pub async fn verify_password(
+    state: &AppState,
+    hash: Option<String>,
+    password: String,
+) -> ApiResult<bool> {
+    let _permit = state
+        .hash_permits
+        .acquire()
+        .await
+        .map_err(|e| ApiError::internal("hash permits", e))?;
     Ok(actix_web::web::block(move || match hash {
         Some(h) => crate::auth::password::verify(&h, &password),
         None => {
@@ -24,8 +32,14 @@ pub async fn verify_password(state: &AppState, hash: Option<String>, password: S
 }
 
 pub async fn hash_password(state: &AppState, password: String) -> ApiResult<String> {
-    let _permit = state.hash_permits.acquire().await.map_err(|e| ApiError::internal("hash permits", e))?;
-    actix_web::web::block(move || crate::auth::password::hash(&password)).await?.map_err(ApiError::Internal)
+    let _permit = state
+        .hash_permits
+        .acquire()
+        .await
+        .map_err(|e| ApiError::internal("hash permits", e))?;
+    actix_web::web::block(move || crate::auth::password::hash(&password))
+        .await?
+        .map_err(ApiError::Internal)
 }
 
 pub fn token_response(state: &AppState, user: &store::UserRow) -> ApiResult<TokenResponse> {
@@ -43,18 +57,33 @@ pub async fn login(state: &AppState, ip: IpAddr, req: LoginRequest) -> ApiResult
         return Err(bad_credentials());
     }
     let email = req.email.trim().to_lowercase();
-    let user = state.db.run(move |c| store::get_by_email(c, &email)).await?;
+    let user = state
+        .db
+        .run(move |c| store::get_by_email(c, &email))
+        .await?;
 
     let now = crate::time::now_secs();
-    if let Some(until) = user.as_ref().and_then(|u| u.locked_until).filter(|until| *until > now) {
-        return Err(ApiError::too_many("too many failed sign-ins for this account; try again later", (until - now) as u64));
+    if let Some(until) = user
+        .as_ref()
+        .and_then(|u| u.locked_until)
+        .filter(|until| *until > now)
+    {
+        return Err(ApiError::too_many(
+            "too many failed sign-ins for this account; try again later",
+            (until - now) as u64,
+        ));
     }
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let password_ok = verify_password(state, hash, req.password).await?;
-    let Some(user) = user else { return Err(bad_credentials()) };
+    let Some(user) = user else {
+        return Err(bad_credentials());
+    };
     if !password_ok || !user.active {
         let id = user.id.clone();
-        state.db.run(move |c| store::record_failure(c, &id, now)).await?;
+        state
+            .db
+            .run(move |c| store::record_failure(c, &id, now))
+            .await?;
         return Err(bad_credentials());
     }
     if user.mfa_enabled {
@@ -65,12 +94,18 @@ pub async fn login(state: &AppState, ip: IpAddr, req: LoginRequest) -> ApiResult
         };
         if !crate::api::mfa::verify_second_factor(state, &user, &code).await? {
             let id = user.id.clone();
-            state.db.run(move |c| store::record_failure(c, &id, now)).await?;
+            state
+                .db
+                .run(move |c| store::record_failure(c, &id, now))
+                .await?;
             return Err(ApiError::unauthorized("invalid authentication code"));
         }
     }
     let id = user.id.clone();
     state.db.run(move |c| store::record_success(c, &id)).await?;
-    let user = store::UserRow { last_login_at: Some(crate::time::now_rfc3339()), ..user };
+    let user = store::UserRow {
+        last_login_at: Some(crate::time::now_rfc3339()),
+        ..user
+    };
     token_response(state, &user)
 }

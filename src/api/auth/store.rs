@@ -33,7 +33,8 @@ impl UserRow {
     }
 }
 
-const COLUMNS: &str = "id, email, name, role, active, token_version, password_hash, failed_logins, locked_until,
+const COLUMNS: &str =
+    "id, email, name, role, active, token_version, password_hash, failed_logins, locked_until,
     mfa_enabled, mfa_secret, mfa_last_step, created_at, last_login_at";
 
 fn row(r: &Row) -> rusqlite::Result<UserRow> {
@@ -56,11 +57,15 @@ fn row(r: &Row) -> rusqlite::Result<UserRow> {
 }
 
 pub fn get(c: &Connection, id: &str) -> rusqlite::Result<Option<UserRow>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"))?.query_row([id], row).optional()
+    c.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"))?
+        .query_row([id], row)
+        .optional()
 }
 
 pub fn get_by_email(c: &Connection, email: &str) -> rusqlite::Result<Option<UserRow>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE email = ?1"))?.query_row([email], row).optional()
+    c.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE email = ?1"))?
+        .query_row([email], row)
+        .optional()
 }
 
 pub fn count(c: &Connection) -> rusqlite::Result<i64> {
@@ -102,14 +107,17 @@ pub fn record_failure(c: &Connection, id: &str, now_secs: i64) -> rusqlite::Resu
 }
 
 pub fn record_success(c: &Connection, id: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ?2 WHERE id = ?1")?
-        .execute(params![id, crate::time::now_rfc3339()])?;
+    c.prepare_cached(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ?2 WHERE id = ?1",
+    )?
+    .execute(params![id, crate::time::now_rfc3339()])?;
     Ok(())
 }
 
 /// Clear the failure counter without counting a login (password right, second factor pending).
 pub fn clear_failures(c: &Connection, id: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1")?.execute([id])?;
+    c.prepare_cached("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1")?
+        .execute([id])?;
     Ok(())
 }
 

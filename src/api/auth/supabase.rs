@@ -43,21 +43,33 @@ pub struct JwksCache {
 impl JwksCache {
     fn cached(&self, url: &str, max_age: Duration) -> Option<JwkSet> {
         let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        guard.as_ref().filter(|(u, at, _)| u == url && at.elapsed() < max_age).map(|(_, _, set)| set.clone())
+        guard
+            .as_ref()
+            .filter(|(u, at, _)| u == url && at.elapsed() < max_age)
+            .map(|(_, _, set)| set.clone())
     }
 
     fn store(&self, url: &str, set: JwkSet) {
-        *self.inner.lock().unwrap_or_else(|e| e.into_inner()) = Some((url.to_string(), Instant::now(), set));
+        *self.inner.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((url.to_string(), Instant::now(), set));
     }
 }
 
 fn fetch_jwks(url: &str) -> anyhow::Result<JwkSet> {
     let mut resp = crate::net::agent().get(url).call()?;
-    anyhow::ensure!(resp.status().is_success(), "JWKS endpoint answered {}", resp.status());
+    anyhow::ensure!(
+        resp.status().is_success(),
+        "JWKS endpoint answered {}",
+        resp.status()
+    );
     Ok(serde_json::from_value(crate::net::read_json(&mut resp)?)?)
 }
 
-async fn jwks_key(state: &AppState, project_url: &str, kid: Option<&str>) -> ApiResult<DecodingKey> {
+async fn jwks_key(
+    state: &AppState,
+    project_url: &str,
+    kid: Option<&str>,
+) -> ApiResult<DecodingKey> {
     let url = format!("{project_url}/auth/v1/.well-known/jwks.json");
     let pick = |set: &JwkSet| -> Option<DecodingKey> {
         let jwk = match kid {
@@ -79,7 +91,12 @@ async fn jwks_key(state: &AppState, project_url: &str, kid: Option<&str>) -> Api
             .map_err(|e| ApiError::BadGateway(format!("could not fetch the Supabase JWKS: {e}")))?;
         state.jwks.store(&url, set);
     }
-    state.jwks.cached(&url, JWKS_TTL).as_ref().and_then(pick).ok_or_else(|| ApiError::unauthorized("unknown signing key"))
+    state
+        .jwks
+        .cached(&url, JWKS_TTL)
+        .as_ref()
+        .and_then(pick)
+        .ok_or_else(|| ApiError::unauthorized("unknown signing key"))
 }
 
 #[derive(Deserialize)]
@@ -100,11 +117,20 @@ pub async fn exchange(state: &AppState, token: String) -> ApiResult<UserRow> {
     let header = jsonwebtoken::decode_header(&token).map_err(|_| invalid("malformed"))?;
     let (key, alg) = match header.alg {
         Algorithm::HS256 => {
-            let secret = cfg.jwt_secret.as_deref().ok_or_else(|| invalid("HS256 tokens need supabase_jwt_secret"))?;
-            (DecodingKey::from_secret(secret.as_bytes()), Algorithm::HS256)
+            let secret = cfg
+                .jwt_secret
+                .as_deref()
+                .ok_or_else(|| invalid("HS256 tokens need supabase_jwt_secret"))?;
+            (
+                DecodingKey::from_secret(secret.as_bytes()),
+                Algorithm::HS256,
+            )
         }
         alg @ (Algorithm::ES256 | Algorithm::RS256) => {
-            let url = cfg.url.as_deref().ok_or_else(|| invalid("asymmetric tokens need supabase_url"))?;
+            let url = cfg
+                .url
+                .as_deref()
+                .ok_or_else(|| invalid("asymmetric tokens need supabase_url"))?;
             (jwks_key(state, url, header.kid.as_deref()).await?, alg)
         }
         _ => return Err(invalid("algorithm not allowed")),
@@ -116,13 +142,20 @@ pub async fn exchange(state: &AppState, token: String) -> ApiResult<UserRow> {
     let claims = jsonwebtoken::decode::<SupabaseClaims>(&token, &key, &validation)
         .map_err(|e| invalid(&e.to_string()))?
         .claims;
-    let sub = claims.sub.filter(|s| !s.is_empty()).ok_or_else(|| invalid("no subject"))?;
+    let sub = claims
+        .sub
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| invalid("no subject"))?;
     if claims.role.as_deref() != Some("authenticated") {
         return Err(invalid("role is not authenticated"));
     }
     let email = super::types::Email::parse(claims.email.as_deref().unwrap_or(""))
         .map_err(|_| invalid("no usable email"))?;
-    let name = claims.user_metadata["full_name"].as_str().or(claims.user_metadata["name"].as_str()).unwrap_or("").to_string();
+    let name = claims.user_metadata["full_name"]
+        .as_str()
+        .or(claims.user_metadata["name"].as_str())
+        .unwrap_or("")
+        .to_string();
 
     let user = state
         .db

@@ -68,7 +68,11 @@ impl Email {
         let valid = e.len() <= 254
             && !e.chars().any(|c| c.is_whitespace() || c.is_control())
             && matches!(e.split_once('@'), Some((l, d)) if !l.is_empty() && !d.is_empty() && !d.contains('@') && !d.starts_with('.') && !d.ends_with('.'));
-        if valid { Ok(Email(e)) } else { Err(format!("{raw:?} is not a valid email address")) }
+        if valid {
+            Ok(Email(e))
+        } else {
+            Err(format!("{raw:?} is not a valid email address"))
+        }
     }
 
     pub fn as_str(&self) -> &str {

@@ -21,18 +21,31 @@ pub async fn verify_second_factor(state: &AppState, user: &UserRow, code: &str) 
     let code = code.trim().to_string();
     let id = user.id.clone();
     if code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()) {
-        let Some(sealed) = &user.mfa_secret else { return Ok(false) };
+        let Some(sealed) = &user.mfa_secret else {
+            return Ok(false);
+        };
         let secret = state.secrets.open(sealed).map_err(ApiError::Internal)?;
         let secret = crate::auth::totp::secret_from_base32(&secret).map_err(ApiError::Internal)?;
-        let Some(step) = totp::verify(&secret, &code, user.mfa_last_step, crate::time::now_secs() as u64) else {
+        let Some(step) = totp::verify(
+            &secret,
+            &code,
+            user.mfa_last_step,
+            crate::time::now_secs() as u64,
+        ) else {
             return Ok(false);
         };
         // Conditional update: two concurrent logins with the same code cannot both win.
-        return state.db.run(move |c| store::advance_step(c, &id, step)).await;
+        return state
+            .db
+            .run(move |c| store::advance_step(c, &id, step))
+            .await;
     }
     if totp::looks_like_backup_code(&code) {
         let hash = totp::hash_backup_code(&code);
-        return state.db.run(move |c| store::use_backup_code(c, &id, &hash)).await;
+        return state
+            .db
+            .run(move |c| store::use_backup_code(c, &id, &hash))
+            .await;
     }
     Ok(false)
 }

@@ -7,10 +7,23 @@ pub fn backup_codes_remaining(c: &Connection, user_id: &str) -> rusqlite::Result
 }
 
 /// Start (or restart) enrollment: a pending sealed secret and pending backup-code hashes.
-pub fn begin_enrollment(c: &Connection, user_id: &str, sealed_secret: &str, code_hashes: &[String]) -> rusqlite::Result<()> {
-    c.execute("UPDATE users SET mfa_pending_secret = ?2, updated_at = ?3 WHERE id = ?1", params![user_id, sealed_secret, crate::time::now_rfc3339()])?;
-    c.execute("DELETE FROM mfa_backup_codes WHERE user_id = ?1 AND pending = 1", [user_id])?;
-    let mut ins = c.prepare_cached("INSERT INTO mfa_backup_codes (user_id, code_hash, pending) VALUES (?1, ?2, 1)")?;
+pub fn begin_enrollment(
+    c: &Connection,
+    user_id: &str,
+    sealed_secret: &str,
+    code_hashes: &[String],
+) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE users SET mfa_pending_secret = ?2, updated_at = ?3 WHERE id = ?1",
+        params![user_id, sealed_secret, crate::time::now_rfc3339()],
+    )?;
+    c.execute(
+        "DELETE FROM mfa_backup_codes WHERE user_id = ?1 AND pending = 1",
+        [user_id],
+    )?;
+    let mut ins = c.prepare_cached(
+        "INSERT INTO mfa_backup_codes (user_id, code_hash, pending) VALUES (?1, ?2, 1)",
+    )?;
     for h in code_hashes {
         ins.execute(params![user_id, h])?;
     }
@@ -18,7 +31,13 @@ pub fn begin_enrollment(c: &Connection, user_id: &str, sealed_secret: &str, code
 }
 
 pub fn pending_secret(c: &Connection, user_id: &str) -> rusqlite::Result<Option<String>> {
-    c.query_row("SELECT mfa_pending_secret FROM users WHERE id = ?1", [user_id], |r| r.get(0)).optional().map(Option::flatten)
+    c.query_row(
+        "SELECT mfa_pending_secret FROM users WHERE id = ?1",
+        [user_id],
+        |r| r.get(0),
+    )
+    .optional()
+    .map(Option::flatten)
 }
 
 /// Turn MFA on: the pending secret becomes the secret; the pending codes become the codes.
@@ -28,8 +47,14 @@ pub fn enable(c: &Connection, user_id: &str, step: i64) -> rusqlite::Result<()> 
             mfa_last_step = ?2, updated_at = ?3 WHERE id = ?1",
         params![user_id, step, crate::time::now_rfc3339()],
     )?;
-    c.execute("DELETE FROM mfa_backup_codes WHERE user_id = ?1 AND pending = 0", [user_id])?;
-    c.execute("UPDATE mfa_backup_codes SET pending = 0 WHERE user_id = ?1", [user_id])?;
+    c.execute(
+        "DELETE FROM mfa_backup_codes WHERE user_id = ?1 AND pending = 0",
+        [user_id],
+    )?;
+    c.execute(
+        "UPDATE mfa_backup_codes SET pending = 0 WHERE user_id = ?1",
+        [user_id],
+    )?;
     Ok(())
 }
 
@@ -44,7 +69,11 @@ pub fn disable(c: &Connection, user_id: &str) -> rusqlite::Result<()> {
 
 /// Record a used time step; false when this or a later step was already used.
 pub fn advance_step(c: &Connection, user_id: &str, step: i64) -> rusqlite::Result<bool> {
-    Ok(c.prepare_cached("UPDATE users SET mfa_last_step = ?2 WHERE id = ?1 AND mfa_last_step < ?2")?.execute(params![user_id, step])? == 1)
+    Ok(c.prepare_cached(
+        "UPDATE users SET mfa_last_step = ?2 WHERE id = ?1 AND mfa_last_step < ?2",
+    )?
+    .execute(params![user_id, step])?
+        == 1)
 }
 
 /// Consume a backup code; false when unknown or already used.

@@ -16,9 +16,14 @@ use utoipa::ToSchema;
 pub struct SettingsView(pub BTreeMap<String, Value>);
 
 fn view(state: &AppState, c: &rusqlite::Connection) -> anyhow::Result<SettingsView> {
-    let mut out: BTreeMap<String, Value> = registry::DEFS.iter().map(|d| (d.key.to_string(), Value::Null)).collect();
+    let mut out: BTreeMap<String, Value> = registry::DEFS
+        .iter()
+        .map(|d| (d.key.to_string(), Value::Null))
+        .collect();
     for stored in store::all(c)? {
-        let Some(def) = registry::find(&stored.key) else { continue };
+        let Some(def) = registry::find(&stored.key) else {
+            continue;
+        };
         let value = store::decode(&state.secrets, &stored)?;
         let shown = match (def.kind, value.as_str()) {
             (Kind::Secret, Some(s)) => Value::String(registry::mask(s)),
@@ -31,7 +36,10 @@ fn view(state: &AppState, c: &rusqlite::Connection) -> anyhow::Result<SettingsVi
 
 #[utoipa::path(tag = "settings", responses((status = 200, body = SettingsView), (status = 403, body = ErrorBody)))]
 #[get("/settings/")]
-pub async fn get_settings(state: web::Data<AppState>, _admin: AdminUser) -> ApiResult<web::Json<SettingsView>> {
+pub async fn get_settings(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+) -> ApiResult<web::Json<SettingsView>> {
     let st = state.clone();
     Ok(web::Json(state.db.run(move |c| view(&st, c)).await?))
 }
@@ -46,7 +54,8 @@ pub async fn update_settings(
 ) -> ApiResult<web::Json<SettingsView>> {
     let mut changes = Vec::new();
     for (key, value) in body.into_inner() {
-        let def = registry::find(&key).ok_or_else(|| ApiError::unprocessable(format!("unknown setting: {key}")))?;
+        let def = registry::find(&key)
+            .ok_or_else(|| ApiError::unprocessable(format!("unknown setting: {key}")))?;
         registry::validate(def, &value).map_err(ApiError::Unprocessable)?;
         let stored = match (&value, def.kind) {
             (Value::Null, _) => None,
@@ -62,7 +71,12 @@ pub async fn update_settings(
         .run(move |c| -> anyhow::Result<SettingsView> {
             let tx = c.transaction()?;
             let keys: Vec<&String> = changes.iter().map(|(k, _)| k).collect();
-            crate::events::emit(&tx, "settings.updated", Some(&by), serde_json::json!({ "keys": keys }))?;
+            crate::events::emit(
+                &tx,
+                "settings.updated",
+                Some(&by),
+                serde_json::json!({ "keys": keys }),
+            )?;
             for (key, stored) in &changes {
                 match stored {
                     Some((v, enc)) => store::put(&tx, key, v, *enc, Some(&by))?,

@@ -6,5 +6,6 @@ pub mod store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(handlers::get_settings).service(handlers::update_settings);
+    cfg.service(handlers::get_settings)
+        .service(handlers::update_settings);
 }

@@ -19,10 +19,26 @@ pub struct Def {
 }
 
 pub const DEFS: &[Def] = &[
-    Def { key: "frontend_url", kind: Kind::Url, description: "Public URL of the web app (OAuth redirects, approval links)" },
-    Def { key: "supabase_url", kind: Kind::Url, description: "Supabase project URL, e.g. https://xyz.supabase.co" },
-    Def { key: "supabase_anon_key", kind: Kind::Text, description: "Supabase anon (public) key, handed to the browser" },
-    Def { key: "supabase_jwt_secret", kind: Kind::Secret, description: "Supabase JWT secret, to verify HS256 access tokens" },
+    Def {
+        key: "frontend_url",
+        kind: Kind::Url,
+        description: "Public URL of the web app (OAuth redirects, approval links)",
+    },
+    Def {
+        key: "supabase_url",
+        kind: Kind::Url,
+        description: "Supabase project URL, e.g. https://xyz.supabase.co",
+    },
+    Def {
+        key: "supabase_anon_key",
+        kind: Kind::Text,
+        description: "Supabase anon (public) key, handed to the browser",
+    },
+    Def {
+        key: "supabase_jwt_secret",
+        kind: Kind::Secret,
+        description: "Supabase JWT secret, to verify HS256 access tokens",
+    },
 ];
 
 pub fn find(key: &str) -> Option<&'static Def> {
@@ -42,13 +58,24 @@ pub fn validate(def: &Def, value: &Value) -> Result<(), String> {
             None => Err(format!("{key} must be a string")),
         },
         Kind::Url => {
-            let s = value.as_str().ok_or_else(|| format!("{key} must be a string URL"))?;
+            let s = value
+                .as_str()
+                .ok_or_else(|| format!("{key} must be a string URL"))?;
             let ok = (s.starts_with("http://") || s.starts_with("https://"))
                 && s.len() <= 2048
-                && s.parse::<ureq::http::Uri>().map(|u| u.host().is_some_and(|h| !h.is_empty())).unwrap_or(false);
-            if ok { Ok(()) } else { Err(format!("{key} must be an http(s) URL")) }
+                && s.parse::<ureq::http::Uri>()
+                    .map(|u| u.host().is_some_and(|h| !h.is_empty()))
+                    .unwrap_or(false);
+            if ok {
+                Ok(())
+            } else {
+                Err(format!("{key} must be an http(s) URL"))
+            }
         }
-        Kind::Bool => value.as_bool().map(|_| ()).ok_or_else(|| format!("{key} must be true or false")),
+        Kind::Bool => value
+            .as_bool()
+            .map(|_| ())
+            .ok_or_else(|| format!("{key} must be true or false")),
         Kind::StringList => match value.as_array() {
             Some(items) if items.iter().all(Value::is_string) => Ok(()),
             _ => Err(format!("{key} must be a list of strings")),

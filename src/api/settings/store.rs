@@ -11,36 +11,66 @@ pub struct Stored {
 
 pub fn all(c: &Connection) -> rusqlite::Result<Vec<Stored>> {
     let mut stmt = c.prepare_cached("SELECT key, value, encrypted FROM settings ORDER BY key")?;
-    let rows = stmt.query_map([], |r| Ok(Stored { key: r.get(0)?, value: r.get(1)?, encrypted: r.get(2)? }))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Stored {
+            key: r.get(0)?,
+            value: r.get(1)?,
+            encrypted: r.get(2)?,
+        })
+    })?;
     rows.collect()
 }
 
 pub fn get_raw(c: &Connection, key: &str) -> rusqlite::Result<Option<Stored>> {
     c.prepare_cached("SELECT key, value, encrypted FROM settings WHERE key = ?1")?
-        .query_row([key], |r| Ok(Stored { key: r.get(0)?, value: r.get(1)?, encrypted: r.get(2)? }))
+        .query_row([key], |r| {
+            Ok(Stored {
+                key: r.get(0)?,
+                value: r.get(1)?,
+                encrypted: r.get(2)?,
+            })
+        })
         .optional()
 }
 
 /// The decrypted JSON value of a setting, if set.
 pub fn get_value(c: &Connection, secrets: &SecretBox, key: &str) -> anyhow::Result<Option<Value>> {
-    let Some(stored) = get_raw(c, key)? else { return Ok(None) };
+    let Some(stored) = get_raw(c, key)? else {
+        return Ok(None);
+    };
     decode(secrets, &stored).map(Some)
 }
 
 pub fn decode(secrets: &SecretBox, stored: &Stored) -> anyhow::Result<Value> {
-    let json = if stored.encrypted { secrets.open(&stored.value)? } else { stored.value.clone() };
+    let json = if stored.encrypted {
+        secrets.open(&stored.value)?
+    } else {
+        stored.value.clone()
+    };
     Ok(serde_json::from_str(&json)?)
 }
 
-pub fn get_string(c: &Connection, secrets: &SecretBox, key: &str) -> anyhow::Result<Option<String>> {
-    Ok(get_value(c, secrets, key)?.and_then(|v| v.as_str().map(str::to_string)).filter(|s| !s.is_empty()))
+pub fn get_string(
+    c: &Connection,
+    secrets: &SecretBox,
+    key: &str,
+) -> anyhow::Result<Option<String>> {
+    Ok(get_value(c, secrets, key)?
+        .and_then(|v| v.as_str().map(str::to_string))
+        .filter(|s| !s.is_empty()))
 }
 
 pub fn get_bool(c: &Connection, secrets: &SecretBox, key: &str) -> anyhow::Result<Option<bool>> {
     Ok(get_value(c, secrets, key)?.and_then(|v| v.as_bool()))
 }
 
-pub fn put(c: &Connection, key: &str, stored_value: &str, encrypted: bool, by: Option<&str>) -> rusqlite::Result<()> {
+pub fn put(
+    c: &Connection,
+    key: &str,
+    stored_value: &str,
+    encrypted: bool,
+    by: Option<&str>,
+) -> rusqlite::Result<()> {
     c.prepare_cached(
         "INSERT INTO settings (key, value, encrypted, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value, encrypted = excluded.encrypted,
@@ -51,6 +81,7 @@ pub fn put(c: &Connection, key: &str, stored_value: &str, encrypted: bool, by: O
 }
 
 pub fn delete(c: &Connection, key: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("DELETE FROM settings WHERE key = ?1")?.execute([key])?;
+    c.prepare_cached("DELETE FROM settings WHERE key = ?1")?
+        .execute([key])?;
     Ok(())
 }

@@ -26,5 +26,9 @@ pub async fn health(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> 
         .run(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)))
         .await
         .map_err(|_| crate::error::ApiError::Unavailable("database unavailable".into()))?;
-    Ok(web::Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), db: "ok".into() }))
+    Ok(web::Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        db: "ok".into(),
+    }))
 }

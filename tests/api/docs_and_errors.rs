@@ -1,0 +1,142 @@
+use crate::helpers::*;
+use serde_json::json;
+
+#[test]
+fn error_shapes_for_404_405_415_422_400_and_413_are_json_details() {
+    let s = TestServer::start_with(|c| c.json_limit = 4096);
+    let t = s.admin_token();
+
+    let r = s.get("/api/v1/nothing/here", Some(&t));
+    assert_eq!((r.status, r.detail().is_empty()), (404, false));
+
+    let r = s.raw("DELETE", "/api/v1/auth/me", Some(&t), None, vec![]);
+    assert_eq!(r.status, 405);
+    assert_eq!(r.header("allow").as_deref(), Some("GET"));
+    assert!(r.detail().contains("not allowed"));
+    assert_eq!(
+        s.raw("POST", "/api/v1/health", None, None, vec![]).status,
+        405
+    );
+
+    let r = s.raw(
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some("text/plain"),
+        b"email=a".to_vec(),
+    );
+    assert_eq!(r.status, 415);
+    assert!(r.detail().contains("application/json"));
+
+    let r = s.post(
+        "/api/v1/auth/login",
+        None,
+        &json!({ "email": 42, "password": "x" }),
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.detail().contains("invalid type"));
+
+    let r = s.raw(
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some("application/json"),
+        b"{\"email\": ".to_vec(),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.detail().contains("malformed JSON"));
+
+    let big = json!({ "frontend_url": format!("https://x.example/{}", "a".repeat(8000)) });
+    let r = s.put("/api/v1/settings/", Some(&t), &big);
+    assert_eq!(r.status, 413, "{}", r.text);
+    assert!(r.detail().contains("4096"));
+
+    let r = s.raw("GET", "/api/v2/whatever", None, None, vec![]);
+    assert_eq!(r.status, 404);
+    assert!(!r.detail().is_empty());
+}
+
+#[test]
+fn a_path_works_with_or_without_its_trailing_slash() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    assert_eq!(s.get("/api/v1/settings/", Some(&t)).status, 200);
+    assert_eq!(s.get("/api/v1/settings", Some(&t)).status, 200);
+    assert_eq!(s.get("/api/v1/auth/me/", Some(&t)).status, 200);
+}
+
+#[test]
+fn openapi_swagger_and_redoc_are_served_offline() {
+    let s = TestServer::start();
+    let spec = s.get("/api/v1/openapi.json", None);
+    assert_eq!(spec.status, 200);
+    let spec = spec.json();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert_eq!(
+        spec["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/auth/me",
+        "/api/v1/mfa/enroll",
+        "/api/v1/settings/",
+        "/api/v1/health",
+        "/api/v1/auth/supabase-exchange",
+    ] {
+        assert!(spec["paths"][path].is_object(), "{path} documented");
+    }
+    assert!(spec["components"]["schemas"]["ErrorBody"].is_object());
+    assert_eq!(
+        spec["paths"]["/api/v1/auth/login"]["post"]["security"],
+        json!([{}]),
+        "login is public in the spec"
+    );
+
+    let ui = s.get("/api/v1/docs/", None);
+    assert_eq!(ui.status, 200);
+    assert!(ui.text.contains("swagger-ui"));
+    assert_eq!(
+        s.get("/api/v1/docs/swagger-ui-bundle.js", None).status,
+        200,
+        "vendored assets"
+    );
+    assert_eq!(s.get("/api/v1/docs", None).status, 308);
+
+    let redoc = s.get("/api/v1/redoc", None);
+    assert_eq!(redoc.status, 200);
+    assert!(
+        redoc.text.contains("/api/v1/redoc/redoc.standalone.js") && !redoc.text.contains("cdn.")
+    );
+    let js = s.get("/api/v1/redoc/redoc.standalone.js", None);
+    assert_eq!(js.status, 200);
+    assert!(js.text.len() > 500_000);
+}
+
+#[test]
+fn the_spa_is_served_with_history_fallback_and_asset_caching() {
+    let s = TestServer::start();
+    let root = s.get("/", None);
+    assert_eq!(root.status, 200);
+    assert!(
+        root.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(root.header("cache-control").as_deref(), Some("no-cache"));
+    let deep = s.get("/tasks/some/deep/link", None);
+    assert_eq!(deep.status, 200);
+    assert_eq!(deep.text, root.text, "deep links get index.html");
+    assert_eq!(s.get("/assets/does-not-exist.js", None).status, 404);
+    // Hashed assets (when the SPA is built) are cached for a year.
+    if let Some(asset) = root
+        .text
+        .split("/assets/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+    {
+        let r = s.get(&format!("/assets/{asset}"), None);
+        assert_eq!(r.status, 200);
+        assert!(r.header("cache-control").unwrap().contains("immutable"));
+    }
+}
