@@ -28,6 +28,8 @@ pub struct AppState {
     pub jobs: crate::jobs::Signal,
     pub bus: crate::events::Bus,
     pub jwks: crate::api::auth::supabase::JwksCache,
+    /// The outbound HTTP agents (see `net`).
+    pub http: crate::net::Http,
 }
 
 /// Create the data dir (0700) and open the database with migrations applied.
@@ -76,6 +78,7 @@ impl AppState {
             jobs: Default::default(),
             bus: Default::default(),
             jwks: Default::default(),
+            http: Default::default(),
             cfg: Arc::new(cfg),
             db,
         })

@@ -1,19 +1,228 @@
 //! The one outbound HTTP client (ureq, blocking: call it from worker threads or `web::block`).
-//! Timeouts and response-size caps are set here, once.
+//!
+//! Timeouts, size caps and the SSRF guard live here, once. User-supplied URLs (imports,
+//! webhooks, fetched pages) go through a *guarded* agent whose resolver refuses loopback,
+//! private, link-local (incl. 169.254.169.254), unique-local, multicast, unspecified and
+//! IPv4-mapped forms of them. The connection is made to the very address that was checked (no
+//! DNS rebinding window), and every redirect hop is resolved — and checked — again.
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::time::Duration;
+use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 pub const MAX_RESPONSE_BYTES: u64 = 20 * 1024 * 1024;
+const USER_AGENT: &str = concat!("neuromancer/", env!("CARGO_PKG_VERSION"));
 
-/// Agent for calls to providers and services configured by an admin.
-pub fn agent() -> ureq::Agent {
+/// Why a URL was refused before any byte was sent.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum UrlRefused {
+    #[error("only http and https URLs are allowed")]
+    Scheme,
+    #[error("the URL is not valid")]
+    Invalid,
+    #[error("the URL has no host")]
+    NoHost,
+    #[error("URLs with credentials are not allowed")]
+    Credentials,
+    #[error(
+        "{0} is a private, loopback or link-local address; an admin can allow private networks in settings"
+    )]
+    Private(String),
+}
+
+/// True for addresses a server-side fetch must never reach on behalf of a user.
+pub fn is_forbidden(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => forbidden_v4(v4),
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return forbidden_v4(v4);
+            }
+            let seg0 = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (seg0 & 0xfe00) == 0xfc00 // unique local fc00::/7
+                || (seg0 & 0xffc0) == 0xfe80 // link-local fe80::/10
+                || (seg0 & 0xffc0) == 0xfec0 // site-local (deprecated) fec0::/10
+                || v6.segments()[..6] == [0, 0, 0, 0, 0, 0] // IPv4-compatible ::a.b.c.d
+                || (seg0 == 0x64 && v6.segments()[1] == 0xff9b) // NAT64 64:ff9b::/96
+                || (seg0 == 0x2001 && v6.segments()[1] == 0x0db8) // documentation
+        }
+    }
+}
+
+fn forbidden_v4(ip: Ipv4Addr) -> bool {
+    let o = ip.octets();
+    ip.is_private()
+        || ip.is_loopback()
+        || ip.is_link_local()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || o[0] == 0 // "this network"
+        || (o[0] == 100 && (o[1] & 0xc0) == 64) // carrier-grade NAT 100.64/10
+        || (o[0] == 192 && o[1] == 0 && o[2] == 0) // IETF protocol assignments
+        || (o[0] == 198 && (o[1] & 0xfe) == 18) // benchmarking 198.18/15
+        || o[0] >= 240 // reserved
+}
+
+/// Static checks on a URL (scheme, host, no credentials). DNS is checked at connect time.
+pub fn check_url(url: &str) -> Result<ureq::http::Uri, UrlRefused> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        return Err(UrlRefused::Scheme);
+    }
+    let uri: ureq::http::Uri = url.parse().map_err(|_| UrlRefused::Invalid)?;
+    let authority = uri.authority().ok_or(UrlRefused::NoHost)?;
+    if authority.as_str().contains('@') {
+        return Err(UrlRefused::Credentials);
+    }
+    if authority.host().is_empty() {
+        return Err(UrlRefused::NoHost);
+    }
+    Ok(uri)
+}
+
+/// Like `check_url`, and resolves the host now to refuse private targets early (for a clear
+/// 4xx at create time). The connect-time check still applies later.
+pub fn check_public_url(url: &str, allow_private: bool) -> Result<ureq::http::Uri, UrlRefused> {
+    let uri = check_url(url)?;
+    if !allow_private {
+        resolve_checked(&uri, false).map_err(|e| match e {
+            ResolveError::Refused(r) => r,
+            ResolveError::NotFound => UrlRefused::Invalid,
+        })?;
+    }
+    Ok(uri)
+}
+
+enum ResolveError {
+    Refused(UrlRefused),
+    NotFound,
+}
+
+fn resolve_checked(
+    uri: &ureq::http::Uri,
+    allow_private: bool,
+) -> Result<Vec<SocketAddr>, ResolveError> {
+    let host = uri.host().ok_or(ResolveError::NotFound)?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let port = uri
+        .port_u16()
+        .unwrap_or(if uri.scheme_str() == Some("https") {
+            443
+        } else {
+            80
+        });
+    // getaddrinfo also parses legacy forms (decimal 2130706433, hex 0x7f.1, octal 0177.0.0.1):
+    // whatever it yields is checked as the address it really is.
+    let addrs: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|_| ResolveError::NotFound)?
+        .collect();
+    if addrs.is_empty() {
+        return Err(ResolveError::NotFound);
+    }
+    if !allow_private {
+        if let Some(bad) = addrs.iter().find(|a| is_forbidden(a.ip())) {
+            return Err(ResolveError::Refused(UrlRefused::Private(
+                bad.ip().to_string(),
+            )));
+        }
+    }
+    Ok(addrs)
+}
+
+/// A resolver that only ever hands ureq addresses that passed the policy.
+#[derive(Debug)]
+struct GuardedResolver {
+    allow_private: bool,
+}
+
+impl Resolver for GuardedResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        _config: &ureq::config::Config,
+        _timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let addrs = resolve_checked(uri, self.allow_private).map_err(|e| match e {
+            ResolveError::Refused(r) => {
+                ureq::Error::Io(std::io::Error::new(std::io::ErrorKind::PermissionDenied, r))
+            }
+            ResolveError::NotFound => ureq::Error::HostNotFound,
+        })?;
+        let mut out = self.empty();
+        out.truncate(0);
+        for a in addrs.into_iter().take(16) {
+            out.push(a);
+        }
+        Ok(out)
+    }
+}
+
+/// The refusal behind a ureq error, if the guard refused the connection.
+pub fn refused(err: &ureq::Error) -> Option<String> {
+    match err {
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+            Some(io.to_string())
+        }
+        _ => None,
+    }
+}
+
+fn base_config(
+    timeout: Duration,
+    redirects: u32,
+) -> ureq::config::ConfigBuilder<ureq::typestate::AgentScope> {
     ureq::Agent::config_builder()
         .timeout_connect(Some(Duration::from_secs(10)))
-        .timeout_global(Some(Duration::from_secs(60)))
-        .max_redirects(5)
+        .timeout_global(Some(timeout))
+        .max_redirects(redirects)
         .http_status_as_error(false)
-        .user_agent(concat!("neuromancer/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .new_agent()
+        .user_agent(USER_AGENT)
+}
+
+/// The outbound agents, built once and shared (each keeps its own connection pool).
+#[derive(Clone)]
+pub struct Http {
+    /// Admin-configured services (LLM providers, Supabase…): no address policy.
+    pub trusted: ureq::Agent,
+    guarded: [ureq::Agent; 4],
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        let guarded = |allow_private: bool, redirects: u32| {
+            let cfg = base_config(Duration::from_secs(30), redirects)
+                .proxy(None)
+                .build();
+            ureq::Agent::with_parts(
+                cfg,
+                DefaultConnector::default(),
+                GuardedResolver { allow_private },
+            )
+        };
+        Http {
+            trusted: base_config(Duration::from_secs(120), 5).build().new_agent(),
+            guarded: [
+                guarded(false, 5),
+                guarded(false, 0),
+                guarded(true, 5),
+                guarded(true, 0),
+            ],
+        }
+    }
+}
+
+impl Http {
+    /// Agent for a user-supplied URL. `allow_private` comes from the admin setting.
+    pub fn user_url(&self, allow_private: bool, follow_redirects: bool) -> &ureq::Agent {
+        &self.guarded[usize::from(allow_private) * 2 + usize::from(!follow_redirects)]
+    }
 }
 
 /// Agent for the CLI talking to its own server on loopback.
@@ -32,4 +241,82 @@ pub fn read_json(resp: &mut ureq::http::Response<ureq::Body>) -> anyhow::Result<
         .limit(MAX_RESPONSE_BYTES)
         .read_to_string()?;
     Ok(serde_json::from_str(&text)?)
+}
+
+/// Read a body as text with the size cap.
+pub fn read_text(
+    resp: &mut ureq::http::Response<ureq::Body>,
+    limit: u64,
+) -> anyhow::Result<String> {
+    Ok(resp
+        .body_mut()
+        .with_config()
+        .limit(limit)
+        .read_to_string()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_loopback_link_local_and_mapped_addresses_are_forbidden() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fe80::1",
+            "fc00::1",
+            "fd12::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+            "::127.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+        ] {
+            assert!(is_forbidden(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111"] {
+            assert!(!is_forbidden(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn urls_are_checked_for_scheme_credentials_and_private_targets() {
+        assert_eq!(
+            check_url("file:///etc/passwd").unwrap_err(),
+            UrlRefused::Scheme
+        );
+        assert_eq!(check_url("gopher://x").unwrap_err(), UrlRefused::Scheme);
+        assert_eq!(
+            check_url("http://user:pw@example.com/").unwrap_err(),
+            UrlRefused::Credentials
+        );
+        for url in [
+            "http://127.0.0.1/",
+            "http://localhost:8080/x",
+            "http://[::1]/",
+            "http://2130706433/",
+            "http://0x7f000001/",
+            "http://0177.0.0.1/",
+            "http://169.254.169.254/latest/meta-data",
+            "http://[::ffff:127.0.0.1]/",
+        ] {
+            assert!(
+                matches!(check_public_url(url, false), Err(UrlRefused::Private(_))),
+                "{url}"
+            );
+        }
+        assert!(
+            check_public_url("http://127.0.0.1/", true).is_ok(),
+            "an admin may allow private networks"
+        );
+    }
 }

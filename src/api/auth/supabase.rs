@@ -55,8 +55,8 @@ impl JwksCache {
     }
 }
 
-fn fetch_jwks(url: &str) -> anyhow::Result<JwkSet> {
-    let mut resp = crate::net::agent().get(url).call()?;
+fn fetch_jwks(agent: &ureq::Agent, url: &str) -> anyhow::Result<JwkSet> {
+    let mut resp = agent.get(url).call()?;
     anyhow::ensure!(
         resp.status().is_success(),
         "JWKS endpoint answered {}",
@@ -86,7 +86,8 @@ async fn jwks_key(
     // turn us into a request amplifier).
     if state.jwks.cached(&url, JWKS_MIN_REFETCH).is_none() {
         let u = url.clone();
-        let set = actix_web::web::block(move || fetch_jwks(&u))
+        let agent = state.http.trusted.clone();
+        let set = actix_web::web::block(move || fetch_jwks(&agent, &u))
             .await?
             .map_err(|e| ApiError::BadGateway(format!("could not fetch the Supabase JWKS: {e}")))?;
         state.jwks.store(&url, set);

@@ -25,6 +25,11 @@ pub const DEFS: &[Def] = &[
         description: "Public URL of the web app (OAuth redirects, approval links)",
     },
     Def {
+        key: "allow_private_network",
+        kind: Kind::Bool,
+        description: "Let imports and webhooks reach private, loopback and link-local addresses (intranets, tests)",
+    },
+    Def {
         key: "supabase_url",
         kind: Kind::Url,
         description: "Supabase project URL, e.g. https://xyz.supabase.co",

@@ -64,6 +64,11 @@ pub fn get_bool(c: &Connection, secrets: &SecretBox, key: &str) -> anyhow::Resul
     Ok(get_value(c, secrets, key)?.and_then(|v| v.as_bool()))
 }
 
+/// The admin's choice to let user-supplied URLs reach private networks (default: no).
+pub fn allow_private_network(c: &Connection, secrets: &SecretBox) -> anyhow::Result<bool> {
+    Ok(get_bool(c, secrets, "allow_private_network")?.unwrap_or(false))
+}
+
 pub fn put(
     c: &Connection,
     key: &str,
