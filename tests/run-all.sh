@@ -11,4 +11,5 @@ npm --prefix web run build
 
 cargo test --locked
 
+npm --prefix web test
 NEUROMANCER_BIN="$PWD/target/debug/neuromancer" npm --prefix web run e2e

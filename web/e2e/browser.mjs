@@ -1,0 +1,60 @@
+// Headless Debian Chromium through playwright-core (no browser downloads).
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Open a fresh context + page for test `t`. Page errors fail the test; on
+ * failure a screenshot is written to e2e/artifacts/<test name>.png.
+ */
+export async function openPage(t, browser, baseURL, { viewport = { width: 1280, height: 800 }, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ baseURL, viewport, colorScheme });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(new Error(m.text()));
+  });
+  page.errors = errors;
+  page.snap = async (name) => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  };
+  return { context, page };
+}
+
+/** Run `fn(page)` in a fresh page, screenshot on failure, assert no page errors. */
+export async function withPage(t, browser, baseURL, fn, opts) {
+  const { context, page } = await openPage(t, browser, baseURL, opts);
+  try {
+    await fn(page);
+    if (page.errors.length) throw new Error(`page errors:\n${page.errors.map((e) => e.message).join('\n')}`);
+  } catch (e) {
+    const name = t.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    await page.snap(`FAILED-${name}`).catch(() => {});
+    throw e;
+  } finally {
+    await context.close();
+  }
+}

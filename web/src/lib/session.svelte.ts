@@ -1,0 +1,40 @@
+// Reactive session state shared by the shell and pages.
+import { api, clearToken, getToken, onUnauthorized, setToken, type LoginResponse, type User } from './api';
+import { navigate } from './router';
+
+export const session = $state<{ user: User | null; loading: boolean }>({ user: null, loading: false });
+
+onUnauthorized(() => {
+  session.user = null;
+});
+
+/** Load the current user if a token exists. Returns null when not logged in. */
+export async function loadUser(): Promise<User | null> {
+  if (!getToken()) {
+    session.user = null;
+    return null;
+  }
+  session.loading = true;
+  try {
+    session.user = await api.auth.me();
+    return session.user;
+  } catch {
+    // 401 already cleared the token and redirected; other errors keep the token.
+    return session.user;
+  } finally {
+    session.loading = false;
+  }
+}
+
+export function acceptLogin(res: LoginResponse): void {
+  setToken(res.access_token);
+  session.user = res.user;
+}
+
+export function logout(): void {
+  clearToken();
+  session.user = null;
+  navigate('/login', { replace: true });
+}
+
+export const isAdmin = (u: User | null | undefined): boolean => u?.role === 'admin';

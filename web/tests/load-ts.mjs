@@ -1,0 +1,23 @@
+// Load a dependency-free TypeScript module from src/ in plain Node (20 has no
+// type stripping): transpile it with the project's TypeScript, import the result.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
+
+export async function importTs(path) {
+  const src = readFileSync(path, 'utf8');
+  const out = ts.transpileModule(src, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    fileName: path,
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'nm-ts-'));
+  const file = join(dir, 'module.mjs');
+  writeFileSync(file, out.outputText);
+  try {
+    return await import(pathToFileURL(file).href);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
