@@ -1,4 +1,5 @@
 //! Neuromancer: a self-hosted AI content studio in one binary and one SQLite file.
+pub mod access;
 pub mod api;
 pub mod app;
 pub mod auth;
