@@ -39,6 +39,24 @@ fn secrets_are_masked_on_read_and_sealed_at_rest() {
 }
 
 #[test]
+fn the_schema_lists_every_setting_with_its_kind() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let schema = s.get("/api/v1/settings/schema", Some(&t)).json();
+    let kind_of = |k: &str| {
+        schema
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["key"] == k)
+            .map(|d| d["kind"].clone())
+    };
+    assert_eq!(kind_of("supabase_jwt_secret"), Some(json!("secret")));
+    assert_eq!(kind_of("allow_private_network"), Some(json!("bool")));
+    assert_eq!(kind_of("frontend_url"), Some(json!("url")));
+}
+
+#[test]
 fn partial_updates_keep_other_keys_and_null_unsets() {
     let s = TestServer::start();
     let t = s.admin_token();

@@ -34,6 +34,37 @@ fn view(state: &AppState, c: &rusqlite::Connection) -> anyhow::Result<SettingsVi
     Ok(SettingsView(out))
 }
 
+/// One known setting: how the UI should render it and what it means.
+#[derive(Serialize, ToSchema)]
+pub struct SettingDef {
+    pub key: String,
+    /// `text`, `url`, `secret`, `bool` or `string_list`.
+    pub kind: String,
+    pub description: String,
+}
+
+#[utoipa::path(tag = "settings", responses((status = 200, body = Vec<SettingDef>), (status = 403, body = ErrorBody)))]
+#[get("/settings/schema")]
+pub async fn settings_schema(_admin: AdminUser) -> web::Json<Vec<SettingDef>> {
+    let kind = |k: Kind| match k {
+        Kind::Text => "text",
+        Kind::Url => "url",
+        Kind::Secret => "secret",
+        Kind::Bool => "bool",
+        Kind::StringList => "string_list",
+    };
+    web::Json(
+        registry::DEFS
+            .iter()
+            .map(|d| SettingDef {
+                key: d.key.to_string(),
+                kind: kind(d.kind).to_string(),
+                description: d.description.to_string(),
+            })
+            .collect(),
+    )
+}
+
 #[utoipa::path(tag = "settings", responses((status = 200, body = SettingsView), (status = 403, body = ErrorBody)))]
 #[get("/settings/")]
 pub async fn get_settings(

@@ -7,5 +7,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(handlers::get_settings)
-        .service(handlers::update_settings);
+        .service(handlers::update_settings)
+        .service(handlers::settings_schema);
 }
