@@ -43,8 +43,12 @@ pub fn apply(conn: &mut Connection) -> anyhow::Result<usize> {
              it was written by a newer Neuromancer; upgrade the binary (or restore a backup)"
         );
     }
+    let done: std::collections::HashSet<i64> =
+        conn.prepare("SELECT version FROM schema_migrations")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     let mut applied = 0;
-    for (version, name, sql) in migrations.into_iter().filter(|m| m.0 > current) {
+    // Every embedded migration not yet recorded, in order (not only those above the maximum:
+    // areas developed side by side may land their numbered migrations out of order).
+    for (version, name, sql) in migrations.into_iter().filter(|m| !done.contains(&m.0)) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(&sql)
             .with_context(|| format!("migration {name}"))?;
