@@ -1,6 +1,9 @@
 //! THE list of API areas. Each contributes `configure(cfg)`; utoipa-actix-web collects every
 //! `.service()` into the OpenAPI document, so the spec cannot drift from the routes.
+pub mod ai_logs;
+pub mod ai_settings;
 pub mod auth;
+pub mod chat;
 pub mod mfa;
 pub mod settings;
 pub mod system;
@@ -12,4 +15,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     auth::configure(cfg);
     mfa::configure(cfg);
     settings::configure(cfg);
+    chat::configure(cfg);
+    ai_logs::configure(cfg);
+    ai_settings::configure(cfg);
 }
