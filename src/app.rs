@@ -25,6 +25,8 @@ pub struct AppState {
     pub limiters: Arc<Limiters>,
     /// Dedicated argon2 threads (19 MiB per hash): a login storm cannot exhaust memory.
     pub hasher: Arc<crate::auth::password::HashPool>,
+    /// Users behind recent bearer tokens; call `sessions.forget(id)` after changing a user.
+    pub sessions: Arc<crate::auth::sessions::SessionCache>,
     pub jobs: crate::jobs::Signal,
     pub bus: crate::events::Bus,
     pub jwks: crate::api::auth::supabase::JwksCache,
@@ -75,6 +77,7 @@ impl AppState {
             secrets: SecretBox::from_key(&key),
             limiters: Arc::new(Limiters::new(&cfg)),
             hasher: Arc::new(crate::auth::password::HashPool::new(permits, 256)),
+            sessions: Default::default(),
             jobs: Default::default(),
             bus: Default::default(),
             jwks: Default::default(),

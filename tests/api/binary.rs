@@ -150,7 +150,15 @@ fn cli_user_add_reads_the_password_from_stdin_and_the_user_can_log_in() {
         .write_all(b"copper-lantern-64\n")
         .unwrap();
     assert!(child.wait().unwrap().success());
-    assert_eq!(s.client.get("/api/v1/auth/me", Some(&t)).status, 401);
+    // Another process changed the user: the server's session cache lets it take effect within 2 s.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(4);
+    while s.client.get("/api/v1/auth/me", Some(&t)).status != 401 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "old session still accepted after the CLI reset"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     s.client.login("writer@example.com", "copper-lantern-64");
 
     let health = Command::new(bin())
