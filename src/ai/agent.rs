@@ -159,7 +159,7 @@ pub fn run(turn: Turn, send: &mut dyn FnMut(Value) -> bool) -> Outcome {
                     v.to_string(),
                 ),
                 Err(e) => (
-                    json!({"tool_use": call.name, "status": "failed", "id": call.id, "error": e}),
+                    json!({"tool_use": call.name, "status": "failed", "id": call.id, "detail": e}),
                     json!({"id": call.id, "name": call.name, "arguments": call.arguments, "status": "failed", "error": e}),
                     json!({ "error": e }).to_string(),
                 ),

@@ -2,6 +2,10 @@
 //! port (`helpers::TestServer`) or as the real binary (`helpers::BinaryServer`).
 mod helpers;
 
+mod ai;
+mod chat;
+mod fake_llm;
+
 mod auth;
 mod binary;
 mod docs_and_errors;
