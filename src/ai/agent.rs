@@ -1,7 +1,7 @@
 //! The agent loop of one chat reply: stream a provider turn, run the tool calls it asked for with
 //! the caller's permissions, feed the results back, and repeat for a bounded number of rounds.
-//! Runs on a worker thread; frames go out through `send`, which says false once the client left
-//! (we then stop reading upstream, and the caller still stores what was produced).
+//! Runs on a worker thread; frames go out through a [`Frames`] sink, which says false once the
+//! client left (we then stop reading upstream, and the caller still stores what was produced).
 use super::tools::{self, ToolCtx};
 use super::{
     ChatRequest, Event, Flow, Message, Provider, Usage, chat_with_retry, estimate_tokens, logs,
@@ -23,6 +23,13 @@ pub struct Turn {
     pub ctx: ToolCtx,
 }
 
+/// Where frames go. `send` may buffer; `flush` writes what is buffered. Both return false once
+/// the client is gone.
+pub trait Frames {
+    fn send(&mut self, frame: Value) -> bool;
+    fn flush(&mut self) -> bool;
+}
+
 #[derive(Default)]
 pub struct Outcome {
     pub text: String,
@@ -33,7 +40,7 @@ pub struct Outcome {
     pub interrupted: bool,
 }
 
-pub fn run(turn: Turn, send: &mut dyn FnMut(Value) -> bool) -> Outcome {
+pub fn run(turn: Turn, out_frames: &mut dyn Frames) -> Outcome {
     let Turn {
         provider,
         model,
@@ -82,7 +89,15 @@ pub fn run(turn: Turn, send: &mut dyn FnMut(Value) -> bool) -> Outcome {
             Event::Text(t) => {
                 ttft.get_or_insert_with(|| started.elapsed().as_millis() as i64);
                 text.push_str(&t);
-                if send(json!({ "content": t })) {
+                if out_frames.send(json!({ "content": t })) {
+                    Flow::Continue
+                } else {
+                    connected = false;
+                    Flow::Stop
+                }
+            }
+            Event::Flush => {
+                if out_frames.flush() {
                     Flow::Continue
                 } else {
                     connected = false;
@@ -99,6 +114,9 @@ pub fn run(turn: Turn, send: &mut dyn FnMut(Value) -> bool) -> Outcome {
                 Flow::Continue
             }
         });
+        if !out_frames.flush() {
+            connected = false;
+        }
         let usage = usage.unwrap_or_else(|| {
             let input = req
                 .messages
@@ -145,9 +163,8 @@ pub fn run(turn: Turn, send: &mut dyn FnMut(Value) -> bool) -> Outcome {
         }
         history.push(Message::assistant(text, calls.clone()));
         for call in calls {
-            if !send(
-                json!({"tool_use": call.name, "status": "started", "id": call.id, "input": call.arguments}),
-            ) {
+            let frame = json!({"tool_use": call.name, "status": "started", "id": call.id, "input": call.arguments});
+            if !(out_frames.send(frame) && out_frames.flush()) {
                 out.interrupted = true;
                 return out;
             }
@@ -166,7 +183,7 @@ pub fn run(turn: Turn, send: &mut dyn FnMut(Value) -> bool) -> Outcome {
             };
             out.tool_calls.push(stored);
             history.push(Message::tool_result(&call, content));
-            if !send(frame) {
+            if !(out_frames.send(frame) && out_frames.flush()) {
                 out.interrupted = true;
                 return out;
             }

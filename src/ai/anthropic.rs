@@ -105,7 +105,14 @@ impl Provider for Anthropic {
         let mut usage = Usage::default();
         let mut failure = None;
         let mut stopped = false;
-        let read = read_frames(resp.into_body().into_reader(), |frame| {
+        let read = read_frames(resp.into_body().into_reader(), |item| {
+            let Some(frame) = item else {
+                if sink(Event::Flush) == Flow::Stop {
+                    stopped = true;
+                    return false;
+                }
+                return true;
+            };
             let Ok(v) = serde_json::from_str::<Value>(frame.data.trim()) else {
                 return true;
             };

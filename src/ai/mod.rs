@@ -117,6 +117,8 @@ pub enum Event {
     Text(String),
     ToolCall(ToolCall),
     Usage(Usage),
+    /// Everything received so far has been reported: a good moment to write downstream.
+    Flush,
 }
 
 /// A failed provider call. `retryable` covers 429/5xx and connection failures.

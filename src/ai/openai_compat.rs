@@ -133,7 +133,14 @@ impl Provider for OpenAiCompat {
         let mut failure: Option<ProviderError> = None;
         let mut stopped = false;
         let reader = resp.into_body().into_reader();
-        let read = read_frames(reader, |frame| {
+        let read = read_frames(reader, |item| {
+            let Some(frame) = item else {
+                if sink(Event::Flush) == Flow::Stop {
+                    stopped = true;
+                    return false;
+                }
+                return true;
+            };
             let data = frame.data.trim();
             if data.is_empty() || data == "[DONE]" {
                 return true;

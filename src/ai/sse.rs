@@ -79,10 +79,12 @@ impl Parser {
     }
 }
 
-/// Read frames from `r` until EOF or until `on_frame` returns false. I/O errors are returned.
+/// Read frames from `r` until EOF or until `on_frame` returns false. After the frames of each
+/// read it is called with `None`: everything received so far has been delivered (the moment to
+/// write to a downstream client, so a burst goes out as one chunk). I/O errors are returned.
 pub fn read_frames(
     mut r: impl Read,
-    mut on_frame: impl FnMut(Frame) -> bool,
+    mut on_frame: impl FnMut(Option<Frame>) -> bool,
 ) -> std::io::Result<()> {
     let mut parser = Parser::default();
     let mut buf = [0u8; 8192];
@@ -95,9 +97,12 @@ pub fn read_frames(
             parser.push(&buf[..n], &mut frames);
         }
         for f in frames.drain(..) {
-            if !on_frame(f) {
+            if !on_frame(Some(f)) {
                 return Ok(());
             }
+        }
+        if !on_frame(None) {
+            return Ok(());
         }
         if n == 0 {
             return Ok(());

@@ -193,12 +193,22 @@ pub fn insert_message(c: &Connection, m: &MessageResponse) -> rusqlite::Result<(
 }
 
 pub fn messages(c: &Connection, conv_id: &str) -> rusqlite::Result<Vec<MessageResponse>> {
+    recent_messages(c, conv_id, i64::MAX)
+}
+
+/// The last `limit` messages, oldest first.
+pub fn recent_messages(
+    c: &Connection,
+    conv_id: &str,
+    limit: i64,
+) -> rusqlite::Result<Vec<MessageResponse>> {
     let files = attachments_meta(c, conv_id)?;
     let mut stmt = c.prepare_cached(
-        "SELECT id, conversation_id, user_id, role, content, tool_calls, attachments, provider, model, usage, status, error, created_at
-           FROM chat_messages WHERE conversation_id = ?1 ORDER BY created_at, id",
+        "SELECT * FROM (SELECT id, conversation_id, user_id, role, content, tool_calls, attachments, provider, model, usage, status, error, created_at
+           FROM chat_messages WHERE conversation_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2)
+         ORDER BY created_at, id",
     )?;
-    let rows = stmt.query_map([conv_id], |r| {
+    let rows = stmt.query_map(rusqlite::params![conv_id, limit], |r| {
         let calls: String = r.get(5)?;
         let ids: String = r.get(6)?;
         let usage: Option<String> = r.get(9)?;

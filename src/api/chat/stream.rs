@@ -78,6 +78,8 @@ pub async fn send_message(
     let st = state.clone();
     let uid = user.id.clone();
     let conv_id = conv.id.clone();
+    // Read-only here: the user message is written by the reply thread *while* the provider call
+    // starts, so the commit's fsync does not add to the time to first token.
     let (provider, model, history, user_msg) = state
         .db
         .run(move |c| -> ApiResult<_> {
@@ -113,24 +115,20 @@ pub async fn send_message(
                 error: None,
                 created_at: crate::time::now_rfc3339(),
             };
-            let tx = c.transaction()?;
-            store::insert_message(&tx, &msg)?;
-            store::touch(&tx, &conv_id)?;
-            crate::events::emit(&tx, "chat.message", Some(&uid), message_event(&msg))?;
-            tx.commit()?;
-            Ok((provider, model, context::history(c, &conv_id)?, msg))
+            Ok((provider, model, context::history(c, &conv_id, &msg)?, msg))
         })
         .await?;
-    state.jobs.notify();
-    if conv.title == "New conversation" {
-        let title: String = user_msg.content.chars().take(60).collect();
-        let (conv_id, st) = (conv.id.clone(), state.clone());
-        if !title.trim().is_empty() {
-            st.db
-                .run(move |c| store::update(c, &conv_id, Some(title.trim()), None))
-                .await?;
-        }
-    }
+    let retitle = (conv.title == "New conversation")
+        .then(|| {
+            user_msg
+                .content
+                .chars()
+                .take(60)
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .filter(|t| !t.is_empty());
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     let turn = agent::Turn {
         system: ai::prompts::chat_system(if user.name.is_empty() {
@@ -151,21 +149,94 @@ pub async fn send_message(
         },
     };
     let st = state.get_ref().clone();
-    let conv_id = conv.id.clone();
     std::thread::Builder::new()
         .name("chat-stream".into())
-        .spawn(move || reply(st, conv_id, turn, tx))
+        .spawn(move || reply(st, turn, user_msg, retitle, tx))
         .map_err(|e| ApiError::internal("spawning the chat worker", e))?;
     Ok(sse_response(rx))
 }
 
+/// Frames buffered per upstream read and written to the response channel on `flush`.
+struct ChannelFrames {
+    tx: mpsc::Sender<Bytes>,
+    buf: Vec<u8>,
+    open: bool,
+}
+
+impl agent::Frames for ChannelFrames {
+    fn send(&mut self, v: Value) -> bool {
+        self.buf.extend_from_slice(b"data: ");
+        // Writing JSON to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut self.buf, &v);
+        self.buf.extend_from_slice(b"\n\n");
+        if self.buf.len() >= 32 * 1024 {
+            return self.flush();
+        }
+        self.open
+    }
+
+    fn flush(&mut self) -> bool {
+        if self.open && !self.buf.is_empty() {
+            let chunk = Bytes::from(std::mem::take(&mut self.buf));
+            self.open = self.tx.blocking_send(chunk).is_ok();
+        }
+        self.open
+    }
+}
+
+/// Store the user message (and the conversation's first title) and announce it.
+fn persist_user(
+    state: &AppState,
+    msg: &MessageResponse,
+    retitle: Option<&str>,
+) -> anyhow::Result<()> {
+    let mut c = state.db.conn()?;
+    let tx = c.transaction()?;
+    store::insert_message(&tx, msg)?;
+    store::touch(&tx, &msg.conversation_id)?;
+    if let Some(title) = retitle {
+        store::update(&tx, &msg.conversation_id, Some(title), None)?;
+    }
+    crate::events::emit(
+        &tx,
+        "chat.message",
+        msg.user_id.as_deref(),
+        message_event(msg),
+    )?;
+    tx.commit()?;
+    state.jobs.notify();
+    Ok(())
+}
+
 /// Run the agent, then store the assistant message whatever happened, and finish the stream.
-fn reply(state: AppState, conv_id: String, turn: agent::Turn, tx: mpsc::Sender<Bytes>) {
+fn reply(
+    state: AppState,
+    turn: agent::Turn,
+    user_msg: MessageResponse,
+    retitle: Option<String>,
+    tx: mpsc::Sender<Bytes>,
+) {
+    let conv_id = user_msg.conversation_id.clone();
     let provider = turn.provider.name().to_string();
     let model = turn.model.clone();
     let actor = turn.ctx.viewer.user_id.clone();
-    let mut send = |v: Value| tx.blocking_send(frame(&v)).is_ok();
-    let out = agent::run(turn, &mut send);
+    let st = state.clone();
+    let saving_user = std::thread::spawn(move || persist_user(&st, &user_msg, retitle.as_deref()));
+    let mut frames = ChannelFrames {
+        tx,
+        buf: Vec::with_capacity(8192),
+        open: true,
+    };
+    let mut out = agent::run(turn, &mut frames);
+    let saved_user = saving_user
+        .join()
+        .map_err(|_| anyhow::anyhow!("the writer panicked"))
+        .and_then(|r| r);
+    if let Err(e) = &saved_user {
+        tracing::error!(error = %e, conversation = %conv_id, "could not store the user message");
+        out.error
+            .get_or_insert_with(|| "your message could not be saved".into());
+    }
     let usage = serde_json::to_value(out.usage).unwrap_or_default();
     let msg = MessageResponse {
         id: uuid::Uuid::now_v7().to_string(),
@@ -189,34 +260,38 @@ fn reply(state: AppState, conv_id: String, turn: agent::Turn, tx: mpsc::Sender<B
         error: out.error.clone(),
         created_at: crate::time::now_rfc3339(),
     };
-    let stored = state
-        .db
-        .conn()
-        .map_err(|e| e.to_string())
-        .and_then(|mut c| {
-            let mut run = || -> rusqlite::Result<()> {
-                let tx = c.transaction()?;
-                store::insert_message(&tx, &msg)?;
-                store::touch(&tx, &conv_id)?;
-                // The asker already saw it stream; the event is for the other participants.
-                crate::events::emit(&tx, "chat.message", Some(&actor), message_event(&msg))?;
-                tx.commit()
-            };
-            run().map_err(|e| e.to_string())
-        });
+    let stored = saved_user.is_ok().then(|| {
+        state
+            .db
+            .conn()
+            .map_err(|e| e.to_string())
+            .and_then(|mut c| {
+                let mut run = || -> rusqlite::Result<()> {
+                    let tx = c.transaction()?;
+                    store::insert_message(&tx, &msg)?;
+                    store::touch(&tx, &conv_id)?;
+                    // The asker already saw it stream; the event is for the other participants.
+                    crate::events::emit(&tx, "chat.message", Some(&actor), message_event(&msg))?;
+                    tx.commit()
+                };
+                run().map_err(|e| e.to_string())
+            })
+    });
     state.jobs.notify();
-    if let Err(e) = &stored {
+    if let Some(Err(e)) = &stored {
         tracing::error!(error = %e, conversation = %conv_id, "could not store the assistant message");
     }
+    use agent::Frames;
     if let Some(e) = out.error {
-        send(json!({ "error": e }));
+        frames.send(json!({ "error": e }));
     }
-    if stored.is_ok() {
-        send(json!({"done": true, "message_id": msg.id, "usage": usage}));
+    if matches!(stored, Some(Ok(()))) {
+        frames.send(json!({"done": true, "message_id": msg.id, "usage": usage}));
     } else {
-        send(json!({"error": "the reply could not be saved"}));
-        send(json!({"done": true, "usage": usage}));
+        frames.send(json!({"error": "the reply could not be saved"}));
+        frames.send(json!({"done": true, "usage": usage}));
     }
+    frames.flush();
 }
 
 #[utoipa::path(tag = "chat", responses((status = 200, description = "text/event-stream of {type: \"message\", message}"), (status = 404, body = ErrorBody)))]
