@@ -3,6 +3,7 @@
 //! one blocking HTTP client (`state.http.trusted`), so every call here runs on a worker thread.
 pub mod agent;
 pub mod anthropic;
+pub mod calls;
 pub mod config;
 pub mod gemini;
 pub mod local;

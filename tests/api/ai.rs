@@ -395,3 +395,44 @@ fn provider_settings_are_masked_testable_and_list_models() {
     assert_eq!(status["logged_in"], true);
     assert_eq!(status["method"], "stored_token");
 }
+
+#[test]
+fn other_areas_can_generate_and_embed_offline_with_logs() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let me = s.get("/api/v1/auth/me", Some(&t)).json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut streamed = String::new();
+    let (text, usage) = neuromancer::ai::calls::complete(
+        &s.state,
+        &me,
+        "content.generate",
+        None,
+        None,
+        "",
+        "Write a blog post about tea",
+        &mut |t| {
+            streamed.push_str(t);
+            neuromancer::ai::Flow::Continue
+        },
+    )
+    .unwrap();
+    assert_eq!(text, streamed);
+    assert!(text.contains("# Tea"), "{text}");
+    assert!(usage.total_tokens > 0);
+    let v = neuromancer::ai::calls::embed(&s.state, Some(&me), &["a b c".into(), "d e f".into()])
+        .unwrap();
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[0].len(), 384);
+    let logs = s
+        .get("/api/v1/ai-logs?function=content.generate", Some(&t))
+        .json();
+    assert_eq!(logs["total"], 1);
+    assert_eq!(
+        s.get("/api/v1/ai-logs?function=embeddings", Some(&t))
+            .json()["total"],
+        1
+    );
+}
