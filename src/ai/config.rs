@@ -158,7 +158,11 @@ pub fn embedder(
     secrets: &SecretBox,
     http: &ureq::Agent,
 ) -> anyhow::Result<Result<(Box<dyn Provider>, String), String>> {
-    let name = get_string(c, secrets, "embedding_provider")?.unwrap_or_else(|| "local".into());
+    // The knowledge area also reads `embedding_provider` (auto | hashing for its own embedder):
+    // any value that is not a remote provider means the offline embedder here.
+    let name = get_string(c, secrets, "embedding_provider")?
+        .filter(|p| matches!(p.as_str(), "openai" | "gemini" | "ollama" | "openrouter"))
+        .unwrap_or_else(|| "local".into());
     let p = match build(c, secrets, http, &name)? {
         Ok(p) => p,
         Err(e) => return Ok(Err(e)),

@@ -95,11 +95,6 @@ pub const DEFS: &[Def] = &[
         description: "Model of the default provider (e.g. gpt-4o-mini)",
     },
     Def {
-        key: "embedding_provider",
-        kind: Kind::Text,
-        description: "Embedding provider: local (offline), openai, gemini, ollama or openrouter",
-    },
-    Def {
         key: "embedding_model",
         kind: Kind::Text,
         description: "Embedding model (e.g. text-embedding-3-small)",
@@ -115,11 +110,6 @@ pub const DEFS: &[Def] = &[
         description: "Transcription model (default whisper-1)",
     },
     Def {
-        key: "import_roots",
-        kind: Kind::StringList,
-        description: "Server folders that imports may read from",
-    },
-    Def {
         key: "ai_price_table",
         kind: Kind::Text,
         description: "Per-model prices overriding the built-in table: JSON {\"model-prefix\": [input, output]} in USD per 1M tokens",
@@ -128,16 +118,6 @@ pub const DEFS: &[Def] = &[
         key: "monthly_token_budget",
         kind: Kind::Text,
         description: "Tokens each user may spend per calendar month (empty: unlimited)",
-    },
-    Def {
-        key: "github_token",
-        kind: Kind::Secret,
-        description: "GitHub personal access token",
-    },
-    Def {
-        key: "github_api_url",
-        kind: Kind::Url,
-        description: "GitHub API base URL (default https://api.github.com; GitHub Enterprise)",
     },
     Def {
         key: "claude_code_oauth_token",
