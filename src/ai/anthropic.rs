@@ -89,9 +89,7 @@ impl Provider for Anthropic {
     }
 
     fn chat(&self, req: &ChatRequest, sink: Sink) -> Result<(), ProviderError> {
-        let mut resp = self
-            .http
-            .post(self.url("/v1/messages"))
+        let mut resp = streaming(self.http.post(self.url("/v1/messages")))
             .header("x-api-key", &self.key)
             .header("anthropic-version", VERSION)
             .header("Accept", "text/event-stream")

@@ -92,14 +92,12 @@ impl Provider for Gemini {
 
     fn chat(&self, req: &ChatRequest, sink: Sink) -> Result<(), ProviderError> {
         let model = req.model.trim_start_matches("models/");
-        let mut resp = self
-            .http
-            .post(self.url(&format!(
-                "/v1beta/models/{model}:streamGenerateContent?alt=sse"
-            )))
-            .header("x-goog-api-key", &self.key)
-            .send_json(self.body(req))
-            .map_err(|e| transport_error("gemini", e))?;
+        let mut resp = streaming(self.http.post(self.url(&format!(
+            "/v1beta/models/{model}:streamGenerateContent?alt=sse"
+        ))))
+        .header("x-goog-api-key", &self.key)
+        .send_json(self.body(req))
+        .map_err(|e| transport_error("gemini", e))?;
         if !resp.status().is_success() {
             return Err(status_error("gemini", &mut resp));
         }

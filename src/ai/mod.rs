@@ -276,3 +276,15 @@ pub fn error_message(v: &Value) -> Option<String> {
 pub fn estimate_tokens(text: &str) -> u64 {
     (text.chars().count() as u64).div_ceil(4)
 }
+
+/// Timeouts for a streaming call: generous overall (long answers), bounded while waiting for the
+/// response (a model being loaded) and between two reads (a stalled stream).
+pub fn streaming(
+    r: ureq::RequestBuilder<ureq::typestate::WithBody>,
+) -> ureq::RequestBuilder<ureq::typestate::WithBody> {
+    r.config()
+        .timeout_global(Some(Duration::from_secs(15 * 60)))
+        .timeout_recv_response(Some(Duration::from_secs(180)))
+        .timeout_per_read(Some(Duration::from_secs(120)))
+        .build()
+}

@@ -121,8 +121,7 @@ impl Provider for OpenAiCompat {
     }
 
     fn chat(&self, req: &ChatRequest, sink: Sink) -> Result<(), ProviderError> {
-        let mut resp = self
-            .post("/chat/completions")
+        let mut resp = streaming(self.post("/chat/completions"))
             .header("Accept", "text/event-stream")
             .send_json(self.body(req))
             .map_err(|e| transport_error(&self.label, e))?;

@@ -436,3 +436,65 @@ fn other_areas_can_generate_and_embed_offline_with_logs() {
         1
     );
 }
+
+/// A one-page PDF with the standard Helvetica font, offsets computed so the xref is valid.
+fn pdf(text: &str) -> Vec<u8> {
+    let content = format!("BT /F1 18 Tf 72 700 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn text_is_extracted_from_an_uploaded_pdf() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let conv = new_conversation(&s, &t);
+    let r = upload(
+        &s,
+        &t,
+        &conv,
+        "q3.pdf",
+        "application/pdf",
+        &pdf("Quarterly revenue grew twelve percent."),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let a = r.json();
+    assert_eq!(a["mime"], "application/pdf");
+    assert!(a["chars"].as_i64().unwrap() > 20);
+    let (_, frames) = send(
+        &s,
+        &t,
+        &conv,
+        json!({"content": "How did revenue do?", "tools_enabled": false, "attachments": [a["id"]]}),
+    );
+    assert!(
+        streamed_text(&frames).contains("Quarterly revenue grew twelve percent."),
+        "{frames:?}"
+    );
+}
