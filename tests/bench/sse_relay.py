@@ -10,7 +10,9 @@ Builds the release binary unless --binary is given. Prints, side by side:
     the first frame;
   * time to first content frame, direct vs relayed (target: < 5 ms added);
   * peak RSS of the server while N streams (default 200) run concurrently (target < 100 MB).
-The fake writes its whole 2,000-frame body in one go ("as fast as it can"); for the concurrency
+The client consumes both streams the same way a UI does: lines are split as bytes arrive and every
+`data:` frame is decoded as JSON. The fake writes its whole 2,000-frame body in one go ("as fast as
+it can"); for the concurrency
 run it paces the same stream over ~2 s so that all streams overlap. Rate limiters are off
 (--rate-limit 0 --login-rate 0); everything else is the production configuration.
 """
@@ -57,9 +59,19 @@ def free_port():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 
 
+def token_of(obj):
+    """The text a consumer would render from one frame (OpenAI chunk or Neuromancer frame)."""
+    if "content" in obj:
+        return obj["content"]
+    for ch in obj.get("choices") or []:
+        return (ch.get("delta") or {}).get("content")
+    return None
+
+
 def stream(host, port, path, body, token=None):
-    """POST and read SSE lines; returns (first content frame, last content frame, end of stream, content frames),
-    times in seconds from the request."""
+    """POST and consume the SSE body like a UI does: split lines as bytes arrive and decode every
+    `data:` frame as JSON. Returns (first token, last token, end of stream, tokens), times in
+    seconds from sending the request, plus the raw arrival time of the last token-bearing bytes."""
     c = http.client.HTTPConnection(host, port, timeout=60)
     headers = {"Content-Type": "application/json"}
     if token:
@@ -68,16 +80,20 @@ def stream(host, port, path, body, token=None):
     c.request("POST", path, json.dumps(body), headers)
     r = c.getresponse()
     assert r.status == 200, (r.status, r.read()[:300])
-    first, last, n = None, None, 0
+    first, last, n, buf = None, None, 0, b""
     while True:
-        line = r.readline()
-        if not line:
+        chunk = r.read1(1 << 16)
+        if not chunk:
             break
-        if line.startswith(b"data: ") and b'"content' in line:
-            n += 1
-            last = time.perf_counter() - t0
-            if first is None:
-                first = last
+        buf += chunk
+        *lines, buf = buf.split(b"\n")
+        for line in lines:
+            if line.startswith(b"data: ") and line[6:7] == b"{":
+                if token_of(json.loads(line[6:])):
+                    n += 1
+                    last = time.perf_counter() - t0
+                    if first is None:
+                        first = last
     total = time.perf_counter() - t0
     c.close()
     return first, last, total, n

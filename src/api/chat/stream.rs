@@ -129,7 +129,9 @@ pub async fn send_message(
                 .to_string()
         })
         .filter(|t| !t.is_empty());
-    let (tx, rx) = mpsc::channel::<Bytes>(64);
+    // Each item is a batch (one upstream read): a short queue keeps a slow client's backlog
+    // in the kernel's socket buffers instead of our memory.
+    let (tx, rx) = mpsc::channel::<Bytes>(4);
     let turn = agent::Turn {
         system: ai::prompts::chat_system(if user.name.is_empty() {
             &user.email
@@ -151,6 +153,7 @@ pub async fn send_message(
     let st = state.get_ref().clone();
     std::thread::Builder::new()
         .name("chat-stream".into())
+        .stack_size(1024 * 1024)
         .spawn(move || reply(st, turn, user_msg, retitle, tx))
         .map_err(|e| ApiError::internal("spawning the chat worker", e))?;
     Ok(sse_response(rx))
