@@ -28,12 +28,14 @@ CREATE TABLE webhook_deliveries (
                  CHECK (status IN ('pending', 'retrying', 'succeeded', 'failed', 'cancelled')),
     attempts     INTEGER NOT NULL DEFAULT 0,
     next_retry_at TEXT,
+    due_ms       INTEGER NOT NULL DEFAULT 0,      -- when the next attempt is due (unix millis)
     created_at   TEXT NOT NULL,
     updated_at   TEXT NOT NULL
 );
 -- The fan-out may run twice after a crash: one delivery per (endpoint, event) all the same.
 CREATE UNIQUE INDEX webhook_deliveries_once ON webhook_deliveries(webhook_id, event_id) WHERE event_id IS NOT NULL;
 CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries(webhook_id, created_at);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(webhook_id, status, due_ms);
 
 CREATE TABLE webhook_attempts (
     id           INTEGER PRIMARY KEY,

@@ -117,11 +117,18 @@ pub fn insert_delivery(
     let now = crate::time::now_rfc3339();
     Ok(c.prepare_cached(
         "INSERT OR IGNORE INTO webhook_deliveries
-         (id, webhook_id, event_id, event_type, message_id, body, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+         (id, webhook_id, event_id, event_type, message_id, body, due_ms, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
     )?
     .execute(params![
-        id, webhook_id, event_id, event_type, message_id, body, now
+        id,
+        webhook_id,
+        event_id,
+        event_type,
+        message_id,
+        body,
+        crate::time::now_millis(),
+        now
     ])? == 1)
 }
 
@@ -135,21 +142,56 @@ pub struct Pending {
     pub webhook_id: String,
 }
 
+fn pending_row(r: &Row) -> rusqlite::Result<Pending> {
+    Ok(Pending {
+        id: r.get(0)?,
+        message_id: r.get(1)?,
+        body: r.get(2)?,
+        status: r.get(3)?,
+        attempts: r.get(4)?,
+        webhook_id: r.get(5)?,
+    })
+}
+
 pub fn delivery(c: &Connection, id: &str) -> rusqlite::Result<Option<Pending>> {
     c.prepare_cached(
         "SELECT id, message_id, body, status, attempts, webhook_id FROM webhook_deliveries WHERE id = ?1",
     )?
-    .query_row([id], |r| {
-        Ok(Pending {
-            id: r.get(0)?,
-            message_id: r.get(1)?,
-            body: r.get(2)?,
-            status: r.get(3)?,
-            attempts: r.get(4)?,
-            webhook_id: r.get(5)?,
-        })
-    })
+    .query_row([id], pending_row)
     .optional()
+}
+
+/// Deliveries of one endpoint due now, oldest first.
+pub fn due(
+    c: &Connection,
+    webhook_id: &str,
+    now_ms: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<Pending>> {
+    c.prepare_cached(
+        "SELECT id, message_id, body, status, attempts, webhook_id FROM webhook_deliveries
+         WHERE webhook_id = ?1 AND status IN ('pending', 'retrying') AND due_ms <= ?2
+         ORDER BY due_ms, created_at, id LIMIT ?3",
+    )?
+    .query_map(params![webhook_id, now_ms, limit], pending_row)?
+    .collect()
+}
+
+/// When the endpoint's next attempt is due, if any delivery is still open.
+pub fn next_due(c: &Connection, webhook_id: &str) -> rusqlite::Result<Option<i64>> {
+    c.prepare_cached(
+        "SELECT MIN(due_ms) FROM webhook_deliveries WHERE webhook_id = ?1 AND status IN ('pending', 'retrying')",
+    )?
+    .query_row([webhook_id], |r| r.get(0))
+}
+
+/// Cancel every open delivery of an endpoint (it was disabled).
+pub fn cancel_open(c: &Connection, webhook_id: &str) -> rusqlite::Result<usize> {
+    c.prepare_cached(
+        "UPDATE webhook_deliveries SET status = 'cancelled', next_retry_at = NULL, updated_at = ?2
+         WHERE webhook_id = ?1 AND status IN ('pending', 'retrying')",
+    )?
+    .execute(params![webhook_id, crate::time::now_rfc3339()])
 }
 
 pub struct AttemptRecord<'a> {
@@ -166,8 +208,9 @@ pub fn record_attempt(
     c: &Connection,
     a: &AttemptRecord,
     status: &str,
-    next_retry_at: Option<&str>,
+    next_retry_ms: Option<i64>,
 ) -> rusqlite::Result<()> {
+    let next_retry_at = next_retry_ms.map(crate::time::millis_to_rfc3339);
     let now = crate::time::now_rfc3339();
     c.prepare_cached(
         "INSERT INTO webhook_attempts (delivery_id, attempt, status_code, duration_ms, response_body, error, created_at)
@@ -175,17 +218,10 @@ pub fn record_attempt(
     )?
     .execute(params![a.delivery_id, a.attempt, a.status_code, a.duration_ms, a.response_body, a.error, now])?;
     c.prepare_cached(
-        "UPDATE webhook_deliveries SET status = ?2, attempts = ?3, next_retry_at = ?4, updated_at = ?5 WHERE id = ?1",
+        "UPDATE webhook_deliveries SET status = ?2, attempts = ?3, next_retry_at = ?4, updated_at = ?5,
+         due_ms = COALESCE(?6, due_ms) WHERE id = ?1",
     )?
-    .execute(params![a.delivery_id, status, a.attempt, next_retry_at, now])?;
-    Ok(())
-}
-
-pub fn set_delivery_status(c: &Connection, id: &str, status: &str) -> rusqlite::Result<()> {
-    c.prepare_cached(
-        "UPDATE webhook_deliveries SET status = ?2, next_retry_at = NULL, updated_at = ?3 WHERE id = ?1",
-    )?
-    .execute(params![id, status, crate::time::now_rfc3339()])?;
+    .execute(params![a.delivery_id, status, a.attempt, next_retry_at, now, next_retry_ms])?;
     Ok(())
 }
 
