@@ -79,7 +79,9 @@ pub fn fanout_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
         return Ok(());
     };
     // Durable subscribers write their rows and jobs in one transaction (idempotent if re-run).
-    let tx = conn.transaction()?;
+    // IMMEDIATE: a deferred transaction that reads then writes fails at once (no busy wait)
+    // when another connection committed in between.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     crate::api::webhooks::deliver::on_event(&tx, &event)?;
     crate::api::automations::engine::on_event(&tx, &event)?;
     let notes = crate::api::notifications::on_event(&tx, &event)?;

@@ -55,7 +55,9 @@ fn notify(state: &AppState, a: &Automation, ctx: &Value) -> anyhow::Result<Value
         other => bail!("unknown notify target {other:?}"),
     };
     let mut conn = state.db.conn()?;
-    let tx = conn.transaction()?;
+    // IMMEDIATE: a deferred transaction that reads then writes fails at once (no busy wait)
+    // when another connection committed in between.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     if let Some(u) = &recipient {
         anyhow::ensure!(
             notes::user_exists(&tx, u)?,
