@@ -162,9 +162,12 @@ fn owner_may_see(c: &rusqlite::Connection, a: &Automation, event: &Event) -> any
     };
     let d = &event.data;
     let s = |p: &str| lookup(d, p).and_then(Value::as_str).map(str::to_string);
-    if event.actor_id.as_deref() == Some(&a.owner_id)
-        || s("task.owner_id").as_deref() == Some(&a.owner_id)
-        || s("task.assignee_id").as_deref() == Some(&a.owner_id)
+    let me = Some(a.owner_id.as_str());
+    if event.actor_id.as_deref() == me
+        || s("task.owner_id").as_deref() == me
+        || s("task.assignee_id").as_deref() == me
+        || s("owner_id").as_deref() == me
+        || s("assignee_id").as_deref() == me
     {
         return Ok(true);
     }

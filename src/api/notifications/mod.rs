@@ -37,7 +37,7 @@ fn str_at<'a>(data: &'a Value, paths: &[&str]) -> Option<&'a str> {
 pub fn on_event(c: &rusqlite::Connection, event: &Event) -> anyhow::Result<Vec<Notification>> {
     let d = &event.data;
     let title = str_at(d, &["/task/title", "/title"]).unwrap_or("a task");
-    let task_id = str_at(d, &["/task/id", "/task_id"]);
+    let task_id = str_at(d, &["/task_id", "/task/id"]);
     let link = task_id.map(|_| "/tasks".to_string());
     let mut targets: Vec<(String, String, String)> = Vec::new();
     match event.kind.as_str() {
@@ -51,12 +51,17 @@ pub fn on_event(c: &rusqlite::Connection, event: &Event) -> anyhow::Result<Vec<N
             }
         }
         "comment.created" => {
-            let body = str_at(d, &["/comment/body", "/body"])
+            let body = str_at(d, &["/content", "/comment/body", "/body"])
                 .unwrap_or("")
                 .chars()
                 .take(280)
                 .collect::<String>();
-            for p in ["/task/owner_id", "/task/assignee_id"] {
+            for p in [
+                "/task/owner_id",
+                "/owner_id",
+                "/task/assignee_id",
+                "/assignee_id",
+            ] {
                 if let Some(u) = d.pointer(p).and_then(Value::as_str) {
                     if !targets.iter().any(|t| t.0 == u) {
                         targets.push((

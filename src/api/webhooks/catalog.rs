@@ -19,33 +19,51 @@ pub struct EventDef {
     pub admin_only: bool,
 }
 
-fn task_example() -> Value {
+fn task_object() -> Value {
     json!({
         "id": "0193a3c1-7a2b-7c3d-9e4f-5a6b7c8d9e0f",
         "title": "Draft the launch post",
-        "status": "todo",
         "priority": "high",
         "column_id": "0193a3c1-0000-7000-8000-000000000001",
+        "column": "To do",
         "project_id": "0193a3c1-0000-7000-8000-0000000000aa",
         "client_id": null,
-        "owner_id": "0193a3c1-0000-7000-8000-0000000000u1",
-        "assignee_id": "0193a3c1-0000-7000-8000-0000000000u2",
-        "due_date": "2026-12-01"
+        "owner_id": "0193a3c1-0000-7000-8000-0000000000b1",
+        "assignee_id": "0193a3c1-0000-7000-8000-0000000000b2",
+        "due_date": "2026-12-01",
+        "labels": ["launch"]
     })
+}
+
+/// Task events carry the fields automations filter on flat, plus the whole task under `task`.
+fn task_example(extra: Value) -> Value {
+    let t = task_object();
+    let mut out = json!({
+        "task_id": t["id"], "id": t["id"], "title": t["title"], "column_id": t["column_id"],
+        "column": t["column"], "project_id": t["project_id"], "client_id": t["client_id"],
+        "assignee_id": t["assignee_id"], "owner_id": t["owner_id"], "priority": t["priority"],
+        "due_date": t["due_date"], "labels": t["labels"], "task": t,
+    });
+    if let (Some(o), Value::Object(e)) = (out.as_object_mut(), extra) {
+        o.extend(e);
+    }
+    out
 }
 
 fn task_fields() -> Vec<&'static str> {
     vec![
-        "task.id",
+        "task_id",
+        "title",
+        "priority",
+        "column_id",
+        "column",
+        "project_id",
+        "client_id",
+        "owner_id",
+        "assignee_id",
+        "due_date",
+        "labels",
         "task.title",
-        "task.status",
-        "task.priority",
-        "task.column_id",
-        "task.project_id",
-        "task.client_id",
-        "task.owner_id",
-        "task.assignee_id",
-        "task.due_date",
     ]
 }
 
@@ -76,104 +94,93 @@ fn def(
 
 /// Every event type, in a stable order.
 pub fn events() -> Vec<EventDef> {
-    let t = task_example;
+    let t = || task_example(json!({}));
+    let col2 = "0193a3c1-0000-7000-8000-000000000002";
     vec![
-        def(
-            "task.created",
-            "A task was created.",
-            &[],
-            json!({ "task": t() }),
-            false,
-        ),
+        def("task.created", "A task was created.", &[], t(), false),
         def(
             "task.updated",
             "A task's fields changed.",
             &["changes"],
-            json!({ "task": t(), "changes": ["title", "priority"] }),
+            task_example(json!({ "changes": ["title", "priority"] })),
             false,
         ),
         def(
             "task.moved",
             "A task moved to another board column.",
             &["from_column_id", "to_column_id"],
-            json!({ "task": t(), "from_column_id": "0193a3c1-0000-7000-8000-000000000001", "to_column_id": "0193a3c1-0000-7000-8000-000000000002" }),
+            task_example(
+                json!({ "from_column_id": "0193a3c1-0000-7000-8000-000000000001", "to_column_id": col2 }),
+            ),
             false,
         ),
-        def(
-            "task.completed",
-            "A task was marked done.",
-            &[],
-            json!({ "task": t() }),
-            false,
-        ),
-        def(
-            "task.deleted",
-            "A task was deleted.",
-            &[],
-            json!({ "task": t() }),
-            false,
-        ),
+        def("task.completed", "A task was marked done.", &[], t(), false),
+        def("task.deleted", "A task was deleted.", &[], t(), false),
         def(
             "task.assigned",
             "A task was assigned to a user.",
-            &["assignee_id", "previous_assignee_id"],
-            json!({ "task": t(), "assignee_id": "0193a3c1-0000-7000-8000-0000000000u2", "previous_assignee_id": null }),
+            &[],
+            t(),
             false,
         ),
         def(
             "task.overdue",
             "A task passed its due date without being done.",
             &[],
-            json!({ "task": t() }),
+            t(),
             false,
         ),
         def(
             "comment.created",
             "Someone commented on a task.",
-            &["comment.id", "comment.body", "comment.author_id"],
-            json!({ "task": t(), "comment": { "id": "0193a3c1-0000-7000-8000-0000000000c1", "body": "Looks good, ship it", "author_id": "0193a3c1-0000-7000-8000-0000000000u1" } }),
+            &["comment_id", "content", "author_id"],
+            task_example(
+                json!({ "comment_id": "0193a3c1-0000-7000-8000-0000000000c1", "content": "Looks good, ship it", "author_id": "0193a3c1-0000-7000-8000-0000000000b1" }),
+            ),
             false,
         ),
         def(
             "timer.started",
             "A time-tracking timer started on a task.",
-            &["entry.id", "entry.user_id", "entry.started_at"],
-            json!({ "task": t(), "entry": { "id": "0193a3c1-0000-7000-8000-0000000000e1", "user_id": "0193a3c1-0000-7000-8000-0000000000u1", "started_at": "2026-11-26T09:00:00Z" } }),
+            &["user_id"],
+            task_example(json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000b1" })),
             false,
         ),
         def(
             "timer.stopped",
             "A running timer stopped.",
-            &["entry.id", "entry.user_id", "entry.duration_seconds"],
-            json!({ "task": t(), "entry": { "id": "0193a3c1-0000-7000-8000-0000000000e1", "user_id": "0193a3c1-0000-7000-8000-0000000000u1", "duration_seconds": 1800 } }),
+            &["user_id", "minutes"],
+            task_example(
+                json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000b1", "minutes": 30 }),
+            ),
             false,
         ),
         def(
             "user.created",
             "A user account was created.",
             &["user_id", "email", "role"],
-            json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000u3", "email": "new@example.com", "role": "member" }),
+            json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000b3", "email": "new@example.com", "role": "member" }),
             true,
         ),
         def(
             "user.password_changed",
             "A user's password changed (their sessions ended).",
             &["user_id"],
-            json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000u1" }),
+            json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000b1" }),
             true,
         ),
         def(
             "user.mfa_enabled",
             "A user turned on two-factor authentication.",
             &["user_id"],
-            json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000u1" }),
+            json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000b1" }),
             true,
         ),
         def(
             "user.mfa_disabled",
             "A user turned off two-factor authentication.",
             &["user_id"],
-            json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000u1" }),
+            json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000b1" }),
             true,
         ),
         def(
