@@ -141,6 +141,29 @@ fn retry_after_is_honoured() {
     assert!(got[1].at - got[0].at >= Duration::from_secs(2));
 }
 
+#[test]
+fn a_delivery_waiting_for_its_retry_does_not_hold_back_new_ones() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    allow_private_now(&s, &t);
+    let rx = Receiver::start();
+    rx.script(&[(503, Some(600), Duration::ZERO)]);
+    let (id, _) = hook(&s, &t, &rx, json!(["settings.updated"]));
+    change_setting(&s, &t, 1);
+    s.drain_jobs();
+    change_setting(&s, &t, 2);
+    s.drain_jobs();
+    let got = rx.got();
+    assert_eq!(got.len(), 2, "the new event went out at once");
+    assert_ne!(got[0].id, got[1].id);
+    let log = deliveries(&s, &t, &id);
+    let statuses: Vec<&str> = log
+        .iter()
+        .map(|a| a["delivery_status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, vec!["succeeded", "retrying"]);
+}
+
 fn notifications(c: &Client, t: &str) -> Vec<Value> {
     c.get("/api/v1/notifications/", Some(t)).json()["items"]
         .as_array()

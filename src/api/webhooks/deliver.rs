@@ -87,6 +87,7 @@ pub fn enqueue(
             dedupe_key: Some(&key),
         },
     )?;
+    store::pull_queued_job(c, &key, run_after_ms)?;
     Ok(())
 }
 

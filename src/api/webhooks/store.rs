@@ -257,3 +257,13 @@ pub fn attempts(
     })?
     .collect()
 }
+
+/// Bring a queued job with this dedupe key forward to `at` if it is scheduled later (a dispatcher
+/// waiting for a retry in 5 minutes must still send a new delivery now).
+pub fn pull_queued_job(c: &Connection, dedupe_key: &str, at_ms: i64) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "UPDATE jobs SET run_after = ?2 WHERE dedupe_key = ?1 AND status = 'queued' AND run_after > ?2",
+    )?
+    .execute(params![dedupe_key, at_ms])?;
+    Ok(())
+}
