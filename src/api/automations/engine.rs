@@ -257,3 +257,40 @@ pub fn execute(state: &AppState, run_id: &str) -> anyhow::Result<Option<Run>> {
     }
     Ok(store::get_run(&conn, run_id)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cond(field: &str, op: &str, value: Value) -> Condition {
+        Condition {
+            field: field.into(),
+            op: op.into(),
+            value,
+        }
+    }
+
+    #[test]
+    fn templates_resolve_nested_flat_and_missing_paths() {
+        let ctx = json!({ "task": { "title": "Ship", "labels": ["a", "b"] }, "priority": 3 });
+        assert_eq!(render("{{task.title}} / {{ priority }}", &ctx), "Ship / 3");
+        assert_eq!(render("{{task.labels.1}}{{nope}}", &ctx), "b");
+        assert_eq!(render("{{title}} unclosed {{", &json!({ "title": "T" })), "T unclosed {{");
+        // `task.title` finds a flat `title` when the payload has no task object.
+        assert_eq!(render("{{task.title}}", &json!({ "title": "Flat" })), "Flat");
+    }
+
+    #[test]
+    fn conditions_compare_loosely_and_handle_missing_fields() {
+        let ctx = json!({ "priority": "high", "to_column_id": "c2", "n": 5, "labels": ["x"] });
+        assert!(matches(&cond("priority", "eq", json!("high")), &ctx));
+        assert!(matches(&cond("to_column_id", "in", json!(["c1", "c2"])), &ctx));
+        assert!(matches(&cond("n", "gt", json!("4")), &ctx));
+        assert!(!matches(&cond("n", "lt", json!(5)), &ctx));
+        assert!(matches(&cond("labels", "contains", json!("x")), &ctx));
+        assert!(matches(&cond("missing", "ne", json!("a")), &ctx));
+        assert!(!matches(&cond("missing", "eq", json!("a")), &ctx));
+        assert!(matches(&cond("missing", "not_exists", Value::Null), &ctx));
+        assert!(matches(&cond("priority", "contains", json!("HIG")), &ctx));
+    }
+}
