@@ -1,9 +1,12 @@
 //! THE list of API areas. Each contributes `configure(cfg)`; utoipa-actix-web collects every
 //! `.service()` into the OpenAPI document, so the spec cannot drift from the routes.
 pub mod auth;
+pub mod automations;
 pub mod mfa;
+pub mod notifications;
 pub mod settings;
 pub mod system;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -12,4 +15,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     auth::configure(cfg);
     mfa::configure(cfg);
     settings::configure(cfg);
+    webhooks::configure(cfg);
+    automations::configure(cfg);
+    notifications::configure(cfg);
 }

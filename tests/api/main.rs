@@ -1,11 +1,15 @@
 //! Integration tests: one binary, one module per area. Servers run in-process on a free loopback
 //! port (`helpers::TestServer`) or as the real binary (`helpers::BinaryServer`).
 mod helpers;
+mod receiver;
 
 mod auth;
+mod automations;
 mod binary;
 mod docs_and_errors;
 mod jobs_events;
 mod mfa;
+mod notifications;
 mod settings;
 mod supabase;
+mod webhooks;
