@@ -112,6 +112,10 @@ pub struct ServeArgs {
         hide = true
     )]
     pub bench_routes: bool,
+    /// Webhook delivery schedule: comma-separated seconds before each attempt (default: the
+    /// Standard Webhooks schedule 0,5,300,1800,7200,18000,36000,50400,72000,86400).
+    #[arg(long, env = "NEUROMANCER_WEBHOOK_RETRY_SCHEDULE")]
+    pub webhook_retry_schedule: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -198,6 +202,9 @@ fn serve_config(a: ServeArgs) -> anyhow::Result<Config> {
     cfg.trust_proxy = a.trust_proxy;
     cfg.sync_full = a.db_sync == "full";
     cfg.bench_routes = a.bench_routes;
+    if let Some(s) = &a.webhook_retry_schedule {
+        cfg.webhook_retry_schedule = crate::config::parse_retry_schedule(s)?;
+    }
     cfg.validate()?;
     Ok(cfg)
 }

@@ -29,6 +29,8 @@ pub struct Config {
     pub sync_full: bool,
     /// Mount a bare hello-world route at /__bench/hello (benchmarks compare against it).
     pub bench_routes: bool,
+    /// Delay before each webhook delivery attempt (the first is normally 0: immediately).
+    pub webhook_retry_schedule: Vec<std::time::Duration>,
 }
 
 impl Config {
@@ -50,6 +52,7 @@ impl Config {
             trust_proxy: false,
             sync_full: true,
             bench_routes: false,
+            webhook_retry_schedule: default_retry_schedule(),
         }
     }
 
@@ -70,8 +73,37 @@ impl Config {
             self.upload_limit >= self.json_limit,
             "upload limit must be at least the JSON limit"
         );
+        anyhow::ensure!(
+            !self.webhook_retry_schedule.is_empty(),
+            "the webhook retry schedule needs at least one attempt"
+        );
         Ok(())
     }
+}
+
+/// Standard Webhooks schedule: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h.
+pub fn default_retry_schedule() -> Vec<std::time::Duration> {
+    [0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400]
+        .into_iter()
+        .map(std::time::Duration::from_secs)
+        .collect()
+}
+
+/// Parse `NEUROMANCER_WEBHOOK_RETRY_SCHEDULE`: comma-separated seconds (decimals allowed).
+pub fn parse_retry_schedule(s: &str) -> anyhow::Result<Vec<std::time::Duration>> {
+    s.split(',')
+        .map(|p| {
+            let secs: f64 = p
+                .trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("retry schedule: {p:?} is not a number of seconds"))?;
+            anyhow::ensure!(
+                secs.is_finite() && secs >= 0.0,
+                "retry schedule: {p:?} must be zero or more seconds"
+            );
+            Ok(std::time::Duration::from_secs_f64(secs))
+        })
+        .collect()
 }
 
 /// The platform data directory, e.g. `~/.local/share/neuromancer`.

@@ -4,9 +4,12 @@ pub mod ai_logs;
 pub mod ai_settings;
 pub mod auth;
 pub mod chat;
+pub mod automations;
 pub mod mfa;
+pub mod notifications;
 pub mod settings;
 pub mod system;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -18,4 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     chat::configure(cfg);
     ai_logs::configure(cfg);
     ai_settings::configure(cfg);
+    webhooks::configure(cfg);
+    automations::configure(cfg);
+    notifications::configure(cfg);
 }

@@ -88,6 +88,21 @@ pub fn is_public(path_in_api: &str) -> bool {
     EXACT.contains(&path_in_api) || PREFIX.iter().any(|p| path_in_api.starts_with(p))
 }
 
+/// The one route that also takes the token as `?access_token=`: EventSource cannot send headers.
+const QUERY_TOKEN_PATH: &str = "/api/v1/notifications/stream";
+
+fn query_token(req: &ServiceRequest) -> Option<String> {
+    if req.method() != actix_web::http::Method::GET || req.path() != QUERY_TOKEN_PATH {
+        return None;
+    }
+    let q = req.query_string();
+    q.split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "access_token")
+        .map(|(_, v)| v.to_string())
+        .filter(|t| !t.is_empty())
+}
+
 fn bearer(req: &ServiceRequest) -> Option<&str> {
     let value = req
         .headers()
@@ -105,8 +120,11 @@ fn bearer(req: &ServiceRequest) -> Option<&str> {
 /// user's current token version. Any failure is the same 401.
 pub async fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<AuthUser, ApiError> {
     let invalid = || ApiError::unauthorized("invalid or expired token");
-    let token = bearer(req).ok_or_else(|| ApiError::unauthorized("missing bearer token"))?;
-    let claims = state.jwt.verify(token).ok_or_else(invalid)?;
+    let token = bearer(req)
+        .map(str::to_string)
+        .or_else(|| query_token(req))
+        .ok_or_else(|| ApiError::unauthorized("missing bearer token"))?;
+    let claims = state.jwt.verify(&token).ok_or_else(invalid)?;
     let user = match state.sessions.get(&claims.sub) {
         Some(user) => user,
         None => {

@@ -2,8 +2,7 @@
 //!
 //! `emit` writes the event and its fan-out job in the caller's transaction (an outbox: no event is
 //! lost when the process dies after commit). The fan-out job hands the event to every subscriber:
-//! the in-process broadcast (live SSE screens) today; webhooks, automations and notifications plug
-//! in here as those areas land.
+//! webhook deliveries, automation runs, notifications, and the in-process broadcast (live SSE).
 pub mod store;
 
 use crate::app::AppState;
@@ -74,12 +73,22 @@ pub fn fanout_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
     let id = job.payload["event_id"]
         .as_str()
         .context("fan-out job without event_id")?;
-    let conn = state.db.conn()?;
+    let mut conn = state.db.conn()?;
     let Some(event) = store::get(&conn, id)? else {
         // Purged before it was delivered: nothing left to do.
         return Ok(());
     };
+    // Durable subscribers write their rows and jobs in one transaction (idempotent if re-run).
+    // IMMEDIATE: a deferred transaction that reads then writes fails at once (no busy wait)
+    // when another connection committed in between.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    crate::api::webhooks::deliver::on_event(&tx, &event)?;
+    crate::api::automations::engine::on_event(&tx, &event)?;
+    let notes = crate::api::notifications::on_event(&tx, &event)?;
+    tx.commit()?;
     drop(conn);
+    state.jobs.notify();
+    crate::api::notifications::publish(state, &notes);
     state.bus.publish(event);
     Ok(())
 }

@@ -89,6 +89,10 @@ fn dispatch(state: &AppState, job: &Job) -> anyhow::Result<()> {
     match job.kind.as_str() {
         crate::events::FANOUT_KIND => crate::events::fanout_job(state, job),
         maintenance::KIND => maintenance::run(state, job),
+        crate::api::webhooks::deliver::KIND => crate::api::webhooks::deliver::run(state, job),
+        crate::api::automations::engine::KIND => {
+            crate::api::automations::engine::run_job(state, job)
+        }
         other => Err(Permanent(format!("unknown job kind {other:?}")).into()),
     }
 }

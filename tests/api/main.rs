@@ -1,15 +1,19 @@
 //! Integration tests: one binary, one module per area. Servers run in-process on a free loopback
 //! port (`helpers::TestServer`) or as the real binary (`helpers::BinaryServer`).
 mod helpers;
+mod receiver;
 
 mod ai;
 mod chat;
 mod fake_llm;
 
 mod auth;
+mod automations;
 mod binary;
 mod docs_and_errors;
 mod jobs_events;
 mod mfa;
+mod notifications;
 mod settings;
 mod supabase;
+mod webhooks;

@@ -1,0 +1,114 @@
+//! What an automation does once triggered. Each action returns its output (shown in run history)
+//! or an error explaining why it could not run.
+use super::engine::{context, render};
+use super::types::{Automation, Run};
+use crate::api::notifications::store::{self as notes, NewNotification};
+use crate::app::AppState;
+use anyhow::{Context, bail};
+use serde_json::{Value, json};
+
+fn cfg_str(a: &Automation, key: &str) -> Option<String> {
+    a.action_config
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+pub fn execute(state: &AppState, a: &Automation, run: &Run) -> anyhow::Result<Value> {
+    let ctx = context(a, &run.trigger, run.event_id.as_deref(), &run.payload);
+    match a.action.as_str() {
+        "notify" => notify(state, a, &ctx),
+        "send_webhook" => send_webhook(state, a, run, &ctx),
+        "create_task" | "move_task" | "assign_task" | "add_comment" => bail!(
+            "{} is not available yet: the tasks area is not part of this build",
+            a.action
+        ),
+        "generate_content" => bail!(
+            "generate_content is not available yet: the content generation area is not part of this build"
+        ),
+        other => bail!("unknown action {other:?}"),
+    }
+}
+
+fn notify(state: &AppState, a: &Automation, ctx: &Value) -> anyhow::Result<Value> {
+    let message = render(
+        &cfg_str(a, "message").context("notify needs a message")?,
+        ctx,
+    );
+    let title = cfg_str(a, "title")
+        .map(|t| render(&t, ctx))
+        .unwrap_or_else(|| a.name.clone());
+    let target = cfg_str(a, "target").unwrap_or_else(|| "owner".into());
+    let recipient: Option<String> = match target.as_str() {
+        "owner" => Some(a.owner_id.clone()),
+        "broadcast" => None,
+        "user" => Some(cfg_str(a, "user_id").context("target \"user\" needs user_id")?),
+        "assignee" => Some(
+            ["assignee_id", "task.assignee_id"]
+                .iter()
+                .find_map(|p| super::engine::lookup(ctx, p).and_then(Value::as_str))
+                .context("the trigger's payload has no assignee to notify")?
+                .to_string(),
+        ),
+        other => bail!("unknown notify target {other:?}"),
+    };
+    let mut conn = state.db.conn()?;
+    // IMMEDIATE: a deferred transaction that reads then writes fails at once (no busy wait)
+    // when another connection committed in between.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    if let Some(u) = &recipient {
+        anyhow::ensure!(
+            notes::user_exists(&tx, u)?,
+            "the recipient {u} is not an active user"
+        );
+    }
+    let link = super::engine::lookup(ctx, "task.id").map(|_| "/tasks");
+    let created = notes::create(
+        &tx,
+        &NewNotification {
+            user_id: recipient.as_deref(),
+            kind: "automation",
+            title: &title,
+            body: &message,
+            link,
+            data: json!({ "automation_id": a.id, "event_id": ctx["event"]["id"] }),
+            event_id: None,
+        },
+    )?;
+    tx.commit()?;
+    let id = created.as_ref().map(|n| n.id.clone());
+    crate::api::notifications::publish(state, created.as_slice());
+    Ok(
+        json!({ "notification_id": id, "target": target, "user_id": recipient, "title": title, "message": message }),
+    )
+}
+
+fn send_webhook(state: &AppState, a: &Automation, run: &Run, ctx: &Value) -> anyhow::Result<Value> {
+    let url = cfg_str(a, "url").context("send_webhook needs a url")?;
+    let secret = cfg_str(a, "secret");
+    let kind = cfg_str(a, "event_type")
+        .map(|t| render(&t, ctx))
+        .unwrap_or_else(|| run.trigger.clone());
+    let allow_private = {
+        let c = state.db.conn()?;
+        crate::api::settings::store::allow_private_network(&c, &state.secrets)?
+    };
+    let body =
+        crate::api::webhooks::deliver::body_for(&kind, &crate::time::now_rfc3339(), &run.payload);
+    let msg = crate::api::webhooks::deliver::new_message_id();
+    let out = crate::api::webhooks::deliver::send(
+        state,
+        allow_private,
+        &url,
+        secret.as_deref(),
+        &Default::default(),
+        &msg,
+        &body,
+    );
+    if !out.ok() {
+        bail!("{}", out.error.unwrap_or_else(|| "delivery failed".into()));
+    }
+    Ok(json!({ "webhook_id": msg, "status_code": out.status_code, "duration_ms": out.duration_ms }))
+}

@@ -1,0 +1,198 @@
+//! The catalog of every domain event the app emits: what webhooks subscribe to and what
+//! automations trigger on. One list, so the two catalogs cannot disagree.
+use serde::Serialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+/// One event type, self-described.
+#[derive(Serialize, ToSchema, Clone)]
+pub struct EventDef {
+    /// e.g. `task.moved`.
+    pub name: &'static str,
+    pub description: &'static str,
+    /// Payload fields conditions and templates can use (dotted paths).
+    pub fields: Vec<&'static str>,
+    /// A representative `data` payload.
+    #[schema(value_type = Object)]
+    pub example: Value,
+    /// Only admins' automations may trigger on it (it concerns every user or the deployment).
+    pub admin_only: bool,
+}
+
+fn task_object() -> Value {
+    json!({
+        "id": "0193a3c1-7a2b-7c3d-9e4f-5a6b7c8d9e0f",
+        "title": "Draft the launch post",
+        "priority": "high",
+        "column_id": "0193a3c1-0000-7000-8000-000000000001",
+        "column": "To do",
+        "project_id": "0193a3c1-0000-7000-8000-0000000000aa",
+        "client_id": null,
+        "owner_id": "0193a3c1-0000-7000-8000-0000000000b1",
+        "assignee_id": "0193a3c1-0000-7000-8000-0000000000b2",
+        "due_date": "2026-12-01",
+        "labels": ["launch"]
+    })
+}
+
+/// Task events carry the fields automations filter on flat, plus the whole task under `task`.
+fn task_example(extra: Value) -> Value {
+    let t = task_object();
+    let mut out = json!({
+        "task_id": t["id"], "id": t["id"], "title": t["title"], "column_id": t["column_id"],
+        "column": t["column"], "project_id": t["project_id"], "client_id": t["client_id"],
+        "assignee_id": t["assignee_id"], "owner_id": t["owner_id"], "priority": t["priority"],
+        "due_date": t["due_date"], "labels": t["labels"], "task": t,
+    });
+    if let (Some(o), Value::Object(e)) = (out.as_object_mut(), extra) {
+        o.extend(e);
+    }
+    out
+}
+
+fn task_fields() -> Vec<&'static str> {
+    vec![
+        "task_id",
+        "title",
+        "priority",
+        "column_id",
+        "column",
+        "project_id",
+        "client_id",
+        "owner_id",
+        "assignee_id",
+        "due_date",
+        "labels",
+        "task.title",
+    ]
+}
+
+fn def(
+    name: &'static str,
+    description: &'static str,
+    extra_fields: &[&'static str],
+    example: Value,
+    admin_only: bool,
+) -> EventDef {
+    let mut fields: Vec<&'static str> = if name.starts_with("task.")
+        || name.starts_with("comment.")
+        || name.starts_with("timer.")
+    {
+        task_fields()
+    } else {
+        Vec::new()
+    };
+    fields.extend_from_slice(extra_fields);
+    EventDef {
+        name,
+        description,
+        fields,
+        example,
+        admin_only,
+    }
+}
+
+/// Every event type, in a stable order.
+pub fn events() -> Vec<EventDef> {
+    let t = || task_example(json!({}));
+    let col2 = "0193a3c1-0000-7000-8000-000000000002";
+    vec![
+        def("task.created", "A task was created.", &[], t(), false),
+        def(
+            "task.updated",
+            "A task's fields changed.",
+            &["changes"],
+            task_example(json!({ "changes": ["title", "priority"] })),
+            false,
+        ),
+        def(
+            "task.moved",
+            "A task moved to another board column.",
+            &["from_column_id", "to_column_id"],
+            task_example(
+                json!({ "from_column_id": "0193a3c1-0000-7000-8000-000000000001", "to_column_id": col2 }),
+            ),
+            false,
+        ),
+        def("task.completed", "A task was marked done.", &[], t(), false),
+        def("task.deleted", "A task was deleted.", &[], t(), false),
+        def(
+            "task.assigned",
+            "A task was assigned to a user.",
+            &[],
+            t(),
+            false,
+        ),
+        def(
+            "task.overdue",
+            "A task passed its due date without being done.",
+            &[],
+            t(),
+            false,
+        ),
+        def(
+            "comment.created",
+            "Someone commented on a task.",
+            &["comment_id", "content", "author_id"],
+            task_example(
+                json!({ "comment_id": "0193a3c1-0000-7000-8000-0000000000c1", "content": "Looks good, ship it", "author_id": "0193a3c1-0000-7000-8000-0000000000b1" }),
+            ),
+            false,
+        ),
+        def(
+            "timer.started",
+            "A time-tracking timer started on a task.",
+            &["user_id"],
+            task_example(json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000b1" })),
+            false,
+        ),
+        def(
+            "timer.stopped",
+            "A running timer stopped.",
+            &["user_id", "minutes"],
+            task_example(
+                json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000b1", "minutes": 30 }),
+            ),
+            false,
+        ),
+        def(
+            "user.created",
+            "A user account was created.",
+            &["user_id", "email", "role"],
+            json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000b3", "email": "new@example.com", "role": "member" }),
+            true,
+        ),
+        def(
+            "user.password_changed",
+            "A user's password changed (their sessions ended).",
+            &["user_id"],
+            json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000b1" }),
+            true,
+        ),
+        def(
+            "user.mfa_enabled",
+            "A user turned on two-factor authentication.",
+            &["user_id"],
+            json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000b1" }),
+            true,
+        ),
+        def(
+            "user.mfa_disabled",
+            "A user turned off two-factor authentication.",
+            &["user_id"],
+            json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000b1" }),
+            true,
+        ),
+        def(
+            "settings.updated",
+            "An admin changed deployment settings.",
+            &["keys"],
+            json!({ "keys": ["frontend_url"] }),
+            true,
+        ),
+    ]
+}
+
+pub fn find(name: &str) -> Option<EventDef> {
+    events().into_iter().find(|e| e.name == name)
+}

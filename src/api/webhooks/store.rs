@@ -1,0 +1,269 @@
+//! SQL of webhooks, their deliveries and attempts.
+use super::types::{DeliveryAttempt, Webhook};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+/// A webhook row as stored (secret still sealed).
+pub struct Stored {
+    pub hook: Webhook,
+    pub sealed_secret: String,
+}
+
+const COLS: &str = "id, owner_id, url, events, secret, headers, description, active, disabled_reason, created_at, updated_at";
+
+fn row(r: &Row) -> rusqlite::Result<Stored> {
+    let events: String = r.get(3)?;
+    let headers: String = r.get(5)?;
+    Ok(Stored {
+        sealed_secret: r.get(4)?,
+        hook: Webhook {
+            id: r.get(0)?,
+            owner_id: r.get(1)?,
+            url: r.get(2)?,
+            events: serde_json::from_str(&events).unwrap_or_default(),
+            secret: String::new(),
+            headers: serde_json::from_str(&headers).unwrap_or_default(),
+            description: r.get(6)?,
+            active: r.get(7)?,
+            disabled_reason: r.get(8)?,
+            created_at: r.get(9)?,
+            updated_at: r.get(10)?,
+        },
+    })
+}
+
+pub fn insert(c: &Connection, h: &Webhook, sealed_secret: &str) -> rusqlite::Result<()> {
+    c.prepare_cached(&format!(
+        "INSERT INTO webhooks ({COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    ))?
+    .execute(params![
+        h.id,
+        h.owner_id,
+        h.url,
+        serde_json::to_string(&h.events).unwrap_or_default(),
+        sealed_secret,
+        serde_json::to_string(&h.headers).unwrap_or_default(),
+        h.description,
+        h.active,
+        h.disabled_reason,
+        h.created_at,
+        h.updated_at
+    ])?;
+    Ok(())
+}
+
+pub fn update(c: &Connection, h: &Webhook, sealed_secret: &str) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "UPDATE webhooks SET url = ?2, events = ?3, secret = ?4, headers = ?5, description = ?6,
+         active = ?7, disabled_reason = ?8, updated_at = ?9 WHERE id = ?1",
+    )?
+    .execute(params![
+        h.id,
+        h.url,
+        serde_json::to_string(&h.events).unwrap_or_default(),
+        sealed_secret,
+        serde_json::to_string(&h.headers).unwrap_or_default(),
+        h.description,
+        h.active,
+        h.disabled_reason,
+        crate::time::now_rfc3339()
+    ])?;
+    Ok(())
+}
+
+pub fn get(c: &Connection, id: &str) -> rusqlite::Result<Option<Stored>> {
+    c.prepare_cached(&format!("SELECT {COLS} FROM webhooks WHERE id = ?1"))?
+        .query_row([id], row)
+        .optional()
+}
+
+pub fn list(c: &Connection) -> rusqlite::Result<Vec<Stored>> {
+    c.prepare_cached(&format!(
+        "SELECT {COLS} FROM webhooks ORDER BY created_at DESC"
+    ))?
+    .query_map([], row)?
+    .collect()
+}
+
+pub fn active(c: &Connection) -> rusqlite::Result<Vec<Stored>> {
+    c.prepare_cached(&format!("SELECT {COLS} FROM webhooks WHERE active = 1"))?
+        .query_map([], row)?
+        .collect()
+}
+
+pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<bool> {
+    Ok(c.prepare_cached("DELETE FROM webhooks WHERE id = ?1")?
+        .execute([id])?
+        == 1)
+}
+
+pub fn disable(c: &Connection, id: &str, reason: &str) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "UPDATE webhooks SET active = 0, disabled_reason = ?2, updated_at = ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, reason, crate::time::now_rfc3339()])?;
+    Ok(())
+}
+
+/// Insert a delivery unless this endpoint already has one for this event. Returns whether inserted.
+pub fn insert_delivery(
+    c: &Connection,
+    id: &str,
+    webhook_id: &str,
+    event_id: Option<&str>,
+    event_type: &str,
+    message_id: &str,
+    body: &str,
+) -> rusqlite::Result<bool> {
+    let now = crate::time::now_rfc3339();
+    Ok(c.prepare_cached(
+        "INSERT OR IGNORE INTO webhook_deliveries
+         (id, webhook_id, event_id, event_type, message_id, body, due_ms, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+    )?
+    .execute(params![
+        id,
+        webhook_id,
+        event_id,
+        event_type,
+        message_id,
+        body,
+        crate::time::now_millis(),
+        now
+    ])? == 1)
+}
+
+/// What the sender needs: the delivery and its endpoint.
+pub struct Pending {
+    pub id: String,
+    pub message_id: String,
+    pub body: String,
+    pub status: String,
+    pub attempts: i64,
+    pub webhook_id: String,
+}
+
+fn pending_row(r: &Row) -> rusqlite::Result<Pending> {
+    Ok(Pending {
+        id: r.get(0)?,
+        message_id: r.get(1)?,
+        body: r.get(2)?,
+        status: r.get(3)?,
+        attempts: r.get(4)?,
+        webhook_id: r.get(5)?,
+    })
+}
+
+pub fn delivery(c: &Connection, id: &str) -> rusqlite::Result<Option<Pending>> {
+    c.prepare_cached(
+        "SELECT id, message_id, body, status, attempts, webhook_id FROM webhook_deliveries WHERE id = ?1",
+    )?
+    .query_row([id], pending_row)
+    .optional()
+}
+
+/// Deliveries of one endpoint due now, oldest first.
+pub fn due(
+    c: &Connection,
+    webhook_id: &str,
+    now_ms: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<Pending>> {
+    c.prepare_cached(
+        "SELECT id, message_id, body, status, attempts, webhook_id FROM webhook_deliveries
+         WHERE webhook_id = ?1 AND status IN ('pending', 'retrying') AND due_ms <= ?2
+         ORDER BY due_ms, created_at, id LIMIT ?3",
+    )?
+    .query_map(params![webhook_id, now_ms, limit], pending_row)?
+    .collect()
+}
+
+/// When the endpoint's next attempt is due, if any delivery is still open.
+pub fn next_due(c: &Connection, webhook_id: &str) -> rusqlite::Result<Option<i64>> {
+    c.prepare_cached(
+        "SELECT MIN(due_ms) FROM webhook_deliveries WHERE webhook_id = ?1 AND status IN ('pending', 'retrying')",
+    )?
+    .query_row([webhook_id], |r| r.get(0))
+}
+
+/// Cancel every open delivery of an endpoint (it was disabled).
+pub fn cancel_open(c: &Connection, webhook_id: &str) -> rusqlite::Result<usize> {
+    c.prepare_cached(
+        "UPDATE webhook_deliveries SET status = 'cancelled', next_retry_at = NULL, updated_at = ?2
+         WHERE webhook_id = ?1 AND status IN ('pending', 'retrying')",
+    )?
+    .execute(params![webhook_id, crate::time::now_rfc3339()])
+}
+
+pub struct AttemptRecord<'a> {
+    pub delivery_id: &'a str,
+    pub attempt: i64,
+    pub status_code: Option<u16>,
+    pub duration_ms: i64,
+    pub response_body: Option<&'a str>,
+    pub error: Option<&'a str>,
+}
+
+/// Record an attempt and the delivery's new state, together.
+pub fn record_attempt(
+    c: &Connection,
+    a: &AttemptRecord,
+    status: &str,
+    next_retry_ms: Option<i64>,
+) -> rusqlite::Result<()> {
+    let next_retry_at = next_retry_ms.map(crate::time::millis_to_rfc3339);
+    let now = crate::time::now_rfc3339();
+    c.prepare_cached(
+        "INSERT INTO webhook_attempts (delivery_id, attempt, status_code, duration_ms, response_body, error, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![a.delivery_id, a.attempt, a.status_code, a.duration_ms, a.response_body, a.error, now])?;
+    c.prepare_cached(
+        "UPDATE webhook_deliveries SET status = ?2, attempts = ?3, next_retry_at = ?4, updated_at = ?5,
+         due_ms = COALESCE(?6, due_ms) WHERE id = ?1",
+    )?
+    .execute(params![a.delivery_id, status, a.attempt, next_retry_at, now, next_retry_ms])?;
+    Ok(())
+}
+
+/// Deliveries of one endpoint, newest first, one row per attempt.
+pub fn attempts(
+    c: &Connection,
+    webhook_id: &str,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<Vec<DeliveryAttempt>> {
+    c.prepare_cached(
+        "SELECT d.id, d.event_id, d.event_type, d.message_id, d.status, a.attempt, a.status_code,
+                a.duration_ms, a.response_body, a.error, d.next_retry_at, COALESCE(a.created_at, d.created_at)
+         FROM webhook_deliveries d LEFT JOIN webhook_attempts a ON a.delivery_id = d.id
+         WHERE d.webhook_id = ?1
+         ORDER BY d.created_at DESC, d.id DESC, a.attempt DESC LIMIT ?2 OFFSET ?3",
+    )?
+    .query_map(params![webhook_id, limit, offset], |r| {
+        Ok(DeliveryAttempt {
+            delivery_id: r.get(0)?,
+            event_id: r.get(1)?,
+            event_type: r.get(2)?,
+            message_id: r.get(3)?,
+            delivery_status: r.get(4)?,
+            attempt: r.get(5)?,
+            status_code: r.get(6)?,
+            duration_ms: r.get(7)?,
+            response_body: r.get(8)?,
+            error: r.get(9)?,
+            next_retry_at: r.get(10)?,
+            created_at: r.get(11)?,
+        })
+    })?
+    .collect()
+}
+
+/// Bring a queued job with this dedupe key forward to `at` if it is scheduled later (a dispatcher
+/// waiting for a retry in 5 minutes must still send a new delivery now).
+pub fn pull_queued_job(c: &Connection, dedupe_key: &str, at_ms: i64) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "UPDATE jobs SET run_after = ?2 WHERE dedupe_key = ?1 AND status = 'queued' AND run_after > ?2",
+    )?
+    .execute(params![dedupe_key, at_ms])?;
+    Ok(())
+}

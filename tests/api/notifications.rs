@@ -1,0 +1,200 @@
+//! Notifications: per-user and broadcast, read state per user, fan-out on assignment and
+//! comments, and live push over SSE with the token in the query string.
+use crate::helpers::*;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::time::Duration;
+
+fn member(s: &TestServer, email: &str) -> (String, String) {
+    let u = neuromancer::api::auth::admin_cli::add_user(
+        &s.state.db,
+        email,
+        "member",
+        None,
+        "member-pass-123",
+    )
+    .unwrap();
+    (u.id, s.login(email, "member-pass-123"))
+}
+
+fn count(c: &Client, t: &str) -> i64 {
+    c.get("/api/v1/notifications/unread-count", Some(t)).json()["count"]
+        .as_i64()
+        .unwrap()
+}
+
+fn list(c: &Client, t: &str) -> Vec<Value> {
+    c.get("/api/v1/notifications/", Some(t)).json()["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn broadcast(s: &TestServer, t: &str, message: &str) {
+    let r = s.post(
+        "/api/v1/automations/",
+        Some(t),
+        &json!({
+            "name": "Announce", "trigger": "settings.updated", "action": "notify",
+            "action_config": { "message": message, "target": "broadcast" }
+        }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let r = s.post(
+        &format!("/api/v1/automations/{id}/test"),
+        Some(t),
+        &json!({ "payload": { "keys": [] } }),
+    );
+    assert_eq!(r.json()["status"], "succeeded", "{}", r.text);
+}
+
+#[test]
+fn broadcasts_reach_everyone_with_read_and_delete_state_per_user() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let (_, m) = member(&s, "m@example.com");
+    broadcast(&s, &t, "Maintenance at noon");
+    assert_eq!((count(&s, &t), count(&s, &m)), (1, 1));
+    let n = list(&s, &m);
+    assert_eq!(n[0]["broadcast"], true);
+    assert_eq!(n[0]["body"], "Maintenance at noon");
+    let id = n[0]["id"].as_str().unwrap();
+    let r = s.put(
+        &format!("/api/v1/notifications/{id}/read"),
+        Some(&m),
+        &json!({}),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["count"], 0);
+    assert_eq!(
+        (count(&s, &t), count(&s, &m)),
+        (1, 0),
+        "read state is per user"
+    );
+    assert_eq!(list(&s, &m)[0]["read"], true);
+    let r = s.raw(
+        "DELETE",
+        &format!("/api/v1/notifications/{id}"),
+        Some(&m),
+        None,
+        vec![],
+    );
+    assert_eq!(r.status, 204);
+    assert!(list(&s, &m).is_empty());
+    assert_eq!(
+        list(&s, &t).len(),
+        1,
+        "deleting a broadcast hides it for that user only"
+    );
+    broadcast(&s, &t, "Second");
+    let r = s.put("/api/v1/notifications/read-all", Some(&t), &json!({}));
+    assert_eq!(r.json()["count"], 0);
+    assert_eq!(count(&s, &m), 1);
+    let page = s
+        .get("/api/v1/notifications/?unread=true&limit=1", Some(&m))
+        .json();
+    assert_eq!(
+        (page["total"].as_i64(), page["unread"].as_i64()),
+        (Some(1), Some(1))
+    );
+}
+
+#[test]
+fn assignment_and_comments_notify_the_people_concerned_but_not_the_actor() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let (owner_id, owner) = member(&s, "owner@example.com");
+    let (assignee_id, assignee) = member(&s, "assignee@example.com");
+    let task = json!({ "id": "t1", "title": "Write the brief", "owner_id": owner_id, "assignee_id": assignee_id });
+    {
+        let conn = s.state.db.conn().unwrap();
+        neuromancer::events::emit(
+            &conn,
+            "task.assigned",
+            Some(&owner_id),
+            json!({ "task": task, "assignee_id": assignee_id }),
+        )
+        .unwrap();
+        neuromancer::events::emit(
+            &conn,
+            "comment.created",
+            Some(&assignee_id),
+            json!({ "task": task, "comment": { "id": "c1", "body": "On it" } }),
+        )
+        .unwrap();
+    }
+    s.drain_jobs();
+    let a = list(&s, &assignee);
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(a[0]["kind"], "task.assigned");
+    assert!(a[0]["title"].as_str().unwrap().contains("Write the brief"));
+    let o = list(&s, &owner);
+    assert_eq!(o.len(), 1, "{o:?}");
+    assert_eq!(o[0]["kind"], "comment.created");
+    assert_eq!(o[0]["body"], "On it");
+    assert!(list(&s, &t).is_empty(), "nothing for uninvolved users");
+    let other = list(&s, &owner)[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        s.put(
+            &format!("/api/v1/notifications/{other}/read"),
+            Some(&assignee),
+            &json!({})
+        )
+        .status,
+        404
+    );
+}
+
+#[test]
+fn new_notifications_are_pushed_live_over_sse_with_the_token_in_the_query() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    assert_eq!(s.get("/api/v1/notifications/stream", None).status, 401);
+    assert_eq!(
+        s.get(
+            &format!("/api/v1/notifications/unread-count?access_token={t}"),
+            None
+        )
+        .status,
+        401,
+        "only the stream route takes the token from the query"
+    );
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let url = format!("{}/api/v1/notifications/stream?access_token={t}", s.base);
+    std::thread::spawn(move || {
+        let agent = ureq::Agent::config_builder().build().new_agent();
+        let mut resp = agent.get(&url).call().unwrap();
+        assert_eq!(
+            resp.headers().get("content-type").unwrap(),
+            "text/event-stream"
+        );
+        let reader = BufReader::new(resp.body_mut().as_reader());
+        for line in reader.lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let next_data = |event: &str| -> Value {
+        let mut current = String::new();
+        loop {
+            let line = rx
+                .recv_timeout(Duration::from_secs(10))
+                .expect("an SSE line");
+            if let Some(e) = line.strip_prefix("event: ") {
+                current = e.to_string();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                if current == event {
+                    return serde_json::from_str(d).unwrap();
+                }
+            }
+        }
+    };
+    assert_eq!(next_data("ready")["unread"], 0);
+    broadcast(&s, &t, "Live!");
+    let n = next_data("notification");
+    assert_eq!(n["body"], "Live!");
+    assert_eq!(n["broadcast"], true);
+}
