@@ -278,7 +278,9 @@ pub fn estimate_tokens(text: &str) -> u64 {
 }
 
 /// Timeouts for a streaming call: generous overall (long answers), bounded while waiting for the
-/// response (a model being loaded) and between two reads (a stalled stream).
+/// response (a model being loaded) and between two reads (a stalled stream). Buffers are 32 KiB
+/// instead of ureq's 128 KiB each way: hundreds of concurrent streams stay small in memory, at the
+/// price of a fresh connection per call (ureq pools only connections with the agent's buffer sizes).
 pub fn streaming(
     r: ureq::RequestBuilder<ureq::typestate::WithBody>,
 ) -> ureq::RequestBuilder<ureq::typestate::WithBody> {
@@ -286,5 +288,7 @@ pub fn streaming(
         .timeout_global(Some(Duration::from_secs(15 * 60)))
         .timeout_recv_response(Some(Duration::from_secs(180)))
         .timeout_per_read(Some(Duration::from_secs(120)))
+        .input_buffer_size(32 * 1024)
+        .output_buffer_size(32 * 1024)
         .build()
 }
