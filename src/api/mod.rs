@@ -1,9 +1,12 @@
 //! THE list of API areas. Each contributes `configure(cfg)`; utoipa-actix-web collects every
 //! `.service()` into the OpenAPI document, so the spec cannot drift from the routes.
 pub mod auth;
+pub mod enterprise;
 pub mod mfa;
 pub mod settings;
 pub mod system;
+pub mod tasks;
+pub mod timesheets;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -12,4 +15,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     auth::configure(cfg);
     mfa::configure(cfg);
     settings::configure(cfg);
+    tasks::configure(cfg);
+    timesheets::configure(cfg);
+    enterprise::configure(cfg);
 }

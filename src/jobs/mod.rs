@@ -13,7 +13,10 @@ use std::time::Duration;
 pub use store::Job;
 
 /// Kinds that re-schedule themselves after each run, with their period.
-const RECURRING: &[(&str, Duration)] = &[(maintenance::KIND, Duration::from_secs(3600))];
+const RECURRING: &[(&str, Duration)] = &[
+    (maintenance::KIND, Duration::from_secs(3600)),
+    (crate::api::tasks::overdue::KIND, Duration::from_secs(3600)),
+];
 
 /// Return this (as the error) from a job to be retried after a specific delay.
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +92,7 @@ fn dispatch(state: &AppState, job: &Job) -> anyhow::Result<()> {
     match job.kind.as_str() {
         crate::events::FANOUT_KIND => crate::events::fanout_job(state, job),
         maintenance::KIND => maintenance::run(state, job),
+        crate::api::tasks::overdue::KIND => crate::api::tasks::overdue::run(state, job),
         other => Err(Permanent(format!("unknown job kind {other:?}")).into()),
     }
 }
