@@ -42,7 +42,7 @@ pub async fn create_client(
     let client = state
         .db
         .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let id = orgs::save_client(&tx, None, &v.user_id, &body)?;
             crate::events::emit(
                 &tx,
@@ -86,7 +86,7 @@ pub async fn update_client(
     let client = state
         .db
         .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             orgs::get_client(&tx, &v, &id)?.ok_or(ApiError::NotFound("client"))?;
             orgs::save_client(&tx, Some(&id), &v.user_id, &body)?;
             tx.commit()?;
@@ -106,7 +106,7 @@ pub async fn delete_client(
     let found = state
         .db
         .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let found = orgs::delete_client(&tx, &id)?;
             tx.commit()?;
             Ok(found)
@@ -130,7 +130,7 @@ pub async fn create_project(
     let p = state
         .db
         .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             orgs::get_client(&tx, &v, &client_id)?.ok_or(ApiError::NotFound("client"))?;
             let id = orgs::save_project(&tx, None, &client_id, &v.user_id, &body)?;
             crate::events::emit(
@@ -216,7 +216,7 @@ pub async fn update_project(
     let p = state
         .db
         .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let p = orgs::get_project(&tx, &v, &id)?.ok_or(ApiError::NotFound("project"))?;
             orgs::save_project(&tx, Some(&id), &p.client_id, &v.user_id, &body)?;
             tx.commit()?;
@@ -236,7 +236,7 @@ pub async fn delete_project(
     let found = state
         .db
         .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let f = orgs::delete_project(&tx, &id)?;
             tx.commit()?;
             Ok(f)
@@ -424,7 +424,7 @@ pub async fn share(
     let s = state
         .db
         .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let s = sharing::share(&tx, &v, &body)?;
             tx.commit()?;
             Ok(s)

@@ -59,7 +59,7 @@ pub async fn create_user(
     let user = state
         .db
         .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             people::check_profile(&tx, None, &b)?;
             let default_name = email.as_str().split('@').next().unwrap_or("").to_string();
             let row = crate::api::auth::store::insert(
@@ -137,7 +137,7 @@ pub async fn update_user(
     let user = state
         .db
         .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             people::get_user(&tx, &id)?.ok_or(ApiError::NotFound("user"))?;
             people::check_profile(&tx, Some(&id), &b)?;
             if let Some(e) = &email {
@@ -218,7 +218,7 @@ pub async fn create_team(
     let t = state
         .db
         .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let id = people::save_team(
                 &tx,
                 None,
@@ -244,7 +244,7 @@ pub async fn update_team(
     let t = state
         .db
         .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             people::get_team(&tx, &id)?.ok_or(ApiError::NotFound("team"))?;
             people::save_team(
                 &tx,

@@ -41,7 +41,7 @@ pub fn add_comment(
             "content must be 1–20000 characters",
         ));
     }
-    let tx = c.transaction()?;
+    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let t = store::get(&tx, v, task_id)?.ok_or(ApiError::NotFound("task"))?;
     let id = uuid::Uuid::now_v7().to_string();
     tx.prepare_cached("INSERT INTO task_comments (id, task_id, author_id, content, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
@@ -60,7 +60,7 @@ pub fn add_comment(
 
 /// Delete a comment: its author or an admin (others get 403; invisible tasks 404).
 pub fn delete_comment(c: &mut Connection, v: &Viewer, id: &str) -> ApiResult<()> {
-    let tx = c.transaction()?;
+    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let found: Option<(String, Option<String>)> = tx
         .prepare_cached("SELECT task_id, author_id FROM task_comments WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))

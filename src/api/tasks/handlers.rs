@@ -1,6 +1,6 @@
 //! Thin handlers of /tasks.
 use super::types::*;
-use super::{activity, columns, overdue, report, store};
+use super::{activity, cache, columns, overdue, report, store};
 use crate::access::Viewer;
 use crate::app::AppState;
 use crate::auth::AuthUser;
@@ -139,12 +139,24 @@ pub async fn list_tasks(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<TaskQuery>,
-) -> ApiResult<web::Json<Vec<Task>>> {
+) -> ApiResult<HttpResponse> {
     let v = Viewer::from(&user);
     let q = q.into_inner();
-    Ok(web::Json(
-        state.db.run(move |c| store::list(c, &v, &q)).await?,
-    ))
+    let body = state
+        .db
+        .run(move |c| -> ApiResult<_> {
+            if let Some(cached) = cache::board_json(c, &v, &q)? {
+                return Ok(cached);
+            }
+            let list = store::list(c, &v, &q)?;
+            Ok(actix_web::web::Bytes::from(
+                serde_json::to_vec(&list).map_err(anyhow::Error::from)?,
+            ))
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body))
 }
 
 #[utoipa::path(tag = "tasks", request_body = CreateTask, responses((status = 201, body = Task), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]

@@ -1,6 +1,7 @@
 //! /tasks: kanban boards (columns per project or personal), tasks and subtasks with dense ordering,
 //! comments, timers, the productivity report and the overdue check.
 pub mod activity;
+pub mod cache;
 pub mod columns;
 pub mod handlers;
 pub mod overdue;

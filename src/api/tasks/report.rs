@@ -59,19 +59,22 @@ pub fn productivity(
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     // Variance only counts completed tasks with an estimate, against their logged minutes.
     let sql = format!(
-        "SELECT t.assignee_id, u.name, t.project_id, p.name, t.priority,
-            COUNT(*),
-            SUM(t.completed_at IS NOT NULL),
-            SUM(t.completed_at IS NOT NULL AND t.due_date IS NOT NULL),
-            SUM(t.completed_at IS NOT NULL AND t.due_date IS NOT NULL AND substr(t.completed_at, 1, 10) <= substr(t.due_date, 1, 10)),
-            SUM(CASE WHEN t.completed_at IS NOT NULL AND t.estimated_minutes > 0 THEN t.estimated_minutes ELSE 0 END),
-            SUM(CASE WHEN t.completed_at IS NOT NULL AND t.estimated_minutes > 0
-                THEN (SELECT COALESCE(SUM(e.minutes), 0) FROM timesheets e WHERE e.task_id = t.id) ELSE 0 END),
-            SUM(t.completed_at IS NULL AND t.due_date IS NOT NULL AND substr(t.due_date, 1, 10) < ?7)
-         FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id LEFT JOIN projects p ON p.id = t.project_id
-         WHERE {} AND (?3 IS NULL OR t.created_at >= ?3) AND (?4 IS NULL OR t.project_id = ?4)
-           AND (?5 IS NULL OR t.client_id = ?5) AND (?6 IS NULL OR t.assignee_id = ?6)
-         GROUP BY t.assignee_id, t.project_id, t.priority",
+        "SELECT g.assignee_id, u.name, g.project_id, p.name, g.priority, g.n, g.done, g.due_done, g.on_time, g.est, g.actual, g.overdue
+         FROM (SELECT t.assignee_id, t.project_id, t.priority,
+                  COUNT(*) AS n,
+                  SUM(t.completed_at IS NOT NULL) AS done,
+                  SUM(t.completed_at IS NOT NULL AND t.due_date IS NOT NULL) AS due_done,
+                  SUM(t.completed_at IS NOT NULL AND t.due_date IS NOT NULL
+                      AND substr(t.completed_at, 1, 10) <= substr(t.due_date, 1, 10)) AS on_time,
+                  SUM(CASE WHEN t.completed_at IS NOT NULL AND t.estimated_minutes > 0 THEN t.estimated_minutes ELSE 0 END) AS est,
+                  SUM(CASE WHEN t.completed_at IS NOT NULL AND t.estimated_minutes > 0
+                      THEN (SELECT COALESCE(SUM(e.minutes), 0) FROM timesheets e WHERE e.task_id = t.id) ELSE 0 END) AS actual,
+                  SUM(t.completed_at IS NULL AND t.due_date IS NOT NULL AND substr(t.due_date, 1, 10) < ?7) AS overdue
+               FROM tasks t
+               WHERE {} AND (?3 IS NULL OR t.created_at >= ?3) AND (?4 IS NULL OR t.project_id = ?4)
+                 AND (?5 IS NULL OR t.client_id = ?5) AND (?6 IS NULL OR t.assignee_id = ?6)
+               GROUP BY t.assignee_id, t.project_id, t.priority) g
+         LEFT JOIN users u ON u.id = g.assignee_id LEFT JOIN projects p ON p.id = g.project_id",
         access::visible("t", "task", 1)
     );
     let mut stmt = c.prepare_cached(&sql)?;

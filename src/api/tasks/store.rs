@@ -100,6 +100,14 @@ pub fn list(c: &Connection, v: &Viewer, q: &TaskQuery) -> rusqlite::Result<Vec<T
         .collect()
 }
 
+/// Task writes queue here in-process before taking SQLite's write lock: waiting on a mutex is fair
+/// and immediate, where SQLite's busy handler sleeps in growing steps under contention.
+pub static WRITE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+pub fn write_guard() -> std::sync::MutexGuard<'static, ()> {
+    WRITE_LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn immediate(c: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
     c.transaction_with_behavior(TransactionBehavior::Immediate)
 }
@@ -185,6 +193,7 @@ fn siblings(c: &Connection, column_id: &str, parent: Option<&str>) -> rusqlite::
 
 /// Create a task (or a subtask with `parent_task_id`) in one IMMEDIATE transaction.
 pub fn create_task(c: &mut Connection, v: &Viewer, dto: CreateTask) -> ApiResult<Task> {
+    let _queue = write_guard();
     let tx = immediate(c)?;
     let task = create_task_in(&tx, v, dto)?;
     tx.commit()?;
@@ -302,6 +311,7 @@ fn clean_labels(labels: &[String]) -> ApiResult<String> {
 /// Move a task to `column_id` at `position`, densely and atomically: one IMMEDIATE transaction
 /// closes the gap it leaves and opens one where it lands, so concurrent moves serialize.
 pub fn move_task(c: &mut Connection, v: &Viewer, id: &str, m: MoveTask) -> ApiResult<Task> {
+    let _queue = write_guard();
     let tx = immediate(c)?;
     let task = move_task_in(&tx, v, id, m)?;
     tx.commit()?;
@@ -362,6 +372,7 @@ fn would_cycle(c: &Connection, id: &str, parent: &str) -> rusqlite::Result<bool>
 }
 
 pub fn update_task(c: &mut Connection, v: &Viewer, id: &str, u: UpdateTask) -> ApiResult<Task> {
+    let _queue = write_guard();
     let tx = immediate(c)?;
     let t = get(&tx, v, id)?.ok_or(ApiError::NotFound("task"))?;
     if let Some(title) = &u.title
@@ -496,6 +507,7 @@ pub fn assign_task(
 
 /// Delete a task and its subtasks (the owner, a project member, or an admin).
 pub fn delete_task(c: &mut Connection, v: &Viewer, id: &str) -> ApiResult<()> {
+    let _queue = write_guard();
     let tx = immediate(c)?;
     let t = get(&tx, v, id)?.ok_or(ApiError::NotFound("task"))?;
     tx.prepare_cached("DELETE FROM tasks WHERE id = ?1")?
