@@ -5,6 +5,7 @@ pub mod orgs;
 pub mod people;
 pub mod people_handlers;
 pub mod sharing;
+pub mod sharing_handlers;
 pub mod types;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -12,6 +13,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     use handlers as h;
     use people_handlers as p;
+    use sharing_handlers as sh;
     cfg.service(h::list_clients)
         .service(h::create_client)
         .service(h::get_client)
@@ -27,13 +29,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(h::list_groups)
         .service(h::update_group)
         .service(h::delete_group)
-        .service(h::add_membership)
-        .service(h::remove_membership)
-        .service(h::share)
-        .service(h::list_shares)
-        .service(h::delete_share)
-        .service(h::associate)
-        .service(h::legacy_subtask)
+        .service(sh::add_membership)
+        .service(sh::remove_membership)
+        .service(sh::share)
+        .service(sh::list_shares)
+        .service(sh::delete_share)
+        .service(sh::associate)
+        .service(sh::legacy_subtask)
         .service(p::list_users)
         .service(p::get_user)
         .service(p::create_user)

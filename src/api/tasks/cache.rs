@@ -50,10 +50,9 @@ pub fn board_json(c: &Connection, v: &Viewer, q: &TaskQuery) -> anyhow::Result<O
         .unwrap_or_else(|e| e.into_inner())
         .as_ref()
         .and_then(|m| m.get(&k))
+        && *ver == version
     {
-        if *ver == version {
-            return Ok(Some(body.clone()));
-        }
+        return Ok(Some(body.clone()));
     }
     let list = super::store::list(c, v, q)?;
     let body = Bytes::from(serde_json::to_vec(&list)?);

@@ -1,6 +1,6 @@
 //! Thin handlers of /tasks.
 use super::types::*;
-use super::{activity, cache, columns, overdue, report, store};
+use super::{activity, cache, columns, edit, overdue, report, store};
 use crate::access::Viewer;
 use crate::app::AppState;
 use crate::auth::AuthUser;
@@ -202,7 +202,7 @@ pub async fn update_task(
     let v = Viewer::from(&user);
     let t = state
         .db
-        .run(move |c| store::update_task(c, &v, &id, body.into_inner()))
+        .run(move |c| edit::update_task(c, &v, &id, body.into_inner()))
         .await?;
     state.jobs.notify();
     Ok(web::Json(t))
@@ -216,10 +216,7 @@ pub async fn delete_task(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let v = Viewer::from(&user);
-    state
-        .db
-        .run(move |c| store::delete_task(c, &v, &id))
-        .await?;
+    state.db.run(move |c| edit::delete_task(c, &v, &id)).await?;
     state.jobs.notify();
     Ok(HttpResponse::NoContent().finish())
 }

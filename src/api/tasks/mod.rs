@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod cache;
 pub mod columns;
+pub mod edit;
 pub mod handlers;
 pub mod overdue;
 pub mod placement;

@@ -1,8 +1,8 @@
 //! Tasks: SQL plus the operations reused outside HTTP (automations, the chat agent):
-//! [`create_task`], [`update_task`], [`move_task`], [`assign_task`], [`delete_task`]. Each takes a
+//! [`create_task`] and [`move_task`] here, update/assign/delete in `edit`. Each takes a
 //! `Viewer`, enforces the same rules as the API, and emits its domain events in the transaction.
 use super::columns;
-use super::types::{Column, CreateTask, MoveTask, Task, TaskQuery, UpdateTask};
+use super::types::{Column, CreateTask, MoveTask, Task, TaskQuery};
 use crate::access::{self, Viewer};
 use crate::error::{ApiError, ApiResult};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
@@ -67,7 +67,7 @@ pub fn get(c: &Connection, v: &Viewer, id: &str) -> rusqlite::Result<Option<Task
         .optional()
 }
 
-fn get_raw(c: &Connection, id: &str) -> rusqlite::Result<Task> {
+pub(super) fn get_raw(c: &Connection, id: &str) -> rusqlite::Result<Task> {
     c.prepare_cached(&format!("{SELECT} WHERE t.id = ?1"))?
         .query_row([id], row)
 }
@@ -108,7 +108,7 @@ pub fn write_guard() -> std::sync::MutexGuard<'static, ()> {
     WRITE_LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn immediate(c: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+pub(super) fn immediate(c: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
     c.transaction_with_behavior(TransactionBehavior::Immediate)
 }
 
@@ -126,7 +126,7 @@ pub fn check_due_date(d: &str) -> ApiResult<String> {
     }
 }
 
-fn check_priority(p: &str) -> ApiResult<()> {
+pub(super) fn check_priority(p: &str) -> ApiResult<()> {
     if PRIORITIES.contains(&p) {
         Ok(())
     } else {
@@ -136,7 +136,7 @@ fn check_priority(p: &str) -> ApiResult<()> {
     }
 }
 
-fn check_estimate(m: Option<i64>) -> ApiResult<()> {
+pub(super) fn check_estimate(m: Option<i64>) -> ApiResult<()> {
     match m {
         Some(m) if !(0..=100_000).contains(&m) => Err(ApiError::unprocessable(
             "estimated_minutes must be between 0 and 100000",
@@ -146,7 +146,7 @@ fn check_estimate(m: Option<i64>) -> ApiResult<()> {
 }
 
 /// The assignee must work on the task's project (or client); personal tasks stay with their owner.
-fn check_assignee(
+pub(super) fn check_assignee(
     c: &Connection,
     assignee: &str,
     owner: Option<&str>,
@@ -186,7 +186,11 @@ fn board_of(owner: &str, project_id: Option<&str>) -> (&'static str, String) {
     }
 }
 
-fn siblings(c: &Connection, column_id: &str, parent: Option<&str>) -> rusqlite::Result<i64> {
+pub(super) fn siblings(
+    c: &Connection,
+    column_id: &str,
+    parent: Option<&str>,
+) -> rusqlite::Result<i64> {
     c.prepare_cached("SELECT COUNT(*) FROM tasks WHERE column_id = ?1 AND parent_task_id IS ?2")?
         .query_row(params![column_id, parent], |r| r.get(0))
 }
@@ -285,13 +289,16 @@ pub fn create_task_in(c: &Connection, v: &Viewer, dto: CreateTask) -> ApiResult<
     ])?;
     let task = get_raw(c, &id)?;
     crate::events::emit(c, "task.created", Some(&v.user_id), event_payload(&task))?;
+    if column.is_done {
+        crate::events::emit(c, "task.completed", Some(&v.user_id), event_payload(&task))?;
+    }
     if task.assignee_id.is_some() {
         crate::events::emit(c, "task.assigned", Some(&v.user_id), event_payload(&task))?;
     }
     Ok(task)
 }
 
-fn clean_labels(labels: &[String]) -> ApiResult<String> {
+pub(super) fn clean_labels(labels: &[String]) -> ApiResult<String> {
     let mut out: Vec<String> = Vec::new();
     for l in labels {
         let l = l.trim();
@@ -359,162 +366,4 @@ pub fn move_task_in(c: &Connection, v: &Viewer, id: &str, m: MoveTask) -> ApiRes
         }
     }
     Ok(moved)
-}
-
-/// Whether making `parent` the parent of `id` would create a cycle.
-fn would_cycle(c: &Connection, id: &str, parent: &str) -> rusqlite::Result<bool> {
-    c.prepare_cached(
-        "WITH RECURSIVE up(id) AS (SELECT ?2 UNION SELECT t.parent_task_id FROM tasks t JOIN up ON t.id = up.id
-                                   WHERE t.parent_task_id IS NOT NULL)
-         SELECT EXISTS(SELECT 1 FROM up WHERE id = ?1)",
-    )?
-    .query_row(params![id, parent], |r| r.get(0))
-}
-
-pub fn update_task(c: &mut Connection, v: &Viewer, id: &str, u: UpdateTask) -> ApiResult<Task> {
-    let _queue = write_guard();
-    let tx = immediate(c)?;
-    let t = get(&tx, v, id)?.ok_or(ApiError::NotFound("task"))?;
-    if let Some(title) = &u.title
-        && (title.trim().is_empty() || title.chars().count() > 500)
-    {
-        return Err(ApiError::unprocessable("title must be 1–500 characters"));
-    }
-    if let Some(p) = &u.priority {
-        check_priority(p)?;
-    }
-    if let Some(e) = u.estimated_minutes {
-        check_estimate(e)?;
-    }
-    let due = match &u.due_date {
-        Some(Some(d)) => Some(Some(check_due_date(d)?)),
-        Some(None) => Some(None),
-        None => None,
-    };
-    let labels = u.labels.as_deref().map(clean_labels).transpose()?;
-    if let Some(Some(a)) = &u.assignee_id {
-        check_assignee(
-            &tx,
-            a,
-            t.owner_id.as_deref(),
-            t.client_id.as_deref(),
-            t.project_id.as_deref(),
-        )?;
-    }
-    if let Some(new_parent) = &u.parent_task_id {
-        reparent(&tx, v, &t, new_parent.as_deref())?;
-    }
-    let now = crate::time::now_rfc3339();
-    tx.prepare_cached(
-        "UPDATE tasks SET title = COALESCE(?2, title), description = COALESCE(?3, description),
-            priority = COALESCE(?4, priority),
-            assignee_id = CASE WHEN ?5 THEN ?6 ELSE assignee_id END,
-            due_date = CASE WHEN ?7 THEN ?8 ELSE due_date END,
-            overdue_fired_at = CASE WHEN ?7 THEN NULL ELSE overdue_fired_at END,
-            estimated_minutes = CASE WHEN ?9 THEN ?10 ELSE estimated_minutes END,
-            labels = COALESCE(?11, labels), updated_at = ?12
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        t.id,
-        u.title.as_deref().map(str::trim),
-        u.description,
-        u.priority,
-        u.assignee_id.is_some(),
-        u.assignee_id.clone().flatten(),
-        due.is_some(),
-        due.flatten(),
-        u.estimated_minutes.is_some(),
-        u.estimated_minutes.flatten(),
-        labels,
-        now
-    ])?;
-    let mut updated = get_raw(&tx, &t.id)?;
-    crate::events::emit(
-        &tx,
-        "task.updated",
-        Some(&v.user_id),
-        event_payload(&updated),
-    )?;
-    if u.assignee_id.is_some()
-        && updated.assignee_id != t.assignee_id
-        && updated.assignee_id.is_some()
-    {
-        let mut p = event_payload(&updated);
-        p["previous_assignee_id"] = json!(t.assignee_id);
-        crate::events::emit(&tx, "task.assigned", Some(&v.user_id), p)?;
-    }
-    if let Some(col) = u.column_id
-        && col != updated.column_id
-    {
-        updated = move_task_in(
-            &tx,
-            v,
-            &t.id,
-            MoveTask {
-                column_id: col,
-                position: None,
-            },
-        )?;
-    }
-    tx.commit()?;
-    Ok(updated)
-}
-
-/// Change a task's parent (None: make it a top-level card), refusing cycles and foreign parents.
-fn reparent(c: &Connection, v: &Viewer, t: &Task, parent: Option<&str>) -> ApiResult<()> {
-    if parent == t.parent_task_id.as_deref() {
-        return Ok(());
-    }
-    if let Some(p) = parent {
-        let pt = get(c, v, p)?.ok_or(ApiError::NotFound("parent task"))?;
-        if p == t.id || would_cycle(c, &t.id, p)? {
-            return Err(ApiError::unprocessable(
-                "that parent would create a cycle of subtasks",
-            ));
-        }
-        if pt.project_id != t.project_id {
-            return Err(ApiError::bad_request(
-                "a subtask belongs to its parent's project",
-            ));
-        }
-    }
-    c.prepare_cached("UPDATE tasks SET position = position - 1 WHERE column_id = ?1 AND parent_task_id IS ?2 AND position > ?3")?
-        .execute(params![t.column_id, t.parent_task_id, t.position])?;
-    let n = siblings(c, &t.column_id, parent)?;
-    c.prepare_cached("UPDATE tasks SET parent_task_id = ?2, position = ?3 WHERE id = ?1")?
-        .execute(params![t.id, parent, n])?;
-    Ok(())
-}
-
-/// Assign (or unassign with None) — the same checks and events as `PUT /tasks/{id}`.
-pub fn assign_task(
-    c: &mut Connection,
-    v: &Viewer,
-    id: &str,
-    assignee: Option<String>,
-) -> ApiResult<Task> {
-    update_task(
-        c,
-        v,
-        id,
-        UpdateTask {
-            assignee_id: Some(assignee),
-            ..Default::default()
-        },
-    )
-}
-
-/// Delete a task and its subtasks (the owner, a project member, or an admin).
-pub fn delete_task(c: &mut Connection, v: &Viewer, id: &str) -> ApiResult<()> {
-    let _queue = write_guard();
-    let tx = immediate(c)?;
-    let t = get(&tx, v, id)?.ok_or(ApiError::NotFound("task"))?;
-    tx.prepare_cached("DELETE FROM tasks WHERE id = ?1")?
-        .execute([&t.id])?;
-    tx.prepare_cached("UPDATE tasks SET position = position - 1 WHERE column_id = ?1 AND parent_task_id IS ?2 AND position > ?3")?
-        .execute(params![t.column_id, t.parent_task_id, t.position])?;
-    crate::events::emit(&tx, "task.deleted", Some(&v.user_id), event_payload(&t))?;
-    tx.commit()?;
-    Ok(())
 }
