@@ -5,10 +5,13 @@ pub mod ai_settings;
 pub mod auth;
 pub mod chat;
 pub mod automations;
+pub mod enterprise;
 pub mod mfa;
 pub mod notifications;
 pub mod settings;
 pub mod system;
+pub mod tasks;
+pub mod timesheets;
 pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -24,4 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     webhooks::configure(cfg);
     automations::configure(cfg);
     notifications::configure(cfg);
+    tasks::configure(cfg);
+    timesheets::configure(cfg);
+    enterprise::configure(cfg);
 }
