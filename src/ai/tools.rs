@@ -108,11 +108,121 @@ pub fn run(ctx: &ToolCtx, call: &ToolCall) -> Result<Value, String> {
     }
 }
 
-/// Adapter to the tasks area (issue 5).
+/// Adapter to the tasks area: the same store functions as /tasks, with the caller's permissions.
 mod tasks {
     use super::*;
-    pub fn run(_ctx: &ToolCtx, _name: &str, _args: &Value) -> Result<Value, String> {
-        Err("the tasks area is not available in this build".into())
+    use crate::api::tasks::types::{CreateTask, TaskQuery, UpdateTask};
+    use crate::api::tasks::{columns, edit, store};
+
+    fn text(args: &Value, key: &str) -> Option<String> {
+        args.get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    }
+
+    /// A compact view of a task for the model.
+    fn brief(t: &crate::api::tasks::types::Task) -> Value {
+        json!({"id": t.id, "title": t.title, "status": t.column, "priority": t.priority,
+               "due_date": t.due_date, "project_id": t.project_id, "completed": t.completed_at.is_some()})
+    }
+
+    pub fn run(ctx: &ToolCtx, name: &str, args: &Value) -> Result<Value, String> {
+        let mut c = ctx.state.db.conn().map_err(|e| e.to_string())?;
+        let v = &ctx.viewer;
+        let result = match name {
+            "create_task" => {
+                let dto = CreateTask {
+                    title: text(args, "title").unwrap_or_default(),
+                    description: text(args, "description").unwrap_or_default(),
+                    priority: text(args, "priority"),
+                    due_date: text(args, "due_date"),
+                    // A conversation about a project files its tasks there.
+                    project_id: ctx.project_id.clone(),
+                    client_id: if ctx.project_id.is_some() {
+                        None
+                    } else {
+                        ctx.client_id.clone()
+                    },
+                    ..Default::default()
+                };
+                store::create_task(&mut c, v, dto).map(|t| brief(&t))
+            }
+            "list_tasks" => {
+                let status = text(args, "status").map(|s| s.to_lowercase());
+                let limit = args
+                    .get("limit")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(20)
+                    .clamp(1, 50) as usize;
+                let q = TaskQuery {
+                    project_id: ctx.project_id.clone(),
+                    ..Default::default()
+                };
+                let items: Vec<Value> = store::list(&c, v, &q)
+                    .map_err(|e| e.to_string())?
+                    .iter()
+                    .filter(|t| {
+                        status
+                            .as_ref()
+                            .is_none_or(|s| t.column.to_lowercase() == *s)
+                    })
+                    .take(limit)
+                    .map(brief)
+                    .collect();
+                Ok(json!({ "items": items }))
+            }
+            "update_task" => {
+                let id = text(args, "task_id").unwrap_or_default();
+                let task = store::get(&c, v, &id)
+                    .map_err(|e| e.to_string())?
+                    .ok_or("task not found")?;
+                // `status` names a column of the task's own board ("Done", "In progress"…).
+                let column_id = match text(args, "status") {
+                    Some(status) => {
+                        let col = columns::get(&c, &task.column_id)
+                            .map_err(|e| e.to_string())?
+                            .ok_or("task not found")?;
+                        let cols = columns::list(&c, &col.scope_type, &col.scope_id)
+                            .map_err(|e| e.to_string())?;
+                        let wanted = status.to_lowercase();
+                        let found = cols
+                            .iter()
+                            .find(|k| k.name.to_lowercase() == wanted)
+                            .or_else(|| {
+                                (wanted == "done" || wanted == "completed")
+                                    .then(|| cols.iter().find(|k| k.is_done))
+                                    .flatten()
+                            });
+                        match found {
+                            Some(k) => Some(k.id.clone()),
+                            None => {
+                                let names: Vec<&str> =
+                                    cols.iter().map(|k| k.name.as_str()).collect();
+                                return Err(format!(
+                                    "no column named {status:?}; use one of {}",
+                                    names.join(", ")
+                                ));
+                            }
+                        }
+                    }
+                    None => None,
+                };
+                let u = UpdateTask {
+                    title: text(args, "title"),
+                    description: text(args, "description"),
+                    priority: text(args, "priority"),
+                    due_date: text(args, "due_date").map(Some),
+                    column_id,
+                    ..Default::default()
+                };
+                edit::update_task(&mut c, v, &id, u).map(|t| brief(&t))
+            }
+            other => return Err(format!("unknown tool {other:?}")),
+        };
+        ctx.state.jobs.notify();
+        result.map_err(|e| e.to_string())
     }
 }
 

@@ -3,8 +3,8 @@
 pub mod ai_logs;
 pub mod ai_settings;
 pub mod auth;
-pub mod chat;
 pub mod automations;
+pub mod chat;
 pub mod enterprise;
 pub mod mfa;
 pub mod notifications;

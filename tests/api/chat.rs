@@ -80,13 +80,13 @@ fn a_reply_streams_from_an_openai_compatible_provider_and_is_stored() {
 }
 
 #[test]
-fn a_tool_call_with_split_arguments_runs_and_its_result_goes_back_to_the_model() {
+fn a_tool_call_with_split_arguments_creates_a_real_task_and_its_result_goes_back_to_the_model() {
     let s = TestServer::start();
     let t = s.admin_token();
     let fake = fake_llm::start(|body| {
         if has_tool_result(body) {
             Reply::Stream(
-                fake_llm::openai_text(&["I tried."], (30, 3)),
+                fake_llm::openai_text(&["Task created."], (30, 3)),
                 Duration::ZERO,
             )
         } else {
@@ -111,13 +111,19 @@ fn a_tool_call_with_split_arguments_runs_and_its_result_goes_back_to_the_model()
     assert_eq!(tool[0]["tool_use"], "create_task");
     assert_eq!(tool[0]["status"], "started");
     assert_eq!(tool[0]["input"]["title"], "Review the Q3 report");
-    // The tasks area is not part of this build: a clear tool error, never fake data.
-    assert_eq!(tool[1]["status"], "failed");
-    assert_eq!(
-        tool[1]["detail"],
-        "the tasks area is not available in this build"
-    );
-    assert_eq!(streamed_text(&frames), "I tried.");
+    assert_eq!(tool[1]["status"], "finished", "{:?}", tool[1]);
+    assert_eq!(tool[1]["result"]["title"], "Review the Q3 report");
+    assert_eq!(streamed_text(&frames), "Task created.");
+    // A real task, visible in the tasks area, created with the caller's permissions.
+    let tasks = s.get("/api/v1/tasks/", Some(&t)).json();
+    let task = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["title"] == "Review the Q3 report")
+        .expect("the task exists")
+        .clone();
+    assert_eq!(task["id"], tool[1]["result"]["id"]);
     let reqs = fake.requests();
     assert_eq!(reqs.len(), 2);
     let msgs = reqs[1]["messages"].as_array().unwrap();
@@ -130,7 +136,7 @@ fn a_tool_call_with_split_arguments_runs_and_its_result_goes_back_to_the_model()
         result["content"]
             .as_str()
             .unwrap()
-            .contains("not available")
+            .contains(task["id"].as_str().unwrap())
     );
     let stored = s
         .get(
@@ -138,7 +144,7 @@ fn a_tool_call_with_split_arguments_runs_and_its_result_goes_back_to_the_model()
             Some(&t),
         )
         .json();
-    assert_eq!(stored[1]["tool_calls"][0]["status"], "failed");
+    assert_eq!(stored[1]["tool_calls"][0]["status"], "finished");
     assert_eq!(stored[1]["usage"]["total_tokens"], 25 + 33);
 }
 
@@ -234,7 +240,12 @@ fn anthropic_streams_text_and_tool_use_with_partial_json() {
         .filter(|f| f.get("tool_use").is_some())
         .collect();
     assert_eq!(tool[0]["input"]["content"], "likes tea");
+    // The memory area is not part of this build: a clear tool error, never fake data.
     assert_eq!(tool[1]["status"], "failed");
+    assert_eq!(
+        tool[1]["detail"],
+        "the knowledge area is not available in this build"
+    );
     let reqs = fake.requests();
     assert_eq!(
         fake.header(0, "x-api-key").as_deref(),
@@ -478,7 +489,7 @@ fn a_client_disconnect_stops_the_upstream_read_and_the_partial_reply_is_stored()
 }
 
 #[test]
-fn the_offline_provider_streams_word_by_word_and_calls_tools() {
+fn the_offline_provider_streams_word_by_word_and_creates_tasks() {
     let s = TestServer::start();
     let t = s.admin_token();
     let conv = new_conversation(&s, &t);
@@ -496,8 +507,18 @@ fn the_offline_provider_streams_word_by_word_and_calls_tools() {
         .collect();
     assert_eq!(tool[0]["tool_use"], "create_task");
     assert_eq!(tool[0]["input"]["title"], "Review the Q3 report");
-    assert_eq!(tool[1]["status"], "failed");
-    assert!(streamed_text(&frames).contains("couldn't run `create_task`"));
+    assert_eq!(tool[1]["status"], "finished");
+    assert!(streamed_text(&frames).contains("Done: the task “Review the Q3 report” is created."));
+    let (_, frames) = send(
+        &s,
+        &t,
+        &conv,
+        json!({"content": "List my tasks", "tools_enabled": true}),
+    );
+    assert!(
+        streamed_text(&frames).contains("- Review the Q3 report ("),
+        "{frames:?}"
+    );
     let models = s.get("/api/v1/settings/available-models", Some(&t)).json();
     let local = models["providers"]
         .as_array()

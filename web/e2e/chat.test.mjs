@@ -31,7 +31,7 @@ function startFake() {
       const send = (v) => res.write(`data: ${JSON.stringify(v)}\n\n`);
       const delta = (d) => send({ choices: [{ index: 0, delta: d, finish_reason: null }] });
       if (afterTool) {
-        for (const w of ['The ', 'tasks ', 'area ', 'is ', '**not ', 'available** ', 'yet.']) {
+        for (const w of ['Done: ', 'the ', 'task ', 'is ', '**on ', 'your ', 'board**.']) {
           delta({ content: w });
           await sleep(40);
         }
@@ -93,17 +93,20 @@ test('a reply streams in from the provider and a tool chip appears', async (t) =
     const chip = byTestId(page, 'tool-chip').first();
     await chip.waitFor();
     assert.match(await chip.textContent(), /create task/);
-    await page.locator('[data-testid="tool-chip"][data-status="failed"]').first().waitFor();
+    await page.locator('[data-testid="tool-chip"][data-status="finished"]').first().waitFor();
     const last = page.locator('[data-testid="chat-message"][data-role="assistant"]').last();
-    await last.locator('strong', { hasText: 'not available' }).waitFor();
-    assert.match(await last.textContent(), /Let me add that\. The tasks area is not available yet\./);
+    await last.locator('strong', { hasText: 'on your board' }).waitFor();
+    assert.match(await last.textContent(), /Let me add that\. Done: the task is on your board\./);
     await byTestId(page, 'chat-send').waitFor();
     // The conversation got its title from the first message and is in the list.
     await page.locator('[data-testid="chat-item"]', { hasText: 'Create a task to review Q3' }).waitFor();
     // After a reload the stored history shows the same chip.
     await page.reload();
     await page.locator('[data-testid="chat-item"]').first().click();
-    await page.locator('[data-testid="tool-chip"][data-status="failed"]').first().waitFor();
+    await page.locator('[data-testid="tool-chip"][data-status="finished"]').first().waitFor();
+    // The task is real: it is on the board.
+    await page.goto('/tasks');
+    await page.getByText('Review Q3').first().waitFor();
   });
 });
 
