@@ -739,6 +739,44 @@ fn the_events_stream_pushes_other_participants_messages() {
     assert_eq!(got[0]["type"], "message");
     assert_eq!(got[0]["message"]["content"], "Write a blog post about tea");
     assert_eq!(got[1]["message"]["role"], "assistant");
-    // Ana's own stream would not echo her message back; Ben's stream is for others' messages.
-    assert_eq!(frames("").len(), 0);
+}
+
+#[test]
+fn an_update_task_call_moves_a_task_to_the_named_column() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let r = s.post(
+        "/api/v1/tasks/",
+        Some(&t),
+        &json!({"title": "Ship the newsletter"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let args = json!({"task_id": id, "status": "done"}).to_string();
+    let fake = fake_llm::start(move |body| {
+        if has_tool_result(body) {
+            Reply::Stream(fake_llm::openai_text(&["Moved."], (5, 1)), Duration::ZERO)
+        } else {
+            Reply::Stream(
+                fake_llm::openai_tool_call("update_task", &args),
+                Duration::ZERO,
+            )
+        }
+    });
+    openai(&s, &t, &fake);
+    let conv = new_conversation(&s, &t);
+    let (_, frames) = send(
+        &s,
+        &t,
+        &conv,
+        json!({"content": "Mark it done", "tools_enabled": true}),
+    );
+    let done = frames
+        .iter()
+        .find(|f| f["tool_use"] == "update_task" && f["status"] != "started")
+        .unwrap();
+    assert_eq!(done["status"], "finished", "{done}");
+    assert_eq!(done["result"]["completed"], true);
+    let task = s.get(&format!("/api/v1/tasks/{id}"), Some(&t)).json();
+    assert!(task["completed_at"].is_string(), "{task}");
 }
