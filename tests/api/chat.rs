@@ -1,8 +1,6 @@
 //! Chat: streaming replies from fake OpenAI/Anthropic/Gemini servers, the tool loop, errors,
 //! disconnects, the offline provider, sharing/isolation and the events stream.
-use crate::fake_llm::{
-    self, Reply, frames, has_tool_result, new_conversation, send, streamed_text,
-};
+use crate::fake_llm::{self, Reply, has_tool_result, new_conversation, send, streamed_text};
 use crate::helpers::*;
 use serde_json::{Value, json};
 use std::sync::atomic::Ordering;
