@@ -275,16 +275,25 @@ mod tests {
         let ctx = json!({ "task": { "title": "Ship", "labels": ["a", "b"] }, "priority": 3 });
         assert_eq!(render("{{task.title}} / {{ priority }}", &ctx), "Ship / 3");
         assert_eq!(render("{{task.labels.1}}{{nope}}", &ctx), "b");
-        assert_eq!(render("{{title}} unclosed {{", &json!({ "title": "T" })), "T unclosed {{");
+        assert_eq!(
+            render("{{title}} unclosed {{", &json!({ "title": "T" })),
+            "T unclosed {{"
+        );
         // `task.title` finds a flat `title` when the payload has no task object.
-        assert_eq!(render("{{task.title}}", &json!({ "title": "Flat" })), "Flat");
+        assert_eq!(
+            render("{{task.title}}", &json!({ "title": "Flat" })),
+            "Flat"
+        );
     }
 
     #[test]
     fn conditions_compare_loosely_and_handle_missing_fields() {
         let ctx = json!({ "priority": "high", "to_column_id": "c2", "n": 5, "labels": ["x"] });
         assert!(matches(&cond("priority", "eq", json!("high")), &ctx));
-        assert!(matches(&cond("to_column_id", "in", json!(["c1", "c2"])), &ctx));
+        assert!(matches(
+            &cond("to_column_id", "in", json!(["c1", "c2"])),
+            &ctx
+        ));
         assert!(matches(&cond("n", "gt", json!("4")), &ctx));
         assert!(!matches(&cond("n", "lt", json!(5)), &ctx));
         assert!(matches(&cond("labels", "contains", json!("x")), &ctx));
