@@ -4,6 +4,7 @@ pub mod actions;
 pub mod catalog;
 pub mod engine;
 pub mod handlers;
+pub mod origin;
 pub mod store;
 pub mod types;
 
