@@ -23,8 +23,10 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub secrets: SecretBox,
     pub limiters: Arc<Limiters>,
-    /// Bounds concurrent argon2 runs (19 MiB each) so a login storm cannot exhaust memory.
-    pub hash_permits: Arc<tokio::sync::Semaphore>,
+    /// Dedicated argon2 threads (19 MiB per hash): a login storm cannot exhaust memory.
+    pub hasher: Arc<crate::auth::password::HashPool>,
+    /// Users behind recent bearer tokens; call `sessions.forget(id)` after changing a user.
+    pub sessions: Arc<crate::auth::sessions::SessionCache>,
     pub jobs: crate::jobs::Signal,
     pub bus: crate::events::Bus,
     pub jwks: crate::api::auth::supabase::JwksCache,
@@ -74,7 +76,8 @@ impl AppState {
             jwt: Arc::new(JwtKeys::new(&jwt_secret, cfg.jwt_ttl_secs)),
             secrets: SecretBox::from_key(&key),
             limiters: Arc::new(Limiters::new(&cfg)),
-            hash_permits: Arc::new(tokio::sync::Semaphore::new(permits)),
+            hasher: Arc::new(crate::auth::password::HashPool::new(permits, 256)),
+            sessions: Default::default(),
             jobs: Default::default(),
             bus: Default::default(),
             jwks: Default::default(),

@@ -3,6 +3,7 @@
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;
+pub mod sessions;
 pub mod totp;
 
 use crate::api::auth::store::{self as users, UserRow};
@@ -13,7 +14,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use std::future::{Ready, ready};
 use std::net::IpAddr;
 
-/// The authenticated caller (loaded fresh from the database on every request).
+/// The authenticated caller (from the database, through the two-second session cache).
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub UserRow);
 
@@ -124,12 +125,19 @@ pub async fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<Auth
         .or_else(|| query_token(req))
         .ok_or_else(|| ApiError::unauthorized("missing bearer token"))?;
     let claims = state.jwt.verify(&token).ok_or_else(invalid)?;
-    let sub = claims.sub;
-    let user = state
-        .db
-        .run(move |c| users::get(c, &sub))
-        .await?
-        .ok_or_else(invalid)?;
+    let user = match state.sessions.get(&claims.sub) {
+        Some(user) => user,
+        None => {
+            let sub = claims.sub;
+            let user = state
+                .db
+                .run(move |c| users::get(c, &sub))
+                .await?
+                .ok_or_else(invalid)?;
+            state.sessions.put(user.clone());
+            user
+        }
+    };
     if !user.active || user.token_version != claims.tv {
         return Err(invalid());
     }

@@ -4,6 +4,26 @@ use serde_json::json;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+/// Run a CLI subcommand against a data dir with `stdin` piped in.
+fn cli(args: &[&str], data: &std::path::Path, stdin: &str) -> std::process::Output {
+    let mut child = Command::new(bin())
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn a_write_that_answered_2xx_survives_kill_9() {
     let dir = tempfile::tempdir().unwrap();
@@ -93,29 +113,18 @@ fn sigterm_stops_the_server_cleanly() {
 #[test]
 fn cli_user_add_reads_the_password_from_stdin_and_the_user_can_log_in() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(bin())
-        .args([
+    let out = cli(
+        &[
             "user",
             "add",
             "--email",
             "writer@example.com",
             "--role",
             "member",
-            "--data",
-        ])
-        .arg(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"amber-falcon-93\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        ],
+        dir.path(),
+        "amber-falcon-93\n",
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -129,28 +138,25 @@ fn cli_user_add_reads_the_password_from_stdin_and_the_user_can_log_in() {
     );
 
     // reset-password ends the user's sessions.
-    let mut child = Command::new(bin())
-        .args([
-            "user",
-            "reset-password",
-            "--email",
-            "writer@example.com",
-            "--data",
-        ])
-        .arg(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"copper-lantern-64\n")
-        .unwrap();
-    assert!(child.wait().unwrap().success());
-    assert_eq!(s.client.get("/api/v1/auth/me", Some(&t)).status, 401);
+    let out = cli(
+        &["user", "reset-password", "--email", "writer@example.com"],
+        dir.path(),
+        "copper-lantern-64\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Another process changed the user: the server's session cache lets it take effect within 2 s.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(4);
+    while s.client.get("/api/v1/auth/me", Some(&t)).status != 401 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "old session still accepted after the CLI reset"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     s.client.login("writer@example.com", "copper-lantern-64");
 
     let health = Command::new(bin())

@@ -7,6 +7,30 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Serve an actix app factory on a free loopback port from its own thread and runtime.
+/// Returns (address, handle to stop it, thread). A macro because the factory's type is unnameable.
+macro_rules! spawn_http {
+    ($factory:expr) => {{
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let factory = $factory;
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = actix_web::HttpServer::new(factory)
+                    .workers(1)
+                    .disable_signals()
+                    .listen(listener)
+                    .unwrap()
+                    .run();
+                tx.send(server.handle()).unwrap();
+                let _ = server.await;
+            })
+        });
+        (addr, rx.recv().unwrap(), thread)
+    }};
+}
+
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "tangerine-orbit-42";
 
@@ -176,23 +200,8 @@ impl TestServer {
         let state = AppState::new(cfg).expect("app state");
         // Start from an empty queue (first start queues `user.created` for the admin).
         neuromancer::jobs::run_until_idle(&state).expect("drain");
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
         let st = state.clone();
-        let thread = std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let server = actix_web::HttpServer::new(move || build_app(st.clone()))
-                    .workers(1)
-                    .disable_signals()
-                    .listen(listener)
-                    .unwrap()
-                    .run();
-                tx.send(server.handle()).unwrap();
-                let _ = server.await;
-            })
-        });
-        let handle = rx.recv().unwrap();
+        let (addr, handle, thread) = spawn_http!(move || build_app(st.clone()));
         TestServer {
             state,
             client: Client::new(&format!("http://{addr}")),
@@ -314,26 +323,11 @@ impl FakeService {
     pub fn start(
         configure: impl Fn(&mut actix_web::web::ServiceConfig) + Send + Clone + 'static,
     ) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let server = actix_web::HttpServer::new(move || {
-                    actix_web::App::new().configure(configure.clone())
-                })
-                .workers(1)
-                .disable_signals()
-                .listen(listener)
-                .unwrap()
-                .run();
-                tx.send(server.handle()).unwrap();
-                let _ = server.await;
-            })
-        });
+        let (addr, handle, _thread) =
+            spawn_http!(move || actix_web::App::new().configure(configure.clone()));
         FakeService {
             base: format!("http://{addr}"),
-            handle: rx.recv().unwrap(),
+            handle,
         }
     }
 }

@@ -67,6 +67,7 @@ pub async fn change_password(
         })
         .await?
         .ok_or(ApiError::NotFound("user"))?;
+    state.sessions.forget(&updated.id);
     state.jobs.notify();
     Ok(web::Json(flow::token_response(&state, &updated)?))
 }

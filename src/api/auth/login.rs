@@ -10,35 +10,35 @@ fn bad_credentials() -> ApiError {
     ApiError::unauthorized("invalid email or password")
 }
 
-/// Verify a password on the blocking pool, at most `hash_permits` at a time (argon2 costs 19 MiB each).
+fn busy() -> ApiError {
+    ApiError::Unavailable("sign-in is busy; retry in a moment".into())
+}
+
+/// Verify a password on the hashing pool (bounded threads and memory).
 pub async fn verify_password(
     state: &AppState,
     hash: Option<String>,
     password: String,
 ) -> ApiResult<bool> {
-    let _permit = state
-        .hash_permits
-        .acquire()
+    state
+        .hasher
+        .run(move || match hash {
+            Some(h) => crate::auth::password::verify(&h, &password),
+            None => {
+                crate::auth::password::verify_dummy(&password);
+                false
+            }
+        })
         .await
-        .map_err(|e| ApiError::internal("hash permits", e))?;
-    Ok(actix_web::web::block(move || match hash {
-        Some(h) => crate::auth::password::verify(&h, &password),
-        None => {
-            crate::auth::password::verify_dummy(&password);
-            false
-        }
-    })
-    .await?)
+        .ok_or_else(busy)
 }
 
 pub async fn hash_password(state: &AppState, password: String) -> ApiResult<String> {
-    let _permit = state
-        .hash_permits
-        .acquire()
+    state
+        .hasher
+        .run(move || crate::auth::password::hash(&password))
         .await
-        .map_err(|e| ApiError::internal("hash permits", e))?;
-    actix_web::web::block(move || crate::auth::password::hash(&password))
-        .await?
+        .ok_or_else(busy)?
         .map_err(ApiError::Internal)
 }
 

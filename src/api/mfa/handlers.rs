@@ -105,6 +105,7 @@ pub async fn verify_enrollment(
             Ok(n)
         })
         .await?;
+    state.sessions.forget(&user.id);
     state.jobs.notify();
     Ok(web::Json(MfaStatus {
         enabled: true,
@@ -147,6 +148,7 @@ pub async fn disable(
             tx.commit()
         })
         .await?;
+    state.sessions.forget(&user.id);
     state.jobs.notify();
     Ok(web::Json(MfaStatus {
         enabled: false,

@@ -35,10 +35,12 @@ pub async fn verify_second_factor(state: &AppState, user: &UserRow, code: &str) 
             return Ok(false);
         };
         // Conditional update: two concurrent logins with the same code cannot both win.
-        return state
+        let accepted = state
             .db
             .run(move |c| store::advance_step(c, &id, step))
-            .await;
+            .await?;
+        state.sessions.forget(&user.id);
+        return Ok(accepted);
     }
     if totp::looks_like_backup_code(&code) {
         let hash = totp::hash_backup_code(&code);
