@@ -2,10 +2,13 @@
 //! `.service()` into the OpenAPI document, so the spec cannot drift from the routes.
 pub mod auth;
 pub mod automations;
+pub mod enterprise;
 pub mod mfa;
 pub mod notifications;
 pub mod settings;
 pub mod system;
+pub mod tasks;
+pub mod timesheets;
 pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -18,4 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     webhooks::configure(cfg);
     automations::configure(cfg);
     notifications::configure(cfg);
+    tasks::configure(cfg);
+    timesheets::configure(cfg);
+    enterprise::configure(cfg);
 }

@@ -13,7 +13,10 @@ use std::time::Duration;
 pub use store::Job;
 
 /// Kinds that re-schedule themselves after each run, with their period.
-const RECURRING: &[(&str, Duration)] = &[(maintenance::KIND, Duration::from_secs(3600))];
+const RECURRING: &[(&str, Duration)] = &[
+    (maintenance::KIND, Duration::from_secs(3600)),
+    (crate::api::tasks::overdue::KIND, Duration::from_secs(3600)),
+];
 
 /// Return this (as the error) from a job to be retried after a specific delay.
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +96,7 @@ fn dispatch(state: &AppState, job: &Job) -> anyhow::Result<()> {
         crate::api::automations::engine::KIND => {
             crate::api::automations::engine::run_job(state, job)
         }
+        crate::api::tasks::overdue::KIND => crate::api::tasks::overdue::run(state, job),
         other => Err(Permanent(format!("unknown job kind {other:?}")).into()),
     }
 }

@@ -82,7 +82,7 @@ pub async fn login(state: &AppState, ip: IpAddr, req: LoginRequest) -> ApiResult
         let id = user.id.clone();
         state
             .db
-            .run(move |c| store::record_failure(c, &id, now))
+            .run(move |c| store::record_failure(c, &id, crate::time::now_secs()))
             .await?;
         return Err(bad_credentials());
     }
@@ -96,7 +96,7 @@ pub async fn login(state: &AppState, ip: IpAddr, req: LoginRequest) -> ApiResult
             let id = user.id.clone();
             state
                 .db
-                .run(move |c| store::record_failure(c, &id, now))
+                .run(move |c| store::record_failure(c, &id, crate::time::now_secs()))
                 .await?;
             return Err(ApiError::unauthorized("invalid authentication code"));
         }
