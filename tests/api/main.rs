@@ -5,6 +5,7 @@ mod receiver;
 
 mod auth;
 mod automations;
+mod automations_tasks;
 mod binary;
 mod docs_and_errors;
 mod enterprise;

@@ -21,10 +21,9 @@ pub fn execute(state: &AppState, a: &Automation, run: &Run) -> anyhow::Result<Va
     match a.action.as_str() {
         "notify" => notify(state, a, &ctx),
         "send_webhook" => send_webhook(state, a, run, &ctx),
-        "create_task" | "move_task" | "assign_task" | "add_comment" => bail!(
-            "{} is not available yet: the tasks area is not part of this build",
-            a.action
-        ),
+        "create_task" | "move_task" | "assign_task" | "add_comment" => {
+            super::task_actions::execute(state, a, run, &ctx)
+        }
         "generate_content" => bail!(
             "generate_content is not available yet: the content generation area is not part of this build"
         ),

@@ -6,6 +6,7 @@ pub mod engine;
 pub mod handlers;
 pub mod origin;
 pub mod store;
+pub mod task_actions;
 pub mod types;
 
 use utoipa_actix_web::service_config::ServiceConfig;
