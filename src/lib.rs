@@ -1,5 +1,6 @@
 //! Neuromancer: a self-hosted AI content studio in one binary and one SQLite file.
 pub mod access;
+pub mod ai;
 pub mod api;
 pub mod app;
 pub mod auth;

@@ -1,7 +1,10 @@
 //! THE list of API areas. Each contributes `configure(cfg)`; utoipa-actix-web collects every
 //! `.service()` into the OpenAPI document, so the spec cannot drift from the routes.
+pub mod ai_logs;
+pub mod ai_settings;
 pub mod auth;
 pub mod automations;
+pub mod chat;
 pub mod enterprise;
 pub mod mfa;
 pub mod notifications;
@@ -18,6 +21,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     auth::configure(cfg);
     mfa::configure(cfg);
     settings::configure(cfg);
+    chat::configure(cfg);
+    ai_logs::configure(cfg);
+    ai_settings::configure(cfg);
     webhooks::configure(cfg);
     automations::configure(cfg);
     notifications::configure(cfg);

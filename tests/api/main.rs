@@ -3,6 +3,10 @@
 mod helpers;
 mod receiver;
 
+mod ai;
+mod chat;
+mod fake_llm;
+
 mod auth;
 mod automations;
 mod automations_tasks;

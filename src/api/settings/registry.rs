@@ -44,6 +44,86 @@ pub const DEFS: &[Def] = &[
         kind: Kind::Secret,
         description: "Supabase JWT secret, to verify HS256 access tokens",
     },
+    Def {
+        key: "openai_api_key",
+        kind: Kind::Secret,
+        description: "OpenAI (or OpenAI-compatible) API key",
+    },
+    Def {
+        key: "openai_base_url",
+        kind: Kind::Url,
+        description: "OpenAI-compatible base URL (default https://api.openai.com/v1; LM Studio, vLLM, llama.cpp, Groq…)",
+    },
+    Def {
+        key: "anthropic_api_key",
+        kind: Kind::Secret,
+        description: "Anthropic API key",
+    },
+    Def {
+        key: "anthropic_base_url",
+        kind: Kind::Url,
+        description: "Anthropic base URL (default https://api.anthropic.com)",
+    },
+    Def {
+        key: "gemini_api_key",
+        kind: Kind::Secret,
+        description: "Google Gemini API key",
+    },
+    Def {
+        key: "gemini_base_url",
+        kind: Kind::Url,
+        description: "Gemini base URL (default https://generativelanguage.googleapis.com)",
+    },
+    Def {
+        key: "ollama_base_url",
+        kind: Kind::Url,
+        description: "Ollama base URL (default http://127.0.0.1:11434)",
+    },
+    Def {
+        key: "openrouter_api_key",
+        kind: Kind::Secret,
+        description: "OpenRouter API key",
+    },
+    Def {
+        key: "default_provider",
+        kind: Kind::Text,
+        description: "Chat provider used by default: local (offline), openai, anthropic, gemini, ollama or openrouter",
+    },
+    Def {
+        key: "default_model",
+        kind: Kind::Text,
+        description: "Model of the default provider (e.g. gpt-4o-mini)",
+    },
+    Def {
+        key: "embedding_model",
+        kind: Kind::Text,
+        description: "Embedding model (e.g. text-embedding-3-small)",
+    },
+    Def {
+        key: "transcription_provider",
+        kind: Kind::Text,
+        description: "Transcription provider (OpenAI-compatible /audio/transcriptions): openai or openrouter",
+    },
+    Def {
+        key: "transcription_model",
+        kind: Kind::Text,
+        description: "Transcription model (default whisper-1)",
+    },
+    Def {
+        key: "ai_price_table",
+        kind: Kind::Text,
+        description: "Per-model prices overriding the built-in table: JSON {\"model-prefix\": [input, output]} in USD per 1M tokens",
+    },
+    Def {
+        key: "monthly_token_budget",
+        kind: Kind::Text,
+        description: "Tokens each user may spend per calendar month (empty: unlimited)",
+    },
+    Def {
+        key: "claude_code_oauth_token",
+        kind: Kind::Secret,
+        description: "Claude Code OAuth token for the local claude CLI",
+    },
 ];
 
 pub fn find(key: &str) -> Option<&'static Def> {

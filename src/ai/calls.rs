@@ -1,0 +1,120 @@
+//! One-shot provider calls for other areas (content generation, embeddings), with the same
+//! budget check and AI-log record as chat. Blocking: call from worker threads or `web::block`.
+use super::{
+    ChatRequest, Event, Flow, Message, Usage, chat_with_retry, config, estimate_tokens, logs,
+};
+use crate::app::AppState;
+use std::time::Instant;
+
+/// Why a call did not produce a result: a message for the user (400/429/502 territory).
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    #[error("{0}")]
+    NotConfigured(String),
+    #[error("{0}")]
+    OverBudget(String),
+    #[error("{0}")]
+    Provider(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// Generate text (streamed to `on_text`) for `function` (e.g. `content.generate`), logged under it.
+#[allow(clippy::too_many_arguments)]
+pub fn complete(
+    state: &AppState,
+    user_id: &str,
+    function: &str,
+    provider: Option<&str>,
+    model: Option<&str>,
+    system: &str,
+    prompt: &str,
+    on_text: &mut dyn FnMut(&str) -> Flow,
+) -> Result<(String, Usage), CallError> {
+    let c = state.db.conn()?;
+    if let Some(d) = logs::over_budget(&c, &state.secrets, user_id)? {
+        return Err(CallError::OverBudget(d));
+    }
+    let (p, model) =
+        config::resolve_chat(&c, &state.secrets, &state.http.trusted, provider, model)?
+            .map_err(CallError::NotConfigured)?;
+    drop(c);
+    let req = ChatRequest {
+        model: model.clone(),
+        system: system.to_string(),
+        messages: vec![Message::user(prompt)],
+        tools: vec![],
+        max_tokens: 4096,
+    };
+    let started = Instant::now();
+    let (mut text, mut usage, mut ttft) = (String::new(), None, None);
+    let result = chat_with_retry(p.as_ref(), &req, &mut |ev| match ev {
+        Event::Text(t) => {
+            ttft.get_or_insert_with(|| started.elapsed().as_millis() as i64);
+            text.push_str(&t);
+            on_text(&t)
+        }
+        Event::Usage(u) => {
+            usage = Some(u);
+            Flow::Continue
+        }
+        _ => Flow::Continue,
+    });
+    let usage = usage.unwrap_or_else(|| {
+        let (i, o) = (
+            estimate_tokens(system) + estimate_tokens(prompt),
+            estimate_tokens(&text),
+        );
+        Usage {
+            input_tokens: i,
+            output_tokens: o,
+            total_tokens: i + o,
+        }
+    });
+    let entry = logs::Entry {
+        provider: p.name(),
+        model: &model,
+        function,
+        user_id: Some(user_id),
+        error: result.as_ref().err().map(|e| e.message.as_str()),
+        latency_ms: started.elapsed().as_millis() as i64,
+        ttft_ms: ttft,
+        usage,
+        conversation_id: None,
+    };
+    logs::record(&*state.db.conn()?, &state.secrets, &entry)?;
+    result.map_err(|e| CallError::Provider(e.message))?;
+    Ok((text, usage))
+}
+
+/// Embed `texts` with the configured embedding provider (offline hashing embedder by default).
+pub fn embed(
+    state: &AppState,
+    user_id: Option<&str>,
+    texts: &[String],
+) -> Result<Vec<Vec<f32>>, CallError> {
+    let c = state.db.conn()?;
+    if let Some(uid) = user_id {
+        if let Some(d) = logs::over_budget(&c, &state.secrets, uid)? {
+            return Err(CallError::OverBudget(d));
+        }
+    }
+    let (p, model) = config::embedder(&c, &state.secrets, &state.http.trusted)?
+        .map_err(CallError::NotConfigured)?;
+    drop(c);
+    let started = Instant::now();
+    let result = p.embed(&model, texts);
+    let entry = logs::Entry {
+        provider: p.name(),
+        model: &model,
+        function: "embeddings",
+        user_id,
+        error: result.as_ref().err().map(|e| e.message.as_str()),
+        latency_ms: started.elapsed().as_millis() as i64,
+        ttft_ms: None,
+        usage: result.as_ref().map(|r| r.usage).unwrap_or_default(),
+        conversation_id: None,
+    };
+    logs::record(&*state.db.conn()?, &state.secrets, &entry)?;
+    Ok(result.map_err(|e| CallError::Provider(e.message))?.vectors)
+}

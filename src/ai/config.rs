@@ -1,0 +1,177 @@
+//! Which provider serves a call: built from the settings (keys, base URLs, defaults). The offline
+//! `local` provider is the default while nothing else is configured.
+use super::Provider;
+use super::anthropic::Anthropic;
+use super::gemini::Gemini;
+use super::local::Local;
+use super::openai_compat::OpenAiCompat;
+use crate::api::settings::store::get_string;
+use crate::crypto::SecretBox;
+use rusqlite::Connection;
+
+pub const PROVIDERS: &[&str] = &[
+    "local",
+    "openai",
+    "anthropic",
+    "gemini",
+    "ollama",
+    "openrouter",
+];
+
+pub const OPENAI_BASE: &str = "https://api.openai.com/v1";
+pub const ANTHROPIC_BASE: &str = "https://api.anthropic.com";
+pub const GEMINI_BASE: &str = "https://generativelanguage.googleapis.com";
+pub const OLLAMA_BASE: &str = "http://127.0.0.1:11434";
+pub const OPENROUTER_BASE: &str = "https://openrouter.ai/api/v1";
+
+/// Build a provider by name, or say precisely what is missing.
+pub fn build(
+    c: &Connection,
+    secrets: &SecretBox,
+    http: &ureq::Agent,
+    name: &str,
+) -> anyhow::Result<Result<Box<dyn Provider>, String>> {
+    let get = |k: &str| get_string(c, secrets, k);
+    let missing = |key: &str| Err(format!("{name} is not configured: set {key} in Settings"));
+    let http = http.clone();
+    Ok(Ok(match name {
+        "local" => Box::new(Local),
+        "openai" => {
+            let base = get("openai_base_url")?;
+            let key = get("openai_api_key")?;
+            // A custom base URL (LM Studio, vLLM, llama.cpp…) may need no key.
+            if key.is_none() && base.is_none() {
+                return Ok(missing("openai_api_key"));
+            }
+            Box::new(OpenAiCompat {
+                label: "openai".into(),
+                base: base.unwrap_or_else(|| OPENAI_BASE.into()),
+                key,
+                default_model: "gpt-4o-mini".into(),
+                http,
+            })
+        }
+        "openrouter" => {
+            let Some(key) = get("openrouter_api_key")? else {
+                return Ok(missing("openrouter_api_key"));
+            };
+            Box::new(OpenAiCompat {
+                label: "openrouter".into(),
+                base: OPENROUTER_BASE.into(),
+                key: Some(key),
+                default_model: "openai/gpt-4o-mini".into(),
+                http,
+            })
+        }
+        "ollama" => Box::new(OpenAiCompat {
+            label: "ollama".into(),
+            base: format!(
+                "{}/v1",
+                get("ollama_base_url")?
+                    .unwrap_or_else(|| OLLAMA_BASE.into())
+                    .trim_end_matches('/')
+            ),
+            key: None,
+            default_model: "llama3.2".into(),
+            http,
+        }),
+        "anthropic" => {
+            let Some(key) = get("anthropic_api_key")? else {
+                return Ok(missing("anthropic_api_key"));
+            };
+            Box::new(Anthropic {
+                base: get("anthropic_base_url")?.unwrap_or_else(|| ANTHROPIC_BASE.into()),
+                key,
+                http,
+            })
+        }
+        "gemini" => {
+            let Some(key) = get("gemini_api_key")? else {
+                return Ok(missing("gemini_api_key"));
+            };
+            Box::new(Gemini {
+                base: get("gemini_base_url")?.unwrap_or_else(|| GEMINI_BASE.into()),
+                key,
+                http,
+            })
+        }
+        other => {
+            return Ok(Err(format!(
+                "unknown provider {other:?}; use one of {}",
+                PROVIDERS.join(", ")
+            )));
+        }
+    }))
+}
+
+/// The provider and model for a chat call: explicit choice, else the configured default, else local.
+pub fn resolve_chat(
+    c: &Connection,
+    secrets: &SecretBox,
+    http: &ureq::Agent,
+    provider: Option<&str>,
+    model: Option<&str>,
+) -> anyhow::Result<Result<(Box<dyn Provider>, String), String>> {
+    let default = get_string(c, secrets, "default_provider")?.unwrap_or_else(|| "local".into());
+    let name = provider.filter(|p| !p.is_empty()).unwrap_or(&default);
+    let p = match build(c, secrets, http, name)? {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let model = match model.filter(|m| !m.trim().is_empty()) {
+        Some(m) => m.trim().to_string(),
+        None if name == default => {
+            get_string(c, secrets, "default_model")?.unwrap_or_else(|| p.default_model())
+        }
+        None => p.default_model(),
+    };
+    Ok(Ok((p, model)))
+}
+
+/// The OpenAI-compatible transcription service, if one is configured.
+pub fn transcriber(
+    c: &Connection,
+    secrets: &SecretBox,
+    http: &ureq::Agent,
+) -> anyhow::Result<Result<(Box<dyn Provider>, String), String>> {
+    let none = "no transcription provider is configured: set transcription_provider (openai, openrouter) and its key in Settings";
+    let Some(name) = get_string(c, secrets, "transcription_provider")? else {
+        return Ok(Err(none.into()));
+    };
+    if !matches!(name.as_str(), "openai" | "openrouter") {
+        return Ok(Err(format!(
+            "{name} cannot transcribe here; use an OpenAI-compatible transcription_provider (openai, openrouter)"
+        )));
+    }
+    let p = match build(c, secrets, http, &name)? {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let model =
+        get_string(c, secrets, "transcription_model")?.unwrap_or_else(|| "whisper-1".into());
+    Ok(Ok((p, model)))
+}
+
+/// The embedding provider and model (local hashing embedder unless configured).
+pub fn embedder(
+    c: &Connection,
+    secrets: &SecretBox,
+    http: &ureq::Agent,
+) -> anyhow::Result<Result<(Box<dyn Provider>, String), String>> {
+    // The knowledge area also reads `embedding_provider` (auto | hashing for its own embedder):
+    // any value that is not a remote provider means the offline embedder here.
+    let name = get_string(c, secrets, "embedding_provider")?
+        .filter(|p| matches!(p.as_str(), "openai" | "gemini" | "ollama" | "openrouter"))
+        .unwrap_or_else(|| "local".into());
+    let p = match build(c, secrets, http, &name)? {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let model = get_string(c, secrets, "embedding_model")?.unwrap_or_else(|| match name.as_str() {
+        "local" => super::local::EMBED_MODEL.into(),
+        "gemini" => "text-embedding-004".into(),
+        "ollama" => "nomic-embed-text".into(),
+        _ => "text-embedding-3-small".into(),
+    });
+    Ok(Ok((p, model)))
+}
