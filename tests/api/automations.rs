@@ -258,8 +258,8 @@ fn unavailable_actions_bad_input_and_member_limits_are_clear_errors() {
             "unknown op",
         ),
         (
-            json!({ "name": "g", "trigger": "task.created", "action": "generate_content", "action_config": { "prompt": "p" } }),
-            "not available yet",
+            json!({ "name": "g", "trigger": "task.created", "action": "generate_content", "action_config": {} }),
+            "prompt: required",
         ),
         (
             json!({ "name": "c", "trigger": "task.created", "action": "create_task", "action_config": {} }),

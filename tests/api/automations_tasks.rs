@@ -1,5 +1,5 @@
-//! Automations acting on tasks (through the tasks area, as the owner) and on real task events:
-//! comments, assignment notifications, moves, and a self-triggering chain stopped by the depth limit.
+//! Actions that go through other areas as the automation's owner: tasks (comments, assignment
+//! notifications, moves, a self-triggering chain stopped by the depth limit) and AI generation.
 use crate::helpers::*;
 use serde_json::{Value, json};
 
@@ -199,4 +199,37 @@ fn an_automation_that_triggers_itself_stops_at_the_depth_limit() {
         )
         .unwrap();
     assert_eq!(title, "Re: Re: Re: Re: Seed");
+}
+
+#[test]
+fn generate_content_writes_with_the_configured_model_into_the_run_output() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let a = automation(
+        &s,
+        &t,
+        json!({
+            "name": "Draft", "trigger": "task.created", "action": "generate_content",
+            "action_config": { "prompt": "Write a teaser for {{task.title}}" }
+        }),
+    );
+    // The default provider is the offline local one: no network needed.
+    let r = s.post(
+        &format!("/api/v1/automations/{}/test", a),
+        Some(&t),
+        &json!({}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["status"], "succeeded", "{}", r.text);
+    assert_eq!(
+        r.json()["output"]["prompt"],
+        "Write a teaser for Draft the launch post"
+    );
+    assert!(r.json()["output"]["text"].as_str().unwrap().len() > 20);
+    assert!(
+        r.json()["output"]["usage"]["total_tokens"]
+            .as_i64()
+            .unwrap()
+            > 0
+    );
 }

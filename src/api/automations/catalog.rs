@@ -168,19 +168,16 @@ pub fn actions() -> Vec<ActionDef> {
         },
         ActionDef {
             name: "generate_content",
-            description: "Queue a content generation (once the content area exists).",
-            config: vec![
-                f("prompt", "textarea", true, "What to generate.", &[], true),
-                f(
-                    "persona_id",
-                    "text",
-                    false,
-                    "Persona to write as.",
-                    &[],
-                    false,
-                ),
-            ],
-            available: false,
+            description: "Generate text with the configured model (logged in AI logs); the text is the run's output.",
+            config: vec![f(
+                "prompt",
+                "textarea",
+                true,
+                "What to generate.",
+                &[],
+                true,
+            )],
+            available: true,
         },
     ]
 }
