@@ -258,12 +258,12 @@ fn unavailable_actions_bad_input_and_member_limits_are_clear_errors() {
             "unknown op",
         ),
         (
-            json!({ "name": "g", "trigger": "task.created", "action": "generate_content", "action_config": { "prompt": "p" } }),
-            "not available yet",
+            json!({ "name": "g", "trigger": "task.created", "action": "generate_content", "action_config": {} }),
+            "prompt: required",
         ),
         (
-            json!({ "name": "c", "trigger": "task.created", "action": "create_task", "action_config": { "title": "p" } }),
-            "not available yet",
+            json!({ "name": "c", "trigger": "task.created", "action": "create_task", "action_config": {} }),
+            "title: required",
         ),
         (
             json!({ "name": "w", "trigger": "task.created", "action": "send_webhook", "action_config": { "url": "http://169.254.169.254/" } }),

@@ -9,6 +9,7 @@ mod fake_llm;
 
 mod auth;
 mod automations;
+mod automations_tasks;
 mod binary;
 mod docs_and_errors;
 mod enterprise;

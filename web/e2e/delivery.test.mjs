@@ -56,32 +56,36 @@ function api(page, method, path, body) {
   );
 }
 
-test('an automation built in the UI notifies live: the bell updates without a reload', async (t) => {
+test('an automation built in the UI notifies live: create a task, the bell updates without a reload', async (t) => {
   await withPage(t, browser, server.url, async (page) => {
     await login(page, '/automations');
     await byTestId(page, 'notification-bell').waitFor();
     assert.equal(await byTestId(page, 'notification-count').count(), 0);
 
     await byTestId(page, 'new-automation').click();
-    await byTestId(page, 'automation-name').fill('Settings watcher');
-    await byTestId(page, 'automation-trigger').selectOption('settings.updated');
+    await byTestId(page, 'automation-name').fill('New task alert');
+    await byTestId(page, 'automation-trigger').selectOption('task.created');
     await byTestId(page, 'automation-action').selectOption('notify');
-    await byTestId(page, 'config-message').fill('Changed: {{keys.0}}');
+    await byTestId(page, 'config-message').fill('New task: {{task.title}} ({{priority}})');
     await byTestId(page, 'save-automation').click();
-    await byTestId(page, 'automation-list').getByText('Settings watcher').waitFor();
+    await byTestId(page, 'automation-list').getByText('New task alert').waitFor();
 
-    // 1) The automation's test button: runs now, the notification is pushed over SSE.
+    // The test button runs the action now with the trigger's example payload.
     await byTestId(page, 'test-automation').click();
     await byTestId(page, 'run-history').getByText('succeeded').first().waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid="notification-count"]')?.textContent === '1');
 
-    // 2) A real event (tasks have not landed on this branch: a settings change) goes through
-    // the outbox, the fan-out job and the run job, and arrives live too.
-    const r = await api(page, 'PUT', '/settings/', { frontend_url: 'https://e2e.example' });
-    assert.equal(r.status, 200);
+    // A real task created on the board (client-side navigation: no reload) goes through the
+    // outbox, the fan-out and the run job, and its notification is pushed over SSE.
+    const marker = await page.evaluate(() => (window.__noReload = 'still here'));
+    await byTestId(page, 'nav-tasks').click();
+    await byTestId(page, 'new-task-title').fill('Write the launch post');
+    await byTestId(page, 'new-task-submit').click();
+    await byTestId(page, 'task-card').getByText('Write the launch post').waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid="notification-count"]')?.textContent === '2', null, { timeout: 15_000 });
+    assert.equal(await page.evaluate(() => window.__noReload), marker, 'the page was not reloaded');
     await byTestId(page, 'notification-bell').click();
-    await page.getByText('Changed: frontend_url').first().waitFor();
+    await page.getByText('New task: Write the launch post (medium)').waitFor();
     await page.snap('delivery-bell');
   });
 });

@@ -21,13 +21,10 @@ pub fn execute(state: &AppState, a: &Automation, run: &Run) -> anyhow::Result<Va
     match a.action.as_str() {
         "notify" => notify(state, a, &ctx),
         "send_webhook" => send_webhook(state, a, run, &ctx),
-        "create_task" | "move_task" | "assign_task" | "add_comment" => bail!(
-            "{} is not available yet: the tasks area is not part of this build",
-            a.action
-        ),
-        "generate_content" => bail!(
-            "generate_content is not available yet: the content generation area is not part of this build"
-        ),
+        "create_task" | "move_task" | "assign_task" | "add_comment" => {
+            super::task_actions::execute(state, a, run, &ctx)
+        }
+        "generate_content" => generate(state, a, &ctx),
         other => bail!("unknown action {other:?}"),
     }
 }
@@ -111,4 +108,26 @@ fn send_webhook(state: &AppState, a: &Automation, run: &Run, ctx: &Value) -> any
         bail!("{}", out.error.unwrap_or_else(|| "delivery failed".into()));
     }
     Ok(json!({ "webhook_id": msg, "status_code": out.status_code, "duration_ms": out.duration_ms }))
+}
+
+/// Generate text with the configured model as the owner (budget-checked, logged in AI logs).
+/// There is no content library to save into yet: the text is the run's output.
+fn generate(state: &AppState, a: &Automation, ctx: &Value) -> anyhow::Result<Value> {
+    let prompt = render(
+        &cfg_str(a, "prompt").context("generate_content needs a prompt")?,
+        ctx,
+    );
+    let system = "You write content for a content studio. Answer with the content only.";
+    let (text, usage) = crate::ai::calls::complete(
+        state,
+        &a.owner_id,
+        "automation.generate_content",
+        None,
+        None,
+        system,
+        &prompt,
+        &mut |_| crate::ai::Flow::Continue,
+    )
+    .map_err(|e| anyhow::anyhow!("generate_content: {e}"))?;
+    Ok(json!({ "text": text, "prompt": prompt, "usage": usage }))
 }

@@ -19,9 +19,6 @@ fn f(
     }
 }
 
-/// Whether the tasks area (needed by the task actions) is part of this build.
-pub const TASKS_AVAILABLE: bool = false;
-
 pub fn actions() -> Vec<ActionDef> {
     vec![
         ActionDef {
@@ -119,7 +116,7 @@ pub fn actions() -> Vec<ActionDef> {
                     false,
                 ),
             ],
-            available: TASKS_AVAILABLE,
+            available: true,
         },
         ActionDef {
             name: "move_task",
@@ -135,7 +132,7 @@ pub fn actions() -> Vec<ActionDef> {
                     true,
                 ),
             ],
-            available: TASKS_AVAILABLE,
+            available: true,
         },
         ActionDef {
             name: "assign_task",
@@ -151,7 +148,7 @@ pub fn actions() -> Vec<ActionDef> {
                     true,
                 ),
             ],
-            available: TASKS_AVAILABLE,
+            available: true,
         },
         ActionDef {
             name: "add_comment",
@@ -167,23 +164,20 @@ pub fn actions() -> Vec<ActionDef> {
                     true,
                 ),
             ],
-            available: TASKS_AVAILABLE,
+            available: true,
         },
         ActionDef {
             name: "generate_content",
-            description: "Queue a content generation (once the content area exists).",
-            config: vec![
-                f("prompt", "textarea", true, "What to generate.", &[], true),
-                f(
-                    "persona_id",
-                    "text",
-                    false,
-                    "Persona to write as.",
-                    &[],
-                    false,
-                ),
-            ],
-            available: false,
+            description: "Generate text with the configured model (logged in AI logs); the text is the run's output.",
+            config: vec![f(
+                "prompt",
+                "textarea",
+                true,
+                "What to generate.",
+                &[],
+                true,
+            )],
+            available: true,
         },
     ]
 }

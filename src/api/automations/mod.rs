@@ -4,7 +4,9 @@ pub mod actions;
 pub mod catalog;
 pub mod engine;
 pub mod handlers;
+pub mod origin;
 pub mod store;
+pub mod task_actions;
 pub mod types;
 
 use utoipa_actix_web::service_config::ServiceConfig;

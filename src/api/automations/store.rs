@@ -175,22 +175,3 @@ pub fn origin(c: &Connection, event_id: &str) -> rusqlite::Result<Option<(String
     .query_row([event_id], |r| Ok((r.get(0)?, r.get(1)?)))
     .optional()
 }
-
-pub fn max_event_rowid(c: &Connection) -> rusqlite::Result<i64> {
-    c.prepare_cached("SELECT COALESCE(MAX(rowid), 0) FROM events")?
-        .query_row([], |r| r.get(0))
-}
-
-/// Tag every event written after `after_rowid` (in this transaction) as caused by the automation.
-pub fn tag_events_since(
-    c: &Connection,
-    after_rowid: i64,
-    automation_id: &str,
-    depth: i64,
-) -> rusqlite::Result<usize> {
-    c.prepare_cached(
-        "INSERT OR IGNORE INTO automation_event_origins (event_id, automation_id, depth)
-         SELECT id, ?2, ?3 FROM events WHERE rowid > ?1",
-    )?
-    .execute(params![after_rowid, automation_id, depth])
-}

@@ -4,7 +4,9 @@ use crate::receiver::Receiver;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-fn allow_private(c: &Client, t: &str) {
+mod durability;
+
+pub(super) fn allow_private(c: &Client, t: &str) {
     let r = c.put(
         "/api/v1/settings/",
         Some(t),
@@ -14,13 +16,13 @@ fn allow_private(c: &Client, t: &str) {
 }
 
 /// Allow loopback receivers and fan out that settings change before any webhook exists.
-fn allow_private_now(s: &TestServer, t: &str) {
+pub(super) fn allow_private_now(s: &TestServer, t: &str) {
     allow_private(s, t);
     s.drain_jobs();
 }
 
 /// Create a webhook on settings.updated pointing at the receiver; returns (id, secret).
-fn hook(c: &Client, t: &str, rx: &Receiver, events: Value) -> (String, String) {
+pub(super) fn hook(c: &Client, t: &str, rx: &Receiver, events: Value) -> (String, String) {
     let r = c.post(
         "/api/v1/webhooks/",
         Some(t),
@@ -32,7 +34,7 @@ fn hook(c: &Client, t: &str, rx: &Receiver, events: Value) -> (String, String) {
     (r.json()["id"].as_str().unwrap().to_string(), secret)
 }
 
-fn change_setting(c: &Client, t: &str, n: usize) {
+pub(super) fn change_setting(c: &Client, t: &str, n: usize) {
     let r = c.put(
         "/api/v1/settings/",
         Some(t),
@@ -41,7 +43,7 @@ fn change_setting(c: &Client, t: &str, n: usize) {
     assert_eq!(r.status, 200, "{}", r.text);
 }
 
-fn deliveries(c: &Client, t: &str, id: &str) -> Vec<Value> {
+pub(super) fn deliveries(c: &Client, t: &str, id: &str) -> Vec<Value> {
     let r = c.get(&format!("/api/v1/webhooks/{id}/deliveries"), Some(t));
     assert_eq!(r.status, 200, "{}", r.text);
     r.json().as_array().unwrap().clone()
@@ -139,29 +141,6 @@ fn retry_after_is_honoured() {
     assert_eq!(got.len(), 2);
     assert_eq!(got[0].id, got[1].id);
     assert!(got[1].at - got[0].at >= Duration::from_secs(2));
-}
-
-#[test]
-fn a_delivery_waiting_for_its_retry_does_not_hold_back_new_ones() {
-    let s = TestServer::start();
-    let t = s.admin_token();
-    allow_private_now(&s, &t);
-    let rx = Receiver::start();
-    rx.script(&[(503, Some(600), Duration::ZERO)]);
-    let (id, _) = hook(&s, &t, &rx, json!(["settings.updated"]));
-    change_setting(&s, &t, 1);
-    s.drain_jobs();
-    change_setting(&s, &t, 2);
-    s.drain_jobs();
-    let got = rx.got();
-    assert_eq!(got.len(), 2, "the new event went out at once");
-    assert_ne!(got[0].id, got[1].id);
-    let log = deliveries(&s, &t, &id);
-    let statuses: Vec<&str> = log
-        .iter()
-        .map(|a| a["delivery_status"].as_str().unwrap())
-        .collect();
-    assert_eq!(statuses, vec!["succeeded", "retrying"]);
 }
 
 fn notifications(c: &Client, t: &str) -> Vec<Value> {
@@ -390,49 +369,4 @@ fn test_ping_and_manual_redelivery_are_logged() {
         s.get(&format!("/api/v1/webhooks/{id}"), Some(&t)).status,
         404
     );
-}
-
-#[test]
-fn a_slow_endpoint_does_not_delay_the_others() {
-    let s = TestServer::start();
-    let t = s.admin_token();
-    allow_private_now(&s, &t);
-    let slow = Receiver::start();
-    slow.default_reply((200, None, Duration::from_secs(3)));
-    let fast = Receiver::start();
-    hook(&s, &t, &slow, json!(["settings.updated"]));
-    hook(&s, &t, &fast, json!(["settings.updated"]));
-    let pool = neuromancer::jobs::start_workers(&s.state, 4).unwrap();
-    let started = std::time::Instant::now();
-    for i in 0..4 {
-        change_setting(&s, &t, i);
-    }
-    fast.wait_for(4, Duration::from_secs(3));
-    assert!(
-        started.elapsed() < Duration::from_millis(2500),
-        "{:?}",
-        started.elapsed()
-    );
-    slow.wait_for(4, Duration::from_secs(20));
-    pool.shutdown();
-}
-
-#[test]
-fn a_delivery_pending_across_kill_9_arrives_after_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = BinaryServer::spawn(dir.path());
-    let t = s.client.admin_token();
-    allow_private(&s.client, &t);
-    let rx = Receiver::start();
-    rx.script(&[(503, Some(3), Duration::ZERO)]);
-    hook(&s.client, &t, &rx, json!(["settings.updated"]));
-    change_setting(&s.client, &t, 1);
-    let first = rx.wait_for(1, Duration::from_secs(10));
-    s.kill9();
-    let s = BinaryServer::spawn(dir.path());
-    let got = rx.wait_for(2, Duration::from_secs(15));
-    assert_eq!(got.len(), 2, "delivered once more, not duplicated");
-    assert_eq!(got[1].id, first[0].id);
-    assert!(got[1].verified);
-    drop(s);
 }
