@@ -689,3 +689,82 @@ fn the_productivity_report_measures_completion_timeliness_and_variance() {
     assert_eq!(r["by_priority"].as_array().unwrap().len(), 2);
     assert_eq!(r["by_project"][0]["name"], "Launch");
 }
+
+#[test]
+fn columns_can_be_added_renamed_and_deleted_into_a_target_column() {
+    let s = TestServer::start();
+    let (_, member, outsider, project, _) = workspace(&s);
+    let cols = columns(&s, &member, &project);
+    let r = s.post(
+        "/api/v1/tasks/columns",
+        Some(&member),
+        &json!({ "name": "QA", "project_id": project, "position": 3 }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let qa = r.json();
+    assert_eq!(qa["position"], 3);
+    assert_eq!(
+        s.post(
+            "/api/v1/tasks/columns",
+            Some(&outsider),
+            &json!({ "name": "X", "project_id": project })
+        )
+        .status,
+        404
+    );
+    let names: Vec<String> = columns(&s, &member, &project)
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        ["Backlog", "To do", "In progress", "QA", "Review", "Done"]
+    );
+    let qid = qa["id"].as_str().unwrap();
+    let r = s.put(
+        &format!("/api/v1/tasks/columns/{qid}"),
+        Some(&member),
+        &json!({ "name": "Testing", "wip_limit": 3 }),
+    );
+    assert_eq!(r.json()["name"], "Testing");
+    assert_eq!(r.json()["wip_limit"], 3);
+    let t = new_task(
+        &s,
+        &member,
+        json!({ "title": "In QA", "project_id": project, "column_id": qid }),
+    );
+    new_task(
+        &s,
+        &member,
+        json!({ "title": "Waiting", "project_id": project, "column_id": cols[0]["id"] }),
+    );
+    let r = s.send(
+        "DELETE",
+        &format!("/api/v1/tasks/columns/{qid}"),
+        Some(&member),
+        &json!({}),
+    );
+    assert_eq!(r.status, 409);
+    assert!(r.detail().contains("target_column_id"));
+    let backlog = cols[0]["id"].as_str().unwrap();
+    let r = s.send(
+        "DELETE",
+        &format!("/api/v1/tasks/columns/{qid}?target_column_id={backlog}"),
+        Some(&member),
+        &json!({}),
+    );
+    assert_eq!(r.status, 204, "{}", r.text);
+    let moved = s
+        .get(
+            &format!("/api/v1/tasks/{}", t["id"].as_str().unwrap()),
+            Some(&member),
+        )
+        .json();
+    assert_eq!(moved["column_id"], backlog);
+    assert_eq!(positions(&s, &member, &project, backlog), [0, 1]);
+    let after: Vec<i64> = columns(&s, &member, &project)
+        .iter()
+        .map(|c| c["position"].as_i64().unwrap())
+        .collect();
+    assert_eq!(after, [0, 1, 2, 3, 4]);
+}
