@@ -1,6 +1,7 @@
 //! THE list of API areas. Each contributes `configure(cfg)`; utoipa-actix-web collects every
 //! `.service()` into the OpenAPI document, so the spec cannot drift from the routes.
 pub mod auth;
+pub mod knowledge;
 pub mod mfa;
 pub mod settings;
 pub mod system;
@@ -12,4 +13,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     auth::configure(cfg);
     mfa::configure(cfg);
     settings::configure(cfg);
+    knowledge::configure(cfg);
 }

@@ -43,8 +43,10 @@ pub fn apply(conn: &mut Connection) -> anyhow::Result<usize> {
              it was written by a newer Neuromancer; upgrade the binary (or restore a backup)"
         );
     }
-    let done: std::collections::HashSet<i64> =
-        conn.prepare("SELECT version FROM schema_migrations")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let done: std::collections::HashSet<i64> = conn
+        .prepare("SELECT version FROM schema_migrations")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     let mut applied = 0;
     // Every embedded migration not yet recorded, in order (not only those above the maximum:
     // areas developed side by side may land their numbered migrations out of order).

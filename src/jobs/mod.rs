@@ -89,6 +89,7 @@ fn dispatch(state: &AppState, job: &Job) -> anyhow::Result<()> {
     match job.kind.as_str() {
         crate::events::FANOUT_KIND => crate::events::fanout_job(state, job),
         maintenance::KIND => maintenance::run(state, job),
+        crate::knowledge::ingest::KIND => crate::knowledge::ingest::run(state, job),
         other => Err(Permanent(format!("unknown job kind {other:?}")).into()),
     }
 }

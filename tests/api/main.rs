@@ -6,6 +6,7 @@ mod auth;
 mod binary;
 mod docs_and_errors;
 mod jobs_events;
+mod knowledge;
 mod mfa;
 mod settings;
 mod supabase;

@@ -44,6 +44,16 @@ pub const DEFS: &[Def] = &[
         kind: Kind::Secret,
         description: "Supabase JWT secret, to verify HS256 access tokens",
     },
+    Def {
+        key: "import_roots",
+        kind: Kind::StringList,
+        description: "Server folders that folder imports may read (absolute paths); empty: folder imports off",
+    },
+    Def {
+        key: "embedding_provider",
+        kind: Kind::Text,
+        description: "Embedder for knowledge search: auto (local MiniLM when installed, else hashing) or hashing",
+    },
 ];
 
 pub fn find(key: &str) -> Option<&'static Def> {
