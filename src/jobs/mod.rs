@@ -90,6 +90,7 @@ fn dispatch(state: &AppState, job: &Job) -> anyhow::Result<()> {
         crate::events::FANOUT_KIND => crate::events::fanout_job(state, job),
         maintenance::KIND => maintenance::run(state, job),
         crate::knowledge::ingest::KIND => crate::knowledge::ingest::run(state, job),
+        crate::knowledge::reembed::KIND => crate::knowledge::reembed::run(state, job),
         other => Err(Permanent(format!("unknown job kind {other:?}")).into()),
     }
 }

@@ -72,6 +72,7 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
         }
     }
     tx.commit()?;
+    super::reembed::check(state, &conn, emb.model_id())?;
     state.jobs.notify();
     Ok(())
 }

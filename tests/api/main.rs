@@ -7,6 +7,7 @@ mod binary;
 mod docs_and_errors;
 mod jobs_events;
 mod knowledge;
+mod knowledge_models;
 mod mfa;
 mod settings;
 mod supabase;

@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(imports::import_folder)
         .service(sources::list_sources)
         .service(sources::search_sources)
+        .service(sources::embedding_status)
         .service(sources::bulk_delete)
         .service(sources::get_source)
         .service(sources::delete_source)

@@ -6,7 +6,7 @@ use crate::access::Viewer;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::knowledge::{embed, ingest, search};
+use crate::knowledge::{embed, ingest, reembed, search};
 use actix_web::{HttpResponse, delete, get, post, web};
 use serde_json::json;
 
@@ -165,7 +165,9 @@ pub async fn run_search(
         .db
         .run(move |c| -> ApiResult<Vec<search::Hit>> {
             let emb = embed::configured(&st);
-            Ok(search::search(c, &v, emb.as_ref(), &q)?)
+            let hits = search::search(c, &v, emb.as_ref(), &q)?;
+            reembed::check(&st, c, emb.model_id())?;
+            Ok(hits)
         })
         .await
 }
@@ -198,4 +200,23 @@ pub async fn search_sources(
         query: q.q,
         results,
     }))
+}
+
+#[utoipa::path(tag = "sources", responses((status = 200, body = reembed::Status)))]
+#[get("/sources/embedding-status")]
+pub async fn embedding_status(
+    state: web::Data<AppState>,
+    _user: AuthUser,
+) -> ApiResult<web::Json<reembed::Status>> {
+    let st = state.clone();
+    Ok(web::Json(
+        state
+            .db
+            .run(move |c| -> ApiResult<reembed::Status> {
+                let emb = embed::configured(&st);
+                reembed::check(&st, c, emb.model_id())?;
+                Ok(reembed::status(c, emb.model_id())?)
+            })
+            .await?,
+    ))
 }
