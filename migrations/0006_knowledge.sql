@@ -103,3 +103,10 @@ END;
 CREATE TRIGGER memory_ad AFTER DELETE ON memory BEGIN
     DELETE FROM chunks WHERE doc_type = 'memory' AND doc_id = old.id;
 END;
+
+-- The member's li_at cookie for best-effort LinkedIn extraction, sealed (crypto::SecretBox).
+CREATE TABLE linkedin_cookies (
+    user_id    TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    sealed     TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);

@@ -91,6 +91,7 @@ fn dispatch(state: &AppState, job: &Job) -> anyhow::Result<()> {
         maintenance::KIND => maintenance::run(state, job),
         crate::knowledge::ingest::KIND => crate::knowledge::ingest::run(state, job),
         crate::knowledge::reembed::KIND => crate::knowledge::reembed::run(state, job),
+        crate::knowledge::platforms::KIND => crate::knowledge::platforms::run(state, job),
         other => Err(Permanent(format!("unknown job kind {other:?}")).into()),
     }
 }

@@ -2,15 +2,19 @@
 //! plus the import pipeline that turns sources into searchable chunks. HTTP lives in
 //! `api::knowledge`; this module has no actix types so jobs, the CLI and benches can use it.
 pub mod chunk;
+pub mod crawl;
 pub mod embed;
 pub mod extract;
 pub mod folder;
+pub mod formats;
 pub mod html;
 pub mod index;
 pub mod ingest;
+pub mod linkedin;
 #[cfg(feature = "minilm")]
 pub mod minilm;
 pub mod models;
+pub mod platforms;
 pub mod reembed;
 pub mod search;
 pub mod snippet;

@@ -8,6 +8,7 @@ mod docs_and_errors;
 mod jobs_events;
 mod knowledge;
 mod knowledge_models;
+mod knowledge_platforms;
 mod mfa;
 mod settings;
 mod supabase;

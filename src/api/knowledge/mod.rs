@@ -4,8 +4,11 @@ pub mod claude_code;
 pub mod collections;
 pub mod collections_store;
 pub mod imports;
+pub mod linkedin;
+pub mod linkedin_store;
 pub mod memory;
 pub mod memory_store;
+pub mod platforms;
 pub mod sources;
 pub mod sources_store;
 pub mod types;
@@ -38,5 +41,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(memory::cc_query)
         .service(claude_code::context)
         .service(claude_code::generate)
-        .service(claude_code::patterns);
+        .service(claude_code::patterns)
+        .service(platforms::import_platform)
+        .service(linkedin::import_url)
+        .service(linkedin::import_multi_url)
+        .service(linkedin::import_batch_paste)
+        .service(linkedin::import_data_export)
+        .service(linkedin::cookie_status)
+        .service(linkedin::save_cookie)
+        .service(linkedin::auto_extract)
+        .service(linkedin::sections)
+        .service(linkedin::structure_with_ai);
 }
