@@ -18,6 +18,7 @@ pub mod platforms;
 pub mod reembed;
 pub mod search;
 pub mod snippet;
+pub mod structure;
 
 use std::sync::Arc;
 

@@ -83,7 +83,7 @@ const qs = (params: Record<string, string | number | undefined | null>) => {
 };
 
 /** Multipart upload (the JSON client cannot send files). */
-async function upload(path: string, form: FormData): Promise<Source> {
+async function upload<T = Source>(path: string, form: FormData): Promise<T> {
   const token = getToken();
   const res = await fetch(API_BASE + path, {
     method: 'POST',
@@ -92,7 +92,24 @@ async function upload(path: string, form: FormData): Promise<Source> {
   });
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new ApiError(res.status, typeof body?.detail === 'string' ? body.detail : `Upload failed (${res.status})`);
-  return body as Source;
+  return body as T;
+}
+
+export interface ImportedMany {
+  count: number;
+  sources: Source[];
+}
+
+export const PLATFORMS = ['rss', 'substack', 'medium', 'website', 'github', 'notion', 'twitter', 'youtube'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+/** Platforms imported from an uploaded file rather than fetched. */
+export const UPLOAD_PLATFORMS: Platform[] = ['twitter', 'youtube'];
+
+function fileForm(file: File, collection_id?: string): FormData {
+  const f = new FormData();
+  f.append('file', file, file.name);
+  if (collection_id) f.append('collection_id', collection_id);
+  return f;
 }
 
 export const knowledge = {
@@ -111,6 +128,14 @@ export const knowledge = {
     if (collection_id) f.append('collection_id', collection_id);
     return upload('/sources/import/file', f);
   },
+  platform: (type: Platform, params: Record<string, unknown>) =>
+    request<{ platform: string; job_id: number | null; status: string }>('POST', `/platforms/${type}/import`, params),
+  platformUpload: (type: Platform, file: File, collection_id?: string) =>
+    upload<ImportedMany>(`/platforms/${type}/import`, fileForm(file, collection_id)),
+  linkedinExport: (file: File, collection_id?: string) =>
+    upload<ImportedMany>('/linkedin/import/data-export', fileForm(file, collection_id)),
+  linkedinBatch: (items: { content: string }[], collection_id?: string) =>
+    request<ImportedMany>('POST', '/linkedin/import/batch-paste', { items, collection_id }),
   search: (q: string, f: { collection_id?: string; limit?: number; mode?: string } = {}) =>
     request<SearchResults>('GET', `/sources/search${qs({ q, ...f })}`),
   collections: {
@@ -123,7 +148,15 @@ export const knowledge = {
   },
   memory: {
     recent: (type?: string) => request<Memory[]>('GET', `/memory/${qs({ type, limit: 200 })}`),
-    search: (q: string) => request<SearchResults>('GET', `/memory/search${qs({ q, limit: 20 })}`),
+    platform: (type: Platform, params: Record<string, unknown>) =>
+    request<{ platform: string; job_id: number | null; status: string }>('POST', `/platforms/${type}/import`, params),
+  platformUpload: (type: Platform, file: File, collection_id?: string) =>
+    upload<ImportedMany>(`/platforms/${type}/import`, fileForm(file, collection_id)),
+  linkedinExport: (file: File, collection_id?: string) =>
+    upload<ImportedMany>('/linkedin/import/data-export', fileForm(file, collection_id)),
+  linkedinBatch: (items: { content: string }[], collection_id?: string) =>
+    request<ImportedMany>('POST', '/linkedin/import/batch-paste', { items, collection_id }),
+  search: (q: string) => request<SearchResults>('GET', `/memory/search${qs({ q, limit: 20 })}`),
     stats: () => request<MemoryStats>('GET', '/memory/stats'),
     add: (type: string, content: string) => request<Memory>('POST', '/claude-code/memory', { type, content }),
     remove: (id: string) => request<void>('DELETE', `/memory/${encodeURIComponent(id)}`),
