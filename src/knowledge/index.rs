@@ -62,8 +62,13 @@ pub fn add_vector(c: &Connection, chunk_id: i64, model: &str, v: &[f32]) -> rusq
     c.prepare_cached("INSERT INTO chunk_vectors (chunk_id, model) VALUES (?1, ?2)")?
         .execute(params![chunk_id, model])?;
     let vid = c.last_insert_rowid();
+    let blob = embed::to_blob(v);
     c.prepare_cached("INSERT INTO vec_chunks (rowid, model, embedding) VALUES (?1, ?2, ?3)")?
-        .execute(params![vid, model, embed::to_blob(v)])?;
+        .execute(params![vid, model, blob])?;
+    c.prepare_cached(
+        "INSERT INTO vec_chunks_bit (rowid, model, embedding) VALUES (?1, ?2, vec_quantize_binary(?3))",
+    )?
+    .execute(params![vid, model, blob])?;
     Ok(())
 }
 

@@ -692,3 +692,60 @@ fn analyze_reprocesses_a_source_and_claude_code_query_uses_the_same_retrieval() 
         .json();
     assert!(g["prompt"].as_str().unwrap().contains("online backup API"));
 }
+
+#[test]
+fn the_binary_quantised_first_pass_finds_what_float_search_finds() {
+    use neuromancer::access::Viewer;
+    use neuromancer::knowledge::{embed::HashingEmbedder, search};
+    let s = TestServer::start();
+    let t = s.admin_token();
+    for (title, content) in [
+        ("Tides", "Spring tides follow the full and new moon."),
+        (
+            "Bread",
+            "Sourdough needs a lively starter and a long proof.",
+        ),
+        ("Chess", "Open files favour rooks in the middlegame."),
+    ] {
+        paste(&s, &t, title, content, json!({}));
+    }
+    s.drain_jobs();
+    let conn = s.state.db.conn().unwrap();
+    assert_eq!(
+        count(&s, "SELECT COUNT(*) FROM vec_chunks_bit"),
+        3,
+        "the binary copy is kept in step"
+    );
+    let me: String = conn
+        .query_row("SELECT id FROM users LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let v = Viewer {
+        user_id: me,
+        admin: true,
+    };
+    for quantized in [false, true] {
+        let q = search::Query {
+            text: "sourdough starter proof".into(),
+            limit: 3,
+            mode: search::Mode::Vector,
+            force_quantized: quantized,
+            ..Default::default()
+        };
+        let hits = search::search(&conn, &v, &HashingEmbedder, &q).unwrap();
+        assert_eq!(hits[0].title, "Bread", "quantized={quantized}");
+    }
+    let id: String = conn
+        .query_row("SELECT id FROM sources WHERE title = 'Bread'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    drop(conn);
+    s.raw(
+        "DELETE",
+        &format!("/api/v1/sources/{id}"),
+        Some(&t),
+        None,
+        vec![],
+    );
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM vec_chunks_bit"), 2);
+}

@@ -181,6 +181,7 @@ pub async fn search_sources(
 ) -> ApiResult<web::Json<SearchResults>> {
     let q = q.into_inner();
     let query = search::Query {
+        force_quantized: false,
         text: q.q.clone(),
         limit: q.limit.unwrap_or(10),
         scope: search::Scope::Sources,
