@@ -85,12 +85,13 @@ CREATE TABLE chunk_vectors (
     UNIQUE (chunk_id, model)
 );
 CREATE VIRTUAL TABLE vec_chunks USING vec0(model text partition key, embedding float[384] distance_metric=cosine);
--- Binary-quantised copy (same rowids): the first pass of KNN on large stores, rescored in float32.
-CREATE VIRTUAL TABLE vec_chunks_bit USING vec0(model text partition key, embedding bit[384]);
+-- int8-quantised copy (same rowids): the first pass of KNN on large stores, rescored in float32
+-- (binary was faster but lost too much recall in tests/bench/knowledge.py).
+CREATE VIRTUAL TABLE vec_chunks_q USING vec0(model text partition key, embedding int8[384]);
 CREATE INDEX chunk_vectors_model ON chunk_vectors(model);
 CREATE TRIGGER chunk_vectors_ad AFTER DELETE ON chunk_vectors BEGIN
     DELETE FROM vec_chunks WHERE rowid = old.id;
-    DELETE FROM vec_chunks_bit WHERE rowid = old.id;
+    DELETE FROM vec_chunks_q WHERE rowid = old.id;
 END;
 
 -- Which model search uses; changes only once a re-embed has covered every chunk.

@@ -66,7 +66,7 @@ pub fn add_vector(c: &Connection, chunk_id: i64, model: &str, v: &[f32]) -> rusq
     c.prepare_cached("INSERT INTO vec_chunks (rowid, model, embedding) VALUES (?1, ?2, ?3)")?
         .execute(params![vid, model, blob])?;
     c.prepare_cached(
-        "INSERT INTO vec_chunks_bit (rowid, model, embedding) VALUES (?1, ?2, vec_quantize_binary(?3))",
+        "INSERT INTO vec_chunks_q (rowid, model, embedding) VALUES (?1, ?2, vec_quantize_int8(?3, 'unit'))",
     )?
     .execute(params![vid, model, blob])?;
     Ok(())

@@ -45,7 +45,7 @@ impl Filters {
 
 #[derive(Clone, Debug, Default)]
 pub struct Query {
-    /// Use the binary-quantised first pass regardless of store size (tests, benches).
+    /// Use the int8-quantised first pass regardless of store size (tests, benches).
     pub force_quantized: bool,
     pub text: String,
     pub limit: usize,
@@ -77,9 +77,9 @@ pub struct Hit {
 
 const RRF_K: f64 = 60.0;
 const CANDIDATES: usize = 100;
-/// Above this many vectors, broad KNN scans the binary copy first (48 bytes per vector instead
-/// of 1536) and rescores its top candidates in float32: ~10x faster at 100k with the recall the
-/// bench reports (tests/bench/knowledge.py).
+/// Above this many vectors, broad KNN scans the int8 copy first (384 bytes per vector instead
+/// of 1536) and rescores its top candidates in float32: ~1.8x faster at 100k with recall@10 of
+/// 1.0 in tests/bench/knowledge.py (binary was 3.4x faster but kept only 0.31 recall there).
 pub const QUANTIZED_ABOVE: i64 = 50_000;
 /// KNN always returns neighbours, however far: vector hits beyond this cosine distance
 /// (similarity under 0.1) are noise, not matches.
@@ -227,8 +227,8 @@ fn vector_ids(
         .query_row([model], |r| r.get(0))?;
     if q.force_quantized || stored > QUANTIZED_ABOVE {
         let sql = format!(
-            "WITH first AS (SELECT rowid AS vid FROM vec_chunks_bit
-                            WHERE embedding MATCH vec_quantize_binary(?10) AND k = ?11 AND model = ?12),
+            "WITH first AS (SELECT rowid AS vid FROM vec_chunks_q
+                            WHERE embedding MATCH vec_quantize_int8(?10, 'unit') AND k = ?11 AND model = ?12),
                   knn AS (SELECT first.vid, vec_distance_cosine(vc.embedding, ?10) AS distance
                           FROM first JOIN vec_chunks vc ON vc.rowid = first.vid)
              SELECT c.id FROM knn JOIN chunk_vectors cv ON cv.id = knn.vid JOIN chunks c ON c.id = cv.chunk_id {}
@@ -237,7 +237,7 @@ fn vector_ids(
             doc_join(q.scope)
         );
         let mut stmt = c.prepare_cached(&sql)?;
-        let k = (CANDIDATES * 20) as i64;
+        let k = (CANDIDATES * 8) as i64;
         let rows = stmt.query_map(
             params![
                 b.0,

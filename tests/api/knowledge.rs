@@ -694,7 +694,7 @@ fn analyze_reprocesses_a_source_and_claude_code_query_uses_the_same_retrieval() 
 }
 
 #[test]
-fn the_binary_quantised_first_pass_finds_what_float_search_finds() {
+fn the_int8_quantised_first_pass_finds_what_float_search_finds() {
     use neuromancer::access::Viewer;
     use neuromancer::knowledge::{embed::HashingEmbedder, search};
     let s = TestServer::start();
@@ -712,9 +712,9 @@ fn the_binary_quantised_first_pass_finds_what_float_search_finds() {
     s.drain_jobs();
     let conn = s.state.db.conn().unwrap();
     assert_eq!(
-        count(&s, "SELECT COUNT(*) FROM vec_chunks_bit"),
+        count(&s, "SELECT COUNT(*) FROM vec_chunks_q"),
         3,
-        "the binary copy is kept in step"
+        "the quantised copy is kept in step"
     );
     let me: String = conn
         .query_row("SELECT id FROM users LIMIT 1", [], |r| r.get(0))
@@ -747,5 +747,5 @@ fn the_binary_quantised_first_pass_finds_what_float_search_finds() {
         None,
         vec![],
     );
-    assert_eq!(count(&s, "SELECT COUNT(*) FROM vec_chunks_bit"), 2);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM vec_chunks_q"), 2);
 }

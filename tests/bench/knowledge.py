@@ -24,10 +24,12 @@ def main():
     ap.add_argument("--ingest-mb", type=float, default=20)
     ap.add_argument("--minilm-data")
     ap.add_argument("--skip-build", action="store_true")
+    ap.add_argument("--debug", action="store_true",
+                    help="use the debug driver (SQLite, sqlite-vec and candle are built at -O3 even in debug; the Rust glue is not)")
     a = ap.parse_args()
-    exe = os.path.join(ROOT, "target", "release", "examples", "knowledge_bench")
+    exe = os.path.join(ROOT, "target", "debug" if a.debug else "release", "examples", "knowledge_bench")
     if not a.skip_build:
-        subprocess.run(["cargo", "build", "--release", "--example", "knowledge_bench"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", *([] if a.debug else ["--release"]), "--example", "knowledge_bench"], cwd=ROOT, check=True)
     out = tempfile.mkdtemp(prefix="nm-kbench-")
     cmd = [exe, "--out", out, "--sizes", a.sizes, "--queries", str(a.queries), "--ingest-mb", str(a.ingest_mb),
            "--labelled", os.path.join(ROOT, "tests", "bench", "knowledge_labelled.json")]
