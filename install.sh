@@ -41,6 +41,11 @@ install -d "$PREFIX/bin"
 install -m 0755 "$TARGET_DIR/release/neuromancer" "$PREFIX/bin/neuromancer"
 echo "installed $PREFIX/bin/neuromancer ($(du -h "$PREFIX/bin/neuromancer" | cut -f1))"
 
+if [ "$SYSTEMD" != 1 ]; then
+  "$PREFIX/bin/neuromancer" models pull minilm \
+    || echo "note: could not download the MiniLM embedder (offline?); hashing embeddings are used meanwhile"
+fi
+
 if [ "$SYSTEMD" = 1 ]; then
   [ "$(id -u)" = 0 ] || { echo "error: --systemd needs root" >&2; exit 1; }
   id neuromancer >/dev/null 2>&1 || useradd --system --home-dir /var/lib/neuromancer --shell /usr/sbin/nologin neuromancer
@@ -99,6 +104,10 @@ UMask=0077
 [Install]
 WantedBy=multi-user.target
 UNIT
+  # The local embedder (all-MiniLM-L6-v2, ~90 MB, sha256-verified); offline, search uses the
+  # built-in hashing embedder until `neuromancer models pull minilm` succeeds.
+  runuser -u neuromancer -- "$PREFIX/bin/neuromancer" models pull minilm --data /var/lib/neuromancer \
+    || echo "note: could not download the MiniLM embedder (offline?); hashing embeddings are used meanwhile"
   if [ -d /run/systemd/system ]; then
     systemctl daemon-reload
     systemctl enable --now neuromancer.service

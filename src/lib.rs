@@ -12,6 +12,7 @@ pub mod docs;
 pub mod error;
 pub mod events;
 pub mod jobs;
+pub mod knowledge;
 pub mod net;
 pub mod telemetry;
 pub mod time;

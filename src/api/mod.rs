@@ -6,6 +6,7 @@ pub mod auth;
 pub mod automations;
 pub mod chat;
 pub mod enterprise;
+pub mod knowledge;
 pub mod mfa;
 pub mod notifications;
 pub mod settings;
@@ -30,4 +31,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tasks::configure(cfg);
     timesheets::configure(cfg);
     enterprise::configure(cfg);
+    knowledge::configure(cfg);
 }

@@ -97,6 +97,9 @@ fn dispatch(state: &AppState, job: &Job) -> anyhow::Result<()> {
             crate::api::automations::engine::run_job(state, job)
         }
         crate::api::tasks::overdue::KIND => crate::api::tasks::overdue::run(state, job),
+        crate::knowledge::ingest::KIND => crate::knowledge::ingest::run(state, job),
+        crate::knowledge::reembed::KIND => crate::knowledge::reembed::run(state, job),
+        crate::knowledge::platforms::KIND => crate::knowledge::platforms::run(state, job),
         other => Err(Permanent(format!("unknown job kind {other:?}")).into()),
     }
 }

@@ -124,6 +124,41 @@ pub const DEFS: &[Def] = &[
         kind: Kind::Secret,
         description: "Claude Code OAuth token for the local claude CLI",
     },
+    Def {
+        key: "import_roots",
+        kind: Kind::StringList,
+        description: "Server folders that folder imports may read (absolute paths); empty: folder imports off",
+    },
+    Def {
+        key: "embedding_provider",
+        kind: Kind::Text,
+        description: "Embedder for knowledge search: auto (local MiniLM when installed, else hashing) or hashing",
+    },
+    Def {
+        key: "medium_base_url",
+        kind: Kind::Url,
+        description: "Medium base URL for feed imports (default https://medium.com)",
+    },
+    Def {
+        key: "github_api_url",
+        kind: Kind::Url,
+        description: "GitHub API base URL for imports (default https://api.github.com)",
+    },
+    Def {
+        key: "github_token",
+        kind: Kind::Secret,
+        description: "GitHub token for imports (optional: higher rate limits, private repositories)",
+    },
+    Def {
+        key: "notion_api_url",
+        kind: Kind::Url,
+        description: "Notion API base URL for imports (default https://api.notion.com)",
+    },
+    Def {
+        key: "notion_token",
+        kind: Kind::Secret,
+        description: "Notion integration token for imports",
+    },
 ];
 
 pub fn find(key: &str) -> Option<&'static Def> {

@@ -1,0 +1,55 @@
+//! Knowledge routes: /sources (imports, list, detail, delete, analyze, search), /collections,
+//! /memory and /claude-code. The engine (chunking, embeddings, retrieval) is `crate::knowledge`.
+pub mod claude_code;
+pub mod collections;
+pub mod collections_store;
+pub mod imports;
+pub mod linkedin;
+pub mod linkedin_store;
+pub mod memory;
+pub mod memory_store;
+pub mod platforms;
+pub mod sources;
+pub mod sources_store;
+pub mod types;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(imports::import_paste)
+        .service(imports::import_url)
+        .service(imports::import_file)
+        .service(imports::import_folder)
+        .service(sources::list_sources)
+        .service(sources::search_sources)
+        .service(sources::embedding_status)
+        .service(sources::bulk_delete)
+        .service(sources::get_source)
+        .service(sources::delete_source)
+        .service(sources::analyze_source)
+        .service(collections::create_collection)
+        .service(collections::list_collections)
+        .service(collections::get_collection)
+        .service(collections::update_collection)
+        .service(collections::delete_collection)
+        .service(collections::cross_reference)
+        .service(memory::recent)
+        .service(memory::search_memory)
+        .service(memory::memory_stats)
+        .service(memory::delete_memory)
+        .service(memory::add_memory)
+        .service(memory::cc_query)
+        .service(claude_code::context)
+        .service(claude_code::generate)
+        .service(claude_code::patterns)
+        .service(platforms::import_platform)
+        .service(linkedin::import_url)
+        .service(linkedin::import_multi_url)
+        .service(linkedin::import_batch_paste)
+        .service(linkedin::import_data_export)
+        .service(linkedin::cookie_status)
+        .service(linkedin::save_cookie)
+        .service(linkedin::auto_extract)
+        .service(linkedin::sections)
+        .service(linkedin::structure_with_ai);
+}

@@ -1,0 +1,148 @@
+//! Embedders: one interface, several implementations. The built-in hashing embedder needs no
+//! download and is deterministic (the same text gives the same vector on every machine), so
+//! search always works offline; neural models are used instead whenever they are installed.
+use std::sync::Arc;
+
+/// Every stored vector has this many dimensions (the vec0 column is `float[384]`).
+pub const DIMS: usize = 384;
+
+pub trait Embedder: Send + Sync {
+    /// Tag stored with each vector; vectors of different models are never compared.
+    fn model_id(&self) -> &str;
+    /// One L2-normalised vector of `DIMS` floats per text.
+    fn embed(&self, texts: &[&str]) -> anyhow::Result<Vec<Vec<f32>>>;
+}
+
+pub const HASHING_MODEL: &str = "hashing-v1";
+
+/// Feature hashing of word unigrams, bigrams and character trigrams into 384 signed buckets,
+/// with sublinear term frequency. A bag-of-words model: good at exact vocabulary overlap,
+/// blind to synonyms (which is what the neural embedder and the hybrid fusion are for).
+pub struct HashingEmbedder;
+
+fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Lowercased alphanumeric words: the same tokenisation the snippets and the bench use.
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+}
+
+/// A light suffix stripper so "embeddings" and "embedding" land in the same bucket.
+fn stem(w: &str) -> &str {
+    for suf in ["ing", "ies", "es", "ed", "ly", "s"] {
+        if w.len() > suf.len() + 3 && w.ends_with(suf) {
+            return &w[..w.len() - suf.len()];
+        }
+    }
+    w
+}
+
+const STOP: &[&str] = &[
+    "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "is", "are", "was", "be", "it",
+    "this", "that", "with", "as", "at", "by", "from", "we", "you", "i", "our", "your",
+];
+
+impl HashingEmbedder {
+    pub fn embed_one(text: &str) -> Vec<f32> {
+        let mut v = vec![0f32; DIMS];
+        let mut add = |feature: &[u8], weight: f32| {
+            let h = fnv1a(feature, 0x9e37_79b9);
+            let idx = (h % DIMS as u64) as usize;
+            let sign = if (h >> 32) & 1 == 0 { 1.0 } else { -1.0 };
+            v[idx] += sign * weight;
+        };
+        let toks: Vec<String> = words(text)
+            .filter(|w| !STOP.contains(&w.as_str()))
+            .map(|w| stem(&w).to_string())
+            .collect();
+        for t in &toks {
+            add(t.as_bytes(), 1.0);
+            let padded: Vec<char> = format!("^{t}$").chars().collect();
+            for tri in padded.windows(3) {
+                let s: String = tri.iter().collect();
+                add(format!("#{s}").as_bytes(), 0.25);
+            }
+        }
+        for pair in toks.windows(2) {
+            add(format!("{} {}", pair[0], pair[1]).as_bytes(), 0.5);
+        }
+        // Sublinear tf: dampen repeated features, then normalise.
+        for x in v.iter_mut() {
+            *x = x.signum() * (1.0 + x.abs()).ln();
+        }
+        normalise(&mut v);
+        v
+    }
+}
+
+pub fn normalise(v: &mut [f32]) {
+    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if n > 0.0 {
+        for x in v.iter_mut() {
+            *x /= n;
+        }
+    }
+}
+
+impl Embedder for HashingEmbedder {
+    fn model_id(&self) -> &str {
+        HASHING_MODEL
+    }
+    fn embed(&self, texts: &[&str]) -> anyhow::Result<Vec<Vec<f32>>> {
+        Ok(texts.iter().map(|t| Self::embed_one(t)).collect())
+    }
+}
+
+/// Little-endian f32 bytes, the blob format vec0 accepts.
+pub fn to_blob(v: &[f32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// The embedder configured for this deployment (`embedding_provider`): the local MiniLM model
+/// when its files are installed, otherwise hashing.
+pub fn configured(state: &crate::app::AppState) -> Arc<dyn Embedder> {
+    let provider = state
+        .db
+        .conn()
+        .ok()
+        .and_then(|c| {
+            crate::api::settings::store::get_string(&c, &state.secrets, "embedding_provider")
+                .ok()
+                .flatten()
+        })
+        .unwrap_or_default();
+    match provider.as_str() {
+        "hashing" => Arc::new(HashingEmbedder),
+        _ => crate::knowledge::local_model(state).unwrap_or_else(|| Arc::new(HashingEmbedder)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cos(a: &[f32], b: &[f32]) -> f32 {
+        a.iter().zip(b).map(|(x, y)| x * y).sum()
+    }
+
+    #[test]
+    fn hashing_is_deterministic_normalised_and_topical() {
+        let a = HashingEmbedder::embed_one("Vector search with SQLite and embeddings");
+        let b = HashingEmbedder::embed_one("Vector search with SQLite and embeddings");
+        assert_eq!(a, b);
+        assert_eq!(a.len(), DIMS);
+        assert!((cos(&a, &a) - 1.0).abs() < 1e-5);
+        let near = HashingEmbedder::embed_one("embedding vectors for search in sqlite");
+        let far = HashingEmbedder::embed_one("a recipe for lemon cake with butter");
+        assert!(cos(&a, &near) > cos(&a, &far) + 0.2);
+    }
+}

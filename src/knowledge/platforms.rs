@@ -1,0 +1,420 @@
+//! Platform importers that fetch (rss, substack, medium, website, github, notion) run as the
+//! `knowledge.platform` job: each item becomes one source (deduplicated by guid/URL on
+//! re-import) whose text is then indexed by the ingest job. Every outside base URL comes from
+//! settings so tests point them at loopback fakes; user-supplied URLs use the SSRF-guarded agent.
+use super::{formats, html, ingest};
+use crate::api::knowledge::sources_store::{self as store, NewSource};
+use crate::api::settings::store as settings;
+use crate::app::AppState;
+use crate::jobs::{Job, Permanent};
+use anyhow::{Context, bail};
+use base64::Engine;
+use serde_json::{Value, json};
+
+pub const KIND: &str = "knowledge.platform";
+pub const FETCHED: &[&str] = &["rss", "substack", "medium", "website", "github", "notion"];
+
+/// One imported item, before it becomes a source.
+pub struct Item {
+    pub external_id: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub text: String,
+    pub metadata: Value,
+}
+
+/// Create (or refresh, on re-import) one source per item and queue their indexing.
+pub fn store_items(
+    c: &mut rusqlite::Connection,
+    owner: &str,
+    platform: &str,
+    collection_id: Option<&str>,
+    items: Vec<Item>,
+) -> rusqlite::Result<Vec<String>> {
+    let tx = c.transaction()?;
+    let mut ids = Vec::new();
+    for it in items.into_iter().filter(|i| !i.text.trim().is_empty()) {
+        let id = store::insert(
+            &tx,
+            &NewSource {
+                owner_id: owner.to_string(),
+                collection_id: collection_id.map(str::to_string),
+                kind: "platform",
+                platform: Some(platform.to_string()),
+                title: it.title,
+                url: it.url,
+                external_id: Some(it.external_id),
+                content: it.text,
+                metadata: it.metadata,
+                ..Default::default()
+            },
+        )?;
+        ingest::enqueue(&tx, &id)?;
+        ids.push(id);
+    }
+    tx.commit()?;
+    Ok(ids)
+}
+
+pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
+    let p = &job.payload;
+    let platform = p["platform"].as_str().context("platform")?.to_string();
+    let owner = p["owner_id"].as_str().context("owner_id")?.to_string();
+    let collection = p["collection_id"].as_str().map(str::to_string);
+    let params = &p["params"];
+    let conn = state.db.conn()?;
+    let allow_private = settings::allow_private_network(&conn, &state.secrets)?;
+    let setting = |k: &str| {
+        settings::get_string(&conn, &state.secrets, k)
+            .ok()
+            .flatten()
+    };
+    let items = match platform.as_str() {
+        "rss" | "substack" | "medium" => {
+            let url = feed_url(&platform, params, setting("medium_base_url"))?;
+            feed(state, &url, allow_private)?
+        }
+        "website" => super::crawl::crawl(state, params, allow_private)?,
+        "github" => {
+            let base = setting("github_api_url").unwrap_or_else(|| "https://api.github.com".into());
+            let token = params["token"]
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| setting("github_token"));
+            github(
+                state,
+                &base,
+                params["username"].as_str().unwrap_or(""),
+                token.as_deref(),
+            )?
+        }
+        "notion" => {
+            let base = setting("notion_api_url").unwrap_or_else(|| "https://api.notion.com".into());
+            let token = params["token"]
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| setting("notion_token"));
+            let token =
+                token.ok_or_else(|| Permanent("a Notion integration token is required".into()))?;
+            notion(state, &base, &token)?
+        }
+        other => bail!(Permanent(format!("unknown platform {other}"))),
+    };
+    drop(conn);
+    let n = items.len();
+    let mut conn = state.db.conn()?;
+    store_items(&mut conn, &owner, &platform, collection.as_deref(), items)?;
+    state.jobs.notify();
+    tracing::info!(platform = %platform, items = n, "platform import fetched");
+    Ok(())
+}
+
+fn feed_url(platform: &str, params: &Value, medium_base: Option<String>) -> anyhow::Result<String> {
+    let given = params["url"]
+        .as_str()
+        .or(params["username"].as_str())
+        .unwrap_or("")
+        .trim();
+    if given.is_empty() {
+        bail!(Permanent(
+            "url (or username/publication) is required".into()
+        ));
+    }
+    if given.starts_with("http://") || given.starts_with("https://") {
+        return Ok(given.to_string());
+    }
+    let name = given.trim_start_matches('@');
+    Ok(match platform {
+        "substack" => format!("https://{name}.substack.com/feed"),
+        "medium" => format!(
+            "{}/feed/@{name}",
+            medium_base
+                .unwrap_or_else(|| "https://medium.com".into())
+                .trim_end_matches('/')
+        ),
+        _ => bail!(Permanent("url is required".into())),
+    })
+}
+
+/// GET through an agent; (status, body) with the size cap.
+pub fn get(
+    agent: &ureq::Agent,
+    url: &str,
+    headers: &[(&str, &str)],
+) -> anyhow::Result<(u16, String)> {
+    let mut req = agent.get(url);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut resp = req.call().map_err(|e| match crate::net::refused(&e) {
+        Some(r) => anyhow::Error::new(Permanent(format!("refused: {r}"))),
+        None => anyhow::anyhow!("GET {url}: {e}"),
+    })?;
+    let status = resp.status().as_u16();
+    let body = crate::net::read_text(&mut resp, crate::net::MAX_RESPONSE_BYTES)?;
+    Ok((status, body))
+}
+
+fn feed(state: &AppState, url: &str, allow_private: bool) -> anyhow::Result<Vec<Item>> {
+    crate::net::check_url(url).map_err(|e| Permanent(e.to_string()))?;
+    let agent = state.http.user_url(allow_private, true);
+    let (status, body) = get(agent, url, &[])?;
+    if status >= 400 {
+        bail!(Permanent(format!("the feed answered HTTP {status}")));
+    }
+    let (feed_title, items) = match formats::parse_feed(&body) {
+        Ok(f) => f,
+        // A page instead of a feed: follow its <link rel="alternate"> once (feed discovery).
+        Err(e) => match discover(&body, url) {
+            Some(found) if found != url => return feed(state, &found, allow_private),
+            _ => bail!(Permanent(e)),
+        },
+    };
+    Ok(items
+        .into_iter()
+        .map(|it| {
+            let text = if it.body.contains('<') {
+                html::extract(&it.body).text
+            } else {
+                it.body.clone()
+            };
+            Item {
+                external_id: if it.id.is_empty() {
+                    it.link.clone()
+                } else {
+                    it.id.clone()
+                },
+                title: it.title,
+                url: (!it.link.is_empty()).then_some(it.link),
+                text,
+                metadata: json!({ "author": it.author, "date": it.date, "feed": feed_title }),
+            }
+        })
+        .collect())
+}
+
+fn discover(page: &str, base: &str) -> Option<String> {
+    let lower = page.to_ascii_lowercase();
+    for ty in ["application/rss+xml", "application/atom+xml"] {
+        let at = lower.find(ty)?;
+        let tag_start = lower[..at].rfind('<')?;
+        let tag_end = at + lower[at..].find('>')?;
+        let tag = &page[tag_start..tag_end];
+        let href = tag.split("href=").nth(1)?;
+        let q = href.chars().next()?;
+        let v: String = href[1..].chars().take_while(|c| *c != q).collect();
+        return Some(resolve(base, &v));
+    }
+    None
+}
+
+/// Resolve a possibly relative link against the page URL.
+pub fn resolve(base: &str, link: &str) -> String {
+    if link.starts_with("http://") || link.starts_with("https://") {
+        return link.to_string();
+    }
+    let origin_end = base
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|i| base[i..].find('/').map(|j| i + j))
+        .unwrap_or(base.len());
+    if link.starts_with('/') {
+        return format!("{}{link}", &base[..origin_end]);
+    }
+    let dir = base
+        .rfind('/')
+        .filter(|i| *i >= origin_end)
+        .map(|i| &base[..=i])
+        .unwrap_or(base);
+    let sep = if dir.ends_with('/') { "" } else { "/" };
+    format!("{dir}{sep}{link}")
+}
+
+fn github(
+    state: &AppState,
+    base: &str,
+    user: &str,
+    token: Option<&str>,
+) -> anyhow::Result<Vec<Item>> {
+    if user.trim().is_empty() || !user.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        bail!(Permanent("a GitHub username is required".into()));
+    }
+    let base = base.trim_end_matches('/');
+    let auth = token.map(|t| format!("Bearer {t}"));
+    let mut headers = vec![
+        ("Accept", "application/vnd.github+json"),
+        ("X-GitHub-Api-Version", "2022-11-28"),
+    ];
+    if let Some(a) = &auth {
+        headers.push(("Authorization", a.as_str()));
+    }
+    let agent = &state.http.trusted;
+    let mut repos: Vec<Value> = Vec::new();
+    let mut next = Some(format!("{base}/users/{user}/repos?per_page=100"));
+    let mut pages = 0;
+    while let Some(url) = next.take() {
+        let mut req = agent.get(&url);
+        for (k, v) in &headers {
+            req = req.header(*k, *v);
+        }
+        let mut resp = req.call()?;
+        if resp.status().as_u16() >= 400 {
+            bail!(Permanent(format!(
+                "GitHub answered HTTP {} for {url}",
+                resp.status().as_u16()
+            )));
+        }
+        next = resp
+            .headers()
+            .get("link")
+            .and_then(|l| l.to_str().ok())
+            .and_then(|l| l.split(',').find(|p| p.contains("rel=\"next\"")))
+            .and_then(|p| p.split(['<', '>']).nth(1))
+            .map(str::to_string);
+        repos.extend(
+            crate::net::read_json(&mut resp)?
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+        );
+        pages += 1;
+        if pages >= 10 {
+            break;
+        }
+    }
+    let mut items = Vec::new();
+    for r in repos.iter().take(100) {
+        let Some(full) = r["full_name"].as_str() else {
+            continue;
+        };
+        let (status, body) = get(agent, &format!("{base}/repos/{full}/readme"), &headers)?;
+        if status != 200 {
+            continue;
+        }
+        let v: Value = serde_json::from_str(&body).unwrap_or_default();
+        let b64: String = v["content"]
+            .as_str()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(b64) else {
+            continue;
+        };
+        items.push(Item {
+            external_id: format!("{full}/{}", v["path"].as_str().unwrap_or("README.md")),
+            title: format!("{full}: {}", v["name"].as_str().unwrap_or("README")),
+            url: v["html_url"].as_str().or(r["html_url"].as_str()).map(str::to_string),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            metadata: json!({ "repo": full, "description": r["description"], "stars": r["stargazers_count"] }),
+        });
+    }
+    Ok(items)
+}
+
+fn notion(state: &AppState, base: &str, token: &str) -> anyhow::Result<Vec<Item>> {
+    let base = base.trim_end_matches('/');
+    let auth = format!("Bearer {token}");
+    let agent = &state.http.trusted;
+    let mut resp = agent
+        .post(&format!("{base}/v1/search"))
+        .header("Authorization", &auth)
+        .header("Notion-Version", "2022-06-28")
+        .send_json(
+            json!({ "filter": { "property": "object", "value": "page" }, "page_size": 100 }),
+        )?;
+    if resp.status().as_u16() >= 400 {
+        bail!(Permanent(format!(
+            "Notion answered HTTP {}",
+            resp.status().as_u16()
+        )));
+    }
+    let found = crate::net::read_json(&mut resp)?;
+    let mut items = Vec::new();
+    for page in found["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .take(200)
+    {
+        let Some(id) = page["id"].as_str() else {
+            continue;
+        };
+        let title = page["properties"]
+            .as_object()
+            .and_then(|props| props.values().find(|p| p["type"] == "title"))
+            .and_then(|p| p["title"].as_array())
+            .map(|parts| {
+                parts
+                    .iter()
+                    .filter_map(|t| t["plain_text"].as_str())
+                    .collect::<String>()
+            })
+            .unwrap_or_default();
+        let mut text = String::new();
+        blocks(agent, base, &auth, id, 0, &mut text)?;
+        items.push(Item {
+            external_id: id.to_string(),
+            title,
+            url: page["url"].as_str().map(str::to_string),
+            text,
+            metadata: json!({ "notion_id": id, "last_edited": page["last_edited_time"] }),
+        });
+    }
+    Ok(items)
+}
+
+fn blocks(
+    agent: &ureq::Agent,
+    base: &str,
+    auth: &str,
+    id: &str,
+    depth: usize,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = format!("{base}/v1/blocks/{id}/children?page_size=100");
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&start_cursor={c}"));
+        }
+        let (status, body) = get(
+            agent,
+            &url,
+            &[("Authorization", auth), ("Notion-Version", "2022-06-28")],
+        )?;
+        if status >= 400 {
+            bail!("Notion answered HTTP {status} for the blocks of {id}");
+        }
+        let v: Value = serde_json::from_str(&body)?;
+        for b in v["results"].as_array().cloned().unwrap_or_default() {
+            let ty = b["type"].as_str().unwrap_or("");
+            let text: String = b[ty]["rich_text"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|t| t["plain_text"].as_str()).collect())
+                .unwrap_or_default();
+            let prefix = match ty {
+                "heading_1" => "# ",
+                "heading_2" => "## ",
+                "heading_3" => "### ",
+                "bulleted_list_item" | "numbered_list_item" | "to_do" => "- ",
+                _ => "",
+            };
+            if !text.is_empty() {
+                out.push_str(&format!("{prefix}{text}\n\n"));
+            }
+            if b["has_children"].as_bool() == Some(true) && depth < 3 {
+                if let Some(child) = b["id"].as_str() {
+                    blocks(agent, base, auth, child, depth + 1, out)?;
+                }
+            }
+        }
+        cursor = v["next_cursor"]
+            .as_str()
+            .filter(|_| v["has_more"] == true)
+            .map(str::to_string);
+        if cursor.is_none() {
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Knowledge benchmark: vector search latency and recall per storage variant against exact
+brute force in numpy on the same vectors, ingest throughput, and nDCG@10 on a labelled set.
+
+    python3 tests/bench/knowledge.py [--sizes 10000,100000] [--queries 200] [--ingest-mb 20]
+                                     [--minilm-data DIR] [--skip-build]
+
+Builds the driver in release (`cargo build --release --example knowledge_bench`) unless
+--skip-build, runs it, then computes the exact top-10 with numpy (timed per query, same
+machine, same run) and prints every figure side by side. Needs numpy (pip install numpy).
+--minilm-data is a data dir holding models/all-MiniLM-L6-v2 (see `neuromancer models pull`).
+"""
+import argparse, json, os, subprocess, sys, tempfile, time
+
+import numpy as np
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--ingest-mb", type=float, default=20)
+    ap.add_argument("--minilm-data")
+    ap.add_argument("--skip-build", action="store_true")
+    ap.add_argument("--debug", action="store_true",
+                    help="use the debug driver (SQLite, sqlite-vec and candle are built at -O3 even in debug; the Rust glue is not)")
+    a = ap.parse_args()
+    exe = os.path.join(ROOT, "target", "debug" if a.debug else "release", "examples", "knowledge_bench")
+    if not a.skip_build:
+        subprocess.run(["cargo", "build", *([] if a.debug else ["--release"]), "--example", "knowledge_bench"], cwd=ROOT, check=True)
+    out = tempfile.mkdtemp(prefix="nm-kbench-")
+    cmd = [exe, "--out", out, "--sizes", a.sizes, "--queries", str(a.queries), "--ingest-mb", str(a.ingest_mb),
+           "--labelled", os.path.join(ROOT, "tests", "bench", "knowledge_labelled.json")]
+    if a.minilm_data:
+        cmd += ["--minilm-data", a.minilm_data]
+    subprocess.run(cmd, cwd=ROOT, check=True)
+    rep = json.load(open(os.path.join(out, "report.json")))
+    d, k = rep["dims"], rep["k"]
+    data = np.fromfile(os.path.join(out, "vectors.f32"), dtype="<f4").reshape(-1, d)
+    queries = np.fromfile(os.path.join(out, "queries.f32"), dtype="<f4").reshape(-1, d)
+
+    print(f"\n== Vector search: {len(queries)} queries, k={k}, {d}-d, clustered unit vectors ==")
+    print(f"{'size':>8}  {'variant':<22} {'p50 ms':>8} {'p99 ms':>8} {'recall@10':>10}")
+    for n in rep["sizes"]:
+        x = data[:n]
+        times, exact = [], []
+        for q in queries:
+            t0 = time.perf_counter()
+            s = x @ q
+            top = np.argpartition(-s, k)[:k]
+            top = top[np.argsort(-s[top])]
+            times.append((time.perf_counter() - t0) * 1000)
+            exact.append(set((top + 1).tolist()))
+        t = np.array(times[1:])
+        print(f"{n:>8}  {'numpy exact (baseline)':<22} {np.percentile(t, 50):>8.2f} {np.percentile(t, 99):>8.2f} {1.0:>10.3f}")
+        for name, v in rep["vectors"][str(n)].items():
+            rec = np.mean([len(set(ids[:k]) & ex) / k for ids, ex in zip(v["ids"], exact)])
+            print(f"{n:>8}  {name:<22} {v['p50_ms']:>8.2f} {v['p99_ms']:>8.2f} {rec:>10.3f}")
+
+    print("\n== Ingest (markdown chunked, embedded, indexed in SQLite: chunks + FTS5 + vec0) ==")
+    for i in rep["ingest"]:
+        print(f"  {i['model']:<18} {i['mb']:.1f} MB in {i['seconds']:.2f} s = {i['mb_per_s']:.2f} MB/s ({i['chunks']} chunks)")
+
+    print("\n== Retrieval quality: nDCG@10 on tests/bench/knowledge_labelled.json ==")
+    for name, v in sorted(rep["quality"].items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<28} {v:.3f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
