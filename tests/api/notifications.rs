@@ -5,18 +5,6 @@ use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
-fn member(s: &TestServer, email: &str) -> (String, String) {
-    let u = neuromancer::api::auth::admin_cli::add_user(
-        &s.state.db,
-        email,
-        "member",
-        None,
-        "member-pass-123",
-    )
-    .unwrap();
-    (u.id, s.login(email, "member-pass-123"))
-}
-
 fn count(c: &Client, t: &str) -> i64 {
     c.get("/api/v1/notifications/unread-count", Some(t)).json()["count"]
         .as_i64()
@@ -53,7 +41,7 @@ fn broadcast(s: &TestServer, t: &str, message: &str) {
 fn broadcasts_reach_everyone_with_read_and_delete_state_per_user() {
     let s = TestServer::start();
     let t = s.admin_token();
-    let (_, m) = member(&s, "m@example.com");
+    let (_, m) = s.member("m@example.com");
     broadcast(&s, &t, "Maintenance at noon");
     assert_eq!((count(&s, &t), count(&s, &m)), (1, 1));
     let n = list(&s, &m);
@@ -104,8 +92,8 @@ fn broadcasts_reach_everyone_with_read_and_delete_state_per_user() {
 fn assignment_and_comments_notify_the_people_concerned_but_not_the_actor() {
     let s = TestServer::start();
     let t = s.admin_token();
-    let (owner_id, owner) = member(&s, "owner@example.com");
-    let (assignee_id, assignee) = member(&s, "assignee@example.com");
+    let (owner_id, owner) = s.member("owner@example.com");
+    let (assignee_id, assignee) = s.member("assignee@example.com");
     let task = json!({ "id": "t1", "title": "Write the brief", "owner_id": owner_id, "assignee_id": assignee_id });
     {
         let conn = s.state.db.conn().unwrap();
