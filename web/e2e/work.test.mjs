@@ -78,6 +78,12 @@ test('keyboard: focus a card, press M and an arrow to move it; open it and run t
     await byTestId(page, 'timer-stop').waitFor();
     await byTestId(page, 'timer-stop').click();
     await byTestId(page, 'task-drawer').getByText('timer', { exact: true }).waitFor();
+    // Assign it from the people picker: the card shows the assignee's avatar after a reload.
+    const me = await byTestId(page, 'drawer-assignee').locator('option', { hasText: '(me)' }).getAttribute('value');
+    await byTestId(page, 'drawer-assignee').selectOption(me);
+    await page.waitForLoadState('networkidle');
+    await page.reload();
+    await column(page, 'To do').locator('[data-testid="task-card"]', { hasText: 'Keyboard card' }).locator('.avatar').waitFor();
   });
 });
 
