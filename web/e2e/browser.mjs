@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from './server.mjs';
 
 export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
 
@@ -57,4 +58,15 @@ export async function withPage(t, browser, baseURL, fn, opts) {
   } finally {
     await context.close();
   }
+}
+
+export const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+/** Open `path`, sign in through the login form, and wait until the form is gone. */
+export async function signIn(page, path, email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
+  await page.goto(path);
+  await byTestId(page, 'login-email').fill(email);
+  await byTestId(page, 'login-password').fill(password);
+  await byTestId(page, 'login-submit').click();
+  await byTestId(page, 'login-submit').waitFor({ state: 'detached' });
 }

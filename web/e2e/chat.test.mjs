@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
-import { launchBrowser, withPage } from './browser.mjs';
+import { byTestId, launchBrowser, signIn, withPage } from './browser.mjs';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startServer } from './server.mjs';
 
 let server;
@@ -12,7 +12,6 @@ let fake;
 let fakeUrl;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
 
 /** A fake OpenAI Chat Completions server: first a tool call (arguments split), then text. */
 function startFake() {
@@ -75,16 +74,10 @@ after(async () => {
   fake?.close();
 });
 
-async function login(page, path) {
-  await page.goto(path);
-  await byTestId(page, 'login-email').fill(ADMIN_EMAIL);
-  await byTestId(page, 'login-password').fill(ADMIN_PASSWORD);
-  await byTestId(page, 'login-submit').click();
-}
 
 test('a reply streams in from the provider and a tool chip appears', async (t) => {
   await withPage(t, browser, server.url, async (page) => {
-    await login(page, '/chat');
+    await signIn(page, '/chat');
     await byTestId(page, 'chat-input').waitFor();
     await byTestId(page, 'chat-input').fill('Create a task to review Q3');
     await byTestId(page, 'chat-input').press('Enter');
@@ -112,7 +105,7 @@ test('a reply streams in from the provider and a tool chip appears', async (t) =
 
 test('the offline provider drafts from a dropped document, then AI logs chart the tokens', async (t) => {
   await withPage(t, browser, server.url, async (page) => {
-    await login(page, '/chat');
+    await signIn(page, '/chat');
     await byTestId(page, 'chat-new').click();
     await byTestId(page, 'chat-provider').selectOption('local');
     await byTestId(page, 'offline-note').waitFor();

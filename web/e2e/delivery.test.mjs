@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
-import { launchBrowser, withPage } from './browser.mjs';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startServer } from './server.mjs';
+import { byTestId, launchBrowser, signIn, withPage } from './browser.mjs';
+import { startServer } from './server.mjs';
 
 let server;
 let browser;
@@ -31,15 +31,7 @@ after(async () => {
   receiver?.close();
 });
 
-const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
 
-async function login(page, path) {
-  await page.goto(path);
-  await byTestId(page, 'login-email').fill(ADMIN_EMAIL);
-  await byTestId(page, 'login-password').fill(ADMIN_PASSWORD);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'page-title').waitFor();
-}
 
 /** Call the API with the page's token (as the SPA would). */
 function api(page, method, path, body) {
@@ -58,7 +50,7 @@ function api(page, method, path, body) {
 
 test('an automation built in the UI notifies live: create a task, the bell updates without a reload', async (t) => {
   await withPage(t, browser, server.url, async (page) => {
-    await login(page, '/automations');
+    await signIn(page, '/automations');
     await byTestId(page, 'notification-bell').waitFor();
     assert.equal(await byTestId(page, 'notification-count').count(), 0);
 
@@ -92,7 +84,7 @@ test('an automation built in the UI notifies live: create a task, the bell updat
 
 test('webhooks: secret shown once, test delivery signed, log shows the 200', async (t) => {
   await withPage(t, browser, server.url, async (page) => {
-    await login(page, '/webhooks');
+    await signIn(page, '/webhooks');
     assert.equal((await api(page, 'PUT', '/settings/', { allow_private_network: true })).status, 200);
     const url = `http://127.0.0.1:${receiver.address().port}/hook`;
     await byTestId(page, 'new-webhook').click();

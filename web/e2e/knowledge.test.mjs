@@ -1,8 +1,8 @@
 // Knowledge: paste a source, watch it become ready, find it by searching; memory timeline.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, withPage } from './browser.mjs';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startServer } from './server.mjs';
+import { byTestId, launchBrowser, signIn, withPage } from './browser.mjs';
+import { startServer } from './server.mjs';
 
 let server;
 let browser;
@@ -17,18 +17,11 @@ after(async () => {
   await server?.stop();
 });
 
-const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
 
-async function login(page, path) {
-  await page.goto(path);
-  await byTestId(page, 'login-email').fill(ADMIN_EMAIL);
-  await byTestId(page, 'login-password').fill(ADMIN_PASSWORD);
-  await byTestId(page, 'login-submit').click();
-}
 
 test('paste a source, see it become ready, then find it by searching', async (t) => {
   await withPage(t, browser, server.url, async (page) => {
-    await login(page, '/sources');
+    await signIn(page, '/sources');
     await byTestId(page, 'sources-empty').waitFor();
     await byTestId(page, 'import-open').click();
     await byTestId(page, 'import-kind-paste').click();
@@ -55,7 +48,7 @@ test('paste a source, see it become ready, then find it by searching', async (t)
 
 test('memory entries appear on the timeline', async (t) => {
   await withPage(t, browser, server.url, async (page) => {
-    await login(page, '/memory');
+    await signIn(page, '/memory');
     await byTestId(page, 'memory-content').fill('Decided to publish on Tuesdays.');
     await page.keyboard.press('Enter');
     await byTestId(page, 'memory-entry').first().waitFor();

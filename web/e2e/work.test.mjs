@@ -2,8 +2,8 @@
 // with the keyboard; open the drawer and run the timer; enterprise and timesheet pages render.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, withPage } from './browser.mjs';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startServer } from './server.mjs';
+import { byTestId, launchBrowser, signIn, withPage } from './browser.mjs';
+import { startServer } from './server.mjs';
 
 let server;
 let browser;
@@ -18,15 +18,7 @@ after(async () => {
   await server?.stop();
 });
 
-const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
 
-async function login(page, path) {
-  await page.goto(path);
-  await byTestId(page, 'login-email').fill(ADMIN_EMAIL);
-  await byTestId(page, 'login-password').fill(ADMIN_PASSWORD);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'page-title').waitFor();
-}
 
 const column = (page, name) => page.locator(`[data-testid="column"][aria-label="${name}"]`);
 
@@ -38,7 +30,7 @@ async function addTask(page, title) {
 
 test('drag a new card to another column; after a reload it is still there', async (t) => {
   await withPage(t, browser, server.url, async (page) => {
-    await login(page, '/tasks');
+    await signIn(page, '/tasks');
     await column(page, 'Backlog').waitFor();
     await addTask(page, 'Write the launch post');
     const card = column(page, 'Backlog').locator('[data-testid="task-card"]', { hasText: 'Write the launch post' });
@@ -60,7 +52,7 @@ test('drag a new card to another column; after a reload it is still there', asyn
 
 test('keyboard: focus a card, press M and an arrow to move it; open it and run the timer', async (t) => {
   await withPage(t, browser, server.url, async (page) => {
-    await login(page, '/tasks');
+    await signIn(page, '/tasks');
     await addTask(page, 'Keyboard card');
     const card = column(page, 'Backlog').locator('[data-testid="task-card"]', { hasText: 'Keyboard card' });
     await card.focus();
@@ -89,7 +81,7 @@ test('keyboard: focus a card, press M and an arrow to move it; open it and run t
 
 test('enterprise and timesheets pages show their data', async (t) => {
   await withPage(t, browser, server.url, async (page) => {
-    await login(page, '/enterprise');
+    await signIn(page, '/enterprise');
     await byTestId(page, 'new-client-name').fill('Acme');
     await byTestId(page, 'new-client-submit').click();
     await page.getByText('Acme').first().waitFor();
