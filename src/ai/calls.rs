@@ -102,11 +102,22 @@ pub fn embed(
     let (p, model) = config::embedder(&c, &state.secrets, &state.http.trusted)?
         .map_err(CallError::NotConfigured)?;
     drop(c);
+    embed_with(state, p.as_ref(), &model, user_id, texts)
+}
+
+/// Embed `texts` with an already resolved provider and model, logged under `embeddings`.
+pub fn embed_with(
+    state: &AppState,
+    p: &dyn super::Provider,
+    model: &str,
+    user_id: Option<&str>,
+    texts: &[String],
+) -> Result<Vec<Vec<f32>>, CallError> {
     let started = Instant::now();
-    let result = p.embed(&model, texts);
+    let result = p.embed(model, texts);
     let entry = logs::Entry {
         provider: p.name(),
-        model: &model,
+        model,
         function: "embeddings",
         user_id,
         error: result.as_ref().err().map(|e| e.message.as_str()),

@@ -16,6 +16,7 @@ pub mod minilm;
 pub mod models;
 pub mod platforms;
 pub mod reembed;
+pub mod remote;
 pub mod search;
 pub mod snippet;
 pub mod structure;
