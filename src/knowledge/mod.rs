@@ -20,6 +20,7 @@ pub mod remote;
 pub mod search;
 pub mod snippet;
 pub mod structure;
+pub mod vision;
 
 use std::sync::Arc;
 

@@ -18,6 +18,7 @@ mod knowledge;
 mod knowledge_embed;
 mod knowledge_models;
 mod knowledge_platforms;
+mod knowledge_vision;
 mod mfa;
 mod notifications;
 mod settings;
