@@ -11,6 +11,7 @@ pub mod html;
 pub mod index;
 pub mod ingest;
 pub mod linkedin;
+pub mod linkedin_fetch;
 #[cfg(feature = "minilm")]
 pub mod minilm;
 pub mod models;
@@ -21,6 +22,7 @@ pub mod search;
 pub mod snippet;
 pub mod structure;
 pub mod vision;
+pub mod youtube;
 
 use std::sync::Arc;
 

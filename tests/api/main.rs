@@ -16,6 +16,7 @@ mod enterprise;
 mod jobs_events;
 mod knowledge;
 mod knowledge_embed;
+mod knowledge_fetch;
 mod knowledge_models;
 mod knowledge_platforms;
 mod knowledge_vision;

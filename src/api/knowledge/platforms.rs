@@ -11,6 +11,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::knowledge::extract::{self, MAX_UNPACKED};
 use crate::knowledge::platforms::{self, FETCHED, Item};
+use crate::knowledge::youtube::{self, YtError};
 use crate::knowledge::{formats, vision};
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use futures_util::StreamExt;
@@ -215,9 +216,15 @@ pub async fn import_platform(
             ));
         }
         "youtube" => {
-            return Err(ApiError::unprocessable(
-                "YouTube captions cannot be fetched reliably from a server; upload the .vtt or .srt file as multipart field `file`",
-            ));
+            let url = params["url"].as_str().unwrap_or("").trim().to_string();
+            if url.is_empty() {
+                return Err(ApiError::unprocessable(
+                    "url is required (or upload the .vtt or .srt file as multipart field `file`)",
+                ));
+            }
+            let items = youtube_captions(&state, url).await?;
+            let collection = params["collection_id"].as_str().map(str::to_string);
+            return save_items(&state, &user, "youtube", collection, items).await;
         }
         "visual-scan" => {
             return Err(ApiError::unprocessable(
@@ -322,4 +329,34 @@ pub fn call_error(e: CallError) -> ApiError {
         CallError::Provider(m) => ApiError::BadGateway(m),
         CallError::Internal(e) => ApiError::Internal(e),
     }
+}
+
+/// Captions of a YouTube video, best effort; no captions is a 422 pointing at the upload.
+async fn youtube_captions(state: &AppState, url: String) -> ApiResult<Vec<Item>> {
+    let st = state.clone();
+    let video = web::block(move || -> anyhow::Result<Result<youtube::Video, YtError>> {
+        let c = st.db.conn()?;
+        let allow_private = crate::api::settings::store::allow_private_network(&c, &st.secrets)?;
+        let base = crate::api::settings::store::get_string(&c, &st.secrets, "youtube_base_url")?;
+        drop(c);
+        Ok(youtube::fetch(&st, &url, base, allow_private))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))??;
+    let v = video.map_err(|e| match e {
+        YtError::BadUrl(m) => ApiError::unprocessable(m),
+        YtError::NoCaptions(m) => ApiError::unprocessable(format!(
+            "{m}; upload the .vtt or .srt file as multipart field `file` instead"
+        )),
+        YtError::Fetch(m) => ApiError::BadGateway(format!(
+            "{m}; upload the .vtt or .srt file as multipart field `file` instead"
+        )),
+    })?;
+    Ok(vec![Item {
+        external_id: format!("youtube:{}", v.id),
+        url: Some(format!("https://www.youtube.com/watch?v={}", v.id)),
+        metadata: json!({ "video_id": v.id, "author": v.author, "language": v.language, "format": "captions" }),
+        title: v.title,
+        text: v.text,
+    }])
 }

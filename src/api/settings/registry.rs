@@ -159,6 +159,16 @@ pub const DEFS: &[Def] = &[
         kind: Kind::Secret,
         description: "Notion integration token for imports",
     },
+    Def {
+        key: "youtube_base_url",
+        kind: Kind::Url,
+        description: "YouTube base URL for caption imports (default https://www.youtube.com)",
+    },
+    Def {
+        key: "linkedin_base_url",
+        kind: Kind::Url,
+        description: "LinkedIn web base URL for cookie-based auto-extract (default https://www.linkedin.com)",
+    },
 ];
 
 pub fn find(key: &str) -> Option<&'static Def> {
