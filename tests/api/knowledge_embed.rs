@@ -219,19 +219,22 @@ fn openai_embeddings_index_a_paste_and_switching_to_ollama_reembeds_with_768_dim
         vector_hit(&s, &t, "lemon cake with zest")["doc_id"],
         lemon.as_str()
     );
-    // The old model's vectors are gone.
-    let old: i64 = s
-        .state
-        .db
-        .conn()
-        .unwrap()
-        .query_row(
-            "SELECT COUNT(*) FROM chunk_vectors WHERE model LIKE 'openai:%'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(old, 0);
+    // The old model's vectors are gone, from the 1536-d vec0 tables too.
+    let count = |sql: &str| -> i64 {
+        s.state
+            .db
+            .conn()
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM chunk_vectors WHERE model LIKE 'openai:%'"),
+        0
+    );
+    assert_eq!(count("SELECT COUNT(*) FROM vec_chunks_1536"), 0);
+    assert_eq!(count("SELECT COUNT(*) FROM vec_chunks_q_1536"), 0);
+    assert!(count("SELECT COUNT(*) FROM vec_chunks_768") >= 2);
 }
 
 #[test]
