@@ -31,6 +31,31 @@ pub fn complete(
     prompt: &str,
     on_text: &mut dyn FnMut(&str) -> Flow,
 ) -> Result<(String, Usage), CallError> {
+    complete_message(
+        state,
+        user_id,
+        function,
+        provider,
+        model,
+        system,
+        Message::user(prompt),
+        on_text,
+    )
+}
+
+/// `complete` with a whole user message (text plus images for vision-capable models). A message
+/// with images is refused before any call when the provider is the offline one (it cannot see).
+#[allow(clippy::too_many_arguments)]
+pub fn complete_message(
+    state: &AppState,
+    user_id: &str,
+    function: &str,
+    provider: Option<&str>,
+    model: Option<&str>,
+    system: &str,
+    message: Message,
+    on_text: &mut dyn FnMut(&str) -> Flow,
+) -> Result<(String, Usage), CallError> {
     let c = state.db.conn()?;
     if let Some(d) = logs::over_budget(&c, &state.secrets, user_id)? {
         return Err(CallError::OverBudget(d));
@@ -39,10 +64,17 @@ pub fn complete(
         config::resolve_chat(&c, &state.secrets, &state.http.trusted, provider, model)?
             .map_err(CallError::NotConfigured)?;
     drop(c);
+    if !message.images.is_empty() && p.offline() {
+        return Err(CallError::NotConfigured(format!(
+            "reading images needs a vision-capable provider, and {} is the offline one: set default_provider (openai, anthropic, gemini, ollama or openrouter) with a vision model in Settings",
+            p.name()
+        )));
+    }
+    let prompt = message.content.clone();
     let req = ChatRequest {
         model: model.clone(),
         system: system.to_string(),
-        messages: vec![Message::user(prompt)],
+        messages: vec![message],
         tools: vec![],
         max_tokens: 4096,
     };
@@ -62,7 +94,7 @@ pub fn complete(
     });
     let usage = usage.unwrap_or_else(|| {
         let (i, o) = (
-            estimate_tokens(system) + estimate_tokens(prompt),
+            estimate_tokens(system) + estimate_tokens(&prompt),
             estimate_tokens(&text),
         );
         Usage {
@@ -102,11 +134,22 @@ pub fn embed(
     let (p, model) = config::embedder(&c, &state.secrets, &state.http.trusted)?
         .map_err(CallError::NotConfigured)?;
     drop(c);
+    embed_with(state, p.as_ref(), &model, user_id, texts)
+}
+
+/// Embed `texts` with an already resolved provider and model, logged under `embeddings`.
+pub fn embed_with(
+    state: &AppState,
+    p: &dyn super::Provider,
+    model: &str,
+    user_id: Option<&str>,
+    texts: &[String],
+) -> Result<Vec<Vec<f32>>, CallError> {
     let started = Instant::now();
-    let result = p.embed(&model, texts);
+    let result = p.embed(model, texts);
     let entry = logs::Entry {
         provider: p.name(),
-        model: &model,
+        model,
         function: "embeddings",
         user_id,
         error: result.as_ref().err().map(|e| e.message.as_str()),

@@ -16,6 +16,45 @@ pub struct OpenAiCompat {
 }
 
 impl OpenAiCompat {
+    /// Ollama's native `POST /api/embed {model, input}` → `{embeddings, prompt_eval_count}`: it
+    /// works on every Ollama version that embeds, unlike /v1/embeddings.
+    fn ollama_embed(&self, model: &str, inputs: &[String]) -> Result<EmbedResult, ProviderError> {
+        let root = self.base.trim_end_matches('/').trim_end_matches("/v1");
+        let mut resp = self
+            .http
+            .post(format!("{root}/api/embed"))
+            .send_json(json!({"model": model, "input": inputs}))
+            .map_err(|e| transport_error(&self.label, e))?;
+        if !resp.status().is_success() {
+            return Err(status_error(&self.label, &mut resp));
+        }
+        let v = crate::net::read_json(&mut resp)
+            .map_err(|e| ProviderError::new(format!("ollama: bad embeddings: {e}")))?;
+        let vectors = v["embeddings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                e.as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|x| x.as_f64().map(|f| f as f32))
+                    .collect()
+            })
+            .collect();
+        let tokens = v["prompt_eval_count"]
+            .as_u64()
+            .unwrap_or_else(|| inputs.iter().map(|t| estimate_tokens(t)).sum());
+        Ok(EmbedResult {
+            vectors,
+            usage: Usage {
+                input_tokens: tokens,
+                output_tokens: 0,
+                total_tokens: tokens,
+            },
+        })
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base.trim_end_matches('/'))
     }
@@ -246,6 +285,9 @@ impl Provider for OpenAiCompat {
     }
 
     fn embed(&self, model: &str, inputs: &[String]) -> Result<EmbedResult, ProviderError> {
+        if self.label == "ollama" {
+            return self.ollama_embed(model, inputs);
+        }
         let mut resp = self
             .post("/embeddings")
             .send_json(json!({"model": model, "input": inputs, "encoding_format": "float"}))

@@ -241,7 +241,7 @@ mod knowledge {
     pub fn run(ctx: &ToolCtx, name: &str, args: &Value) -> Result<Value, String> {
         let err = |e: anyhow::Error| e.to_string();
         let mut c = ctx.state.db.conn().map_err(|e| e.to_string())?;
-        let emb = embed::configured(&ctx.state);
+        let emb = embed::configured(&ctx.state).map_err(|e| e.to_string())?;
         match name {
             "search_knowledge" => {
                 let text = args["query"].as_str().unwrap_or_default().to_string();

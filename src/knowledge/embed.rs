@@ -3,7 +3,8 @@
 //! search always works offline; neural models are used instead whenever they are installed.
 use std::sync::Arc;
 
-/// Every stored vector has this many dimensions (the vec0 column is `float[384]`).
+/// Dimensions of the built-in embedders (the migration's vec0 tables are `float[384]`; other
+/// sizes from remote providers get their own tables, see `index::vec_tables`).
 pub const DIMS: usize = 384;
 
 pub trait Embedder: Send + Sync {
@@ -107,9 +108,29 @@ pub fn to_blob(v: &[f32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
 
-/// The embedder configured for this deployment (`embedding_provider`): the local MiniLM model
-/// when its files are installed, otherwise hashing.
-pub fn configured(state: &crate::app::AppState) -> Arc<dyn Embedder> {
+/// Why no vectors could be made: the admin's configuration (400) or the provider (502).
+#[derive(Debug, thiserror::Error)]
+pub enum EmbedError {
+    #[error("{0}")]
+    NotConfigured(String),
+    #[error("the embedding provider failed: {0}")]
+    Provider(String),
+}
+
+/// An API error for a failure that may come from the embedder: a clear 400/502, never a 500.
+pub fn api_error(e: anyhow::Error) -> crate::error::ApiError {
+    use crate::error::ApiError;
+    match e.downcast::<EmbedError>() {
+        Ok(EmbedError::NotConfigured(m)) => ApiError::BadRequest(m),
+        Ok(e @ EmbedError::Provider(_)) => ApiError::BadGateway(e.to_string()),
+        Err(e) => ApiError::Internal(e),
+    }
+}
+
+/// The embedder configured for this deployment (`embedding_provider`): `auto` (the default) is
+/// the local MiniLM model when its files are installed, otherwise hashing; `minilm` and the
+/// remote providers are used as asked or reported as not configured.
+pub fn configured(state: &crate::app::AppState) -> Result<Arc<dyn Embedder>, EmbedError> {
     let provider = state
         .db
         .conn()
@@ -120,9 +141,23 @@ pub fn configured(state: &crate::app::AppState) -> Arc<dyn Embedder> {
                 .flatten()
         })
         .unwrap_or_default();
+    let provider = provider.trim().to_ascii_lowercase();
     match provider.as_str() {
-        "hashing" => Arc::new(HashingEmbedder),
-        _ => crate::knowledge::local_model(state).unwrap_or_else(|| Arc::new(HashingEmbedder)),
+        "hashing" => Ok(Arc::new(HashingEmbedder)),
+        "minilm" => crate::knowledge::local_model(state).ok_or_else(|| {
+            EmbedError::NotConfigured(
+                "embedding_provider is minilm but the model is not installed: run `neuromancer models pull minilm`".into(),
+            )
+        }),
+        "" | "auto" => {
+            Ok(crate::knowledge::local_model(state).unwrap_or_else(|| Arc::new(HashingEmbedder)))
+        }
+        p if super::remote::PROVIDERS.contains(&p) => {
+            Ok(Arc::new(super::remote::build(state, p)?))
+        }
+        other => Err(EmbedError::NotConfigured(format!(
+            "unknown embedding_provider {other:?}; use auto, hashing, minilm, openai, ollama, gemini or openrouter"
+        ))),
     }
 }
 

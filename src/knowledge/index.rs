@@ -63,13 +63,75 @@ pub fn add_vector(c: &Connection, chunk_id: i64, model: &str, v: &[f32]) -> rusq
         .execute(params![chunk_id, model])?;
     let vid = c.last_insert_rowid();
     let blob = embed::to_blob(v);
-    c.prepare_cached("INSERT INTO vec_chunks (rowid, model, embedding) VALUES (?1, ?2, ?3)")?
-        .execute(params![vid, model, blob])?;
-    c.prepare_cached(
-        "INSERT INTO vec_chunks_q (rowid, model, embedding) VALUES (?1, ?2, vec_quantize_int8(?3, 'unit'))",
-    )?
+    let t = ensure_vec_tables(c, v.len())?;
+    c.prepare_cached(&format!(
+        "INSERT INTO {} (rowid, model, embedding) VALUES (?1, ?2, ?3)",
+        t.float
+    ))?
+    .execute(params![vid, model, blob])?;
+    c.prepare_cached(&format!(
+        "INSERT INTO {} (rowid, model, embedding) VALUES (?1, ?2, vec_quantize_int8(?3, 'unit'))",
+        t.int8
+    ))?
     .execute(params![vid, model, blob])?;
     Ok(())
+}
+
+/// The largest vector size accepted (the biggest common models use 3072 or 4096).
+pub const MAX_DIMS: usize = 8192;
+
+/// The vec0 tables holding vectors of one size: float32 (exact) and int8 (first pass).
+pub struct VecTables {
+    pub float: String,
+    pub int8: String,
+}
+
+/// vec0 columns have a fixed size: 384-d vectors (hashing, MiniLM) live in the migration's
+/// tables, any other size in `vec_chunks_<dims>` / `vec_chunks_q_<dims>`, made on first use.
+/// The names are built from a number only, never from user text.
+pub fn vec_tables(dims: usize) -> VecTables {
+    if dims == embed::DIMS {
+        return VecTables {
+            float: "vec_chunks".into(),
+            int8: "vec_chunks_q".into(),
+        };
+    }
+    VecTables {
+        float: format!("vec_chunks_{dims}"),
+        int8: format!("vec_chunks_q_{dims}"),
+    }
+}
+
+/// True when the tables for `dims` exist (search reads nothing otherwise).
+pub fn has_vec_tables(c: &Connection, dims: usize) -> rusqlite::Result<bool> {
+    if dims == embed::DIMS {
+        return Ok(true);
+    }
+    c.prepare_cached("SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE name = ?1)")?
+        .query_row([vec_tables(dims).float], |r| r.get(0))
+}
+
+fn ensure_vec_tables(c: &Connection, dims: usize) -> rusqlite::Result<VecTables> {
+    if dims == 0 || dims > MAX_DIMS {
+        return Err(rusqlite::Error::ToSqlConversionFailure(
+            format!("unsupported embedding size {dims}").into(),
+        ));
+    }
+    let t = vec_tables(dims);
+    if !has_vec_tables(c, dims)? {
+        // The delete trigger mirrors the migration's one for the 384-d tables.
+        c.execute_batch(&format!(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS {f} USING vec0(model text partition key, embedding float[{dims}] distance_metric=cosine);
+             CREATE VIRTUAL TABLE IF NOT EXISTS {q} USING vec0(model text partition key, embedding int8[{dims}]);
+             CREATE TRIGGER IF NOT EXISTS chunk_vectors_ad_{dims} AFTER DELETE ON chunk_vectors BEGIN
+                 DELETE FROM {f} WHERE rowid = old.id;
+                 DELETE FROM {q} WHERE rowid = old.id;
+             END;",
+            f = t.float,
+            q = t.int8
+        ))?;
+    }
+    Ok(t)
 }
 
 pub fn remove(c: &Connection, doc_type: &str, doc_id: &str) -> rusqlite::Result<usize> {

@@ -40,6 +40,7 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
     let emb = embed::configured(state);
     let prepared = got.and_then(|g| {
         anyhow::ensure!(!g.text.trim().is_empty(), "no text could be extracted");
+        let emb = emb.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok((index::prepare(emb.as_ref(), &g.text)?, g))
     });
     let mut conn = state.db.conn()?;
@@ -72,7 +73,9 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
         }
     }
     tx.commit()?;
-    super::reembed::check(state, &conn, emb.model_id())?;
+    if let Ok(emb) = &emb {
+        super::reembed::check(state, &conn, emb.model_id())?;
+    }
     state.jobs.notify();
     Ok(())
 }

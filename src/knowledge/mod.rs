@@ -11,14 +11,18 @@ pub mod html;
 pub mod index;
 pub mod ingest;
 pub mod linkedin;
+pub mod linkedin_fetch;
 #[cfg(feature = "minilm")]
 pub mod minilm;
 pub mod models;
 pub mod platforms;
 pub mod reembed;
+pub mod remote;
 pub mod search;
 pub mod snippet;
 pub mod structure;
+pub mod vision;
+pub mod youtube;
 
 use std::sync::Arc;
 

@@ -65,7 +65,7 @@ pub fn status(c: &Connection, configured: &str) -> rusqlite::Result<Status> {
 }
 
 pub fn run(state: &AppState, _job: &Job) -> anyhow::Result<()> {
-    let emb = embed::configured(state);
+    let emb = embed::configured(state)?;
     let target = emb.model_id().to_string();
     loop {
         let conn = state.db.conn()?;

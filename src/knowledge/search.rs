@@ -192,13 +192,18 @@ fn vector_ids(
 ) -> rusqlite::Result<Vec<i64>> {
     let b = bind(v, &q.filters);
     let blob = embed::to_blob(qv);
+    if !index::has_vec_tables(c, qv.len())? {
+        return Ok(Vec::new());
+    }
+    let t = index::vec_tables(qv.len());
     if q.filters.narrow() {
         // A narrow filter (one source, some collections): exact distances over just those chunks.
         let sql = format!(
             "SELECT c.id FROM chunks c JOIN chunk_vectors cv ON cv.chunk_id = c.id AND cv.model = ?10
-             JOIN vec_chunks vc ON vc.rowid = cv.id {}
+             JOIN {} vc ON vc.rowid = cv.id {}
                AND vec_distance_cosine(vc.embedding, ?11) <= ?13
              ORDER BY vec_distance_cosine(vc.embedding, ?11) LIMIT ?12",
+            t.float,
             doc_join(q.scope)
         );
         let mut stmt = c.prepare_cached(&sql)?;
@@ -227,13 +232,15 @@ fn vector_ids(
         .query_row([model], |r| r.get(0))?;
     if q.force_quantized || stored > QUANTIZED_ABOVE {
         let sql = format!(
-            "WITH first AS (SELECT rowid AS vid FROM vec_chunks_q
+            "WITH first AS (SELECT rowid AS vid FROM {}
                             WHERE embedding MATCH vec_quantize_int8(?10, 'unit') AND k = ?11 AND model = ?12),
                   knn AS (SELECT first.vid, vec_distance_cosine(vc.embedding, ?10) AS distance
-                          FROM first JOIN vec_chunks vc ON vc.rowid = first.vid)
+                          FROM first JOIN {} vc ON vc.rowid = first.vid)
              SELECT c.id FROM knn JOIN chunk_vectors cv ON cv.id = knn.vid JOIN chunks c ON c.id = cv.chunk_id {}
                AND knn.distance <= ?14
              ORDER BY knn.distance LIMIT ?13",
+            t.int8,
+            t.float,
             doc_join(q.scope)
         );
         let mut stmt = c.prepare_cached(&sql)?;
@@ -261,11 +268,12 @@ fn vector_ids(
     }
     // Broad search: KNN in vec0 (over-fetched), then the visibility/filters join keeps order.
     let sql = format!(
-        "WITH knn AS (SELECT rowid AS vid, distance FROM vec_chunks
+        "WITH knn AS (SELECT rowid AS vid, distance FROM {}
                       WHERE embedding MATCH ?10 AND k = ?11 AND model = ?12)
          SELECT c.id FROM knn JOIN chunk_vectors cv ON cv.id = knn.vid JOIN chunks c ON c.id = cv.chunk_id {}
            AND knn.distance <= ?14
          ORDER BY knn.distance LIMIT ?13",
+        t.float,
         doc_join(q.scope)
     );
     let mut stmt = c.prepare_cached(&sql)?;

@@ -9,8 +9,8 @@ use crate::access::Viewer;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::knowledge::linkedin;
 use crate::knowledge::structure::{Offline, Section, Structured, Structurer};
+use crate::knowledge::{linkedin, linkedin_fetch};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -227,23 +227,55 @@ pub async fn save_cookie(
     }))
 }
 
-#[utoipa::path(tag = "linkedin", responses((status = 409, body = ErrorBody, description = "no cookie saved"), (status = 503, body = ErrorBody)))]
+#[derive(Deserialize, ToSchema, Default)]
+pub struct AutoExtract {
+    pub collection_id: Option<String>,
+}
+
+/// Import the member's recent posts with their saved li_at cookie (best effort).
+#[utoipa::path(tag = "linkedin", request_body = AutoExtract, responses((status = 201, body = ImportedMany),
+    (status = 400, body = ErrorBody, description = "no cookie saved"),
+    (status = 502, body = ErrorBody, description = "LinkedIn refused the cookie or answered a login page")))]
 #[post("/linkedin/auto-extract")]
-pub async fn auto_extract(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
-    let uid = user.id.clone();
-    if state
-        .db
-        .run(move |c| linkedin_store::get(c, &uid))
-        .await?
-        .is_none()
-    {
-        return Err(ApiError::conflict(
-            "save your li_at cookie first (POST /linkedin/save-cookie)",
+pub async fn auto_extract(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Option<web::Json<AutoExtract>>,
+) -> ApiResult<HttpResponse> {
+    let collection = body
+        .map(|b| b.into_inner())
+        .unwrap_or_default()
+        .collection_id;
+    let (st, uid) = (state.clone(), user.id.clone());
+    let items = web::block(
+        move || -> ApiResult<Vec<crate::knowledge::platforms::Item>> {
+            use crate::api::settings::store as settings;
+            let c = st.db.conn()?;
+            let Some((sealed, _)) = linkedin_store::get(&c, &uid)? else {
+                return Err(ApiError::bad_request(
+                    "save your li_at cookie first (POST /linkedin/save-cookie)",
+                ));
+            };
+            let li_at = st.secrets.open(&sealed)?;
+            let base = settings::get_string(&c, &st.secrets, "linkedin_base_url")?;
+            let allow_private = settings::allow_private_network(&c, &st.secrets)?;
+            drop(c);
+            linkedin_fetch::recent_posts(&st, &li_at, base, allow_private).map_err(|e| match e {
+                linkedin_fetch::FetchError::Refused(m) => ApiError::BadGateway(m),
+                linkedin_fetch::FetchError::Other(e) => {
+                    ApiError::BadGateway(format!("LinkedIn could not be reached: {e:#}"))
+                }
+            })
+        },
+    )
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))??;
+    if items.is_empty() {
+        return Err(ApiError::BadGateway(
+            "LinkedIn answered but listed no posts with text for this member".into(),
         ));
     }
-    Err(ApiError::Unavailable(
-        "automatic extraction is not available in this build: LinkedIn blocks server-side fetching; import the official data export instead".into(),
-    ))
+    save_items(&state, &user, "linkedin", collection, items).await
 }
 
 #[derive(Serialize, ToSchema)]

@@ -147,15 +147,16 @@ pub async fn add_memory(
     let m = state
         .db
         .run(move |c| -> ApiResult<Memory> {
-            let emb = embed::configured(&st);
-            Ok(record(
+            let emb = embed::configured(&st).map_err(|e| embed::api_error(e.into()))?;
+            record(
                 c,
                 emb.as_ref(),
                 &owner,
                 &kind,
                 &b.content,
                 &b.metadata.unwrap_or_default(),
-            )?)
+            )
+            .map_err(embed::api_error)
         })
         .await?;
     state.jobs.notify();

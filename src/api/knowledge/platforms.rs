@@ -5,12 +5,14 @@ use super::imports::check_user_url;
 use super::sources_store::{self as store, Source};
 use super::types::ImportedMany;
 use crate::access::{self, Viewer};
+use crate::ai::calls::CallError;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::knowledge::extract::{self, MAX_UNPACKED};
-use crate::knowledge::formats;
 use crate::knowledge::platforms::{self, FETCHED, Item};
+use crate::knowledge::youtube::{self, YtError};
+use crate::knowledge::{formats, vision};
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -119,7 +121,7 @@ fn zip_text(bytes: &[u8], suffixes: &[&str]) -> ApiResult<Option<String>> {
 }
 
 #[utoipa::path(tag = "platforms", params(("type" = String, Path, description = "substack, medium, twitter, youtube, rss, notion, github, website, visual-scan")),
-    request_body(content = Object, description = "JSON {url|username, token?, max_pages?, delay_ms?, collection_id?}; multipart `file` for twitter (archive zip) and youtube (.vtt/.srt)"),
+    request_body(content = Object, description = "JSON {url|username, token?, max_pages?, delay_ms?, collection_id?}; multipart `file` for twitter (archive zip), youtube (.vtt/.srt) and visual-scan (PNG/JPEG/WebP, optional `title`, `provider`, `model`)"),
     responses((status = 202, body = Queued), (status = 201, body = ImportedMany), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/platforms/{type}/import")]
 pub async fn import_platform(
@@ -174,6 +176,22 @@ pub async fn import_platform(
                 }];
                 save_items(&state, &user, "youtube", collection, items).await
             }
+            "visual-scan" => {
+                let mut text_field = |n: &str| {
+                    parts
+                        .remove(n)
+                        .map(|(_, b)| String::from_utf8_lossy(&b).trim().to_string())
+                        .filter(|s| !s.is_empty())
+                };
+                let (title, provider, model) = (
+                    text_field("title"),
+                    text_field("provider"),
+                    text_field("model"),
+                );
+                let items =
+                    visual_scan(&state, &user, filename, bytes, title, provider, model).await?;
+                save_items(&state, &user, "visual-scan", collection, items).await
+            }
             _ => Err(ApiError::UnsupportedMediaType(format!(
                 "{ty} imports take JSON, not an upload"
             ))),
@@ -198,14 +216,21 @@ pub async fn import_platform(
             ));
         }
         "youtube" => {
+            let url = params["url"].as_str().unwrap_or("").trim().to_string();
+            if url.is_empty() {
+                return Err(ApiError::unprocessable(
+                    "url is required (or upload the .vtt or .srt file as multipart field `file`)",
+                ));
+            }
+            let items = youtube_captions(&state, url).await?;
+            let collection = params["collection_id"].as_str().map(str::to_string);
+            return save_items(&state, &user, "youtube", collection, items).await;
+        }
+        "visual-scan" => {
             return Err(ApiError::unprocessable(
-                "YouTube captions cannot be fetched reliably from a server; upload the .vtt or .srt file as multipart field `file`",
+                "upload the image (PNG, JPEG or WebP) as multipart field `file`",
             ));
         }
-        "visual-scan" => return Err(ApiError::Unavailable(
-            "visual-scan needs a vision-capable AI provider, which is not connected in this build"
-                .into(),
-        )),
         _ => return Err(ApiError::NotFound("platform")),
     }
     let url = params["url"].as_str().unwrap_or("").trim().to_string();
@@ -257,4 +282,81 @@ pub async fn import_platform(
         job_id,
         status: "queued".into(),
     }))
+}
+
+/// Describe an uploaded image with a vision model: one item whose text is the description.
+async fn visual_scan(
+    state: &AppState,
+    user: &AuthUser,
+    filename: String,
+    bytes: Vec<u8>,
+    title: Option<String>,
+    provider: Option<String>,
+    model: Option<String>,
+) -> ApiResult<Vec<Item>> {
+    let mime = vision::image_mime(&bytes).ok_or_else(|| {
+        ApiError::UnsupportedMediaType("visual-scan reads PNG, JPEG or WebP images".into())
+    })?;
+    let (st, uid) = (state.clone(), user.id.clone());
+    let digest = crate::crypto::sha256_hex(&bytes);
+    let text = web::block(move || {
+        vision::describe(
+            &st,
+            &uid,
+            &bytes,
+            mime,
+            provider.as_deref(),
+            model.as_deref(),
+        )
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?
+    .map_err(call_error)?;
+    Ok(vec![Item {
+        external_id: format!("image:{digest}"),
+        title: title.unwrap_or_else(|| vision::title_of(&text)),
+        url: None,
+        metadata: json!({ "filename": filename, "mime": mime, "format": "image-description" }),
+        text,
+    }])
+}
+
+/// A failed AI call as the user should see it.
+pub fn call_error(e: CallError) -> ApiError {
+    match e {
+        CallError::NotConfigured(m) => ApiError::BadRequest(m),
+        CallError::OverBudget(m) => ApiError::too_many(m, 3600),
+        CallError::Provider(m) => ApiError::BadGateway(m),
+        CallError::Internal(e) => ApiError::Internal(e),
+    }
+}
+
+/// Captions of a YouTube video, best effort; no captions is a 422 pointing at the upload.
+async fn youtube_captions(state: &AppState, url: String) -> ApiResult<Vec<Item>> {
+    let st = state.clone();
+    let video = web::block(move || -> anyhow::Result<Result<youtube::Video, YtError>> {
+        let c = st.db.conn()?;
+        let allow_private = crate::api::settings::store::allow_private_network(&c, &st.secrets)?;
+        let base = crate::api::settings::store::get_string(&c, &st.secrets, "youtube_base_url")?;
+        drop(c);
+        Ok(youtube::fetch(&st, &url, base, allow_private))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))??;
+    let v = video.map_err(|e| match e {
+        YtError::BadUrl(m) => ApiError::unprocessable(m),
+        YtError::NoCaptions(m) => ApiError::unprocessable(format!(
+            "{m}; upload the .vtt or .srt file as multipart field `file` instead"
+        )),
+        YtError::Fetch(m) => ApiError::BadGateway(format!(
+            "{m}; upload the .vtt or .srt file as multipart field `file` instead"
+        )),
+    })?;
+    Ok(vec![Item {
+        external_id: format!("youtube:{}", v.id),
+        url: Some(format!("https://www.youtube.com/watch?v={}", v.id)),
+        metadata: json!({ "video_id": v.id, "author": v.author, "language": v.language, "format": "captions" }),
+        title: v.title,
+        text: v.text,
+    }])
 }

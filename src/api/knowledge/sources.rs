@@ -164,8 +164,8 @@ pub async fn run_search(
     state
         .db
         .run(move |c| -> ApiResult<Vec<search::Hit>> {
-            let emb = embed::configured(&st);
-            let hits = search::search(c, &v, emb.as_ref(), &q)?;
+            let emb = embed::configured(&st).map_err(|e| embed::api_error(e.into()))?;
+            let hits = search::search(c, &v, emb.as_ref(), &q).map_err(embed::api_error)?;
             reembed::check(&st, c, emb.model_id())?;
             Ok(hits)
         })
@@ -214,7 +214,7 @@ pub async fn embedding_status(
         state
             .db
             .run(move |c| -> ApiResult<reembed::Status> {
-                let emb = embed::configured(&st);
+                let emb = embed::configured(&st).map_err(|e| embed::api_error(e.into()))?;
                 reembed::check(&st, c, emb.model_id())?;
                 Ok(reembed::status(c, emb.model_id())?)
             })

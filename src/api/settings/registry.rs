@@ -132,7 +132,7 @@ pub const DEFS: &[Def] = &[
     Def {
         key: "embedding_provider",
         kind: Kind::Text,
-        description: "Embedder for knowledge search: auto (local MiniLM when installed, else hashing) or hashing",
+        description: "Embedder for knowledge search: auto (local MiniLM when installed, else hashing), hashing, minilm, or a remote provider: openai, ollama, gemini, openrouter (keys and base URLs as for chat; model from embedding_model). Changing it re-embeds everything in the background",
     },
     Def {
         key: "medium_base_url",
@@ -158,6 +158,16 @@ pub const DEFS: &[Def] = &[
         key: "notion_token",
         kind: Kind::Secret,
         description: "Notion integration token for imports",
+    },
+    Def {
+        key: "youtube_base_url",
+        kind: Kind::Url,
+        description: "YouTube base URL for caption imports (default https://www.youtube.com)",
+    },
+    Def {
+        key: "linkedin_base_url",
+        kind: Kind::Url,
+        description: "LinkedIn web base URL for cookie-based auto-extract (default https://www.linkedin.com)",
     },
 ];
 

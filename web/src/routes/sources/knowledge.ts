@@ -100,10 +100,10 @@ export interface ImportedMany {
   sources: Source[];
 }
 
-export const PLATFORMS = ['rss', 'substack', 'medium', 'website', 'github', 'notion', 'twitter', 'youtube'] as const;
+export const PLATFORMS = ['rss', 'substack', 'medium', 'website', 'github', 'notion', 'twitter', 'youtube', 'visual-scan'] as const;
 export type Platform = (typeof PLATFORMS)[number];
-/** Platforms imported from an uploaded file rather than fetched. */
-export const UPLOAD_PLATFORMS: Platform[] = ['twitter', 'youtube'];
+/** Platforms imported from an uploaded file rather than fetched (YouTube takes either). */
+export const UPLOAD_PLATFORMS: Platform[] = ['twitter', 'visual-scan'];
 
 function fileForm(file: File, collection_id?: string): FormData {
   const f = new FormData();
@@ -136,6 +136,12 @@ export const knowledge = {
     upload<ImportedMany>('/linkedin/import/data-export', fileForm(file, collection_id)),
   linkedinBatch: (items: { content: string }[], collection_id?: string) =>
     request<ImportedMany>('POST', '/linkedin/import/batch-paste', { items, collection_id }),
+  /** Captions fetched from YouTube now (best effort); 422 asks for the .vtt/.srt upload instead. */
+  youtube: (url: string, collection_id?: string) =>
+    request<ImportedMany>('POST', '/platforms/youtube/import', { url, collection_id }),
+  cookieStatus: () => request<{ saved: boolean; updated_at: string | null }>('GET', '/linkedin/cookie-status'),
+  saveCookie: (li_at: string) => request<{ saved: boolean; updated_at: string | null }>('POST', '/linkedin/save-cookie', { li_at }),
+  autoExtract: (collection_id?: string) => request<ImportedMany>('POST', '/linkedin/auto-extract', { collection_id }),
   search: (q: string, f: { collection_id?: string; limit?: number; mode?: string } = {}) =>
     request<SearchResults>('GET', `/sources/search${qs({ q, ...f })}`),
   collections: {
@@ -148,15 +154,7 @@ export const knowledge = {
   },
   memory: {
     recent: (type?: string) => request<Memory[]>('GET', `/memory/${qs({ type, limit: 200 })}`),
-    platform: (type: Platform, params: Record<string, unknown>) =>
-    request<{ platform: string; job_id: number | null; status: string }>('POST', `/platforms/${type}/import`, params),
-  platformUpload: (type: Platform, file: File, collection_id?: string) =>
-    upload<ImportedMany>(`/platforms/${type}/import`, fileForm(file, collection_id)),
-  linkedinExport: (file: File, collection_id?: string) =>
-    upload<ImportedMany>('/linkedin/import/data-export', fileForm(file, collection_id)),
-  linkedinBatch: (items: { content: string }[], collection_id?: string) =>
-    request<ImportedMany>('POST', '/linkedin/import/batch-paste', { items, collection_id }),
-  search: (q: string) => request<SearchResults>('GET', `/memory/search${qs({ q, limit: 20 })}`),
+    search: (q: string) => request<SearchResults>('GET', `/memory/search${qs({ q, limit: 20 })}`),
     stats: () => request<MemoryStats>('GET', '/memory/stats'),
     add: (type: string, content: string) => request<Memory>('POST', '/claude-code/memory', { type, content }),
     remove: (id: string) => request<void>('DELETE', `/memory/${encodeURIComponent(id)}`),
