@@ -48,7 +48,7 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-/// Realistic stand-in for sentence embeddings (see tests/bench/README-knowledge.md): topics →
+/// Realistic stand-in for sentence embeddings (see tests/bench/knowledge.py): topics →
 /// documents → chunks, each level a unit direction plus Gaussian noise, and a shared mean
 /// direction (real embedders are anisotropic, which is what hurts sign-bit codes). Chunks of one
 /// document have cosine ~0.6, of one topic ~0.35, unrelated ~0.07. 20 chunks per document,
@@ -186,15 +186,15 @@ fn bench_vectors(out: &std::path::Path, sizes: &[usize], nq: usize) -> Value {
             ("vec0 f32 exact", search::VectorPath::Exact, None, slow),
             ("vec0 int8+f32", search::VectorPath::Int8, None, slow),
             (
-                "mem bit, f32 top 40 *",
+                "mem bit, f32 top 20 *",
                 search::VectorPath::Binary,
                 None,
                 nq,
             ),
             (
-                "mem bit, f32 top 20",
+                "mem bit, f32 top 40",
                 search::VectorPath::Binary,
-                Some((300, 20)),
+                Some((300, 40)),
                 nq,
             ),
             (

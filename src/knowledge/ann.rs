@@ -108,6 +108,9 @@ impl BinIndex {
             let (vid, blob) = row?;
             idx.push(vid, &from_blob(&blob));
         }
+        idx.vids.shrink_to_fit();
+        idx.codes.shrink_to_fit();
+        idx.scale.shrink_to_fit();
         Ok(idx)
     }
 
@@ -120,14 +123,7 @@ impl BinIndex {
             return Vec::new();
         }
         let (qc, _) = encode(q);
-        let mut dist = Vec::with_capacity(n);
-        for code in &self.codes {
-            let mut d = 0u32;
-            for w in 0..WORDS {
-                d += (code[w] ^ qc[w]).count_ones();
-            }
-            dist.push(d as u16);
-        }
+        let dist = hamming_all(&self.codes, &qc);
         // Counting select: the Hamming radius that admits `wide` vectors, ties broken by order.
         let mut hist = [0usize; DIMS + 1];
         for d in &dist {
@@ -191,6 +187,36 @@ impl BinIndex {
         let total = self.stale.fetch_add(missing, Ordering::Relaxed) + missing;
         total > self.vids.len() / 10 + 100
     }
+}
+
+#[inline(always)]
+fn hamming_body(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> Vec<u16> {
+    codes
+        .iter()
+        .map(|code| {
+            let mut d = 0u32;
+            for w in 0..WORDS {
+                d += (code[w] ^ qc[w]).count_ones();
+            }
+            d as u16
+        })
+        .collect()
+}
+
+/// The Hamming distance of every code to the query's. The default x86-64 target has no POPCNT
+/// instruction (count_ones becomes ~15 bit tricks a word, 8x slower over 1M codes), so the
+/// loop is compiled a second time with it and chosen when the CPU has it.
+fn hamming_all(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> Vec<u16> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("popcnt") {
+        #[target_feature(enable = "popcnt")]
+        unsafe fn with_popcnt(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> Vec<u16> {
+            hamming_body(codes, qc)
+        }
+        // SAFETY: the CPU supports POPCNT (checked just above).
+        return unsafe { with_popcnt(codes, qc) };
+    }
+    hamming_body(codes, qc)
 }
 
 fn key(c: &Connection) -> Option<PathBuf> {

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 const HAMMING_POOL: usize = 4000;
 const HAMMING_FRACTION: usize = 100;
 const ESTIMATE_POOL: usize = 300;
-const EXACT_RESCORE: usize = 40;
+const EXACT_RESCORE: usize = 20;
 
 /// Chunk ids of a query whose parameters are the nine of `bind` followed by `extra` (?10…).
 fn ids(c: &Connection, sql: &str, b: &Bound, extra: &[&dyn ToSql]) -> rusqlite::Result<Vec<i64>> {

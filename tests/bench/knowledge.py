@@ -9,6 +9,22 @@ Builds the driver in release (`cargo build --release --example knowledge_bench`)
 --skip-build, runs it, then computes the exact top-10 with numpy (timed per query, same
 machine, same run) and prints every figure side by side. Needs numpy (pip install numpy).
 --minilm-data is a data dir holding models/all-MiniLM-L6-v2 (see `neuromancer models pull`).
+
+Vector search runs through the app's own retrieval function (search::search, vector mode, an
+admin viewer so the visibility join runs) on the app's schema, growing one store 10k -> 100k ->
+1M. Variants: "vec0 f32 exact" (vec0 float32 full scan), "vec0 int8+f32" (vec0 int8 scan, top 800
+rescored in float32: the previous large-store path), and the in-memory sign-bit index ("mem bit",
+the default above 10k vectors) with its float32 rescore of the top 20/40/80 estimated candidates
+(* = default). At 1M the two vec0 scans time only the first 30 queries (~1 s each);
+recall is averaged over the same queries.
+
+The vectors are synthetic but shaped like sentence embeddings, because i.i.d. Gaussian vectors
+(what the first version of this bench used, after normalisation nearly orthogonal) are a poor
+proxy for binary quantisation: 256 topic directions, documents = topic + noise (cos ~0.7 to
+their topic), 20 chunks per document = document + noise (siblings cos ~0.6, same topic ~0.35,
+unrelated ~0.07, through a shared mean direction as real embedders are anisotropic), queries =
+noisier paraphrases of a document among the first 10k chunks. MiniLM embeddings of 1M real
+passages could not be computed on this machine in reasonable time.
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 
