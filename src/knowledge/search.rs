@@ -239,9 +239,11 @@ pub fn search(
     let fused = rrf(&[&kw, &vec]);
     let top: Vec<_> = fused.into_iter().take(limit).collect();
     let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
+    // CROSS JOIN pins the loop order: from the few fused ids out, never through every chunk of
+    // the visible documents.
     let sql = format!(
         "SELECT c.id, c.doc_type, c.doc_id, c.text, c.start_off, c.end_off, {}
-         FROM chunks c {} AND c.id IN (SELECT value FROM json_each(?10))",
+         FROM json_each(?10) j CROSS JOIN chunks c ON c.id = j.value CROSS {}",
         title_col(q.scope),
         doc_join(q.scope)
     );
