@@ -33,6 +33,7 @@ pub struct BinIndex {
 
 type Shared = Arc<RwLock<BinIndex>>;
 static INDEXES: Mutex<Option<HashMap<PathBuf, Shared>>> = Mutex::new(None);
+static BUILDING: Mutex<()> = Mutex::new(());
 
 fn encode(v: &[f32]) -> ([u64; WORDS], f32) {
     let mut code = [0u64; WORDS];
@@ -259,6 +260,17 @@ pub fn get(c: &Connection, model: &str, force: bool) -> rusqlite::Result<Option<
             .query_row([model], |r| r.get(0))?;
         if stored <= BUILD_ABOVE {
             return Ok(None);
+        }
+    }
+    // One build at a time (1M vectors take ~12 s and 60 MB): searches that arrive meanwhile
+    // wait, then take the index just built instead of building their own.
+    let _building = BUILDING.lock().unwrap_or_else(|e| e.into_inner());
+    {
+        let map = INDEXES.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(idx) = map.as_ref().and_then(|m| m.get(&path)) {
+            if idx.read().unwrap_or_else(|e| e.into_inner()).model == model {
+                return Ok(Some(idx.clone()));
+            }
         }
     }
     let mut built = BinIndex::build(c, model)?;
