@@ -1,6 +1,7 @@
 //! Knowledge: chunking, embedding, the index (FTS5 + sqlite-vec) and THE retrieval function,
 //! plus the import pipeline that turns sources into searchable chunks. HTTP lives in
 //! `api::knowledge`; this module has no actix types so jobs, the CLI and benches can use it.
+pub mod ann;
 pub mod chunk;
 pub mod crawl;
 pub mod embed;
@@ -10,6 +11,7 @@ pub mod formats;
 pub mod html;
 pub mod index;
 pub mod ingest;
+mod knn;
 pub mod linkedin;
 pub mod linkedin_fetch;
 #[cfg(feature = "minilm")]

@@ -38,15 +38,34 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn narrow(&self) -> bool {
+    pub(super) fn narrow(&self) -> bool {
         !self.collection_ids.is_empty() || self.source_id.is_some()
     }
 }
 
+/// How broad vector KNN finds its candidates. Callers leave `Auto`; the others are for tests
+/// and tests/bench/knowledge.py.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum VectorPath {
+    /// Exact up to `ann::BUILD_ABOVE` vectors, the in-memory binary first pass above.
+    #[default]
+    Auto,
+    /// vec0 float32 KNN over every vector.
+    Exact,
+    /// vec0 int8 KNN, top candidates rescored in float32.
+    Int8,
+    /// In-memory sign-bit index (`ann`), top candidates rescored in float32.
+    Binary,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Query {
-    /// Use the int8-quantised first pass regardless of store size (tests, benches).
+    /// Use the in-memory binary first pass regardless of store size (tests, benches).
     pub force_quantized: bool,
+    pub vector_path: VectorPath,
+    /// Binary first pass: (candidates kept by the estimate, how many of them are rescored in
+    /// float32); None = the tuned defaults.
+    pub binary_pool: Option<(usize, usize)>,
     pub text: String,
     pub limit: usize,
     pub scope: Scope,
@@ -76,19 +95,15 @@ pub struct Hit {
 }
 
 const RRF_K: f64 = 60.0;
-const CANDIDATES: usize = 100;
-/// Above this many vectors, broad KNN scans the int8 copy first (384 bytes per vector instead
-/// of 1536) and rescores its top candidates in float32: ~1.8x faster at 100k with recall@10 of
-/// 1.0 in tests/bench/knowledge.py (binary was 3.4x faster but kept only 0.31 recall there).
-pub const QUANTIZED_ABOVE: i64 = 50_000;
+pub(super) const CANDIDATES: usize = 100;
 /// KNN always returns neighbours, however far: vector hits beyond this cosine distance
 /// (similarity under 0.1) are noise, not matches.
-const MAX_DISTANCE: f64 = 0.9;
+pub(super) const MAX_DISTANCE: f64 = 0.9;
 
 /// The joined document row and the filters, per scope. Parameters: ?1 user, ?2 admin,
 /// ?3 collection ids (JSON array or NULL), ?4 excluded collection, ?5 source, ?6 client,
 /// ?7 project, ?8 platform, ?9 kind.
-fn doc_join(scope: Scope) -> String {
+pub(super) fn doc_join(scope: Scope) -> String {
     match scope {
         Scope::Sources => format!(
             "JOIN sources s ON c.doc_type = 'source' AND s.id = c.doc_id
@@ -115,7 +130,7 @@ fn title_col(scope: Scope) -> &'static str {
     }
 }
 
-type Bound = (
+pub(super) type Bound = (
     String,
     bool,
     Option<String>,
@@ -127,7 +142,7 @@ type Bound = (
     Option<String>,
 );
 
-fn bind(v: &Viewer, f: &Filters) -> Bound {
+pub(super) fn bind(v: &Viewer, f: &Filters) -> Bound {
     let cols = (!f.collection_ids.is_empty())
         .then(|| serde_json::to_string(&f.collection_ids).unwrap_or_default());
     (
@@ -183,123 +198,6 @@ fn keyword_ids(c: &Connection, v: &Viewer, q: &Query) -> rusqlite::Result<Vec<i6
     rows.collect()
 }
 
-fn vector_ids(
-    c: &Connection,
-    v: &Viewer,
-    q: &Query,
-    model: &str,
-    qv: &[f32],
-) -> rusqlite::Result<Vec<i64>> {
-    let b = bind(v, &q.filters);
-    let blob = embed::to_blob(qv);
-    if !index::has_vec_tables(c, qv.len())? {
-        return Ok(Vec::new());
-    }
-    let t = index::vec_tables(qv.len());
-    if q.filters.narrow() {
-        // A narrow filter (one source, some collections): exact distances over just those chunks.
-        let sql = format!(
-            "SELECT c.id FROM chunks c JOIN chunk_vectors cv ON cv.chunk_id = c.id AND cv.model = ?10
-             JOIN {} vc ON vc.rowid = cv.id {}
-               AND vec_distance_cosine(vc.embedding, ?11) <= ?13
-             ORDER BY vec_distance_cosine(vc.embedding, ?11) LIMIT ?12",
-            t.float,
-            doc_join(q.scope)
-        );
-        let mut stmt = c.prepare_cached(&sql)?;
-        let rows = stmt.query_map(
-            params![
-                b.0,
-                b.1,
-                b.2,
-                b.3,
-                b.4,
-                b.5,
-                b.6,
-                b.7,
-                b.8,
-                model,
-                blob,
-                CANDIDATES as i64,
-                MAX_DISTANCE
-            ],
-            |r| r.get(0),
-        )?;
-        return rows.collect();
-    }
-    let stored: i64 = c
-        .prepare_cached("SELECT COUNT(*) FROM chunk_vectors WHERE model = ?1")?
-        .query_row([model], |r| r.get(0))?;
-    if q.force_quantized || stored > QUANTIZED_ABOVE {
-        let sql = format!(
-            "WITH first AS (SELECT rowid AS vid FROM {}
-                            WHERE embedding MATCH vec_quantize_int8(?10, 'unit') AND k = ?11 AND model = ?12),
-                  knn AS (SELECT first.vid, vec_distance_cosine(vc.embedding, ?10) AS distance
-                          FROM first JOIN {} vc ON vc.rowid = first.vid)
-             SELECT c.id FROM knn JOIN chunk_vectors cv ON cv.id = knn.vid JOIN chunks c ON c.id = cv.chunk_id {}
-               AND knn.distance <= ?14
-             ORDER BY knn.distance LIMIT ?13",
-            t.int8,
-            t.float,
-            doc_join(q.scope)
-        );
-        let mut stmt = c.prepare_cached(&sql)?;
-        let k = (CANDIDATES * 8) as i64;
-        let rows = stmt.query_map(
-            params![
-                b.0,
-                b.1,
-                b.2,
-                b.3,
-                b.4,
-                b.5,
-                b.6,
-                b.7,
-                b.8,
-                blob,
-                k,
-                model,
-                CANDIDATES as i64,
-                MAX_DISTANCE
-            ],
-            |r| r.get(0),
-        )?;
-        return rows.collect();
-    }
-    // Broad search: KNN in vec0 (over-fetched), then the visibility/filters join keeps order.
-    let sql = format!(
-        "WITH knn AS (SELECT rowid AS vid, distance FROM {}
-                      WHERE embedding MATCH ?10 AND k = ?11 AND model = ?12)
-         SELECT c.id FROM knn JOIN chunk_vectors cv ON cv.id = knn.vid JOIN chunks c ON c.id = cv.chunk_id {}
-           AND knn.distance <= ?14
-         ORDER BY knn.distance LIMIT ?13",
-        t.float,
-        doc_join(q.scope)
-    );
-    let mut stmt = c.prepare_cached(&sql)?;
-    let k = (CANDIDATES * 10) as i64;
-    let rows = stmt.query_map(
-        params![
-            b.0,
-            b.1,
-            b.2,
-            b.3,
-            b.4,
-            b.5,
-            b.6,
-            b.7,
-            b.8,
-            blob,
-            k,
-            model,
-            CANDIDATES as i64,
-            MAX_DISTANCE
-        ],
-        |r| r.get(0),
-    )?;
-    rows.collect()
-}
-
 /// Reciprocal-rank fusion of ranked id lists: Σ 1/(60 + rank).
 pub fn rrf(lists: &[&[i64]]) -> Vec<(i64, f64, Vec<Option<usize>>)> {
     let mut acc: HashMap<i64, (f64, Vec<Option<usize>>)> = HashMap::new();
@@ -336,14 +234,16 @@ pub fn search(
         Vec::new()
     } else {
         let qv = emb.embed(&[q.text.as_str()])?.pop().unwrap_or_default();
-        vector_ids(c, v, q, &active, &qv)?
+        super::knn::vector_ids(c, v, q, &active, &qv)?
     };
     let fused = rrf(&[&kw, &vec]);
     let top: Vec<_> = fused.into_iter().take(limit).collect();
     let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
+    // CROSS JOIN pins the loop order: from the few fused ids out, never through every chunk of
+    // the visible documents.
     let sql = format!(
         "SELECT c.id, c.doc_type, c.doc_id, c.text, c.start_off, c.end_off, {}
-         FROM chunks c {} AND c.id IN (SELECT value FROM json_each(?10))",
+         FROM json_each(?10) j CROSS JOIN chunks c ON c.id = j.value CROSS {}",
         title_col(q.scope),
         doc_join(q.scope)
     );

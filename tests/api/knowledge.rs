@@ -694,7 +694,7 @@ fn analyze_reprocesses_a_source_and_claude_code_query_uses_the_same_retrieval() 
 }
 
 #[test]
-fn the_int8_quantised_first_pass_finds_what_float_search_finds() {
+fn the_quantised_first_passes_find_what_float_search_finds() {
     use neuromancer::access::Viewer;
     use neuromancer::knowledge::{embed::HashingEmbedder, search};
     let s = TestServer::start();
@@ -723,16 +723,20 @@ fn the_int8_quantised_first_pass_finds_what_float_search_finds() {
         user_id: me,
         admin: true,
     };
-    for quantized in [false, true] {
+    for path in [
+        search::VectorPath::Exact,
+        search::VectorPath::Int8,
+        search::VectorPath::Binary,
+    ] {
         let q = search::Query {
             text: "sourdough starter proof".into(),
             limit: 3,
             mode: search::Mode::Vector,
-            force_quantized: quantized,
+            vector_path: path,
             ..Default::default()
         };
         let hits = search::search(&conn, &v, &HashingEmbedder, &q).unwrap();
-        assert_eq!(hits[0].title, "Bread", "quantized={quantized}");
+        assert_eq!(hits[0].title, "Bread", "{path:?}");
     }
     let id: String = conn
         .query_row("SELECT id FROM sources WHERE title = 'Bread'", [], |r| {

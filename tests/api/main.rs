@@ -15,6 +15,7 @@ mod docs_and_errors;
 mod enterprise;
 mod jobs_events;
 mod knowledge;
+mod knowledge_ann;
 mod knowledge_embed;
 mod knowledge_fetch;
 mod knowledge_models;

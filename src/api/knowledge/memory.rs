@@ -71,7 +71,6 @@ pub async fn search_memory(
 ) -> ApiResult<web::Json<SearchResults>> {
     let q = q.into_inner();
     let query = search::Query {
-        force_quantized: false,
         text: q.q.clone(),
         limit: q.limit.unwrap_or(10),
         scope: search::Scope::Memory,
@@ -80,6 +79,7 @@ pub async fn search_memory(
             kind: q.kind,
             ..Default::default()
         },
+        ..Default::default()
     };
     let results = run_search(&state, Viewer::from(&user), query).await?;
     Ok(web::Json(SearchResults {
