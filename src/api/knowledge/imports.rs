@@ -8,7 +8,6 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::knowledge::{extract, folder, ingest};
 use actix_web::{HttpResponse, post, web};
-use futures_util::StreamExt;
 
 /// Check the target collection (visible) and the client/project placement.
 pub fn check_target(
@@ -148,36 +147,18 @@ pub async fn import_url(
 pub async fn import_file(
     state: web::Data<AppState>,
     user: AuthUser,
-    mut form: actix_multipart::Multipart,
+    req: actix_web::HttpRequest,
+    payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let cap = state.cfg.upload_limit;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut fields = std::collections::HashMap::new();
-    while let Some(field) = form.next().await {
-        let mut field =
-            field.map_err(|e| ApiError::bad_request(format!("bad multipart body: {e}")))?;
-        let name = field.name().unwrap_or("").to_string();
-        let filename = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .map(str::to_string);
-        let mut buf = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk =
-                chunk.map_err(|e| ApiError::bad_request(format!("bad multipart body: {e}")))?;
-            if buf.len() + chunk.len() > cap {
-                return Err(ApiError::PayloadTooLarge(format!(
-                    "the file is larger than {cap} bytes"
-                )));
-            }
-            buf.extend_from_slice(&chunk);
-        }
-        if name == "file" {
-            file = Some((filename.unwrap_or_else(|| "upload".into()), buf));
-        } else if buf.len() <= 4096 {
-            fields.insert(name, String::from_utf8_lossy(&buf).into_owned());
-        }
-    }
+    let mut parts = super::platforms::read_multipart(&req, payload, state.cfg.upload_limit).await?;
+    let file = parts
+        .remove("file")
+        .map(|(name, bytes)| (name.unwrap_or_else(|| "upload".into()), bytes));
+    let mut fields: std::collections::HashMap<String, String> = parts
+        .into_iter()
+        .filter(|(_, (_, b))| b.len() <= 4096)
+        .map(|(k, (_, b))| (k, String::from_utf8_lossy(&b).into_owned()))
+        .collect();
     let (filename, bytes) =
         file.ok_or_else(|| ApiError::unprocessable("multipart field `file` is required"))?;
     if bytes.is_empty() {
