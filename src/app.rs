@@ -281,11 +281,17 @@ pub fn serve(cfg: Config) -> anyhow::Result<()> {
     };
     let server_state = state.clone();
     let result = actix_web::rt::System::new().block_on(async move {
-        let server = actix_web::HttpServer::new(move || build_app(server_state.clone()))
-            .workers(http_workers)
-            .shutdown_timeout(10)
-            .bind(cfg.bind)
-            .with_context(|| format!("binding {}", cfg.bind))?;
+        let server = actix_web::HttpServer::new(move || {
+            let app = build_app(server_state.clone());
+            // Building the app collects a throwaway OpenAPI document per worker; hand the
+            // freed pages back to the OS so idle RSS stays small.
+            crate::telemetry::trim_heap();
+            app
+        })
+        .workers(http_workers)
+        .shutdown_timeout(10)
+        .bind(cfg.bind)
+        .with_context(|| format!("binding {}", cfg.bind))?;
         tracing::info!(
             addr = %format!("http://{}", cfg.bind),
             data = %cfg.data_dir.display(),

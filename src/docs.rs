@@ -53,9 +53,20 @@ pub fn openapi_json_pretty() -> String {
     spec().to_pretty_json().unwrap_or_default()
 }
 
+/// Swagger UI pointed at our own /openapi.json route: giving it the spec would keep one copy
+/// per HTTP worker (several MB each).
 pub fn swagger_ui() -> utoipa_swagger_ui::SwaggerUi {
     utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs/{_:.*}")
-        .url("/api/v1/openapi.json", spec().clone())
+        .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json"))
+}
+
+/// The spec as JSON, serialised once and shared by every worker.
+pub async fn openapi_json() -> HttpResponse {
+    static JSON: OnceLock<String> = OnceLock::new();
+    HttpResponse::Ok().content_type("application/json").body(
+        JSON.get_or_init(|| spec().to_json().unwrap_or_default())
+            .as_str(),
+    )
 }
 
 pub async fn docs_redirect() -> HttpResponse {
@@ -82,7 +93,8 @@ pub async fn redoc_js() -> HttpResponse {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(swagger_ui())
+    cfg.route("/api/v1/openapi.json", web::get().to(openapi_json))
+        .service(swagger_ui())
         .route("/api/v1/docs", web::get().to(docs_redirect))
         .route("/api/v1/redoc", web::get().to(redoc_page))
         .route("/api/v1/redoc/redoc.standalone.js", web::get().to(redoc_js));

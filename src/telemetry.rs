@@ -32,6 +32,16 @@ pub fn tune_allocator() {
     }
 }
 
+/// Return freed heap pages (of every malloc arena) to the OS. Used after one-off bursts of
+/// allocation at start-up.
+pub fn trim_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory held by the allocator; it is thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Request ids: a per-process random prefix plus a counter — unique, cheap, greppable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RequestId(pub u64);
