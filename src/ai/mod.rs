@@ -7,6 +7,7 @@ pub mod calls;
 pub mod config;
 pub mod gemini;
 pub mod local;
+mod local_draft;
 pub mod logs;
 pub mod openai_compat;
 pub mod prompts;
