@@ -134,7 +134,8 @@ pub fn build_app(
         .wrap(from_fn(edge))
 }
 
-/// Outermost layer: request id, global limiter, trailing-slash tolerance, JSON error bodies.
+/// Outermost layer: request id, global limiter, HEAD as GET, trailing-slash tolerance, JSON
+/// error bodies.
 async fn edge(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -143,6 +144,11 @@ async fn edge(
     let method = req.method().to_string();
     let path = req.path().to_string();
     let is_api = path.starts_with("/api/");
+    // HEAD is GET without the body (RFC 9110 §9.3.2): route it as GET; the HTTP/1 codec, which
+    // saw the original method, sends the headers only.
+    if req.method() == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
     if is_api {
         if let Some(state) = req.app_data::<web::Data<AppState>>() {
             let ip = crate::auth::client_ip(req.request(), state.cfg.trust_proxy);

@@ -75,7 +75,8 @@ pub async fn docs_redirect() -> HttpResponse {
         .finish()
 }
 
-const REDOC_JS: &str = include_str!("../assets/vendor/redoc.standalone.js");
+/// assets/vendor/redoc.standalone.js, gzipped by build.rs.
+const REDOC_JS_GZ: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/redoc.standalone.js.gz"));
 
 pub async fn redoc_page() -> HttpResponse {
     HttpResponse::Ok().content_type("text/html; charset=utf-8").body(
@@ -85,11 +86,12 @@ pub async fn redoc_page() -> HttpResponse {
     )
 }
 
-pub async fn redoc_js() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/javascript; charset=utf-8")
-        .insert_header(("Cache-Control", "public, max-age=86400"))
-        .body(REDOC_JS)
+/// The ReDoc bundle as stored (gzip) to every client that accepts it, inflated for the rest.
+pub async fn redoc_js(req: actix_web::HttpRequest) -> HttpResponse {
+    let mut res = HttpResponse::Ok();
+    res.content_type("application/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=86400"));
+    crate::web::gzip_body(&req, res, REDOC_JS_GZ)
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

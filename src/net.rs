@@ -255,9 +255,41 @@ pub fn read_text(
         .read_to_string()?)
 }
 
+/// A response's `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP-date; a date in the
+/// past means "now".
+pub fn retry_after(resp: &ureq::http::Response<ureq::Body>) -> Option<Duration> {
+    let v = resp.headers().get("retry-after")?.to_str().ok()?.trim();
+    parse_retry_after(v, chrono::Utc::now())
+}
+
+fn parse_retry_after(v: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    Some((at.to_utc() - now).to_std().unwrap_or(Duration::ZERO))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_takes_seconds_or_an_http_date() {
+        let now = chrono::DateTime::parse_from_rfc3339("2015-10-21T07:28:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:29:30 GMT", now),
+            Some(Duration::from_secs(90))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
 
     #[test]
     fn private_loopback_link_local_and_mapped_addresses_are_forbidden() {

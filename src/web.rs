@@ -1,6 +1,9 @@
 //! The embedded single-page app: hashed assets cached for a year, index.html for every other
-//! non-API path (history fallback), never cached.
-use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+//! non-API path (history fallback), never cached. Assets are embedded gzipped (web/scripts/
+//! gzip-dist.mjs) and sent as they are to clients that accept gzip, inflated for the others.
+use actix_web::http::header::{
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
+};
 use actix_web::{HttpRequest, HttpResponse};
 
 #[derive(rust_embed::RustEmbed)]
@@ -8,7 +11,10 @@ use actix_web::{HttpRequest, HttpResponse};
 struct Spa;
 
 fn serve_file(req: &HttpRequest, path: &str, cache: &'static str) -> Option<HttpResponse> {
-    let file = Spa::get(path)?;
+    let (file, gzipped) = match Spa::get(&format!("{path}.gz")) {
+        Some(f) => (f, true),
+        None => (Spa::get(path)?, false),
+    };
     let etag = format!(
         "\"{}\"",
         file.metadata
@@ -30,13 +36,52 @@ fn serve_file(req: &HttpRequest, path: &str, cache: &'static str) -> Option<Http
                 .finish(),
         );
     }
-    Some(
-        HttpResponse::Ok()
-            .insert_header((CONTENT_TYPE, file.metadata.mimetype()))
-            .insert_header((CACHE_CONTROL, cache))
-            .insert_header((ETAG, etag))
-            .body(file.data.into_owned()),
-    )
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let mut res = HttpResponse::Ok();
+    res.insert_header((CONTENT_TYPE, mime.as_ref()))
+        .insert_header((CACHE_CONTROL, cache))
+        .insert_header((ETAG, etag));
+    if !gzipped {
+        return Some(res.body(file.data.into_owned()));
+    }
+    Some(gzip_body(req, res, &file.data))
+}
+
+/// Finish a response whose body is stored gzipped: as is (with Content-Encoding) when the client
+/// accepts gzip, inflated otherwise.
+pub fn gzip_body(
+    req: &HttpRequest,
+    mut res: actix_web::HttpResponseBuilder,
+    gz: &[u8],
+) -> HttpResponse {
+    res.insert_header((VARY, "Accept-Encoding"));
+    if accepts_gzip(req) {
+        return res
+            .insert_header((CONTENT_ENCODING, "gzip"))
+            .body(gz.to_vec());
+    }
+    let mut plain = Vec::with_capacity(gz.len() * 4);
+    match std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gz), &mut plain) {
+        Ok(_) => res.body(plain),
+        Err(e) => actix_web::ResponseError::error_response(&crate::error::ApiError::internal(
+            "inflating an embedded asset",
+            e,
+        )),
+    }
+}
+
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all("accept-encoding")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|enc| {
+            // "gzip", "gzip;q=0.8" or "*"; "gzip;q=0" refuses it.
+            let (name, q) = enc.split_once(';').unwrap_or((enc, "q=1"));
+            let q = q.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok());
+            let name = name.trim();
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && q.unwrap_or(1.0) > 0.0
+        })
 }
 
 /// App-level fallback: API paths outside /api/v1 get a JSON 404; everything else is the SPA.
@@ -53,7 +98,7 @@ pub async fn spa(req: HttpRequest) -> HttpResponse {
             .insert_header(("Allow", "GET, HEAD"))
             .finish();
     }
-    if !path.is_empty() && path != "index.html" {
+    if !path.is_empty() && path != "index.html" && !path.ends_with(".gz") {
         let cache = if path.starts_with("assets/") {
             "public, max-age=31536000, immutable"
         } else {
@@ -78,4 +123,24 @@ pub async fn spa(req: HttpRequest) -> HttpResponse {
             .content_type("text/plain")
             .body("web app not built")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_is_taken_unless_refused() {
+        let req = |v: &str| {
+            actix_web::test::TestRequest::default()
+                .insert_header(("Accept-Encoding", v))
+                .to_http_request()
+        };
+        assert!(accepts_gzip(&req("gzip, deflate, br")));
+        assert!(accepts_gzip(&req("br;q=1.0, gzip;q=0.8")));
+        assert!(accepts_gzip(&req("*")));
+        assert!(!accepts_gzip(&req("gzip;q=0")));
+        assert!(!accepts_gzip(&req("identity")));
+        assert!(!accepts_gzip(&actix_web::test::TestRequest::default().to_http_request()));
+    }
 }

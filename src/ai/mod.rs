@@ -243,12 +243,7 @@ pub fn transport_error(provider: &str, e: ureq::Error) -> ProviderError {
 /// Turn a non-2xx response into a provider error carrying the vendor's message.
 pub fn status_error(provider: &str, resp: &mut ureq::http::Response<ureq::Body>) -> ProviderError {
     let status = resp.status().as_u16();
-    let retry_after = resp
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
+    let retry_after = crate::net::retry_after(resp);
     let body = crate::net::read_text(resp, 64 * 1024).unwrap_or_default();
     let detail = serde_json::from_str::<Value>(&body)
         .ok()

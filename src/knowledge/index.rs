@@ -69,36 +69,31 @@ pub fn add_vector(c: &Connection, chunk_id: i64, model: &str, v: &[f32]) -> rusq
         t.float
     ))?
     .execute(params![vid, model, blob])?;
-    c.prepare_cached(&format!(
-        "INSERT INTO {} (rowid, model, embedding) VALUES (?1, ?2, vec_quantize_int8(?3, 'unit'))",
-        t.int8
-    ))?
-    .execute(params![vid, model, blob])?;
     Ok(())
 }
 
 /// The largest vector size accepted (the biggest common models use 3072 or 4096).
 pub const MAX_DIMS: usize = 8192;
 
-/// The vec0 tables holding vectors of one size: float32 (exact) and int8 (first pass).
+/// The vec0 table holding the float32 vectors of one size (the in-memory sign-bit index of
+/// `ann` is the first pass on large stores; it is rebuilt from these).
 pub struct VecTables {
     pub float: String,
-    pub int8: String,
 }
 
 /// vec0 columns have a fixed size: 384-d vectors (hashing, MiniLM) live in the migration's
-/// tables, any other size in `vec_chunks_<dims>` / `vec_chunks_q_<dims>`, made on first use.
+/// table, any other size in `vec_chunks_<dims>`, made on first use. (Databases from before
+/// migration 0007 may still hold `vec_chunks_q_<dims>` int8 copies; their triggers keep them
+/// consistent and nothing reads them.)
 /// The names are built from a number only, never from user text.
 pub fn vec_tables(dims: usize) -> VecTables {
     if dims == embed::DIMS {
         return VecTables {
             float: "vec_chunks".into(),
-            int8: "vec_chunks_q".into(),
         };
     }
     VecTables {
         float: format!("vec_chunks_{dims}"),
-        int8: format!("vec_chunks_q_{dims}"),
     }
 }
 
@@ -122,13 +117,10 @@ fn ensure_vec_tables(c: &Connection, dims: usize) -> rusqlite::Result<VecTables>
         // The delete trigger mirrors the migration's one for the 384-d tables.
         c.execute_batch(&format!(
             "CREATE VIRTUAL TABLE IF NOT EXISTS {f} USING vec0(model text partition key, embedding float[{dims}] distance_metric=cosine);
-             CREATE VIRTUAL TABLE IF NOT EXISTS {q} USING vec0(model text partition key, embedding int8[{dims}]);
              CREATE TRIGGER IF NOT EXISTS chunk_vectors_ad_{dims} AFTER DELETE ON chunk_vectors BEGIN
                  DELETE FROM {f} WHERE rowid = old.id;
-                 DELETE FROM {q} WHERE rowid = old.id;
              END;",
             f = t.float,
-            q = t.int8
         ))?;
     }
     Ok(t)

@@ -40,41 +40,20 @@ pub(super) fn vector_ids(
     if !index::has_vec_tables(c, qv.len())? {
         return Ok(Vec::new());
     }
-    // vec0 columns have a fixed size: the vectors of this model live in the tables of its size.
+    // vec0 columns have a fixed size: the vectors of this model live in the table of its size.
     let t = index::vec_tables(qv.len());
     if q.filters.narrow() {
         return exact_visible(c, q, &b, model, &blob, &t.float);
     }
     let path = if qv.len() != embed::DIMS {
         // The binary index is laid out for 384-d vectors; other sizes are scanned in vec0.
-        match q.vector_path {
-            VectorPath::Int8 => VectorPath::Int8,
-            _ => VectorPath::Exact,
-        }
+        VectorPath::Exact
     } else if q.force_quantized {
         VectorPath::Binary
     } else {
         q.vector_path
     };
-    let limit = CANDIDATES as i64;
     match path {
-        VectorPath::Int8 => {
-            let sql = format!(
-                "WITH first AS (SELECT rowid AS vid FROM {}
-                                WHERE embedding MATCH vec_quantize_int8(?10, 'unit') AND k = ?11 AND model = ?12),
-                      knn AS (SELECT first.vid, vec_distance_cosine(vc.embedding, ?10) AS distance
-                              FROM first JOIN {} vc ON vc.rowid = first.vid)
-                 SELECT c.id FROM knn CROSS JOIN chunk_vectors cv ON cv.id = knn.vid
-                 CROSS JOIN chunks c ON c.id = cv.chunk_id CROSS {}
-                   AND knn.distance <= ?14
-                 ORDER BY knn.distance LIMIT ?13",
-                t.int8,
-                t.float,
-                doc_join(q.scope)
-            );
-            let k = (CANDIDATES * 8) as i64;
-            ids(c, &sql, &b, &[&blob, &k, &model, &limit, &MAX_DISTANCE])
-        }
         VectorPath::Binary | VectorPath::Auto => {
             match ann::get(c, model, path == VectorPath::Binary)? {
                 Some(idx) => match binary(c, q, &b, model, qv, &blob, &idx)? {

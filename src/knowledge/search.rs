@@ -52,8 +52,6 @@ pub enum VectorPath {
     Auto,
     /// vec0 float32 KNN over every vector.
     Exact,
-    /// vec0 int8 KNN, top candidates rescored in float32.
-    Int8,
     /// In-memory sign-bit index (`ann`), top candidates rescored in float32.
     Binary,
 }

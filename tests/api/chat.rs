@@ -615,25 +615,8 @@ fn an_unconfigured_provider_is_a_clear_400_before_streaming() {
 fn conversations_are_private_until_shared_and_participants_can_be_removed() {
     let s = TestServer::start_with(|c| c.login_per_minute = 1000);
     let admin = s.admin_token();
-    let db = &s.state.db;
-    neuromancer::api::auth::admin_cli::add_user(
-        db,
-        "ana@example.com",
-        "member",
-        None,
-        "ana-orbit-passphrase-1",
-    )
-    .unwrap();
-    neuromancer::api::auth::admin_cli::add_user(
-        db,
-        "ben@example.com",
-        "member",
-        None,
-        "ben-orbit-passphrase-1",
-    )
-    .unwrap();
-    let ana = s.login("ana@example.com", "ana-orbit-passphrase-1");
-    let ben = s.login("ben@example.com", "ben-orbit-passphrase-1");
+    let (_, ana) = s.member("ana@example.com");
+    let (ben_id, ben) = s.member("ben@example.com");
     let conv = new_conversation(&s, &ana);
     let path = format!("/api/v1/chat/conversations/{conv}");
     for who in [&ben, &admin] {
@@ -657,10 +640,6 @@ fn conversations_are_private_until_shared_and_participants_can_be_removed() {
             .unwrap()
             .is_empty()
     );
-    let ben_id = s.get("/api/v1/auth/me", Some(&ben)).json()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
     let r = s.post(
         &format!("{path}/share"),
         Some(&ana),
@@ -718,30 +697,9 @@ fn conversations_are_private_until_shared_and_participants_can_be_removed() {
 #[test]
 fn the_events_stream_pushes_other_participants_messages() {
     let s = TestServer::start_with(|c| c.login_per_minute = 1000);
-    let db = &s.state.db;
-    neuromancer::api::auth::admin_cli::add_user(
-        db,
-        "ana@example.com",
-        "member",
-        None,
-        "ana-orbit-passphrase-1",
-    )
-    .unwrap();
-    neuromancer::api::auth::admin_cli::add_user(
-        db,
-        "ben@example.com",
-        "member",
-        None,
-        "ben-orbit-passphrase-1",
-    )
-    .unwrap();
-    let ana = s.login("ana@example.com", "ana-orbit-passphrase-1");
-    let ben = s.login("ben@example.com", "ben-orbit-passphrase-1");
+    let (_, ana) = s.member("ana@example.com");
+    let (ben_id, ben) = s.member("ben@example.com");
     let conv = new_conversation(&s, &ana);
-    let ben_id = s.get("/api/v1/auth/me", Some(&ben)).json()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
     s.post(
         &format!("/api/v1/chat/conversations/{conv}/share"),
         Some(&ana),

@@ -110,7 +110,69 @@ fn openapi_swagger_and_redoc_are_served_offline() {
     );
     let js = s.get("/api/v1/redoc/redoc.standalone.js", None);
     assert_eq!(js.status, 200);
-    assert!(js.text.len() > 500_000);
+    assert!(js.text.len() > 500_000 && js.text.contains("Redoc"));
+    // It travels gzipped (the client above inflated it)...
+    let head = raw_head(
+        &s.base,
+        "GET /api/v1/redoc/redoc.standalone.js HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, br\r\nConnection: close\r\n\r\n",
+    );
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    // ...and a client that does not take gzip gets the same script inflated.
+    let mut plain = ureq::get(format!("{}/api/v1/redoc/redoc.standalone.js", s.base))
+        .header("Accept-Encoding", "identity")
+        .call()
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain
+        .body_mut()
+        .with_config()
+        .limit(10 << 20)
+        .read_to_string()
+        .unwrap();
+    assert_eq!(plain, js.text);
+}
+
+/// The response head (lower-cased) of one raw HTTP/1.1 request: what arrives before any client
+/// decoding.
+fn raw_head(base: &str, request: &str) -> String {
+    raw_exchange(base, request).0
+}
+
+/// One raw HTTP/1.1 exchange: the response head (lower-cased) and the bytes after it.
+fn raw_exchange(base: &str, request: &str) -> (String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+    conn.write_all(request.as_bytes()).unwrap();
+    let mut all = Vec::new();
+    conn.read_to_end(&mut all).unwrap();
+    let end = all.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    (
+        String::from_utf8_lossy(&all[..end]).to_lowercase(),
+        all[end + 4..].to_vec(),
+    )
+}
+
+#[test]
+fn head_answers_like_get_without_a_body() {
+    let s = TestServer::start();
+    for (path, token) in [
+        ("/api/v1/health", None),
+        ("/", None),
+        ("/api/v1/auth/me", Some(s.admin_token())),
+    ] {
+        let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+        let (head, body) = raw_exchange(
+            &s.base,
+            &format!("HEAD {path} HTTP/1.1\r\nHost: x\r\n{auth}Connection: close\r\n\r\n"),
+        );
+        assert!(head.starts_with("http/1.1 200"), "{path}: {head}");
+        assert!(body.is_empty(), "{path}: no body after HEAD");
+    }
+    let (head, _) = raw_exchange(
+        &s.base,
+        "HEAD /api/v1/auth/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(head.starts_with("http/1.1 401"), "auth still applies: {head}");
 }
 
 #[test]

@@ -233,7 +233,6 @@ fn openai_embeddings_index_a_paste_and_switching_to_ollama_reembeds_with_768_dim
         0
     );
     assert_eq!(count("SELECT COUNT(*) FROM vec_chunks_1536"), 0);
-    assert_eq!(count("SELECT COUNT(*) FROM vec_chunks_q_1536"), 0);
     assert!(count("SELECT COUNT(*) FROM vec_chunks_768") >= 2);
 }
 

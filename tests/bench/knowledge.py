@@ -12,10 +12,10 @@ machine, same run) and prints every figure side by side. Needs numpy (pip instal
 
 Vector search runs through the app's own retrieval function (search::search, vector mode, an
 admin viewer so the visibility join runs) on the app's schema, growing one store 10k -> 100k ->
-1M. Variants: "vec0 f32 exact" (vec0 float32 full scan), "vec0 int8+f32" (vec0 int8 scan, top 800
-rescored in float32: the previous large-store path), and the in-memory sign-bit index ("mem bit",
-the default above 10k vectors) with its float32 rescore of the top 20/40/80 estimated candidates
-(* = default). At 1M the two vec0 scans time only the first 30 queries (~1 s each);
+1M. Variants: "vec0 f32 exact" (vec0 float32 full scan) and the in-memory sign-bit index ("mem
+bit", the default above 10k vectors) with its float32 rescore of the top 20/40/80 estimated
+candidates (* = default). (An int8 vec0 first pass measured 198 ms at 100k and was removed in
+migration 0007.) At 1M the vec0 scan times only the first 30 queries (~1 s each);
 recall is averaged over the same queries.
 
 The vectors are synthetic but shaped like sentence embeddings, because i.i.d. Gaussian vectors

@@ -2,7 +2,7 @@
 //!
 //! 1. Vector search: N synthetic embedding-like vectors (384-d) in the app's own schema, searched
 //!    through `search::search` (vector mode, admin viewer, so the visibility join runs) per
-//!    first-pass variant — vec0 float32 exact; vec0 int8 + float32 rescore; the in-memory binary
+//!    first-pass variant — vec0 float32 exact; the in-memory binary
 //!    index + float32 rescore at several pool sizes — timing each query and writing the ids so
 //!    recall@10 can be computed against exact search. The store grows 10k → 100k → 1M in place.
 //! 2. Ingest: MB/s of markdown chunked, embedded and indexed (hashing; MiniLM when installed).
@@ -182,9 +182,8 @@ fn bench_vectors(out: &std::path::Path, sizes: &[usize], nq: usize) -> Value {
         let mut per = serde_json::Map::new();
         // Slow exact scans at 1M: fewer queries (recall is averaged over the same prefix).
         let slow = if n >= 500_000 { nq.min(30) } else { nq };
-        let variants: [(&str, search::VectorPath, Option<(usize, usize)>, usize); 5] = [
+        let variants: [(&str, search::VectorPath, Option<(usize, usize)>, usize); 4] = [
             ("vec0 f32 exact", search::VectorPath::Exact, None, slow),
-            ("vec0 int8+f32", search::VectorPath::Int8, None, slow),
             (
                 "mem bit, f32 top 20 *",
                 search::VectorPath::Binary,

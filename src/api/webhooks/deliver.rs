@@ -153,12 +153,7 @@ pub fn send(
     match req.send(body.as_bytes()) {
         Ok(mut resp) => {
             let status = resp.status().as_u16();
-            let retry_after = resp
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
+            let retry_after = crate::net::retry_after(&resp);
             let mut buf = Vec::new();
             let _ = resp
                 .body_mut()
