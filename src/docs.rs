@@ -35,22 +35,41 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The spec, built once from the same `api::configure` the server mounts.
-pub fn spec() -> &'static utoipa::openapi::OpenApi {
-    static SPEC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let (_, mut spec) = actix_web::App::new()
-            .into_utoipa_app()
-            .openapi(ApiDoc::openapi())
-            .service(utoipa_actix_web::scope("/api/v1").configure(crate::api::configure))
-            .split_for_parts();
-        spec.info.version = env!("CARGO_PKG_VERSION").to_string();
-        spec
-    })
+/// The spec, built from the same `api::configure` the server mounts.
+fn build_spec() -> utoipa::openapi::OpenApi {
+    let (_, mut spec) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(utoipa_actix_web::scope("/api/v1").configure(crate::api::configure))
+        .split_for_parts();
+    spec.info.version = env!("CARGO_PKG_VERSION").to_string();
+    spec
 }
 
 pub fn openapi_json_pretty() -> String {
-    spec().to_pretty_json().unwrap_or_default()
+    build_spec().to_pretty_json().unwrap_or_default()
+}
+
+/// What the server keeps of the spec: its JSON (served at /openapi.json) and the route table.
+/// Built on the first API request; the spec itself and the megabytes its construction touched are
+/// released straight away.
+struct Derived {
+    json: String,
+    routes: RouteTable,
+}
+
+fn derived() -> &'static Derived {
+    static DERIVED: OnceLock<Derived> = OnceLock::new();
+    DERIVED.get_or_init(|| {
+        let spec = build_spec();
+        let derived = Derived {
+            json: spec.to_json().unwrap_or_default(),
+            routes: RouteTable::from_spec(&spec),
+        };
+        drop(spec);
+        crate::telemetry::trim_heap();
+        derived
+    })
 }
 
 /// Swagger UI pointed at our own /openapi.json route: giving it the spec would keep one copy
@@ -62,11 +81,9 @@ pub fn swagger_ui() -> utoipa_swagger_ui::SwaggerUi {
 
 /// The spec as JSON, serialised once and shared by every worker.
 pub async fn openapi_json() -> HttpResponse {
-    static JSON: OnceLock<String> = OnceLock::new();
-    HttpResponse::Ok().content_type("application/json").body(
-        JSON.get_or_init(|| spec().to_json().unwrap_or_default())
-            .as_str(),
-    )
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(derived().json.as_str())
 }
 
 pub async fn docs_redirect() -> HttpResponse {
@@ -114,29 +131,30 @@ fn segments(path: &str) -> Vec<&str> {
 
 impl RouteTable {
     pub fn get() -> &'static RouteTable {
-        static TABLE: OnceLock<RouteTable> = OnceLock::new();
-        TABLE.get_or_init(|| {
-            let routes = spec()
-                .paths
-                .paths
-                .iter()
-                .map(|(path, item)| {
-                    let segs = path.split('/').map(str::to_string).collect();
-                    let methods = [
-                        (item.get.is_some(), actix_web::http::Method::GET),
-                        (item.post.is_some(), actix_web::http::Method::POST),
-                        (item.put.is_some(), actix_web::http::Method::PUT),
-                        (item.patch.is_some(), actix_web::http::Method::PATCH),
-                        (item.delete.is_some(), actix_web::http::Method::DELETE),
-                    ]
-                    .into_iter()
-                    .filter_map(|(has, m)| has.then_some(m))
-                    .collect();
-                    (segs, methods)
-                })
+        &derived().routes
+    }
+
+    fn from_spec(spec: &utoipa::openapi::OpenApi) -> RouteTable {
+        let routes = spec
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segs = path.split('/').map(str::to_string).collect();
+                let methods = [
+                    (item.get.is_some(), actix_web::http::Method::GET),
+                    (item.post.is_some(), actix_web::http::Method::POST),
+                    (item.put.is_some(), actix_web::http::Method::PUT),
+                    (item.patch.is_some(), actix_web::http::Method::PATCH),
+                    (item.delete.is_some(), actix_web::http::Method::DELETE),
+                ]
+                .into_iter()
+                .filter_map(|(has, m)| has.then_some(m))
                 .collect();
-            RouteTable { routes }
-        })
+                (segs, methods)
+            })
+            .collect();
+        RouteTable { routes }
     }
 
     fn matches(template: &[String], path: &[&str]) -> bool {
