@@ -125,10 +125,6 @@ pub struct RouteTable {
     routes: Vec<(Vec<String>, Vec<actix_web::http::Method>)>,
 }
 
-fn segments(path: &str) -> Vec<&str> {
-    path.split('/').collect()
-}
-
 impl RouteTable {
     pub fn get() -> &'static RouteTable {
         &derived().routes
@@ -157,33 +153,39 @@ impl RouteTable {
         RouteTable { routes }
     }
 
-    fn matches(template: &[String], path: &[&str]) -> bool {
-        template.len() == path.len()
+    /// Whether a path matches a template, segment by segment, without allocating (this runs on
+    /// every API request).
+    fn matches(template: &[String], path: &str, segments: usize) -> bool {
+        template.len() == segments
             && template
                 .iter()
-                .zip(path)
+                .zip(path.split('/'))
                 .all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p)
+    }
+
+    fn matching<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a [actix_web::http::Method]> {
+        let segments = path.bytes().filter(|b| *b == b'/').count() + 1;
+        self.routes
+            .iter()
+            .filter(move |(t, _)| Self::matches(t, path, segments))
+            .map(|(_, m)| m.as_slice())
     }
 
     /// Methods served at this path (empty: no such route).
     pub fn allowed(&self, path: &str) -> Vec<actix_web::http::Method> {
-        let segs = segments(path);
-        self.routes
-            .iter()
-            .filter(|(t, _)| Self::matches(t, &segs))
-            .flat_map(|(_, m)| m.clone())
-            .collect()
+        self.matching(path).flatten().cloned().collect()
     }
 
     /// The same path with its trailing slash added or removed, when only that form is a route.
     pub fn canonical(&self, path: &str) -> Option<String> {
-        if !path.starts_with("/api/v1/") || !self.allowed(path).is_empty() {
+        if !path.starts_with("/api/v1/") || self.matching(path).next().is_some() {
             return None;
         }
         let other = match path.strip_suffix('/') {
             Some(p) => p.to_string(),
             None => format!("{path}/"),
         };
-        (!self.allowed(&other).is_empty()).then_some(other)
+        let exists = self.matching(&other).next().is_some();
+        exists.then_some(other)
     }
 }
