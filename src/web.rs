@@ -70,7 +70,8 @@ pub fn gzip_body(
     }
 }
 
-fn accepts_gzip(req: &HttpRequest) -> bool {
+/// Whether the client takes a gzip body (Accept-Encoding: gzip or *, not with q=0).
+pub fn accepts_gzip(req: &HttpRequest) -> bool {
     req.headers()
         .get_all("accept-encoding")
         .filter_map(|v| v.to_str().ok())

@@ -132,26 +132,6 @@ fn openapi_swagger_and_redoc_are_served_offline() {
     assert_eq!(plain, js.text);
 }
 
-/// The response head (lower-cased) of one raw HTTP/1.1 request: what arrives before any client
-/// decoding.
-fn raw_head(base: &str, request: &str) -> String {
-    raw_exchange(base, request).0
-}
-
-/// One raw HTTP/1.1 exchange: the response head (lower-cased) and the bytes after it.
-fn raw_exchange(base: &str, request: &str) -> (String, Vec<u8>) {
-    use std::io::{Read, Write};
-    let mut conn = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
-    conn.write_all(request.as_bytes()).unwrap();
-    let mut all = Vec::new();
-    conn.read_to_end(&mut all).unwrap();
-    let end = all.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    (
-        String::from_utf8_lossy(&all[..end]).to_lowercase(),
-        all[end + 4..].to_vec(),
-    )
-}
-
 #[test]
 fn head_answers_like_get_without_a_body() {
     let s = TestServer::start();

@@ -353,3 +353,23 @@ impl Drop for FakeService {
         std::thread::spawn(move || actix_web::rt::System::new().block_on(h.stop(false)));
     }
 }
+
+/// The response head (lower-cased) of one raw HTTP/1.1 request: what arrives before any client
+/// decoding.
+pub fn raw_head(base: &str, request: &str) -> String {
+    raw_exchange(base, request).0
+}
+
+/// One raw HTTP/1.1 exchange: the response head (lower-cased) and the bytes after it.
+pub fn raw_exchange(base: &str, request: &str) -> (String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+    conn.write_all(request.as_bytes()).unwrap();
+    let mut all = Vec::new();
+    conn.read_to_end(&mut all).unwrap();
+    let end = all.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    (
+        String::from_utf8_lossy(&all[..end]).to_lowercase(),
+        all[end + 4..].to_vec(),
+    )
+}

@@ -180,6 +180,41 @@ fn moving_a_task_reorders_densely_and_done_sets_completed_at_with_events() {
 }
 
 #[test]
+fn a_board_travels_gzipped_to_clients_that_take_it_and_stays_current() {
+    let s = TestServer::start();
+    let (_, member, _, project, _) = workspace(&s);
+    for i in 0..30 {
+        new_task(&s, &member, json!({ "title": format!("Card {i}"), "project_id": project }));
+    }
+    let path = format!("/api/v1/tasks/?project_id={project}");
+    let ask = |encoding: &str| {
+        raw_exchange(
+            &s.base,
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {member}\r\nAccept-Encoding: {encoding}\r\nConnection: close\r\n\r\n"
+            ),
+        )
+    };
+    let (head, gz) = ask("gzip, deflate, br");
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    let mut inflated = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut inflated).unwrap();
+    let (head, plain) = ask("identity");
+    assert!(!head.contains("content-encoding"), "{head}");
+    assert_eq!(inflated.as_bytes(), &plain[..], "same board either way");
+    let cards: Vec<Value> = serde_json::from_str(&inflated).unwrap();
+    assert_eq!(cards.len(), 30);
+    // A write retires the cached (and compressed) body.
+    let id = cards[0]["id"].as_str().unwrap();
+    let r = s.put(&format!("/api/v1/tasks/{id}"), Some(&member), &json!({ "title": "Renamed" }));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (_, gz) = ask("gzip");
+    let mut inflated = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut inflated).unwrap();
+    assert!(inflated.contains("\"Renamed\""));
+}
+
+#[test]
 fn concurrent_moves_keep_positions_dense_without_duplicates() {
     let s = TestServer::start();
     let (_, member, _, project, _) = workspace(&s);

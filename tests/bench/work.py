@@ -114,7 +114,10 @@ def main():
         assert len(call(base, "GET", f"/tasks/?project_id={pid}", token)) == 500
 
         me_r = wrk(f"{base}/api/v1/auth/me", a.seconds, 64, auth)
-        board = wrk(board_url, a.seconds, 64, auth)
+        # As the SPA asks for it (browsers send Accept-Encoding: gzip), and as a client that takes
+        # only plain JSON.
+        board = wrk(board_url, a.seconds, 64, auth + ["Accept-Encoding: gzip, deflate, br"])
+        board_plain = wrk(board_url, a.seconds, 64, auth)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
             f.write("ids = {" + ",".join(f'"{i}"' for i in ids) + "}\n")
             f.write("cols = {" + ",".join(f'"{c}"' for c in cols) + "}\n")
@@ -132,9 +135,10 @@ def main():
                     for c in cols)
 
         print(f"GET /auth/me            {me_r[0]:9.0f} req/s  p50 {me_r[1]:>8}  p99 {me_r[2]:>8}  non-2xx {me_r[3]}  (baseline, same process)")
-        print(f"GET /tasks/ (500 cards) {board[0]:9.0f} req/s  p50 {board[1]:>8}  p99 {board[2]:>8}  non-2xx {board[3]}")
+        print(f"GET /tasks/ (500 cards) {board[0]:9.0f} req/s  p50 {board[1]:>8}  p99 {board[2]:>8}  non-2xx {board[3]}  (gzip, as browsers ask)")
+        print(f"GET /tasks/ plain JSON  {board_plain[0]:9.0f} req/s  p50 {board_plain[1]:>8}  p99 {board_plain[2]:>8}  non-2xx {board_plain[3]}  (~300 kB per answer)")
         print(f"PUT /tasks/{{id}}/move   {move[0]:9.0f} req/s  p50 {move[1]:>8}  p99 {move[2]:>8}  non-2xx {move[3]}  (16 conns, each an IMMEDIATE write txn)")
-        print(f"ratio board ÷ /auth/me = {board[0] / me_r[0]:.2f}   (target ≥ 0.30)")
+        print(f"ratio board ÷ /auth/me = {board[0] / me_r[0]:.2f}   (target ≥ 0.30); plain JSON {board_plain[0] / me_r[0]:.2f}")
         print(f"ratio move  ÷ /auth/me = {move[0] / me_r[0]:.2f}")
         print(f"positions dense after the move run: {dense}")
 

@@ -136,27 +136,36 @@ pub async fn delete_column(
 #[utoipa::path(tag = "tasks", params(TaskQuery), responses((status = 200, body = Vec<Task>)))]
 #[get("/tasks/")]
 pub async fn list_tasks(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<TaskQuery>,
 ) -> ApiResult<HttpResponse> {
     let v = Viewer::from(&user);
     let q = q.into_inner();
-    let body = state
+    let board = state
         .db
         .run(move |c| -> ApiResult<_> {
             if let Some(cached) = cache::board_json(c, &v, &q)? {
-                return Ok(cached);
+                return Ok(Ok(cached));
             }
             let list = store::list(c, &v, &q)?;
-            Ok(actix_web::web::Bytes::from(
+            Ok(Err(actix_web::web::Bytes::from(
                 serde_json::to_vec(&list).map_err(anyhow::Error::from)?,
-            ))
+            )))
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/json")
-        .body(body))
+    let mut res = HttpResponse::Ok();
+    res.content_type("application/json");
+    Ok(match board {
+        // A project board: sent gzipped as cached to clients that take gzip (browsers do).
+        Ok(board) if crate::web::accepts_gzip(&req) => res
+            .insert_header(("Vary", "Accept-Encoding"))
+            .insert_header(("Content-Encoding", "gzip"))
+            .body(board.gzip),
+        Ok(board) => res.insert_header(("Vary", "Accept-Encoding")).body(board.json),
+        Err(json) => res.body(json),
+    })
 }
 
 #[utoipa::path(tag = "tasks", request_body = CreateTask, responses((status = 201, body = Task), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
