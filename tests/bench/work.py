@@ -15,10 +15,11 @@ Builds the release binary unless --binary is given. Needs `wrk` (apt-get install
    (whose query goes through the membership views). Target < 200 ms.
 Rate limiters are switched off for the run (--rate-limit 0 --login-rate 0).
 
-Measured 2026-11-26, release build, 2 shared cores, 10 s wrk runs:
-    GET /auth/me 26075 req/s · GET /tasks/ (500 cards) 8816 req/s (0.34×) · move 682 req/s (0.03×),
-    positions dense afterwards; report at 100k tasks: admin median 190 ms (first calls on cold pool
-    connections, fan-out of the move run still draining), member median 72 ms, days=30 116 ms.
+Measured 2026-11-27, release build, 2 shared cores, 10 s wrk runs:
+    GET /auth/me 79577 req/s · GET /tasks/ (500 cards) 25815 req/s gzipped as browsers ask (0.32×),
+    12596 req/s as plain JSON (0.16×: ~300 kB per answer through loopback, wrk on the same cores) ·
+    move 1052 req/s, positions dense afterwards; report at 100k tasks: admin median 64 ms, member
+    66 ms, days=30 53 ms.
 """
 import argparse, json, os, random, shutil, sqlite3, statistics, subprocess, sys, tempfile, time, urllib.request
 sys.path.insert(0, os.path.dirname(__file__))
