@@ -10,7 +10,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Next, from_fn};
-use actix_web::{App, Error, HttpResponse, web};
+use actix_web::{App, Error, HttpMessage, HttpResponse, web};
 use anyhow::Context;
 use std::sync::Arc;
 use utoipa_actix_web::AppExt;
@@ -148,6 +148,7 @@ async fn edge(
     // saw the original method, sends the headers only.
     if req.method() == actix_web::http::Method::HEAD {
         req.head_mut().method = actix_web::http::Method::GET;
+        req.extensions_mut().insert(WasHead);
     }
     if is_api {
         if let Some(state) = req.app_data::<web::Data<AppState>>() {
@@ -230,6 +231,10 @@ async fn require_auth(
     Ok(next.call(req).await?.map_into_boxed_body())
 }
 
+/// Marks a HEAD request routed as GET (so a 405 names the method the client used).
+#[derive(Clone, Copy)]
+struct WasHead;
+
 /// Unmatched /api/v1 paths: 405 with Allow when the path exists under another method, else 404.
 async fn api_fallback(req: actix_web::HttpRequest) -> HttpResponse {
     let allowed = RouteTable::get().allowed(req.path());
@@ -247,7 +252,14 @@ async fn api_fallback(req: actix_web::HttpRequest) -> HttpResponse {
             HeaderValue::from_str(&allow).unwrap_or(HeaderValue::from_static("GET")),
         ))
         .json(ErrorBody {
-            detail: format!("method {} not allowed; use {allow}", req.method()),
+            detail: format!(
+                "method {} not allowed; use {allow}",
+                if req.extensions().contains::<WasHead>() {
+                    "HEAD"
+                } else {
+                    req.method().as_str()
+                }
+            ),
         })
 }
 

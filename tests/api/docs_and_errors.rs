@@ -153,6 +153,12 @@ fn head_answers_like_get_without_a_body() {
         "HEAD /api/v1/auth/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     );
     assert!(head.starts_with("http/1.1 401"), "auth still applies: {head}");
+    let token = s.admin_token();
+    let (head, _) = raw_exchange(
+        &s.base,
+        &format!("HEAD /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(head.starts_with("http/1.1 405") && head.contains("allow: post"), "{head}");
 }
 
 #[test]

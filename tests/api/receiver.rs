@@ -19,8 +19,16 @@ pub struct Received {
     pub extra_header: Option<String>,
 }
 
-/// What to answer next: (status, Retry-After seconds, delay before answering).
-pub type Reply = (u16, Option<u64>, Duration);
+/// What to answer next: (status, Retry-After, delay before answering).
+pub type Reply = (u16, Option<RetryAfter>, Duration);
+
+/// A Retry-After header in either of its forms (RFC 9110 §10.2.3).
+#[derive(Clone, Copy, Debug)]
+pub enum RetryAfter {
+    Secs(u64),
+    /// An HTTP-date this many seconds after the answer.
+    DateIn(u64),
+}
 
 #[derive(Default)]
 struct Inner {
@@ -116,8 +124,18 @@ impl Receiver {
                         let mut r = HttpResponse::build(
                             actix_web::http::StatusCode::from_u16(reply.0).unwrap(),
                         );
-                        if let Some(s) = reply.1 {
-                            r.insert_header(("Retry-After", s.to_string()));
+                        match reply.1 {
+                            Some(RetryAfter::Secs(s)) => {
+                                r.insert_header(("Retry-After", s.to_string()));
+                            }
+                            Some(RetryAfter::DateIn(s)) => {
+                                let at = chrono::Utc::now() + chrono::Duration::seconds(s as i64);
+                                r.insert_header((
+                                    "Retry-After",
+                                    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+                                ));
+                            }
+                            None => {}
                         }
                         r.body(format!("answer {}", reply.0))
                     }

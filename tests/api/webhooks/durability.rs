@@ -1,7 +1,7 @@
 //! Webhook delivery under load and failure: slow endpoints, distant retries, kill -9.
 use super::{allow_private, allow_private_now, change_setting, deliveries, hook};
 use crate::helpers::*;
-use crate::receiver::Receiver;
+use crate::receiver::{Receiver, RetryAfter};
 use serde_json::json;
 use std::time::Duration;
 
@@ -37,7 +37,7 @@ fn a_delivery_pending_across_kill_9_arrives_after_restart() {
     let t = s.client.admin_token();
     allow_private(&s.client, &t);
     let rx = Receiver::start();
-    rx.script(&[(503, Some(3), Duration::ZERO)]);
+    rx.script(&[(503, Some(RetryAfter::Secs(3)), Duration::ZERO)]);
     hook(&s.client, &t, &rx, json!(["settings.updated"]));
     change_setting(&s.client, &t, 1);
     let first = rx.wait_for(1, Duration::from_secs(10));
@@ -56,7 +56,7 @@ fn a_delivery_waiting_for_its_retry_does_not_hold_back_new_ones() {
     let t = s.admin_token();
     allow_private_now(&s, &t);
     let rx = Receiver::start();
-    rx.script(&[(503, Some(600), Duration::ZERO)]);
+    rx.script(&[(503, Some(RetryAfter::Secs(600)), Duration::ZERO)]);
     let (id, _) = hook(&s, &t, &rx, json!(["settings.updated"]));
     change_setting(&s, &t, 1);
     s.drain_jobs();

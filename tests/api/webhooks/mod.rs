@@ -1,6 +1,6 @@
 //! Webhooks: signed Standard Webhooks deliveries, retries, Retry-After, 410, SSRF, durability.
 use crate::helpers::*;
-use crate::receiver::Receiver;
+use crate::receiver::{Receiver, RetryAfter};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -120,7 +120,7 @@ fn retry_after_is_honoured() {
     let t = s.admin_token();
     allow_private_now(&s, &t);
     let rx = Receiver::start();
-    rx.script(&[(429, Some(2), Duration::ZERO)]);
+    rx.script(&[(429, Some(RetryAfter::Secs(2)), Duration::ZERO)]);
     let (id, _) = hook(&s, &t, &rx, json!(["settings.updated"]));
     change_setting(&s, &t, 1);
     s.drain_jobs();
@@ -141,6 +141,28 @@ fn retry_after_is_honoured() {
     assert_eq!(got.len(), 2);
     assert_eq!(got[0].id, got[1].id);
     assert!(got[1].at - got[0].at >= Duration::from_secs(2));
+}
+
+#[test]
+fn retry_after_as_an_http_date_is_honoured() {
+    let s = TestServer::start_with(|c| c.webhook_retry_schedule = vec![Duration::ZERO; 3]);
+    let t = s.admin_token();
+    allow_private_now(&s, &t);
+    let rx = Receiver::start();
+    rx.script(&[(503, Some(RetryAfter::DateIn(3)), Duration::ZERO)]);
+    let (id, _) = hook(&s, &t, &rx, json!(["settings.updated"]));
+    change_setting(&s, &t, 1);
+    s.drain_jobs();
+    assert_eq!(rx.got().len(), 1, "the date is 3 s away: not yet");
+    let log = deliveries(&s, &t, &id);
+    let next =
+        chrono::DateTime::parse_from_rfc3339(log[0]["next_retry_at"].as_str().unwrap()).unwrap();
+    let wait = next.timestamp_millis() - chrono::Utc::now().timestamp_millis();
+    // HTTP-dates have whole seconds: 2–3 s from the answer.
+    assert!(wait > 1000 && wait <= 3000, "{wait} ms");
+    std::thread::sleep(Duration::from_millis(wait as u64 + 50));
+    s.drain_jobs();
+    assert_eq!(rx.got().len(), 2);
 }
 
 fn notifications(c: &Client, t: &str) -> Vec<Value> {
