@@ -166,7 +166,6 @@ fn docx(bytes: &[u8]) -> Result<String, ExtractError> {
     let mut out = String::new();
     let mut buf = Vec::new();
     let mut in_text = false;
-    let mut heading = false;
     loop {
         use quick_xml::events::Event;
         match reader
@@ -176,7 +175,7 @@ fn docx(bytes: &[u8]) -> Result<String, ExtractError> {
             Event::Start(e) if e.local_name().as_ref() == "t" => in_text = true,
             Event::End(e) if e.local_name().as_ref() == "t" => in_text = false,
             Event::Empty(e) | Event::Start(e) if e.local_name().as_ref() == "pStyle" => {
-                heading = e
+                let heading = e
                     .attributes()
                     .flatten()
                     .any(|a| a.value.to_ascii_lowercase().starts_with("heading"));
@@ -192,8 +191,7 @@ fn docx(bytes: &[u8]) -> Result<String, ExtractError> {
                 out.push_str(&html::decode_entities(&format!("&{};", r.as_ref() as &str)));
             }
             Event::End(e) if e.local_name().as_ref() == "p" => {
-                out.push_str(if heading { "\n\n" } else { "\n\n" });
-                heading = false;
+                out.push_str("\n\n");
             }
             Event::Eof => break,
             _ => {}

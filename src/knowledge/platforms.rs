@@ -193,41 +193,32 @@ fn feed(state: &AppState, url: &str, allow_private: bool) -> anyhow::Result<Vec<
         .collect())
 }
 
+/// The feed a page advertises (`<link rel="alternate" type="application/rss+xml" href=…>`, or
+/// Atom), resolved against the page URL.
 fn discover(page: &str, base: &str) -> Option<String> {
     let lower = page.to_ascii_lowercase();
-    for ty in ["application/rss+xml", "application/atom+xml"] {
-        let at = lower.find(ty)?;
-        let tag_start = lower[..at].rfind('<')?;
-        let tag_end = at + lower[at..].find('>')?;
-        let tag = &page[tag_start..tag_end];
-        let href = tag.split("href=").nth(1)?;
-        let q = href.chars().next()?;
-        let v: String = href[1..].chars().take_while(|c| *c != q).collect();
-        return Some(resolve(base, &v));
-    }
-    None
+    ["application/rss+xml", "application/atom+xml"]
+        .iter()
+        .find_map(|ty| {
+            let at = lower.find(ty)?;
+            let tag_start = lower[..at].rfind('<')?;
+            let tag_end = at + lower[at..].find('>')?;
+            // ASCII lower-casing keeps byte offsets, so the attribute is found case-insensitively.
+            let href = &page[tag_start..tag_end][lower[tag_start..tag_end].find("href=")? + 5..];
+            let v: String = match href.chars().next()? {
+                q @ ('"' | '\'') => href[1..].chars().take_while(|c| *c != q).collect(),
+                _ => href.chars().take_while(|c| !c.is_whitespace()).collect(),
+            };
+            (!v.is_empty()).then(|| resolve(base, &v))
+        })
 }
 
-/// Resolve a possibly relative link against the page URL.
+/// Resolve a possibly relative link against the page URL (RFC 3986: `../`, `//host`, `?query`).
 pub fn resolve(base: &str, link: &str) -> String {
-    if link.starts_with("http://") || link.starts_with("https://") {
-        return link.to_string();
-    }
-    let origin_end = base
-        .find("://")
-        .map(|i| i + 3)
-        .and_then(|i| base[i..].find('/').map(|j| i + j))
-        .unwrap_or(base.len());
-    if link.starts_with('/') {
-        return format!("{}{link}", &base[..origin_end]);
-    }
-    let dir = base
-        .rfind('/')
-        .filter(|i| *i >= origin_end)
-        .map(|i| &base[..=i])
-        .unwrap_or(base);
-    let sep = if dir.ends_with('/') { "" } else { "/" };
-    format!("{dir}{sep}{link}")
+    url::Url::parse(base)
+        .and_then(|b| b.join(link))
+        .map(String::from)
+        .unwrap_or_else(|_| link.to_string())
 }
 
 fn github(
@@ -416,5 +407,25 @@ fn blocks(
         if cursor.is_none() {
             return Ok(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_advertises_its_rss_or_atom_feed() {
+        let base = "https://blog.example.com/posts/";
+        let rss = r#"<head><LINK rel="alternate" type="application/rss+xml" HREF="/feed.xml"></head>"#;
+        assert_eq!(discover(rss, base).as_deref(), Some("https://blog.example.com/feed.xml"));
+        let atom = "<head><link rel=alternate type='application/atom+xml' href='atom.xml'></head>";
+        assert_eq!(
+            discover(atom, base).as_deref(),
+            Some("https://blog.example.com/posts/atom.xml")
+        );
+        assert_eq!(discover("<head><title>no feed</title></head>", base), None);
+        assert_eq!(resolve(base, "../about"), "https://blog.example.com/about");
+        assert_eq!(resolve(base, "//cdn.example.com/a.xml"), "https://cdn.example.com/a.xml");
     }
 }

@@ -74,7 +74,7 @@ impl Gen {
     }
     /// `base` + Gaussian noise of norm ~`noise` + `shift` × the mean direction, normalised.
     fn around(&mut self, base: &[f32], noise: f32, shift: f32) -> Vec<f32> {
-        let s = noise / (0.7071 * (D as f32).sqrt());
+        let s = noise / (std::f32::consts::FRAC_1_SQRT_2 * (D as f32).sqrt());
         let mut v: Vec<f32> = base
             .iter()
             .zip(&self.mean)

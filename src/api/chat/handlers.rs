@@ -88,7 +88,7 @@ pub async fn create_conversation(
                 body.client_id.as_deref(),
                 body.project_id.as_deref(),
             )?
-            .map_err(|e| ApiError::unprocessable(e))?;
+            .map_err(ApiError::unprocessable)?;
             store::insert(c, &id, &uid, scope, &title, &metadata)?;
             Ok(store::get_visible(c, &uid, &id)?)
         })
