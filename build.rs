@@ -2,7 +2,10 @@
 // not been built yet (so `cargo build` works on a fresh clone), and rebuild when the SPA changes.
 // The vendored ReDoc bundle is gzipped into OUT_DIR: 1.1 MB of script becomes ~0.3 MB in the binary.
 fn main() {
-    gzip_vendored("assets/vendor/redoc.standalone.js", "redoc.standalone.js.gz");
+    gzip_vendored(
+        "assets/vendor/redoc.standalone.js",
+        "redoc.standalone.js.gz",
+    );
     let dist = std::path::Path::new("web/dist");
     let index = dist.join("index.html");
     if !index.exists() {

@@ -163,7 +163,10 @@ impl RouteTable {
                 .all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p)
     }
 
-    fn matching<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a [actix_web::http::Method]> {
+    fn matching<'a>(
+        &'a self,
+        path: &'a str,
+    ) -> impl Iterator<Item = &'a [actix_web::http::Method]> {
         let segments = path.bytes().filter(|b| *b == b'/').count() + 1;
         self.routes
             .iter()

@@ -126,12 +126,10 @@ fn resolve_checked(
     if addrs.is_empty() {
         return Err(ResolveError::NotFound);
     }
-    if !allow_private {
-        if let Some(bad) = addrs.iter().find(|a| is_forbidden(a.ip())) {
-            return Err(ResolveError::Refused(UrlRefused::Private(
-                bad.ip().to_string(),
-            )));
-        }
+    if !allow_private && let Some(bad) = addrs.iter().find(|a| is_forbidden(a.ip())) {
+        return Err(ResolveError::Refused(UrlRefused::Private(
+            bad.ip().to_string(),
+        )));
     }
     Ok(addrs)
 }
@@ -279,7 +277,10 @@ mod tests {
         let now = chrono::DateTime::parse_from_rfc3339("2015-10-21T07:28:00Z")
             .unwrap()
             .to_utc();
-        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
         assert_eq!(
             parse_retry_after("Wed, 21 Oct 2015 07:29:30 GMT", now),
             Some(Duration::from_secs(90))

@@ -79,7 +79,10 @@ pub fn accepts_gzip(req: &HttpRequest) -> bool {
         .any(|enc| {
             // "gzip", "gzip;q=0.8" or "*"; "gzip;q=0" refuses it.
             let (name, q) = enc.split_once(';').unwrap_or((enc, "q=1"));
-            let q = q.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok());
+            let q = q
+                .trim()
+                .strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok());
             let name = name.trim();
             (name.eq_ignore_ascii_case("gzip") || name == "*") && q.unwrap_or(1.0) > 0.0
         })
@@ -142,6 +145,8 @@ mod tests {
         assert!(accepts_gzip(&req("*")));
         assert!(!accepts_gzip(&req("gzip;q=0")));
         assert!(!accepts_gzip(&req("identity")));
-        assert!(!accepts_gzip(&actix_web::test::TestRequest::default().to_http_request()));
+        assert!(!accepts_gzip(
+            &actix_web::test::TestRequest::default().to_http_request()
+        ));
     }
 }

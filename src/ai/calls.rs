@@ -126,10 +126,10 @@ pub fn embed(
     texts: &[String],
 ) -> Result<Vec<Vec<f32>>, CallError> {
     let c = state.db.conn()?;
-    if let Some(uid) = user_id {
-        if let Some(d) = logs::over_budget(&c, &state.secrets, uid)? {
-            return Err(CallError::OverBudget(d));
-        }
+    if let Some(uid) = user_id
+        && let Some(d) = logs::over_budget(&c, &state.secrets, uid)?
+    {
+        return Err(CallError::OverBudget(d));
     }
     let (p, model) = config::embedder(&c, &state.secrets, &state.http.trusted)?
         .map_err(CallError::NotConfigured)?;

@@ -161,10 +161,10 @@ impl Provider for Gemini {
             return Err(e);
         }
         read.map_err(|e| ProviderError::new(format!("gemini stream broke: {e}")))?;
-        if let Some(u) = usage {
-            if sink(Event::Usage(u)) == Flow::Stop {
-                return Ok(());
-            }
+        if let Some(u) = usage
+            && sink(Event::Usage(u)) == Flow::Stop
+        {
+            return Ok(());
         }
         for call in calls {
             if sink(Event::ToolCall(call)) == Flow::Stop {

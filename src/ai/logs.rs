@@ -31,10 +31,10 @@ pub fn record(c: &Connection, secrets: &SecretBox, e: &Entry) -> anyhow::Result<
 /// Estimated cost of a call from the price table (0 for unknown models).
 pub fn cost_usd(c: &Connection, secrets: &SecretBox, model: &str, u: Usage) -> anyhow::Result<f64> {
     let mut table: serde_json::Map<String, Value> = serde_json::from_str(DEFAULT_PRICES)?;
-    if let Some(custom) = get_string(c, secrets, "ai_price_table")? {
-        if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&custom) {
-            table.extend(m);
-        }
+    if let Some(custom) = get_string(c, secrets, "ai_price_table")?
+        && let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&custom)
+    {
+        table.extend(m);
     }
     let model = model.rsplit('/').next().unwrap_or(model);
     let best = table

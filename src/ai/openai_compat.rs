@@ -193,20 +193,21 @@ impl Provider for OpenAiCompat {
                 )));
                 return false;
             }
-            if let Some(u) = v.get("usage").filter(|u| !u.is_null()).and_then(usage_of) {
-                if sink(Event::Usage(u)) == Flow::Stop {
-                    stopped = true;
-                    return false;
-                }
+            if let Some(u) = v.get("usage").filter(|u| !u.is_null()).and_then(usage_of)
+                && sink(Event::Usage(u)) == Flow::Stop
+            {
+                stopped = true;
+                return false;
             }
             let choices = v.get("choices").and_then(Value::as_array);
             for choice in choices.into_iter().flatten() {
                 let delta = &choice["delta"];
-                if let Some(text) = delta.get("content").and_then(Value::as_str) {
-                    if !text.is_empty() && sink(Event::Text(text.to_string())) == Flow::Stop {
-                        stopped = true;
-                        return false;
-                    }
+                if let Some(text) = delta.get("content").and_then(Value::as_str)
+                    && !text.is_empty()
+                    && sink(Event::Text(text.to_string())) == Flow::Stop
+                {
+                    stopped = true;
+                    return false;
                 }
                 for (n, tc) in delta
                     .get("tool_calls")

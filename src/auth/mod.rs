@@ -150,14 +150,13 @@ pub fn attach(req: &ServiceRequest, user: AuthUser) {
 
 /// The client's IP: the socket peer, or the first X-Forwarded-For hop when trusting a proxy.
 pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> IpAddr {
-    if trust_proxy {
-        if let Some(ip) = req
+    if trust_proxy
+        && let Some(ip) = req
             .connection_info()
             .realip_remote_addr()
             .and_then(parse_ip)
-        {
-            return ip;
-        }
+    {
+        return ip;
     }
     req.peer_addr()
         .map(|a| a.ip())

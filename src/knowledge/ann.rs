@@ -267,10 +267,10 @@ pub fn get(c: &Connection, model: &str, force: bool) -> rusqlite::Result<Option<
     let _building = BUILDING.lock().unwrap_or_else(|e| e.into_inner());
     {
         let map = INDEXES.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(idx) = map.as_ref().and_then(|m| m.get(&path)) {
-            if idx.read().unwrap_or_else(|e| e.into_inner()).model == model {
-                return Ok(Some(idx.clone()));
-            }
+        if let Some(idx) = map.as_ref().and_then(|m| m.get(&path))
+            && idx.read().unwrap_or_else(|e| e.into_inner()).model == model
+        {
+            return Ok(Some(idx.clone()));
         }
     }
     let mut built = BinIndex::build(c, model)?;

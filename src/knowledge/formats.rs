@@ -43,21 +43,21 @@ pub fn parse_feed(xml: &str) -> Result<(String, Vec<FeedItem>), String> {
             Event::Empty(e) => {
                 // Atom: <link rel="alternate" href="…"/>
                 let name = e.name().as_ref().to_ascii_lowercase();
-                if name == "link" {
-                    if let Some(item) = cur.as_mut() {
-                        let mut href = None;
-                        let mut rel = None;
-                        for a in e.attributes().flatten() {
-                            let v = super::html::decode_entities(a.value.as_ref());
-                            match a.key.as_ref() {
-                                "href" => href = Some(v),
-                                "rel" => rel = Some(v),
-                                _ => {}
-                            }
+                if name == "link"
+                    && let Some(item) = cur.as_mut()
+                {
+                    let mut href = None;
+                    let mut rel = None;
+                    for a in e.attributes().flatten() {
+                        let v = super::html::decode_entities(a.value.as_ref());
+                        match a.key.as_ref() {
+                            "href" => href = Some(v),
+                            "rel" => rel = Some(v),
+                            _ => {}
                         }
-                        if rel.as_deref().is_none_or(|r| r == "alternate") && item.link.is_empty() {
-                            item.link = href.unwrap_or_default();
-                        }
+                    }
+                    if rel.as_deref().is_none_or(|r| r == "alternate") && item.link.is_empty() {
+                        item.link = href.unwrap_or_default();
                     }
                 }
             }
@@ -176,10 +176,10 @@ impl Robots {
                 }
                 "allow" | "disallow" => {
                     last_was_agent = false;
-                    if let Some(g) = groups.last_mut() {
-                        if !v.is_empty() {
-                            g.1.push((k == "allow", v));
-                        }
+                    if let Some(g) = groups.last_mut()
+                        && !v.is_empty()
+                    {
+                        g.1.push((k == "allow", v));
                     }
                 }
                 "sitemap" => sitemaps.push(v),

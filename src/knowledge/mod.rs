@@ -40,10 +40,10 @@ pub fn local_model_in(data_dir: &std::path::Path) -> Option<Arc<dyn embed::Embed
     static CACHE: std::sync::Mutex<Loaded> = std::sync::Mutex::new(None);
     let dir = models::minilm_dir(data_dir);
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((d, m)) = cache.as_ref() {
-        if *d == dir {
-            return Some(m.clone());
-        }
+    if let Some((d, m)) = cache.as_ref()
+        && *d == dir
+    {
+        return Some(m.clone());
     }
     if !models::minilm_installed(data_dir) {
         return None;

@@ -394,10 +394,11 @@ fn blocks(
             if !text.is_empty() {
                 out.push_str(&format!("{prefix}{text}\n\n"));
             }
-            if b["has_children"].as_bool() == Some(true) && depth < 3 {
-                if let Some(child) = b["id"].as_str() {
-                    blocks(agent, base, auth, child, depth + 1, out)?;
-                }
+            if b["has_children"].as_bool() == Some(true)
+                && depth < 3
+                && let Some(child) = b["id"].as_str()
+            {
+                blocks(agent, base, auth, child, depth + 1, out)?;
             }
         }
         cursor = v["next_cursor"]
@@ -417,8 +418,12 @@ mod tests {
     #[test]
     fn a_page_advertises_its_rss_or_atom_feed() {
         let base = "https://blog.example.com/posts/";
-        let rss = r#"<head><LINK rel="alternate" type="application/rss+xml" HREF="/feed.xml"></head>"#;
-        assert_eq!(discover(rss, base).as_deref(), Some("https://blog.example.com/feed.xml"));
+        let rss =
+            r#"<head><LINK rel="alternate" type="application/rss+xml" HREF="/feed.xml"></head>"#;
+        assert_eq!(
+            discover(rss, base).as_deref(),
+            Some("https://blog.example.com/feed.xml")
+        );
         let atom = "<head><link rel=alternate type='application/atom+xml' href='atom.xml'></head>";
         assert_eq!(
             discover(atom, base).as_deref(),
@@ -426,6 +431,9 @@ mod tests {
         );
         assert_eq!(discover("<head><title>no feed</title></head>", base), None);
         assert_eq!(resolve(base, "../about"), "https://blog.example.com/about");
-        assert_eq!(resolve(base, "//cdn.example.com/a.xml"), "https://cdn.example.com/a.xml");
+        assert_eq!(
+            resolve(base, "//cdn.example.com/a.xml"),
+            "https://cdn.example.com/a.xml"
+        );
     }
 }

@@ -140,7 +140,9 @@ fn head_answers_like_get_without_a_body() {
         ("/", None),
         ("/api/v1/auth/me", Some(s.admin_token())),
     ] {
-        let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+        let auth = token
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
         let (head, body) = raw_exchange(
             &s.base,
             &format!("HEAD {path} HTTP/1.1\r\nHost: x\r\n{auth}Connection: close\r\n\r\n"),
@@ -152,13 +154,21 @@ fn head_answers_like_get_without_a_body() {
         &s.base,
         "HEAD /api/v1/auth/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     );
-    assert!(head.starts_with("http/1.1 401"), "auth still applies: {head}");
+    assert!(
+        head.starts_with("http/1.1 401"),
+        "auth still applies: {head}"
+    );
     let token = s.admin_token();
     let (head, _) = raw_exchange(
         &s.base,
-        &format!("HEAD /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"),
+        &format!(
+            "HEAD /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+        ),
     );
-    assert!(head.starts_with("http/1.1 405") && head.contains("allow: post"), "{head}");
+    assert!(
+        head.starts_with("http/1.1 405") && head.contains("allow: post"),
+        "{head}"
+    );
 }
 
 #[test]

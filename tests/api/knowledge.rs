@@ -723,10 +723,7 @@ fn the_quantised_first_passes_find_what_float_search_finds() {
         user_id: me,
         admin: true,
     };
-    for path in [
-        search::VectorPath::Exact,
-        search::VectorPath::Binary,
-    ] {
+    for path in [search::VectorPath::Exact, search::VectorPath::Binary] {
         let q = search::Query {
             text: "sourdough starter proof".into(),
             limit: 3,

@@ -173,10 +173,10 @@ fn new_notifications_are_pushed_live_over_sse_with_the_token_in_the_query() {
                 .expect("an SSE line");
             if let Some(e) = line.strip_prefix("event: ") {
                 current = e.to_string();
-            } else if let Some(d) = line.strip_prefix("data: ") {
-                if current == event {
-                    return serde_json::from_str(d).unwrap();
-                }
+            } else if let Some(d) = line.strip_prefix("data: ")
+                && current == event
+            {
+                return serde_json::from_str(d).unwrap();
             }
         }
     };

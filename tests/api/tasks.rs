@@ -184,7 +184,11 @@ fn a_board_travels_gzipped_to_clients_that_take_it_and_stays_current() {
     let s = TestServer::start();
     let (_, member, _, project, _) = workspace(&s);
     for i in 0..30 {
-        new_task(&s, &member, json!({ "title": format!("Card {i}"), "project_id": project }));
+        new_task(
+            &s,
+            &member,
+            json!({ "title": format!("Card {i}"), "project_id": project }),
+        );
     }
     let path = format!("/api/v1/tasks/?project_id={project}");
     let ask = |encoding: &str| {
@@ -198,7 +202,8 @@ fn a_board_travels_gzipped_to_clients_that_take_it_and_stays_current() {
     let (head, gz) = ask("gzip, deflate, br");
     assert!(head.contains("content-encoding: gzip"), "{head}");
     let mut inflated = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut inflated).unwrap();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut inflated)
+        .unwrap();
     let (head, plain) = ask("identity");
     assert!(!head.contains("content-encoding"), "{head}");
     assert_eq!(inflated.as_bytes(), &plain[..], "same board either way");
@@ -206,11 +211,16 @@ fn a_board_travels_gzipped_to_clients_that_take_it_and_stays_current() {
     assert_eq!(cards.len(), 30);
     // A write retires the cached (and compressed) body.
     let id = cards[0]["id"].as_str().unwrap();
-    let r = s.put(&format!("/api/v1/tasks/{id}"), Some(&member), &json!({ "title": "Renamed" }));
+    let r = s.put(
+        &format!("/api/v1/tasks/{id}"),
+        Some(&member),
+        &json!({ "title": "Renamed" }),
+    );
     assert_eq!(r.status, 200, "{}", r.text);
     let (_, gz) = ask("gzip");
     let mut inflated = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut inflated).unwrap();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut inflated)
+        .unwrap();
     assert!(inflated.contains("\"Renamed\""));
 }
 

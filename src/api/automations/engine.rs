@@ -171,15 +171,15 @@ fn owner_may_see(c: &rusqlite::Connection, a: &Automation, event: &Event) -> any
     {
         return Ok(true);
     }
-    if let Some(p) = s("task.project_id") {
-        if crate::access::in_project(c, &v, &p)? {
-            return Ok(true);
-        }
+    if let Some(p) = s("task.project_id")
+        && crate::access::in_project(c, &v, &p)?
+    {
+        return Ok(true);
     }
-    if let Some(cl) = s("task.client_id") {
-        if crate::access::in_client(c, &v, &cl)? {
-            return Ok(true);
-        }
+    if let Some(cl) = s("task.client_id")
+        && crate::access::in_client(c, &v, &cl)?
+    {
+        return Ok(true);
     }
     if let Some(t) = s("task.id") {
         // The tasks table may not exist in this build: unknown means not visible.
@@ -216,10 +216,10 @@ pub fn on_event(c: &rusqlite::Connection, event: &Event) -> anyhow::Result<()> {
             status: if too_deep { "skipped" } else { "queued" },
             error: too_deep.then_some("loop protection: this event was caused by a chain of automations too deep to continue"),
         };
-        if let Some(id) = store::insert_run(c, &run)? {
-            if !too_deep {
-                crate::jobs::enqueue(c, KIND, json!({ "run_id": id }))?;
-            }
+        if let Some(id) = store::insert_run(c, &run)?
+            && !too_deep
+        {
+            crate::jobs::enqueue(c, KIND, json!({ "run_id": id }))?;
         }
     }
     Ok(())

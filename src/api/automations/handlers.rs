@@ -88,14 +88,15 @@ async fn validate(state: &AppState, user: &AuthUser, a: &Automation) -> ApiResul
         if f.required && cfg(f.name).is_none() {
             return bad(format!("action_config.{}: required", f.name));
         }
-        if let Some(v) = cfg(f.name) {
-            if f.kind == "select" && !f.options.contains(&v) {
-                return bad(format!(
-                    "action_config.{}: one of {}",
-                    f.name,
-                    f.options.join(", ")
-                ));
-            }
+        if let Some(v) = cfg(f.name)
+            && f.kind == "select"
+            && !f.options.contains(&v)
+        {
+            return bad(format!(
+                "action_config.{}: one of {}",
+                f.name,
+                f.options.join(", ")
+            ));
         }
     }
     if a.action == "notify" {

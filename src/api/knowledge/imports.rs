@@ -15,10 +15,10 @@ pub fn check_target(
     v: &Viewer,
     s: &mut NewSource,
 ) -> Result<(), ApiError> {
-    if let Some(col) = &s.collection_id {
-        if !access::can_see(c, v, "collections", "collection", col)? {
-            return Err(ApiError::NotFound("collection"));
-        }
+    if let Some(col) = &s.collection_id
+        && !access::can_see(c, v, "collections", "collection", col)?
+    {
+        return Err(ApiError::NotFound("collection"));
     }
     match access::check_placement(c, v, s.client_id.as_deref(), s.project_id.as_deref())? {
         Ok((client, project)) => {

@@ -78,10 +78,10 @@ pub async fn save_items(
     let sources = state
         .db
         .run(move |c| -> ApiResult<Vec<Source>> {
-            if let Some(col) = &collection_id {
-                if !access::can_see(c, &v, "collections", "collection", col)? {
-                    return Err(ApiError::NotFound("collection"));
-                }
+            if let Some(col) = &collection_id
+                && !access::can_see(c, &v, "collections", "collection", col)?
+            {
+                return Err(ApiError::NotFound("collection"));
             }
             let ids =
                 platforms::store_items(c, &v.user_id, platform, collection_id.as_deref(), items)?;
@@ -264,11 +264,10 @@ pub async fn import_platform(
     let job_id = state
         .db
         .run(move |c| -> ApiResult<Option<i64>> {
-            if let Some(col) = &collection {
-                if !access::can_see(c, &v, "collections", "collection", col)? {
+            if let Some(col) = &collection
+                && !access::can_see(c, &v, "collections", "collection", col)? {
                     return Err(ApiError::NotFound("collection"));
                 }
-            }
             let mut p = params.clone();
             if let Some(o) = p.as_object_mut() {
                 o.remove("collection_id");

@@ -62,14 +62,14 @@ pub fn on_event(c: &rusqlite::Connection, event: &Event) -> anyhow::Result<Vec<N
                 "/task/assignee_id",
                 "/assignee_id",
             ] {
-                if let Some(u) = d.pointer(p).and_then(Value::as_str) {
-                    if !targets.iter().any(|t| t.0 == u) {
-                        targets.push((
-                            u.to_string(),
-                            format!("New comment on “{title}”"),
-                            body.clone(),
-                        ));
-                    }
+                if let Some(u) = d.pointer(p).and_then(Value::as_str)
+                    && !targets.iter().any(|t| t.0 == u)
+                {
+                    targets.push((
+                        u.to_string(),
+                        format!("New comment on “{title}”"),
+                        body.clone(),
+                    ));
                 }
             }
         }

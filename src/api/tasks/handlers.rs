@@ -163,7 +163,9 @@ pub async fn list_tasks(
             .insert_header(("Vary", "Accept-Encoding"))
             .insert_header(("Content-Encoding", "gzip"))
             .body(board.gzip),
-        Ok(board) => res.insert_header(("Vary", "Accept-Encoding")).body(board.json),
+        Ok(board) => res
+            .insert_header(("Vary", "Accept-Encoding"))
+            .body(board.json),
         Err(json) => res.body(json),
     })
 }
