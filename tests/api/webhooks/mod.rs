@@ -115,54 +115,38 @@ fn failures_are_retried_on_the_schedule_with_the_same_webhook_id() {
 }
 
 #[test]
-fn retry_after_is_honoured() {
-    let s = TestServer::start_with(|c| c.webhook_retry_schedule = vec![Duration::ZERO; 3]);
-    let t = s.admin_token();
-    allow_private_now(&s, &t);
-    let rx = Receiver::start();
-    rx.script(&[(429, Some(RetryAfter::Secs(2)), Duration::ZERO)]);
-    let (id, _) = hook(&s, &t, &rx, json!(["settings.updated"]));
-    change_setting(&s, &t, 1);
-    s.drain_jobs();
-    assert_eq!(
-        rx.got().len(),
-        1,
-        "the schedule says 0 s, Retry-After says 2 s: not yet"
-    );
-    let log = deliveries(&s, &t, &id);
-    assert_eq!(log[0]["delivery_status"], "retrying");
-    let next =
-        chrono::DateTime::parse_from_rfc3339(log[0]["next_retry_at"].as_str().unwrap()).unwrap();
-    let wait = next.timestamp_millis() - chrono::Utc::now().timestamp_millis();
-    assert!(wait > 1000 && wait <= 2000, "{wait} ms");
-    std::thread::sleep(Duration::from_millis(wait as u64 + 50));
-    s.drain_jobs();
-    let got = rx.got();
-    assert_eq!(got.len(), 2);
-    assert_eq!(got[0].id, got[1].id);
-    assert!(got[1].at - got[0].at >= Duration::from_secs(2));
-}
-
-#[test]
-fn retry_after_as_an_http_date_is_honoured() {
-    let s = TestServer::start_with(|c| c.webhook_retry_schedule = vec![Duration::ZERO; 3]);
-    let t = s.admin_token();
-    allow_private_now(&s, &t);
-    let rx = Receiver::start();
-    rx.script(&[(503, Some(RetryAfter::DateIn(3)), Duration::ZERO)]);
-    let (id, _) = hook(&s, &t, &rx, json!(["settings.updated"]));
-    change_setting(&s, &t, 1);
-    s.drain_jobs();
-    assert_eq!(rx.got().len(), 1, "the date is 3 s away: not yet");
-    let log = deliveries(&s, &t, &id);
-    let next =
-        chrono::DateTime::parse_from_rfc3339(log[0]["next_retry_at"].as_str().unwrap()).unwrap();
-    let wait = next.timestamp_millis() - chrono::Utc::now().timestamp_millis();
-    // HTTP-dates have whole seconds: 2–3 s from the answer.
-    assert!(wait > 1000 && wait <= 3000, "{wait} ms");
-    std::thread::sleep(Duration::from_millis(wait as u64 + 50));
-    s.drain_jobs();
-    assert_eq!(rx.got().len(), 2);
+fn retry_after_is_honoured_as_seconds_and_as_an_http_date() {
+    // (header, earliest and latest wait in ms): HTTP-dates have whole seconds.
+    for (after, earliest, latest) in [
+        (RetryAfter::Secs(2), 1000, 2000),
+        (RetryAfter::DateIn(3), 1000, 3000),
+    ] {
+        let s = TestServer::start_with(|c| c.webhook_retry_schedule = vec![Duration::ZERO; 3]);
+        let t = s.admin_token();
+        allow_private_now(&s, &t);
+        let rx = Receiver::start();
+        rx.script(&[(429, Some(after), Duration::ZERO)]);
+        let (id, _) = hook(&s, &t, &rx, json!(["settings.updated"]));
+        change_setting(&s, &t, 1);
+        s.drain_jobs();
+        assert_eq!(
+            rx.got().len(),
+            1,
+            "{after:?}: the schedule says 0 s, Retry-After says later: not yet"
+        );
+        let log = deliveries(&s, &t, &id);
+        assert_eq!(log[0]["delivery_status"], "retrying");
+        let next = chrono::DateTime::parse_from_rfc3339(log[0]["next_retry_at"].as_str().unwrap())
+            .unwrap();
+        let wait = next.timestamp_millis() - chrono::Utc::now().timestamp_millis();
+        assert!(wait > earliest && wait <= latest, "{after:?}: {wait} ms");
+        std::thread::sleep(Duration::from_millis(wait as u64 + 50));
+        s.drain_jobs();
+        let got = rx.got();
+        assert_eq!(got.len(), 2, "{after:?}");
+        assert_eq!(got[0].id, got[1].id);
+        assert!(got[1].at - got[0].at >= Duration::from_millis(earliest as u64));
+    }
 }
 
 fn notifications(c: &Client, t: &str) -> Vec<Value> {
