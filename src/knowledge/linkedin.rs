@@ -1,7 +1,7 @@
 //! LinkedIn's official data-export zip, read defensively (BOM, header case, notes above
 //! headers, missing files and columns); zip-slip names and oversized archives are refused.
+use super::exports::csv_records;
 use super::extract::MAX_UNPACKED;
-use super::formats::csv_records;
 use super::html;
 use super::platforms::Item;
 pub use super::structure::{Entry, Section};

@@ -5,6 +5,7 @@ pub mod ann;
 pub mod chunk;
 pub mod crawl;
 pub mod embed;
+pub mod exports;
 pub mod extract;
 pub mod folder;
 pub mod formats;

@@ -93,7 +93,7 @@ fn pick(tracks: &[Value]) -> Option<&Value> {
 pub fn timedtext_to_text(body: &str) -> String {
     let trimmed = body.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with("WEBVTT") {
-        return super::formats::captions_text(trimmed);
+        return super::exports::captions_text(trimmed);
     }
     let mut out: Vec<String> = Vec::new();
     let mut reader = quick_xml::Reader::from_str(trimmed);

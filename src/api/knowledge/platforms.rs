@@ -12,7 +12,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::knowledge::extract::{self, MAX_UNPACKED};
 use crate::knowledge::platforms::{self, FETCHED, Item};
 use crate::knowledge::youtube::{self, YtError};
-use crate::knowledge::{formats, vision};
+use crate::knowledge::{exports, vision};
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -147,7 +147,7 @@ pub async fn import_platform(
             "twitter" => {
                 let js = zip_text(&bytes, &["data/tweets.js", "data/tweet.js"])?
                     .ok_or_else(|| ApiError::unprocessable("the archive has no data/tweets.js"))?;
-                let tweets = formats::parse_tweets_js(&js).map_err(ApiError::unprocessable)?;
+                let tweets = exports::parse_tweets_js(&js).map_err(ApiError::unprocessable)?;
                 let items = tweets
                     .into_iter()
                     .map(|t| Item {
@@ -161,7 +161,7 @@ pub async fn import_platform(
                 save_items(&state, &user, "twitter", collection, items).await
             }
             "youtube" => {
-                let text = formats::captions_text(&String::from_utf8_lossy(&bytes));
+                let text = exports::captions_text(&String::from_utf8_lossy(&bytes));
                 let title = parts
                     .remove("title")
                     .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())

@@ -159,13 +159,15 @@ pub async fn list_tasks(
     res.content_type("application/json");
     Ok(match board {
         // A project board: sent gzipped as cached to clients that take gzip (browsers do).
-        Ok(board) if crate::web::accepts_gzip(&req) => res
-            .insert_header(("Vary", "Accept-Encoding"))
-            .insert_header(("Content-Encoding", "gzip"))
-            .body(board.gzip),
-        Ok(board) => res
-            .insert_header(("Vary", "Accept-Encoding"))
-            .body(board.json),
+        Ok(board) => {
+            res.insert_header(("Vary", "Accept-Encoding"));
+            if crate::web::accepts_gzip(&req) {
+                res.insert_header(("Content-Encoding", "gzip"))
+                    .body(board.gzip)
+            } else {
+                res.body(board.json)
+            }
+        }
         Err(json) => res.body(json),
     })
 }
