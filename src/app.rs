@@ -1,91 +1,98 @@
-//! AppState, the app factory (the one place modules are mounted), and `serve`.
-use crate::auth::jwt::JwtKeys;
-use crate::auth::rate_limit::Limiters;
+//! The composition root: the registry (job kinds, event subscribers, agent tools, resources),
+//! the app factory (the one place the API is mounted), and `serve`. The only module that sees
+//! every layer.
+use crate::access::Resource;
 use crate::config::Config;
-use crate::crypto::SecretBox;
-use crate::db::Db;
 use crate::docs::RouteTable;
 use crate::error::{ApiError, ErrorBody};
+use crate::state::{AppState, Registry, create_private_dir};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{App, Error, HttpMessage, HttpResponse, web};
 use anyhow::Context;
-use std::sync::Arc;
 use utoipa_actix_web::AppExt;
 
-/// Shared by every handler and worker; cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub cfg: Arc<Config>,
-    pub db: Db,
-    pub jwt: Arc<JwtKeys>,
-    pub secrets: SecretBox,
-    pub limiters: Arc<Limiters>,
-    /// Dedicated argon2 threads (19 MiB per hash): a login storm cannot exhaust memory.
-    pub hasher: Arc<crate::auth::password::HashPool>,
-    /// Users behind recent bearer tokens; call `sessions.forget(id)` after changing a user.
-    pub sessions: Arc<crate::auth::sessions::SessionCache>,
-    pub jobs: crate::jobs::Signal,
-    pub bus: crate::events::Bus,
-    pub jwks: crate::api::auth::supabase::JwksCache,
-    /// The outbound HTTP agents (see `net`).
-    pub http: crate::net::Http,
-}
-
-/// Create the data dir (0700) and open the database with migrations applied.
-pub fn open_store(cfg: &Config) -> anyhow::Result<Db> {
-    create_private_dir(&cfg.data_dir)?;
-    Db::open(&cfg.db_path(), cfg.sync_full)
-}
-
-fn create_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
-    if !dir.exists() {
-        let mut b = std::fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            b.mode(0o700);
-        }
-        b.create(dir)
-            .with_context(|| format!("creating data dir {}", dir.display()))?;
+/// THE lists: job kinds, event subscribers, agent tools and shareable resources. Adding an area
+/// with jobs, subscribers or tools adds its lines here.
+pub fn registry() -> Registry {
+    use crate::jobs::Kind;
+    use std::time::Duration;
+    let hourly = Some(Duration::from_secs(3600));
+    let job = |name, run| Kind {
+        name,
+        run,
+        every: None,
+    };
+    Registry {
+        jobs: vec![
+            job(crate::events::FANOUT_KIND, crate::events::fanout_job),
+            Kind {
+                every: hourly,
+                ..job(
+                    crate::jobs::maintenance::KIND,
+                    crate::jobs::maintenance::run,
+                )
+            },
+            job(
+                crate::api::webhooks::deliver::KIND,
+                crate::api::webhooks::deliver::run,
+            ),
+            job(
+                crate::api::automations::engine::KIND,
+                crate::api::automations::engine::run_job,
+            ),
+            Kind {
+                every: hourly,
+                ..job(
+                    crate::api::tasks::overdue::KIND,
+                    crate::api::tasks::overdue::run,
+                )
+            },
+            job(
+                crate::knowledge::ingest::KIND,
+                crate::knowledge::ingest::run,
+            ),
+            job(
+                crate::knowledge::reembed::KIND,
+                crate::knowledge::reembed::run,
+            ),
+            job(
+                crate::knowledge::platforms::KIND,
+                crate::knowledge::platforms::run,
+            ),
+        ],
+        subscribers: vec![
+            |c, e| crate::api::webhooks::deliver::on_event(c, e).map(|()| vec![]),
+            |c, e| crate::api::automations::engine::on_event(c, e).map(|()| vec![]),
+            crate::api::notifications::subscriber,
+        ],
+        tools: [
+            crate::domain::tasks::tools::tools(),
+            crate::domain::knowledge::tools::tools(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        resources: crate::access::Resources::new(vec![
+            Resource::shareable("source", "sources"),
+            Resource::shareable("collection", "collections"),
+            Resource::shareable("task", "tasks"),
+            Resource::shareable("conversation", "conversations"),
+        ]),
     }
-    Ok(())
 }
 
-impl AppState {
-    pub fn new(cfg: Config) -> anyhow::Result<Self> {
-        let db = open_store(&cfg)?;
-        let key = crate::crypto::load_or_create_key(
-            cfg.secret_key.as_deref(),
-            &cfg.data_dir.join("secret.key"),
-        )?;
-        let jwt_secret = crate::auth::jwt::load_or_create_secret(&cfg.data_dir)?;
-        crate::api::auth::admin_cli::ensure_first_admin(
-            &db,
-            cfg.admin_email.as_deref(),
-            cfg.admin_password.as_deref(),
-        )?;
-        let permits = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2)
-            .max(2);
-        Ok(AppState {
-            jwt: Arc::new(JwtKeys::new(&jwt_secret, cfg.jwt_ttl_secs)),
-            secrets: SecretBox::from_key(&key),
-            limiters: Arc::new(Limiters::new(&cfg)),
-            hasher: Arc::new(crate::auth::password::HashPool::new(permits, 256)),
-            sessions: Default::default(),
-            jobs: Default::default(),
-            bus: Default::default(),
-            jwks: Default::default(),
-            http: Default::default(),
-            cfg: Arc::new(cfg),
-            db,
-        })
-    }
+/// The application state with this build's registry, and the first admin created if needed.
+pub fn state(cfg: Config) -> anyhow::Result<AppState> {
+    let state = AppState::new(cfg, registry())?;
+    crate::users::admin::ensure_first_admin(
+        &state.db,
+        state.cfg.admin_email.as_deref(),
+        state.cfg.admin_password.as_deref(),
+    )?;
+    Ok(state)
 }
 
 /// The whole application: docs, the /api/v1 scope behind authentication, the SPA fallback.
@@ -287,7 +294,7 @@ pub fn serve(cfg: Config) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     create_private_dir(&cfg.data_dir)?;
     let _lock = lock_data_dir(&cfg)?;
-    let state = AppState::new(cfg.clone())?;
+    let state = state(cfg.clone())?;
     crate::jobs::recover(&state)?;
     let pool = crate::jobs::start_workers(&state, cfg.workers)?;
     let http_workers = if cfg.http_workers == 0 {

@@ -167,21 +167,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             data,
         }) => {
             let password = read_password()?;
-            let store = crate::app::open_store(&Config::for_data_dir(data.dir()))?;
-            let user = crate::api::auth::admin_cli::add_user(
-                &store,
-                &email,
-                &role,
-                name.as_deref(),
-                &password,
-            )?;
+            let store = crate::state::open_store(&Config::for_data_dir(data.dir()))?;
+            let user =
+                crate::users::admin::add_user(&store, &email, &role, name.as_deref(), &password)?;
             println!("created {} ({}) id={}", user.email, user.role, user.id);
             Ok(())
         }
         Command::User(UserCommand::ResetPassword { email, data }) => {
             let password = read_password()?;
-            let store = crate::app::open_store(&Config::for_data_dir(data.dir()))?;
-            crate::api::auth::admin_cli::reset_password(&store, &email, &password)?;
+            let store = crate::state::open_store(&Config::for_data_dir(data.dir()))?;
+            crate::users::admin::reset_password(&store, &email, &password)?;
             println!("password reset for {email}; existing sessions were ended");
             Ok(())
         }

@@ -36,9 +36,12 @@ pub enum ApiError {
     BadGateway(String),
     #[error("{0}")]
     Unavailable(String),
+    /// The write lock was not free within its budget: 503 with `Retry-After: 1`.
+    #[error("the database is busy; try again shortly")]
+    Busy,
     /// Anything unexpected: logged with the request id, shown as "internal error".
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -83,7 +86,7 @@ impl ResponseError for ApiError {
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -100,6 +103,9 @@ impl ResponseError for ApiError {
         {
             res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
+        if matches!(self, ApiError::Busy) {
+            res.insert_header((header::RETRY_AFTER, "1"));
+        }
         if matches!(self, ApiError::Unauthorized(_)) {
             res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
@@ -109,13 +115,41 @@ impl ResponseError for ApiError {
 
 impl From<rusqlite::Error> for ApiError {
     fn from(err: rusqlite::Error) -> Self {
-        ApiError::Internal(anyhow::Error::new(err).context("database"))
+        crate::db::DbError::from(err).into()
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    /// Contention stays a 503 even when it travelled inside an `anyhow::Error`.
+    fn from(err: anyhow::Error) -> Self {
+        let busy = err.chain().any(|e| {
+            matches!(
+                e.downcast_ref::<crate::db::DbError>(),
+                Some(crate::db::DbError::Busy)
+            ) || e
+                .downcast_ref::<rusqlite::Error>()
+                .is_some_and(crate::db::is_busy)
+        });
+        if busy {
+            ApiError::Busy
+        } else {
+            ApiError::Internal(err)
+        }
+    }
+}
+
+impl From<crate::db::DbError> for ApiError {
+    fn from(err: crate::db::DbError) -> Self {
+        match err {
+            crate::db::DbError::Busy => ApiError::Busy,
+            other => ApiError::Internal(anyhow::Error::new(other).context("database")),
+        }
     }
 }
 
 impl From<r2d2::Error> for ApiError {
     fn from(err: r2d2::Error) -> Self {
-        ApiError::Internal(anyhow::Error::new(err).context("database pool"))
+        crate::db::DbError::from(err).into()
     }
 }
 

@@ -74,7 +74,7 @@ pub fn run(turn: Turn, out_frames: &mut dyn Frames) -> Outcome {
             system: system.clone(),
             messages: history.clone(),
             tools: if tools_enabled && round < MAX_TOOL_ROUNDS {
-                tools::specs()
+                tools::specs(&state)
             } else {
                 vec![]
             },

@@ -3,7 +3,7 @@
 use super::{
     ChatRequest, Event, Flow, Message, Usage, chat_with_retry, config, estimate_tokens, logs,
 };
-use crate::app::AppState;
+use crate::state::AppState;
 use std::time::Instant;
 
 /// Why a call did not produce a result: a message for the user (400/429/502 territory).

@@ -5,8 +5,8 @@ use super::anthropic::Anthropic;
 use super::gemini::Gemini;
 use super::local::Local;
 use super::openai_compat::OpenAiCompat;
-use crate::api::settings::store::get_string;
 use crate::crypto::SecretBox;
+use crate::settings::store::get_string;
 use rusqlite::Connection;
 
 pub const PROVIDERS: &[&str] = &[

@@ -3,8 +3,8 @@
 //! the `ai_price_table` setting (JSON `{"model-prefix": [input, output]}`, USD per 1M tokens).
 use super::Usage;
 use crate::api::ai_logs::store;
-use crate::api::settings::store::get_string;
 use crate::crypto::SecretBox;
+use crate::settings::store::get_string;
 use rusqlite::Connection;
 use serde_json::Value;
 

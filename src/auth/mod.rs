@@ -1,14 +1,16 @@
 //! Who is calling: bearer-token authentication (checked before routing), the `AuthUser` /
 //! `AdminUser` extractors, and the public allow-list of the reference.
+pub mod jwks;
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;
 pub mod sessions;
+pub mod tickets;
 pub mod totp;
 
-use crate::api::auth::store::{self as users, UserRow};
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
+use crate::users::store::{self as users, UserRow};
 use actix_web::dev::{Payload, ServiceRequest};
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use std::future::{Ready, ready};

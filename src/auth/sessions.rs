@@ -2,7 +2,7 @@
 //! pay a database round trip. Entries live two seconds; every in-process change to a user
 //! (password, MFA, role, deactivation) calls `forget`, so it takes effect on the next request.
 //! Changes made by another process (the `user reset-password` CLI) take effect within the TTL.
-use crate::api::auth::store::UserRow;
+use crate::users::store::UserRow;
 use std::collections::HashMap;
 use std::sync::RwLock;
 use std::time::{Duration, Instant};

@@ -1,12 +1,13 @@
 //! Domain events (`task.created`, `user.password_changed`, …) and their one fan-out point.
 //!
 //! `emit` writes the event and its fan-out job in the caller's transaction (an outbox: no event is
-//! lost when the process dies after commit). The fan-out job hands the event to every subscriber:
-//! webhook deliveries, automation runs, notifications, and the in-process broadcast (live SSE).
+//! lost when the process dies after commit). The fan-out job hands the event to every subscriber
+//! the composition root registered (webhook deliveries, automation runs, notifications), in one
+//! write transaction, then publishes what they asked to push live and the event itself.
 pub mod store;
 
-use crate::app::AppState;
 use crate::jobs::Job;
+use crate::state::AppState;
 use anyhow::Context;
 use serde::Serialize;
 use tokio::sync::broadcast;
@@ -43,6 +44,43 @@ pub fn emit(
     Ok(id)
 }
 
+/// A subscriber: writes its rows and jobs for the event in the fan-out's transaction (idempotent
+/// if re-run) and returns what to push live to users once that transaction commits.
+pub type Subscriber = fn(&rusqlite::Connection, &Event) -> anyhow::Result<Vec<Push>>;
+
+/// A message for live streams (SSE `event:` name and JSON data): one user's, or everyone's.
+#[derive(Debug, Clone)]
+pub struct Push {
+    pub user_id: Option<String>,
+    pub event: &'static str,
+    pub data: serde_json::Value,
+}
+
+/// Per-user live pushes; a stream subscribes and keeps the pushes addressed to its user.
+#[derive(Clone)]
+pub struct Feed {
+    tx: broadcast::Sender<std::sync::Arc<Push>>,
+}
+
+impl Default for Feed {
+    fn default() -> Self {
+        Feed {
+            tx: broadcast::channel(1024).0,
+        }
+    }
+}
+
+impl Feed {
+    pub fn subscribe(&self) -> broadcast::Receiver<std::sync::Arc<Push>> {
+        self.tx.subscribe()
+    }
+
+    pub fn push(&self, push: Push) {
+        // No receiver is fine: nobody is watching live.
+        let _ = self.tx.send(std::sync::Arc::new(push));
+    }
+}
+
 /// In-process listeners (SSE screens, tests). Lagging receivers drop old events, never block.
 #[derive(Clone)]
 pub struct Bus {
@@ -73,22 +111,20 @@ pub fn fanout_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
     let id = job.payload["event_id"]
         .as_str()
         .context("fan-out job without event_id")?;
-    let mut conn = state.db.conn()?;
-    let Some(event) = store::get(&conn, id)? else {
+    let Some(event) = state.db.read_blocking(|c| store::get(c, id))? else {
         // Purged before it was delivered: nothing left to do.
         return Ok(());
     };
-    // Durable subscribers write their rows and jobs in one transaction (idempotent if re-run).
-    // IMMEDIATE: a deferred transaction that reads then writes fails at once (no busy wait)
-    // when another connection committed in between.
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    crate::api::webhooks::deliver::on_event(&tx, &event)?;
-    crate::api::automations::engine::on_event(&tx, &event)?;
-    let notes = crate::api::notifications::on_event(&tx, &event)?;
-    tx.commit()?;
-    drop(conn);
-    state.jobs.notify();
-    crate::api::notifications::publish(state, &notes);
+    let pushes = state.db.write_blocking(|tx| -> anyhow::Result<Vec<Push>> {
+        let mut pushes = Vec::new();
+        for subscriber in &state.registry.subscribers {
+            pushes.extend(subscriber(tx, &event)?);
+        }
+        Ok(pushes)
+    })?;
+    for push in pushes {
+        state.feed.push(push);
+    }
     state.bus.publish(event);
     Ok(())
 }

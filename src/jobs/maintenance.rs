@@ -1,6 +1,6 @@
 //! Hourly housekeeping: purge finished jobs and old events so the file does not grow without bound.
-use crate::app::AppState;
 use crate::jobs::Job;
+use crate::state::AppState;
 
 pub const KIND: &str = "maintenance.cleanup";
 

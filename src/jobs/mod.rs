@@ -4,19 +4,20 @@
 pub mod maintenance;
 pub mod store;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use anyhow::Context;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 pub use store::Job;
 
-/// Kinds that re-schedule themselves after each run, with their period.
-const RECURRING: &[(&str, Duration)] = &[
-    (maintenance::KIND, Duration::from_secs(3600)),
-    (crate::api::tasks::overdue::KIND, Duration::from_secs(3600)),
-];
+/// A job kind: its name in the `jobs` table, what runs it, and for recurring kinds the period
+/// after which it queues itself again. The list is assembled in `app.rs`.
+#[derive(Clone, Copy)]
+pub struct Kind {
+    pub name: &'static str,
+    pub run: fn(&AppState, &Job) -> anyhow::Result<()>,
+    pub every: Option<Duration>,
+}
 
 /// Return this (as the error) from a job to be retried after a specific delay.
 #[derive(Debug, thiserror::Error)]
@@ -31,37 +32,11 @@ pub struct RetryAfter {
 #[error("{0}")]
 pub struct Permanent(pub String);
 
-/// Wakes idle workers when new work is queued; carries the shutdown flag.
-#[derive(Clone, Default)]
-pub struct Signal {
-    inner: Arc<(Mutex<u64>, Condvar, AtomicBool)>,
-}
+/// Wakes idle workers when new work is queued (rung by `Db::write` after a commit that queued
+/// one); carries the shutdown flag.
+pub use crate::db::Bell as Signal;
 
-impl Signal {
-    pub fn notify(&self) {
-        let (lock, cv, _) = &*self.inner;
-        *lock.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-        cv.notify_all();
-    }
-
-    fn wait(&self, timeout: Duration) {
-        let (lock, cv, _) = &*self.inner;
-        let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
-        let seen = *guard;
-        let _ = cv.wait_timeout_while(guard, timeout, |n| *n == seen && !self.is_shutdown());
-    }
-
-    fn shutdown(&self) {
-        self.inner.2.store(true, Ordering::SeqCst);
-        self.notify();
-    }
-
-    fn is_shutdown(&self) -> bool {
-        self.inner.2.load(Ordering::SeqCst)
-    }
-}
-
-/// Queue a job in the caller's transaction/connection. Call `state.jobs.notify()` after commit.
+/// Queue a job in the caller's write transaction; the workers are woken when it commits.
 pub fn enqueue(
     conn: &rusqlite::Connection,
     kind: &str,
@@ -89,18 +64,9 @@ pub fn enqueue_at(
 }
 
 fn dispatch(state: &AppState, job: &Job) -> anyhow::Result<()> {
-    match job.kind.as_str() {
-        crate::events::FANOUT_KIND => crate::events::fanout_job(state, job),
-        maintenance::KIND => maintenance::run(state, job),
-        crate::api::webhooks::deliver::KIND => crate::api::webhooks::deliver::run(state, job),
-        crate::api::automations::engine::KIND => {
-            crate::api::automations::engine::run_job(state, job)
-        }
-        crate::api::tasks::overdue::KIND => crate::api::tasks::overdue::run(state, job),
-        crate::knowledge::ingest::KIND => crate::knowledge::ingest::run(state, job),
-        crate::knowledge::reembed::KIND => crate::knowledge::reembed::run(state, job),
-        crate::knowledge::platforms::KIND => crate::knowledge::platforms::run(state, job),
-        other => Err(Permanent(format!("unknown job kind {other:?}")).into()),
+    match state.registry.jobs.iter().find(|k| k.name == job.kind) {
+        Some(kind) => (kind.run)(state, job),
+        None => Err(Permanent(format!("unknown job kind {:?}", job.kind)).into()),
     }
 }
 
@@ -113,19 +79,31 @@ fn backoff(attempt: i64) -> Duration {
 
 /// Claim and run one due job. Returns whether a job was run.
 pub fn run_one(state: &AppState, worker: &str) -> anyhow::Result<bool> {
-    let mut conn = state.db.conn()?;
-    let Some(job) = store::claim(&mut conn, worker, crate::time::now_millis())? else {
+    let now = crate::time::now_millis();
+    // Look on a reader first: an idle poll does not take the write lock.
+    if !state.db.read_blocking(|c| store::any_due(c, now))? {
+        return Ok(false);
+    }
+    let Some(job) = state
+        .db
+        .write_blocking(|tx| store::claim(tx, worker, now))?
+    else {
         return Ok(false);
     };
-    drop(conn);
     let started = std::time::Instant::now();
     let result = dispatch(state, &job);
-    let conn = state.db.conn()?;
+    let every = state
+        .registry
+        .jobs
+        .iter()
+        .find(|k| k.name == job.kind)
+        .and_then(|k| k.every);
+    state.db.write_blocking(|conn| -> anyhow::Result<()> {
     match result {
         Ok(()) => {
-            store::mark_done(&conn, job.id)?;
-            if let Some((_, period)) = RECURRING.iter().find(|(k, _)| *k == job.kind) {
-                schedule_recurring(&conn, &job.kind, *period)?;
+            store::mark_done(conn, job.id)?;
+            if let Some(period) = every {
+                schedule_recurring(conn, &job.kind, period)?;
             }
             tracing::debug!(job = job.id, kind = %job.kind, ms = started.elapsed().as_millis() as u64, "job done");
         }
@@ -133,7 +111,7 @@ pub fn run_one(state: &AppState, worker: &str) -> anyhow::Result<bool> {
             let msg = format!("{err:#}");
             let permanent = err.downcast_ref::<Permanent>().is_some();
             if permanent || job.attempts >= job.max_attempts {
-                store::mark_failed(&conn, job.id, &msg)?;
+                store::mark_failed(conn, job.id, &msg)?;
                 tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %msg, "job failed");
             } else {
                 let delay = err
@@ -141,7 +119,7 @@ pub fn run_one(state: &AppState, worker: &str) -> anyhow::Result<bool> {
                     .map(|r| r.after)
                     .unwrap_or_else(|| backoff(job.attempts));
                 store::mark_retry(
-                    &conn,
+                    conn,
                     job.id,
                     &msg,
                     crate::time::now_millis() + delay.as_millis() as i64,
@@ -150,6 +128,8 @@ pub fn run_one(state: &AppState, worker: &str) -> anyhow::Result<bool> {
             }
         }
     }
+    Ok(())
+    })?;
     Ok(true)
 }
 
@@ -183,24 +163,25 @@ fn schedule_recurring(
 
 /// Prepare the queue at start: re-queue jobs interrupted by a crash, make sure recurring jobs exist.
 pub fn recover(state: &AppState) -> anyhow::Result<()> {
-    let conn = state.db.conn()?;
-    let n = store::requeue_running(&conn).context("re-queueing interrupted jobs")?;
-    if n > 0 {
-        tracing::info!(count = n, "re-queued jobs interrupted by a previous stop");
-    }
-    for (kind, _) in RECURRING {
-        store::insert(
-            &conn,
-            &store::NewJob {
-                kind,
-                payload: serde_json::json!({}),
-                run_after_ms: 0,
-                max_attempts: 3,
-                dedupe_key: Some(kind),
-            },
-        )?;
-    }
-    Ok(())
+    state.db.write_blocking(|conn| -> anyhow::Result<()> {
+        let n = store::requeue_running(conn).context("re-queueing interrupted jobs")?;
+        if n > 0 {
+            tracing::info!(count = n, "re-queued jobs interrupted by a previous stop");
+        }
+        for kind in state.registry.jobs.iter().filter(|k| k.every.is_some()) {
+            store::insert(
+                conn,
+                &store::NewJob {
+                    kind: kind.name,
+                    payload: serde_json::json!({}),
+                    run_after_ms: 0,
+                    max_attempts: 3,
+                    dedupe_key: Some(kind.name),
+                },
+            )?;
+        }
+        Ok(())
+    })
 }
 
 /// The running worker threads; `shutdown` lets each finish its current job and joins them.
@@ -233,9 +214,9 @@ fn worker_loop(state: &AppState, name: &str) {
             Ok(false) => {
                 let wait = state
                     .db
-                    .conn()
+                    .read_blocking(|c| store::next_due_ms(c).map_err(crate::db::DbError::from))
                     .ok()
-                    .and_then(|c| store::next_due_ms(&c).ok().flatten())
+                    .flatten()
                     .map(|due| {
                         Duration::from_millis(
                             (due - crate::time::now_millis()).clamp(5, 1000) as u64

@@ -31,9 +31,16 @@ pub fn insert(conn: &Connection, job: &NewJob) -> rusqlite::Result<Option<i64>> 
     Ok((n == 1).then(|| conn.last_insert_rowid()))
 }
 
-/// Atomically take the next due job (BEGIN IMMEDIATE serialises claimers).
-pub fn claim(conn: &mut Connection, worker: &str, now_ms: i64) -> rusqlite::Result<Option<Job>> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+/// Whether any job is due (a cheap look before taking the write lock to claim one).
+pub fn any_due(conn: &Connection, now_ms: i64) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT EXISTS(SELECT 1 FROM jobs WHERE status = 'queued' AND run_after <= ?1)",
+    )?
+    .query_row([now_ms], |r| r.get(0))
+}
+
+/// Take the next due job, inside the caller's write transaction (claimers are serialised by it).
+pub fn claim(tx: &Connection, worker: &str, now_ms: i64) -> rusqlite::Result<Option<Job>> {
     let job = tx
         .prepare_cached(
             "SELECT id, kind, payload, attempts, max_attempts, dedupe_key FROM jobs
@@ -57,7 +64,6 @@ pub fn claim(conn: &mut Connection, worker: &str, now_ms: i64) -> rusqlite::Resu
         )?
         .execute(params![job.id, worker, crate::time::now_rfc3339()])?;
     }
-    tx.commit()?;
     Ok(job.map(|j| Job {
         attempts: j.attempts + 1,
         ..j

@@ -4,8 +4,8 @@
 use super::formats::{self, Robots};
 use super::html;
 use super::platforms::{Item, get, resolve};
-use crate::app::AppState;
 use crate::jobs::Permanent;
+use crate::state::AppState;
 use anyhow::bail;
 use serde_json::{Value, json};
 use std::collections::{HashSet, VecDeque};

@@ -130,13 +130,13 @@ pub fn api_error(e: anyhow::Error) -> crate::error::ApiError {
 /// The embedder configured for this deployment (`embedding_provider`): `auto` (the default) is
 /// the local MiniLM model when its files are installed, otherwise hashing; `minilm` and the
 /// remote providers are used as asked or reported as not configured.
-pub fn configured(state: &crate::app::AppState) -> Result<Arc<dyn Embedder>, EmbedError> {
+pub fn configured(state: &crate::state::AppState) -> Result<Arc<dyn Embedder>, EmbedError> {
     let provider = state
         .db
         .conn()
         .ok()
         .and_then(|c| {
-            crate::api::settings::store::get_string(&c, &state.secrets, "embedding_provider")
+            crate::settings::store::get_string(&c, &state.secrets, "embedding_provider")
                 .ok()
                 .flatten()
         })

@@ -3,8 +3,8 @@
 //! five times; `POST /sources/{id}/analyze` reruns it on demand.
 use super::{embed, extract, html, index};
 use crate::api::knowledge::sources_store as store;
-use crate::app::AppState;
 use crate::jobs::Job;
+use crate::state::AppState;
 use anyhow::Context;
 use serde_json::json;
 
@@ -33,7 +33,7 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
         return Ok(()); // deleted before it was processed
     };
     store::set_status(&conn, &id, "processing", None)?;
-    let allow_private = crate::api::settings::store::allow_private_network(&conn, &state.secrets)?;
+    let allow_private = crate::settings::store::allow_private_network(&conn, &state.secrets)?;
     let blob = store::blob(&conn, &id)?;
     drop(conn);
     let got = obtain(state, &src, content, blob, allow_private);
@@ -114,7 +114,7 @@ fn obtain(
 
 pub fn import_roots(c: &rusqlite::Connection, state: &AppState) -> anyhow::Result<Vec<String>> {
     Ok(
-        crate::api::settings::store::get_value(c, &state.secrets, "import_roots")?
+        crate::settings::store::get_value(c, &state.secrets, "import_roots")?
             .and_then(|v| serde_json::from_value::<Vec<String>>(v).ok())
             .unwrap_or_default(),
     )

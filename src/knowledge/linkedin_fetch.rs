@@ -5,7 +5,7 @@
 //! this private API and refuses many server addresses: a login page, an authwall or a 401/403/999
 //! is reported as a refusal, never parsed as posts.
 use super::platforms::{Item, get};
-use crate::app::AppState;
+use crate::state::AppState;
 use serde_json::{Value, json};
 
 pub const DEFAULT_BASE: &str = "https://www.linkedin.com";

@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 /// The local neural embedder, when its model files are installed (and support is built in).
 /// Loaded lazily on first use and kept for the life of the process.
-pub fn local_model(state: &crate::app::AppState) -> Option<Arc<dyn embed::Embedder>> {
+pub fn local_model(state: &crate::state::AppState) -> Option<Arc<dyn embed::Embedder>> {
     local_model_in(&state.cfg.data_dir)
 }
 

@@ -4,9 +4,9 @@
 //! settings so tests point them at loopback fakes; user-supplied URLs use the SSRF-guarded agent.
 use super::{formats, html, ingest};
 use crate::api::knowledge::sources_store::{self as store, NewSource};
-use crate::api::settings::store as settings;
-use crate::app::AppState;
 use crate::jobs::{Job, Permanent};
+use crate::settings::store as settings;
+use crate::state::AppState;
 use anyhow::{Context, bail};
 use base64::Engine;
 use serde_json::{Value, json};

@@ -2,8 +2,8 @@
 //! model are written beside the old ones; search keeps reading the old model (the *active*
 //! one) until every chunk has a new vector, then the active model flips and old vectors go.
 use super::{embed, index};
-use crate::app::AppState;
 use crate::jobs::Job;
+use crate::state::AppState;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 use utoipa::ToSchema;

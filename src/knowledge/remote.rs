@@ -5,8 +5,8 @@
 //! dimension change is a new model and triggers the background re-embed.
 use super::embed::{EmbedError, Embedder, normalise};
 use crate::ai::{Provider, calls, config};
-use crate::api::settings::store::get_string;
-use crate::app::AppState;
+use crate::settings::store::get_string;
+use crate::state::AppState;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;

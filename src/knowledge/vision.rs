@@ -2,7 +2,7 @@
 //! vision-capable chat model through the AI area; the description becomes the source text.
 //! The offline provider cannot see, so it is refused rather than faked.
 use crate::ai::{Flow, Image, Message, calls};
-use crate::app::AppState;
+use crate::state::AppState;
 use base64::Engine;
 
 /// The image's MIME type, decided by content: PNG, JPEG or WebP only.

@@ -5,7 +5,7 @@
 //! reliable path. The default base goes through the SSRF-guarded client; an admin-configured
 //! `youtube_base_url` (a mirror, a test fake) through the trusted one.
 use super::platforms::get;
-use crate::app::AppState;
+use crate::state::AppState;
 use serde_json::Value;
 
 pub const DEFAULT_BASE: &str = "https://www.youtube.com";

@@ -257,7 +257,7 @@ fn ai_logs_record_tokens_latency_and_cost_and_aggregate_them() {
     assert_eq!(board[0]["badges"], json!(["champion", "top3"]));
     assert_eq!(board[0]["score"], 2 * 10 + 3);
     // Members see only their own calls.
-    neuromancer::api::auth::admin_cli::add_user(
+    neuromancer::users::admin::add_user(
         &s.state.db,
         "ana@example.com",
         "member",

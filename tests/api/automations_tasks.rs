@@ -27,7 +27,7 @@ fn runs(c: &Client, t: &str, id: &str) -> Vec<Value> {
 fn an_urgent_task_gets_a_templated_comment_and_is_assigned_with_a_notification() {
     let s = TestServer::start();
     let t = s.admin_token();
-    let m = neuromancer::api::auth::admin_cli::add_user(
+    let m = neuromancer::users::admin::add_user(
         &s.state.db,
         "m@example.com",
         "member",

@@ -2,7 +2,7 @@
 //! cycles, teams, allocation, shares, associations and the legacy subtask route.
 use crate::helpers::*;
 use crate::tasks::{PW, new_task, workspace};
-use neuromancer::api::auth::admin_cli::add_user;
+use neuromancer::users::admin::add_user;
 use serde_json::json;
 
 #[test]
@@ -450,7 +450,10 @@ fn associating_a_personal_task_moves_it_onto_the_project_board() {
         Some(&member),
         &json!({ "resource_type": "task", "resource_id": tid, "project_id": "nope" }),
     );
-    assert_eq!(r.status, 404);
+    assert_eq!(
+        r.status, 422,
+        "a project the caller may not use is a placement error"
+    );
 }
 
 #[test]

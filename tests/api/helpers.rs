@@ -1,7 +1,8 @@
 //! Test harness: servers on loopback, a small HTTP client, fixtures.
 #![allow(dead_code)]
-use neuromancer::app::{AppState, build_app};
+use neuromancer::app::build_app;
 use neuromancer::config::Config;
+use neuromancer::state::AppState;
 use serde_json::{Value, json};
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -161,7 +162,7 @@ impl Client {
 impl TestServer {
     /// A new member account: its id and a fresh token.
     pub fn member(&self, email: &str) -> (String, String) {
-        let u = neuromancer::api::auth::admin_cli::add_user(
+        let u = neuromancer::users::admin::add_user(
             &self.state.db,
             email,
             "member",
@@ -212,7 +213,7 @@ impl TestServer {
     }
 
     pub fn start_in(dir: tempfile::TempDir, cfg: Config) -> Self {
-        let state = AppState::new(cfg).expect("app state");
+        let state = neuromancer::app::state(cfg).expect("app state");
         // Start from an empty queue (first start queues `user.created` for the admin).
         neuromancer::jobs::run_until_idle(&state).expect("drain");
         let st = state.clone();

@@ -179,7 +179,7 @@ fn deleting_sources_removes_chunks_fts_rows_and_vectors() {
 fn another_users_sources_are_invisible_and_answer_404() {
     let s = TestServer::start_with(|c| c.login_per_minute = 1000);
     let t = s.admin_token();
-    neuromancer::api::auth::admin_cli::add_user(
+    neuromancer::users::admin::add_user(
         &s.state.db,
         "mia@example.com",
         "member",

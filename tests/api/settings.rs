@@ -111,7 +111,7 @@ fn unknown_keys_and_bad_values_are_422_and_change_nothing() {
 #[test]
 fn members_cannot_read_or_change_settings() {
     let s = TestServer::start_with(|c| c.login_per_minute = 100);
-    neuromancer::api::auth::admin_cli::add_user(
+    neuromancer::users::admin::add_user(
         &s.state.db,
         "member@example.com",
         "member",

@@ -1,7 +1,7 @@
 //! Kanban: boards, dense atomic moves, subtasks, bad input, visibility, comments, timers, overdue,
 //! and the productivity report.
 use crate::helpers::*;
-use neuromancer::api::auth::admin_cli::add_user;
+use neuromancer::users::admin::add_user;
 use serde_json::{Value, json};
 
 pub const PW: &str = "violet-harbor-77";
@@ -392,14 +392,9 @@ fn bad_input_is_refused_with_a_clear_detail() {
     );
     assert_eq!(r.status, 422);
     assert!(r.detail().contains("due_date"));
-    let outsider = neuromancer::api::auth::admin_cli::add_user(
-        &s.state.db,
-        "zed@example.com",
-        "member",
-        None,
-        PW,
-    )
-    .unwrap();
+    let outsider =
+        neuromancer::users::admin::add_user(&s.state.db, "zed@example.com", "member", None, PW)
+            .unwrap();
     let r = s.post(
         "/api/v1/tasks/",
         Some(&member),
@@ -418,7 +413,10 @@ fn bad_input_is_refused_with_a_clear_detail() {
         Some(&member),
         &json!({ "title": "X", "project_id": "nope" }),
     );
-    assert_eq!(r.status, 404);
+    assert_eq!(
+        r.status, 422,
+        "a project the caller may not use is a placement error"
+    );
     let r = s.post("/api/v1/tasks/", Some(&member), &json!({ "title": "  " }));
     assert_eq!(r.status, 422);
     assert_eq!(s.get("/api/v1/tasks/unknown", Some(&member)).status, 404);
@@ -515,14 +513,9 @@ fn members_see_their_projects_tasks_and_outsiders_get_404() {
 fn comments_are_listed_and_only_the_author_or_an_admin_deletes_them() {
     let s = TestServer::start();
     let (admin, member, _, project, _) = workspace(&s);
-    let oscar = neuromancer::api::auth::admin_cli::add_user(
-        &s.state.db,
-        "pia@example.com",
-        "member",
-        None,
-        PW,
-    )
-    .unwrap();
+    let oscar =
+        neuromancer::users::admin::add_user(&s.state.db, "pia@example.com", "member", None, PW)
+            .unwrap();
     s.put(
         &format!("/api/v1/enterprise/projects/{project}"),
         Some(&admin),

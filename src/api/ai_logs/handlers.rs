@@ -2,9 +2,9 @@
 use super::store::{self, Group};
 use super::types::*;
 use crate::access::Viewer;
-use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
+use crate::state::AppState;
 use actix_web::{get, web};
 use chrono::{Duration, Utc};
 

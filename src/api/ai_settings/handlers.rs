@@ -1,9 +1,9 @@
 //! Thin admin handlers; every outbound call runs in `web::block` on the trusted agent.
 use crate::ai::config::{self, PROVIDERS};
-use crate::api::settings::store::{self as settings, get_string};
-use crate::app::AppState;
 use crate::auth::AdminUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::settings::store::{self as settings, get_string};
+use crate::state::AppState;
 use actix_web::{get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

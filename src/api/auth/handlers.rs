@@ -1,10 +1,11 @@
 //! Thin handlers of /auth.
 use super::login as flow;
+use super::supabase;
 use super::types::*;
-use super::{store, supabase};
-use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::users::store;
 use actix_web::{HttpRequest, get, post, put, web};
 
 #[utoipa::path(tag = "auth", request_body = LoginRequest, security(()),
@@ -23,7 +24,7 @@ pub async fn login(
 #[utoipa::path(tag = "auth", responses((status = 200, body = UserResponse), (status = 401, body = ErrorBody)))]
 #[get("/auth/me")]
 pub async fn me(user: AuthUser) -> web::Json<UserResponse> {
-    web::Json(user.to_response())
+    web::Json(UserResponse::from(&*user))
 }
 
 #[utoipa::path(tag = "auth", security(()), responses((status = 200, body = AuthStatus)))]

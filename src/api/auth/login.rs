@@ -1,9 +1,9 @@
 //! The login flow: IP limiter → account lock → password (argon2, off the executor, bounded) →
 //! second factor → token. Failures never say which part was wrong.
-use super::store;
 use super::types::{LoginRequest, TokenResponse};
-use crate::app::AppState;
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::users::store;
 use std::net::IpAddr;
 
 fn bad_credentials() -> ApiError {
@@ -47,7 +47,7 @@ pub fn token_response(state: &AppState, user: &store::UserRow) -> ApiResult<Toke
         access_token: state.jwt.issue(&user.id, user.token_version)?,
         token_type: "bearer".into(),
         expires_in: state.jwt.ttl_secs,
-        user: user.to_response(),
+        user: super::types::UserResponse::from(user),
     })
 }
 

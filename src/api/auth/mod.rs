@@ -1,8 +1,6 @@
-//! /auth: login, identity, password change, Supabase exchange; the users table's SQL.
-pub mod admin_cli;
+//! /auth: login, identity, password change, Supabase exchange; the Supabase exchange.
 pub mod handlers;
 pub mod login;
-pub mod store;
 pub mod supabase;
 pub mod types;
 

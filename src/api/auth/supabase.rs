@@ -1,14 +1,13 @@
 //! Supabase sign-in: verify the Supabase access token (HS256 with the project secret, or
 //! ES256/RS256 with the project's JWKS), then upsert the user and mint our own token.
 //! The algorithm comes from an allow-list; the header only picks among configured verifiers.
-use super::store::{self, NewUser, UserRow};
-use crate::app::AppState;
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::users::store::{self, NewUser, UserRow};
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const JWKS_TTL: Duration = Duration::from_secs(600);
 const JWKS_MIN_REFETCH: Duration = Duration::from_secs(30);
@@ -24,7 +23,7 @@ pub async fn load_settings(state: &AppState) -> ApiResult<SupabaseSettings> {
     state
         .db
         .run(move |c| -> anyhow::Result<_> {
-            use crate::api::settings::store::get_string as get;
+            use crate::settings::store::get_string as get;
             Ok(SupabaseSettings {
                 url: get(c, &secrets, "supabase_url")?.map(|u| u.trim_end_matches('/').to_string()),
                 anon_key: get(c, &secrets, "supabase_anon_key")?,
@@ -32,27 +31,6 @@ pub async fn load_settings(state: &AppState) -> ApiResult<SupabaseSettings> {
             })
         })
         .await
-}
-
-/// JWKS cached per project URL for at most ten minutes; an unknown `kid` triggers a refetch.
-#[derive(Clone, Default)]
-pub struct JwksCache {
-    inner: Arc<Mutex<Option<(String, Instant, JwkSet)>>>,
-}
-
-impl JwksCache {
-    fn cached(&self, url: &str, max_age: Duration) -> Option<JwkSet> {
-        let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        guard
-            .as_ref()
-            .filter(|(u, at, _)| u == url && at.elapsed() < max_age)
-            .map(|(_, _, set)| set.clone())
-    }
-
-    fn store(&self, url: &str, set: JwkSet) {
-        *self.inner.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some((url.to_string(), Instant::now(), set));
-    }
 }
 
 fn fetch_jwks(agent: &ureq::Agent, url: &str) -> anyhow::Result<JwkSet> {

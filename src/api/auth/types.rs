@@ -58,24 +58,18 @@ pub struct SupabaseExchangeRequest {
     pub access_token: String,
 }
 
-/// A validated, normalised email address.
-#[derive(Debug, Clone)]
-pub struct Email(String);
+pub use crate::users::Email;
 
-impl Email {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let e = raw.trim().to_lowercase();
-        let valid = e.len() <= 254
-            && !e.chars().any(|c| c.is_whitespace() || c.is_control())
-            && matches!(e.split_once('@'), Some((l, d)) if !l.is_empty() && !d.is_empty() && !d.contains('@') && !d.starts_with('.') && !d.ends_with('.'));
-        if valid {
-            Ok(Email(e))
-        } else {
-            Err(format!("{raw:?} is not a valid email address"))
+impl From<&crate::users::UserRow> for UserResponse {
+    fn from(u: &crate::users::UserRow) -> Self {
+        UserResponse {
+            id: u.id.clone(),
+            email: u.email.clone(),
+            name: u.name.clone(),
+            role: u.role.clone(),
+            mfa_enabled: u.mfa_enabled,
+            created_at: u.created_at.clone(),
+            last_login_at: u.last_login_at.clone(),
         }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }

@@ -3,7 +3,7 @@
 use super::engine::{context, render};
 use super::types::{Automation, Run};
 use crate::api::notifications::store::{self as notes, NewNotification};
-use crate::app::AppState;
+use crate::state::AppState;
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
@@ -90,7 +90,7 @@ fn send_webhook(state: &AppState, a: &Automation, run: &Run, ctx: &Value) -> any
         .unwrap_or_else(|| run.trigger.clone());
     let allow_private = {
         let c = state.db.conn()?;
-        crate::api::settings::store::allow_private_network(&c, &state.secrets)?
+        crate::settings::store::allow_private_network(&c, &state.secrets)?
     };
     let body =
         crate::api::webhooks::deliver::body_for(&kind, &crate::time::now_rfc3339(), &run.payload);

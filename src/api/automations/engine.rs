@@ -3,9 +3,9 @@
 //! depth; past `MAX_DEPTH` no automation fires again (the run is recorded as skipped).
 use super::store;
 use super::types::{Automation, Condition, Run};
-use crate::app::AppState;
 use crate::events::Event;
 use crate::jobs::Job;
+use crate::state::AppState;
 use anyhow::Context;
 use serde_json::{Value, json};
 use std::time::Instant;

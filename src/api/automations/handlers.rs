@@ -3,9 +3,9 @@ use super::types::{
     ActionDef, Automation, AutomationIn, AutomationPatch, Page, Run, TestIn, TriggerDef,
 };
 use super::{catalog, engine, store};
-use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use serde_json::Value;
 
@@ -130,7 +130,7 @@ async fn validate(state: &AppState, user: &AuthUser, a: &Automation) -> ApiResul
         let st = state.clone();
         let allow = state
             .db
-            .run(move |c| crate::api::settings::store::allow_private_network(c, &st.secrets))
+            .run(move |c| crate::settings::store::allow_private_network(c, &st.secrets))
             .await?;
         web::block(move || crate::net::check_public_url(&url, allow))
             .await

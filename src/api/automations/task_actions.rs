@@ -7,7 +7,7 @@ use super::types::{Automation, Run};
 use crate::access::Viewer;
 use crate::api::tasks::types::{CreateTask, MoveTask};
 use crate::api::tasks::{activity, edit, store as tasks};
-use crate::app::AppState;
+use crate::state::AppState;
 use anyhow::Context;
 use serde_json::{Value, json};
 

@@ -2,9 +2,9 @@
 use super::store;
 use super::types::*;
 use crate::access::{self, Viewer};
-use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 
 /// The conversation if the caller may see it (owner or participant), else 404.
@@ -88,7 +88,7 @@ pub async fn create_conversation(
                 body.client_id.as_deref(),
                 body.project_id.as_deref(),
             )?
-            .map_err(ApiError::unprocessable)?;
+            .map_err(ApiError::from)?;
             store::insert(c, &id, &uid, scope, &title, &metadata)?;
             Ok(store::get_visible(c, &uid, &id)?)
         })

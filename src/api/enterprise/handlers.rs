@@ -3,9 +3,9 @@
 use super::orgs;
 use super::types::*;
 use crate::access::Viewer;
-use crate::app::AppState;
 use crate::auth::{AdminUser, AuthUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 
 fn admin_viewer(a: &AdminUser) -> Viewer {

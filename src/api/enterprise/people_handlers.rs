@@ -1,10 +1,10 @@
 //! Thin handlers of /enterprise users (admin only), teams, the org chart and allocation.
 use super::people;
 use super::types::*;
-use crate::api::auth::types::Email;
-use crate::app::AppState;
 use crate::auth::{AdminUser, AuthUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::users::Email;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use serde_json::json;
 
@@ -62,9 +62,9 @@ pub async fn create_user(
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             people::check_profile(&tx, None, &b)?;
             let default_name = email.as_str().split('@').next().unwrap_or("").to_string();
-            let row = crate::api::auth::store::insert(
+            let row = crate::users::store::insert(
                 &tx,
-                &crate::api::auth::store::NewUser {
+                &crate::users::store::NewUser {
                     email: email.as_str(),
                     name: b.name.as_deref().map(str::trim).unwrap_or(&default_name),
                     role: b.role.as_deref().unwrap_or("member"),
@@ -152,7 +152,7 @@ pub async fn update_user(
             }
             people::update_profile(&tx, &id, &b, email.as_ref().map(|e| e.as_str()))?;
             if let Some(h) = &hash {
-                crate::api::auth::store::set_password(&tx, &id, h)?;
+                crate::users::store::set_password(&tx, &id, h)?;
             }
             crate::events::emit(
                 &tx,

@@ -179,13 +179,8 @@ pub fn associate(
         ));
     }
     let (client, project) =
-        access::check_placement(c, v, i.client_id.as_deref(), i.project_id.as_deref())?.map_err(
-            |m| match m {
-                "project not found" => ApiError::NotFound("project"),
-                "client not found" => ApiError::NotFound("client"),
-                other => ApiError::bad_request(other),
-            },
-        )?;
+        access::check_placement(c, v, i.client_id.as_deref(), i.project_id.as_deref())?
+            .map_err(ApiError::from)?;
     if i.resource_type == "task" {
         crate::api::tasks::placement::relocate(
             c,

@@ -6,9 +6,9 @@ use crate::api::tasks::{
     store as tasks,
     types::{CreateTask, Task},
 };
-use crate::app::AppState;
 use crate::auth::{AdminUser, AuthUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 
 fn check_membership(c: &rusqlite::Connection, m: &Membership) -> ApiResult<()> {

@@ -3,10 +3,10 @@
 use super::memory_store;
 use super::sources::run_search;
 use crate::access::Viewer;
-use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::knowledge::{embed, search};
+use crate::state::AppState;
 use actix_web::{get, post, web};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

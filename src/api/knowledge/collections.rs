@@ -3,10 +3,10 @@ use super::collections_store::{self as store, Collection};
 use super::sources::run_search;
 use super::types::*;
 use crate::access::{self, Viewer};
-use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::knowledge::search;
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 
 fn check_name(name: &str) -> ApiResult<()> {
@@ -31,7 +31,7 @@ pub async fn create_collection(
         .run(move |c| -> ApiResult<Option<Collection>> {
             let (client, project) =
                 access::check_placement(c, &v, b.client_id.as_deref(), b.project_id.as_deref())?
-                    .map_err(ApiError::unprocessable)?;
+                    .map_err(ApiError::from)?;
             let id = store::insert(
                 c,
                 &v.user_id,

@@ -3,10 +3,10 @@
 use super::sources_store::{self as store, NewSource, Source};
 use super::types::*;
 use crate::access::{self, Viewer};
-use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::knowledge::{extract, folder, ingest};
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 
 /// Check the target collection (visible) and the client/project placement.
@@ -26,7 +26,7 @@ pub fn check_target(
             s.project_id = project;
             Ok(())
         }
-        Err(msg) => Err(ApiError::unprocessable(msg)),
+        Err(p) => Err(p.into()),
     }
 }
 
@@ -110,7 +110,7 @@ pub async fn check_user_url(state: &AppState, url: &str) -> ApiResult<()> {
     state
         .db
         .run(move |c| -> ApiResult<()> {
-            let allow = crate::api::settings::store::allow_private_network(c, &st.secrets)?;
+            let allow = crate::settings::store::allow_private_network(c, &st.secrets)?;
             crate::net::check_public_url(&url, allow)
                 .map_err(|e| ApiError::bad_request(e.to_string()))?;
             Ok(())

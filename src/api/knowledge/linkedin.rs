@@ -6,11 +6,11 @@ use super::platforms::{is_multipart, read_multipart, save_items};
 use super::sources_store::{self as store, NewSource, Source};
 use super::types::ImportedMany;
 use crate::access::Viewer;
-use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::knowledge::structure::{Offline, Section, Structured, Structurer};
 use crate::knowledge::{linkedin, linkedin_fetch};
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -249,7 +249,7 @@ pub async fn auto_extract(
     let (st, uid) = (state.clone(), user.id.clone());
     let items = web::block(
         move || -> ApiResult<Vec<crate::knowledge::platforms::Item>> {
-            use crate::api::settings::store as settings;
+            use crate::settings::store as settings;
             let c = st.db.conn()?;
             let Some((sealed, _)) = linkedin_store::get(&c, &uid)? else {
                 return Err(ApiError::bad_request(

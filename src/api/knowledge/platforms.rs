@@ -6,13 +6,13 @@ use super::sources_store::{self as store, Source};
 use super::types::ImportedMany;
 use crate::access::{self, Viewer};
 use crate::ai::calls::CallError;
-use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::knowledge::extract::{self, MAX_UNPACKED};
 use crate::knowledge::platforms::{self, FETCHED, Item};
 use crate::knowledge::youtube::{self, YtError};
 use crate::knowledge::{exports, vision};
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -335,8 +335,8 @@ async fn youtube_captions(state: &AppState, url: String) -> ApiResult<Vec<Item>>
     let st = state.clone();
     let video = web::block(move || -> anyhow::Result<Result<youtube::Video, YtError>> {
         let c = st.db.conn()?;
-        let allow_private = crate::api::settings::store::allow_private_network(&c, &st.secrets)?;
-        let base = crate::api::settings::store::get_string(&c, &st.secrets, "youtube_base_url")?;
+        let allow_private = crate::settings::store::allow_private_network(&c, &st.secrets)?;
+        let base = crate::settings::store::get_string(&c, &st.secrets, "youtube_base_url")?;
         drop(c);
         Ok(youtube::fetch(&st, &url, base, allow_private))
     })

@@ -3,10 +3,10 @@
 use super::sources_store::{self as store, ListFilter, Source};
 use super::types::*;
 use crate::access::Viewer;
-use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::knowledge::{embed, ingest, reembed, search};
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, web};
 use serde_json::json;
 

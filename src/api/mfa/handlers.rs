@@ -2,9 +2,9 @@
 use super::store;
 use super::types::*;
 use crate::api::auth::login::verify_password;
-use crate::app::AppState;
 use crate::auth::{AuthUser, totp};
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
 use actix_web::{get, post, web};
 
 #[utoipa::path(tag = "mfa", responses((status = 200, body = MfaStatus)))]

@@ -3,10 +3,10 @@ pub mod handlers;
 pub mod store;
 pub mod types;
 
-use crate::api::auth::store::UserRow;
-use crate::app::AppState;
 use crate::auth::totp;
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::users::store::UserRow;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {

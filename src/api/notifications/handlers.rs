@@ -1,9 +1,9 @@
 //! Thin handlers of /notifications (each user sees their own and broadcasts).
 use super::store;
 use super::types::{Count, ListQuery, NotificationPage};
-use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, put, web};
 
 #[utoipa::path(tag = "notifications", params(ListQuery), responses((status = 200, body = NotificationPage)))]

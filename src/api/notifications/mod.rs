@@ -5,8 +5,8 @@ pub mod store;
 pub mod stream;
 pub mod types;
 
-use crate::app::AppState;
 use crate::events::Event;
+use crate::state::AppState;
 use serde_json::Value;
 use types::Notification;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -20,11 +20,31 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(stream::stream);
 }
 
+/// Freshly committed notifications as live pushes.
+pub fn pushes(notes: &[Notification]) -> Vec<crate::events::Push> {
+    notes
+        .iter()
+        .map(|n| crate::events::Push {
+            user_id: n.user_id.clone(),
+            event: "notification",
+            data: serde_json::to_value(n).unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// Push freshly committed notifications to live SSE listeners.
 pub fn publish(state: &AppState, notes: &[Notification]) {
-    for n in notes {
-        stream::push(state, n.clone());
+    for p in pushes(notes) {
+        state.feed.push(p);
     }
+}
+
+/// Fan-out subscriber (registered in `app.rs`).
+pub fn subscriber(
+    c: &rusqlite::Connection,
+    event: &Event,
+) -> anyhow::Result<Vec<crate::events::Push>> {
+    Ok(pushes(&on_event(c, event)?))
 }
 
 fn str_at<'a>(data: &'a Value, paths: &[&str]) -> Option<&'a str> {

@@ -1,9 +1,9 @@
 //! Thin handlers of /settings (admin only).
-use super::registry::{self, Kind};
-use super::store;
-use crate::app::AppState;
 use crate::auth::AdminUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::settings::registry::{self, Kind};
+use crate::settings::store;
+use crate::state::AppState;
 use actix_web::{get, put, web};
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -1,7 +1,5 @@
 //! /settings: the flat key/value store of deployment settings; secrets sealed at rest, masked on read.
 pub mod handlers;
-pub mod registry;
-pub mod store;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -1,6 +1,6 @@
 //! /health: liveness plus a real database round trip.
-use crate::app::AppState;
 use crate::error::{ApiResult, ErrorBody};
+use crate::state::AppState;
 use actix_web::{get, web};
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -2,9 +2,9 @@
 use super::types::*;
 use super::{activity, cache, columns, edit, overdue, report, store};
 use crate::access::Viewer;
-use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 
 #[utoipa::path(tag = "tasks", params(ColumnQuery), responses((status = 200, body = Vec<Column>), (status = 404, body = ErrorBody)))]

@@ -1,8 +1,8 @@
 //! `tasks.check_overdue`: fire `task.overdue` once per open task whose due date has passed
 //! (hourly as a recurring job, or on demand via `POST /tasks/check-overdue`).
 use super::store::event_payload;
-use crate::app::AppState;
 use crate::jobs::Job;
+use crate::state::AppState;
 use rusqlite::{Connection, params};
 
 pub const KIND: &str = "tasks.check_overdue";

@@ -234,11 +234,7 @@ pub fn create_task_in(c: &Connection, v: &Viewer, dto: CreateTask) -> ApiResult<
             (p.client_id.clone(), p.project_id.clone())
         }
         None => access::check_placement(c, v, dto.client_id.as_deref(), dto.project_id.as_deref())?
-            .map_err(|m| match m {
-                "project not found" => ApiError::NotFound("project"),
-                "client not found" => ApiError::NotFound("client"),
-                other => ApiError::bad_request(other),
-            })?,
+            .map_err(ApiError::from)?,
     };
     let board_owner = parent
         .as_ref()

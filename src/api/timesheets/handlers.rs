@@ -3,9 +3,9 @@ use super::store;
 use super::types::*;
 use crate::access::Viewer;
 use crate::api::tasks::store as tasks;
-use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 
 fn check_minutes(m: i64) -> ApiResult<()> {

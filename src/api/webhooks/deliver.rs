@@ -5,9 +5,9 @@
 //! slow endpoint holds one worker, never the others. Failed attempts are re-scheduled on the
 //! retry schedule (or Retry-After); the dispatcher re-queues itself for the earliest due one.
 use super::{signing, store};
-use crate::app::AppState;
 use crate::events::Event;
 use crate::jobs::Job;
+use crate::state::AppState;
 use anyhow::Context;
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -219,7 +219,7 @@ pub fn prepare(
         .secrets
         .open(&hook.sealed_secret)
         .context("opening the webhook secret")?;
-    let allow_private = crate::api::settings::store::allow_private_network(c, &state.secrets)?;
+    let allow_private = crate::settings::store::allow_private_network(c, &state.secrets)?;
     Ok(Some(Prepared {
         pending,
         hook,
@@ -308,7 +308,7 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
         .secrets
         .open(&hook.sealed_secret)
         .context("opening the webhook secret")?;
-    let allow_private = crate::api::settings::store::allow_private_network(&conn, &state.secrets)?;
+    let allow_private = crate::settings::store::allow_private_network(&conn, &state.secrets)?;
     drop(conn);
     let started = Instant::now();
     let mut results = Vec::with_capacity(batch.len());

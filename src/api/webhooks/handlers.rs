@@ -2,9 +2,9 @@
 use super::catalog::{self, EventDef};
 use super::types::{DeliveryAttempt, Page, Webhook, WebhookIn, WebhookPatch};
 use super::{deliver, signing, store};
-use crate::app::AppState;
 use crate::auth::AdminUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use std::collections::BTreeMap;
 
@@ -79,7 +79,7 @@ async fn check_url(state: &AppState, url: String) -> ApiResult<String> {
     let st = state.clone();
     let allow = state
         .db
-        .run(move |c| crate::api::settings::store::allow_private_network(c, &st.secrets))
+        .run(move |c| crate::settings::store::allow_private_network(c, &st.secrets))
         .await?;
     let u = url.clone();
     web::block(move || crate::net::check_public_url(&u, allow))

@@ -285,7 +285,7 @@ fn validation_headers_events_secret_and_admin_only() {
     assert!(got[0].verified);
     assert_eq!(got[0].extra_header.as_deref(), Some("acme"));
 
-    neuromancer::api::auth::admin_cli::add_user(
+    neuromancer::users::admin::add_user(
         &s.state.db,
         "m@example.com",
         "member",

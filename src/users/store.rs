@@ -19,20 +19,6 @@ pub struct UserRow {
     pub last_login_at: Option<String>,
 }
 
-impl UserRow {
-    pub fn to_response(&self) -> super::types::UserResponse {
-        super::types::UserResponse {
-            id: self.id.clone(),
-            email: self.email.clone(),
-            name: self.name.clone(),
-            role: self.role.clone(),
-            mfa_enabled: self.mfa_enabled,
-            created_at: self.created_at.clone(),
-            last_login_at: self.last_login_at.clone(),
-        }
-    }
-}
-
 const COLUMNS: &str =
     "id, email, name, role, active, token_version, password_hash, failed_logins, locked_until,
     mfa_enabled, mfa_secret, mfa_last_step, created_at, last_login_at";

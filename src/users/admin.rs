@@ -1,6 +1,6 @@
 //! User management for the CLI and for first start (no HTTP involved).
+use super::Email;
 use super::store::{self, NewUser, UserRow};
-use super::types::Email;
 use crate::db::Db;
 use anyhow::Context;
 

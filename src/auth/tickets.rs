@@ -1,0 +1,49 @@
+//! Single-use, short-lived tickets that open a user's SSE stream. `EventSource` cannot send an
+//! `Authorization` header, and a login token in a URL ends up in logs and history; a ticket is
+//! minted by an authenticated POST, names one user, works once, and expires in a minute.
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub const TTL: Duration = Duration::from_secs(60);
+const MAX_OUTSTANDING: usize = 10_000;
+
+#[derive(Default)]
+pub struct Tickets {
+    map: Mutex<HashMap<String, (String, Instant)>>,
+}
+
+impl Tickets {
+    /// A new ticket for `user_id` (32 random bytes, URL-safe).
+    pub fn issue(&self, user_id: &str) -> String {
+        let ticket = crate::crypto::random_token(32);
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= MAX_OUTSTANDING {
+            map.retain(|_, (_, at)| at.elapsed() < TTL);
+        }
+        map.insert(ticket.clone(), (user_id.to_string(), Instant::now()));
+        ticket
+    }
+
+    /// The user the ticket was issued to, if it is fresh; the ticket is spent either way.
+    pub fn redeem(&self, ticket: &str) -> Option<String> {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(ticket)
+            .filter(|(_, at)| at.elapsed() < TTL)
+            .map(|(user, _)| user)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ticket_opens_once() {
+        let t = Tickets::default();
+        let ticket = t.issue("u1");
+        assert_eq!(t.redeem(&ticket).as_deref(), Some("u1"));
+        assert_eq!(t.redeem(&ticket), None);
+        assert_eq!(t.redeem("forged"), None);
+    }
+}

@@ -1,0 +1,1 @@
+//! AI call logs, token usage, cost, leaderboard.

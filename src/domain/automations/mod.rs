@@ -1,0 +1,1 @@
+//! Automations: triggers, conditions, actions, and their runs.

@@ -1,0 +1,1 @@
+//! Clients, projects, project groups, teams, people, the org chart, allocation, shares and associations.

@@ -1,0 +1,12 @@
+//! The product's areas, one folder each: `mod.rs` (operations: validate, authorize, write
+//! through `Db::write`, emit events), `store.rs` (SQL only), `types.rs`, and where needed
+//! `jobs.rs` / `tools.rs` (registered in `app.rs`). Nothing here imports `actix_web` or `crate::api`.
+pub mod ai_logs;
+pub mod automations;
+pub mod chat;
+pub mod enterprise;
+pub mod knowledge;
+pub mod notifications;
+pub mod tasks;
+pub mod timesheets;
+pub mod webhooks;

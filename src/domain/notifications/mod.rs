@@ -1,0 +1,1 @@
+//! In-app notifications: who hears which event, read state, live pushes.

@@ -1,0 +1,1 @@
+//! Webhook endpoints, the event catalog, Standard Webhooks signing and delivery.

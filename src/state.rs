@@ -1,0 +1,106 @@
+//! AppState: what every handler and worker shares — the pool, configuration, keys, caches,
+//! channels, and the registry of job kinds, event subscribers, agent tools and shareable
+//! resources that the composition root (`app.rs`) hands in. Imports nothing from `api/` or
+//! `domain/`: lower layers receive their lists from above.
+use crate::auth::jwt::JwtKeys;
+use crate::auth::rate_limit::Limiters;
+use crate::config::Config;
+use crate::crypto::SecretBox;
+use crate::db::Db;
+use anyhow::Context;
+use std::sync::Arc;
+
+/// The lists the platform dispatches over, assembled once in `app.rs`.
+#[derive(Default)]
+pub struct Registry {
+    /// Durable job kinds (`jobs::dispatch` runs a claimed job through its kind).
+    pub jobs: Vec<crate::jobs::Kind>,
+    /// Who hears each committed domain event (`events::fanout_job`).
+    pub subscribers: Vec<crate::events::Subscriber>,
+    /// The chat agent's tools, from the areas that offer them.
+    pub tools: Vec<crate::ai::tools::Tool>,
+    /// Shareable / associable resource kinds and where their rows live.
+    pub resources: crate::access::Resources,
+}
+
+/// Shared by every handler and worker; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub cfg: Arc<Config>,
+    pub db: Db,
+    pub jwt: Arc<JwtKeys>,
+    pub secrets: SecretBox,
+    pub limiters: Arc<Limiters>,
+    /// Dedicated argon2 threads (19 MiB per hash): a login storm cannot exhaust memory.
+    pub hasher: Arc<crate::auth::password::HashPool>,
+    /// Users behind recent bearer tokens; call `sessions.forget(id)` after changing a user.
+    pub sessions: Arc<crate::auth::sessions::SessionCache>,
+    /// The job workers' doorbell (the same one `Db::write` rings after queuing a job).
+    pub jobs: crate::jobs::Signal,
+    /// Committed domain events, live (SSE screens, tests).
+    pub bus: crate::events::Bus,
+    /// Per-user live pushes (notifications) for the SSE stream.
+    pub feed: crate::events::Feed,
+    /// Single-use tickets that open a user's SSE stream without a token in the URL.
+    pub tickets: Arc<crate::auth::tickets::Tickets>,
+    pub jwks: crate::auth::jwks::JwksCache,
+    /// The outbound HTTP agents (see `net`).
+    pub http: crate::net::Http,
+    /// Serialized responses keyed by (query, version): project boards.
+    pub bodies: Arc<crate::cache::VersionedBodies>,
+    pub registry: Arc<Registry>,
+}
+
+/// Create the data dir (0700) and open the database with migrations applied.
+pub fn open_store(cfg: &Config) -> anyhow::Result<Db> {
+    create_private_dir(&cfg.data_dir)?;
+    Db::open(&cfg.db_path(), cfg.sync_full)
+}
+
+pub fn create_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    if !dir.exists() {
+        let mut b = std::fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(dir)
+            .with_context(|| format!("creating data dir {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+impl AppState {
+    /// Open the store and keys. The first admin is created by the caller (`app::state`).
+    pub fn new(cfg: Config, registry: Registry) -> anyhow::Result<Self> {
+        let db = open_store(&cfg)?;
+        let key = crate::crypto::load_or_create_key(
+            cfg.secret_key.as_deref(),
+            &cfg.data_dir.join("secret.key"),
+        )?;
+        let jwt_secret = crate::auth::jwt::load_or_create_secret(&cfg.data_dir)?;
+        let permits = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            .max(2);
+        Ok(AppState {
+            jwt: Arc::new(JwtKeys::new(&jwt_secret, cfg.jwt_ttl_secs)),
+            secrets: SecretBox::from_key(&key),
+            limiters: Arc::new(Limiters::new(&cfg)),
+            hasher: Arc::new(crate::auth::password::HashPool::new(permits, 256)),
+            sessions: Default::default(),
+            jobs: db.bell().clone(),
+            bus: Default::default(),
+            feed: Default::default(),
+            tickets: Default::default(),
+            jwks: Default::default(),
+            http: Default::default(),
+            bodies: Default::default(),
+            registry: Arc::new(registry),
+            cfg: Arc::new(cfg),
+            db,
+        })
+    }
+}
