@@ -374,3 +374,30 @@ pub fn raw_exchange(base: &str, request: &str) -> (String, Vec<u8>) {
         all[end + 4..].to_vec(),
     )
 }
+
+impl BinaryServer {
+    /// Like `spawn`, with extra environment variables (e.g. more workers, no global rate limit).
+    pub fn spawn_with(data: &std::path::Path, env: &[(&str, &str)]) -> Self {
+        let port = free_port();
+        let mut cmd = Command::new(bin());
+        cmd.args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data"])
+            .arg(data)
+            .env("NEUROMANCER_ADMIN_EMAIL", ADMIN_EMAIL)
+            .env("NEUROMANCER_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("NEUROMANCER_WORKERS", "1")
+            .env("NEUROMANCER_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut s = BinaryServer {
+            child: cmd.spawn().expect("spawn neuromancer"),
+            client: Client::new(&format!("http://127.0.0.1:{port}")),
+            port,
+            data: data.to_path_buf(),
+        };
+        s.wait_healthy();
+        s
+    }
+}

@@ -4,6 +4,7 @@ mod helpers;
 mod receiver;
 
 mod ai;
+mod architecture;
 mod chat;
 mod fake_llm;
 
@@ -11,6 +12,7 @@ mod auth;
 mod automations;
 mod automations_tasks;
 mod binary;
+mod contention;
 mod docs_and_errors;
 mod enterprise;
 mod jobs_events;
