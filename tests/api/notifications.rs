@@ -242,3 +242,54 @@ fn a_stream_ticket_opens_the_stream_once_and_login_tokens_stay_out_of_urls() {
         "only the stream route takes a ticket"
     );
 }
+
+#[test]
+fn the_spec_documents_the_stream_ticket_and_paged_lists() {
+    let s = TestServer::start();
+    let spec = s.get("/api/v1/openapi.json", None).json();
+    let paths = &spec["paths"];
+    let issue = &paths["/api/v1/notifications/stream-ticket"]["post"]["responses"];
+    assert!(
+        issue["201"].is_object() && issue["401"].is_object(),
+        "{issue}"
+    );
+    let stream = &paths["/api/v1/notifications/stream"]["get"];
+    let params: Vec<&str> = stream["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(params, ["ticket"]);
+    assert!(stream["responses"]["401"].is_object());
+    for path in [
+        "/api/v1/notifications/",
+        "/api/v1/webhooks/",
+        "/api/v1/webhooks/{id}/deliveries",
+        "/api/v1/automations/",
+        "/api/v1/automations/{id}/runs",
+    ] {
+        let get = &paths[path]["get"];
+        let names: Vec<&str> = get["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.contains(&"limit") && names.contains(&"offset"),
+            "{path}: {names:?}"
+        );
+        let body = &get["responses"]["200"]["content"]["application/json"]["schema"];
+        let name = body["$ref"].as_str().unwrap_or_default();
+        let name = name.trim_start_matches("#/components/schemas/");
+        let schema = &spec["components"]["schemas"][name];
+        for field in ["items", "total", "limit", "offset"] {
+            assert!(
+                schema["properties"][field].is_object(),
+                "{path}: {body} {schema}"
+            );
+        }
+        assert!(get["responses"]["422"].is_object(), "{path}");
+    }
+}

@@ -57,7 +57,8 @@ pub async fn get_one(
 }
 
 #[utoipa::path(tag = "automations", request_body = AutomationPatch,
-    responses((status = 200, body = Automation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Automation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "changed by someone else while this edit was checked"), (status = 422, body = ErrorBody)))]
 #[put("/automations/{id}")]
 pub async fn update(
     state: web::Data<AppState>,

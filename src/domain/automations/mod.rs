@@ -179,6 +179,7 @@ pub async fn update(
     b: AutomationPatch,
 ) -> ApiResult<Automation> {
     let mut a = get(state, v, id).await?;
+    let base_version = a.updated_at.clone();
     if let Some(x) = b.name {
         a.name = x.trim().to_string();
     }
@@ -199,8 +200,21 @@ pub async fn update(
     }
     a.updated_at = crate::time::now_rfc3339();
     validate(state, v, &a).await?;
-    let row = a.clone();
-    state.db.write(move |tx| store::upsert(tx, &row)).await?;
+    // Validation needs the whole merged automation (and a DNS lookup, outside the write lock):
+    // it is saved only if nobody changed the automation meanwhile.
+    let (row, uid, admin) = (a.clone(), v.user_id.clone(), v.admin);
+    state
+        .db
+        .write(move |tx| -> ApiResult<()> {
+            let now = store::get(tx, &row.id, &uid, admin)?.ok_or(ApiError::NotFound("automation"))?;
+            if now.updated_at != base_version {
+                return Err(ApiError::conflict(
+                    "the automation changed while this edit was being checked; reload it and try again",
+                ));
+            }
+            Ok(store::upsert(tx, &row)?)
+        })
+        .await?;
     Ok(a)
 }
 
@@ -239,16 +253,17 @@ pub async fn test(
     id: String,
     payload: Option<Value>,
 ) -> ApiResult<Run> {
-    let a = get(state, v, id).await?;
-    let payload = payload
-        .or_else(|| webhooks::catalog::find(&a.trigger).map(|d| d.example))
-        .unwrap_or_else(|| serde_json::json!({}));
-    if !payload.is_object() {
-        return Err(ApiError::unprocessable("payload: must be an object"));
-    }
+    let (uid, admin) = (v.user_id.clone(), v.admin);
     let run_id = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<String> {
+            let a = store::get(tx, &id, &uid, admin)?.ok_or(ApiError::NotFound("automation"))?;
+            let payload = payload
+                .or_else(|| webhooks::catalog::find(&a.trigger).map(|d| d.example))
+                .unwrap_or_else(|| serde_json::json!({}));
+            if !payload.is_object() {
+                return Err(ApiError::unprocessable("payload: must be an object"));
+            }
             store::insert_run(
                 tx,
                 &store::NewRun {
@@ -261,10 +276,10 @@ pub async fn test(
                     status: "queued",
                     error: None,
                 },
-            )
+            )?
+            .ok_or_else(|| ApiError::internal("test run", "not inserted"))
         })
-        .await?
-        .ok_or_else(|| ApiError::internal("test run", "not inserted"))?;
+        .await?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || jobs::execute(&st, &run_id))
         .await

@@ -160,40 +160,59 @@ pub async fn get(state: &AppState, id: String) -> ApiResult<Webhook> {
     Ok(shown(load(state, id).await?, state))
 }
 
+/// Change an endpoint. Each field is checked on its own (the URL's DNS check outside the write
+/// lock); the patch is applied to the row as it is inside the write, so no concurrent change
+/// is lost.
 pub async fn update(state: &AppState, id: String, b: WebhookPatch) -> ApiResult<Webhook> {
-    let mut s = load(state, id).await?;
-    if let Some(events) = b.events {
-        check_events(&events)?;
-        s.hook.events = events;
+    // An unknown id is a 404 before any 422.
+    load(state, id.clone()).await?;
+    if let Some(events) = &b.events {
+        check_events(events)?;
     }
-    if let Some(headers) = b.headers {
-        check_headers(&headers)?;
-        s.hook.headers = headers;
+    if let Some(headers) = &b.headers {
+        check_headers(headers)?;
     }
-    if let Some(secret) = b.secret.filter(|s| !s.is_empty()) {
-        check_secret("secret", &secret)?;
-        s.sealed_secret = state.secrets.seal(&secret);
-    }
-    if let Some(url) = b.url {
-        s.hook.url = check_url(state, "url", url).await?;
-    }
-    if let Some(d) = b.description {
-        s.hook.description = d;
-    }
-    if let Some(active) = b.active {
-        s.hook.active = active;
-        if active {
-            s.hook.disabled_reason = None;
+    let sealed = match b.secret.filter(|s| !s.is_empty()) {
+        Some(secret) => {
+            check_secret("secret", &secret)?;
+            Some(state.secrets.seal(&secret))
         }
-    }
+        None => None,
+    };
+    let url = match b.url {
+        Some(url) => Some(check_url(state, "url", url).await?),
+        None => None,
+    };
     let stored = state
         .db
-        .write(move |tx| -> rusqlite::Result<_> {
+        .write(move |tx| -> ApiResult<store::Stored> {
+            let mut s = store::get(tx, &id)?.ok_or(ApiError::NotFound("webhook"))?;
+            let h = &mut s.hook;
+            if let Some(events) = b.events {
+                h.events = events;
+            }
+            if let Some(headers) = b.headers {
+                h.headers = headers;
+            }
+            if let Some(url) = url {
+                h.url = url;
+            }
+            if let Some(d) = b.description {
+                h.description = d;
+            }
+            if let Some(active) = b.active {
+                h.active = active;
+                if active {
+                    h.disabled_reason = None;
+                }
+            }
+            if let Some(sealed) = sealed {
+                s.sealed_secret = sealed;
+            }
             store::update(tx, &s.hook, &s.sealed_secret)?;
-            store::get(tx, &s.hook.id)
+            store::get(tx, &id)?.ok_or(ApiError::NotFound("webhook"))
         })
-        .await?
-        .ok_or(ApiError::NotFound("webhook"))?;
+        .await?;
     Ok(shown(stored, state))
 }
 
@@ -206,12 +225,13 @@ pub async fn delete(state: &AppState, id: String) -> ApiResult<()> {
 
 /// Queue a test ping to the endpoint and attempt it now.
 pub async fn test(state: &AppState, id: String, sent_by: &str) -> ApiResult<DeliveryAttempt> {
-    let hook = load(state, id).await?;
-    let data = serde_json::json!({ "message": "Test delivery from Neuromancer", "webhook_id": hook.hook.id, "sent_by": sent_by });
-    let wid = hook.hook.id;
+    let data = serde_json::json!({ "message": "Test delivery from Neuromancer", "webhook_id": id, "sent_by": sent_by });
     let did = state
         .db
-        .write(move |tx| deliver::create_manual(tx, &wid, "webhook.test", &data))
+        .write(move |tx| -> ApiResult<String> {
+            store::get(tx, &id)?.ok_or(ApiError::NotFound("webhook"))?;
+            Ok(deliver::create_manual(tx, &id, "webhook.test", &data)?)
+        })
         .await?;
     attempt_now(state, did).await
 }
