@@ -36,12 +36,12 @@ pub fn registry() -> Registry {
                 )
             },
             job(
-                crate::api::webhooks::deliver::KIND,
-                crate::api::webhooks::deliver::run,
+                crate::domain::webhooks::deliver::KIND,
+                crate::domain::webhooks::jobs::run,
             ),
             job(
-                crate::api::automations::engine::KIND,
-                crate::api::automations::engine::run_job,
+                crate::domain::automations::jobs::KIND,
+                crate::domain::automations::jobs::run_job,
             ),
             Kind {
                 every: hourly,
@@ -64,9 +64,9 @@ pub fn registry() -> Registry {
             ),
         ],
         subscribers: vec![
-            |c, e| crate::api::webhooks::deliver::on_event(c, e).map(|()| vec![]),
-            |c, e| crate::api::automations::engine::on_event(c, e).map(|()| vec![]),
-            crate::api::notifications::subscriber,
+            crate::domain::webhooks::deliver::subscriber,
+            crate::domain::automations::jobs::subscriber,
+            crate::domain::notifications::subscriber,
         ],
         tools: [
             crate::domain::tasks::tools::tools(),

@@ -90,18 +90,19 @@ pub fn is_public(path_in_api: &str) -> bool {
     EXACT.contains(&path_in_api) || PREFIX.iter().any(|p| path_in_api.starts_with(p))
 }
 
-/// The one route that also takes the token as `?access_token=`: EventSource cannot send headers.
-const QUERY_TOKEN_PATH: &str = "/api/v1/notifications/stream";
+/// The one route that also opens with a ticket (`?ticket=`, see [`tickets`]): EventSource cannot
+/// send headers, and a login token in a URL would end up in logs.
+const TICKET_PATH: &str = "/api/v1/notifications/stream";
 
-fn query_token(req: &ServiceRequest) -> Option<String> {
-    if req.method() != actix_web::http::Method::GET || req.path() != QUERY_TOKEN_PATH {
+fn query_ticket(req: &ServiceRequest) -> Option<&str> {
+    if req.method() != actix_web::http::Method::GET || req.path() != TICKET_PATH {
         return None;
     }
-    let q = req.query_string();
-    q.split('&')
+    req.query_string()
+        .split('&')
         .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == "access_token")
-        .map(|(_, v)| v.to_string())
+        .find(|(k, _)| *k == "ticket")
+        .map(|(_, v)| v)
         .filter(|t| !t.is_empty())
 }
 
@@ -118,32 +119,39 @@ fn bearer(req: &ServiceRequest) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// Verify the bearer token and load the user; the user must be active and the token must carry the
-/// user's current token version. Any failure is the same 401.
+/// Verify the bearer token (or, on the stream route, redeem the ticket) and load the user; the
+/// user must be active and a token must carry the user's current token version. Any failure is
+/// the same 401.
 pub async fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<AuthUser, ApiError> {
     let invalid = || ApiError::unauthorized("invalid or expired token");
-    let token = bearer(req)
-        .map(str::to_string)
-        .or_else(|| query_token(req))
-        .ok_or_else(|| ApiError::unauthorized("missing bearer token"))?;
-    let claims = state.jwt.verify(&token).ok_or_else(invalid)?;
-    let user = match state.sessions.get(&claims.sub) {
-        Some(user) => user,
-        None => {
-            let sub = claims.sub;
-            let user = state
-                .db
-                .run(move |c| users::get(c, &sub))
-                .await?
-                .ok_or_else(invalid)?;
-            state.sessions.put(user.clone());
-            user
+    if let Some(token) = bearer(req) {
+        let claims = state.jwt.verify(token).ok_or_else(invalid)?;
+        let user = load_user(state, claims.sub).await?.ok_or_else(invalid)?;
+        if !user.active || user.token_version != claims.tv {
+            return Err(invalid());
         }
-    };
-    if !user.active || user.token_version != claims.tv {
+        return Ok(AuthUser(user));
+    }
+    let ticket = query_ticket(req).ok_or_else(|| ApiError::unauthorized("missing bearer token"))?;
+    let invalid = || ApiError::unauthorized("invalid, spent or expired ticket");
+    let user_id = state.tickets.redeem(ticket).ok_or_else(invalid)?;
+    let user = load_user(state, user_id).await?.ok_or_else(invalid)?;
+    if !user.active {
         return Err(invalid());
     }
     Ok(AuthUser(user))
+}
+
+/// The user, through the two-second session cache.
+async fn load_user(state: &AppState, id: String) -> Result<Option<UserRow>, ApiError> {
+    if let Some(user) = state.sessions.get(&id) {
+        return Ok(Some(user));
+    }
+    let user = state.db.read(move |c| users::get(c, &id)).await?;
+    if let Some(u) = &user {
+        state.sessions.put(u.clone());
+    }
+    Ok(user)
 }
 
 pub fn attach(req: &ServiceRequest, user: AuthUser) {

@@ -13,7 +13,7 @@ fn create(c: &Client, t: &str, body: Value) -> Value {
 fn runs(c: &Client, t: &str, id: &str) -> Vec<Value> {
     let r = c.get(&format!("/api/v1/automations/{id}/runs"), Some(t));
     assert_eq!(r.status, 200, "{}", r.text);
-    r.json().as_array().unwrap().clone()
+    r.json()["items"].as_array().unwrap().clone()
 }
 
 fn notes(c: &Client, t: &str) -> Vec<Value> {
@@ -289,22 +289,8 @@ fn unavailable_actions_bad_input_and_member_limits_are_clear_errors() {
         .status,
         404
     );
-    assert_eq!(
-        s.get("/api/v1/automations/", Some(&mt))
-            .json()
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
-    assert_eq!(
-        s.get("/api/v1/automations/", Some(&t))
-            .json()
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(s.get("/api/v1/automations/", Some(&mt)).json()["total"], 1);
+    assert_eq!(s.get("/api/v1/automations/", Some(&t)).json()["total"], 2);
     let r = s.raw(
         "DELETE",
         &format!("/api/v1/automations/{}", mine["id"].as_str().unwrap()),
@@ -325,22 +311,26 @@ fn events_caused_by_a_chain_of_automations_stop_at_the_depth_limit() {
         json!({ "name": "loop", "trigger": "task.updated", "action": "notify", "action_config": { "message": "m" } }),
     );
     let aid = a["id"].as_str().unwrap();
-    let conn = s.state.db.conn().unwrap();
     let emit = |depth: Option<i64>| {
-        let e = neuromancer::events::emit(
-            &conn,
-            "task.updated",
-            None,
-            json!({ "task": { "id": "t" } }),
-        )
-        .unwrap();
-        if let Some(d) = depth {
-            conn.execute("INSERT INTO automation_event_origins (event_id, automation_id, depth) VALUES (?1, ?2, ?3)",
-                rusqlite::params![e, aid, d]).unwrap();
-        }
+        s.state
+            .db
+            .write_blocking(|tx| -> rusqlite::Result<()> {
+                let e = neuromancer::events::emit(
+                    tx,
+                    "task.updated",
+                    None,
+                    json!({ "task": { "id": "t" } }),
+                )?;
+                if let Some(d) = depth {
+                    tx.execute("INSERT INTO automation_event_origins (event_id, automation_id, depth) VALUES (?1, ?2, ?3)",
+                        rusqlite::params![e, aid, d])?;
+                }
+                Ok(())
+            })
+            .unwrap();
     };
     emit(Some(1));
-    emit(Some(neuromancer::api::automations::engine::MAX_DEPTH));
+    emit(Some(neuromancer::domain::automations::jobs::MAX_DEPTH));
     s.drain_jobs();
     let r = runs(&s, &t, aid);
     let statuses: Vec<(&str, i64)> = r

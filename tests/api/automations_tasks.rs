@@ -17,7 +17,7 @@ fn task(c: &Client, t: &str, body: Value) -> Value {
 
 fn runs(c: &Client, t: &str, id: &str) -> Vec<Value> {
     c.get(&format!("/api/v1/automations/{id}/runs"), Some(t))
-        .json()
+        .json()["items"]
         .as_array()
         .unwrap()
         .clone()
@@ -180,7 +180,7 @@ fn an_automation_that_triggers_itself_stops_at_the_depth_limit() {
     task(&s, &t, json!({ "title": "Seed" }));
     s.drain_jobs();
     let r = runs(&s, &t, &id);
-    let depth = neuromancer::api::automations::engine::MAX_DEPTH;
+    let depth = neuromancer::domain::automations::jobs::MAX_DEPTH;
     let ok = r.iter().filter(|x| x["status"] == "succeeded").count() as i64;
     let skipped: Vec<&Value> = r.iter().filter(|x| x["status"] == "skipped").collect();
     assert_eq!(ok, depth + 1, "{r:?}");

@@ -1,5 +1,5 @@
 //! Notifications: per-user and broadcast, read state per user, fan-out on assignment and
-//! comments, and live push over SSE with the token in the query string.
+//! comments, and live push over SSE opened with a single-use ticket.
 use crate::helpers::*;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -83,8 +83,12 @@ fn broadcasts_reach_everyone_with_read_and_delete_state_per_user() {
         .get("/api/v1/notifications/?unread=true&limit=1", Some(&m))
         .json();
     assert_eq!(
-        (page["total"].as_i64(), page["unread"].as_i64()),
-        (Some(1), Some(1))
+        (
+            page["total"].as_i64(),
+            page["limit"].as_i64(),
+            page["items"].as_array().map(Vec::len)
+        ),
+        (Some(1), Some(1), Some(1))
     );
 }
 
@@ -95,23 +99,24 @@ fn assignment_and_comments_notify_the_people_concerned_but_not_the_actor() {
     let (owner_id, owner) = s.member("owner@example.com");
     let (assignee_id, assignee) = s.member("assignee@example.com");
     let task = json!({ "id": "t1", "title": "Write the brief", "owner_id": owner_id, "assignee_id": assignee_id });
-    {
-        let conn = s.state.db.conn().unwrap();
-        neuromancer::events::emit(
-            &conn,
-            "task.assigned",
-            Some(&owner_id),
-            json!({ "task": task, "assignee_id": assignee_id }),
-        )
+    s.state
+        .db
+        .write_blocking(|tx| -> rusqlite::Result<()> {
+            neuromancer::events::emit(
+                tx,
+                "task.assigned",
+                Some(&owner_id),
+                json!({ "task": task, "assignee_id": assignee_id }),
+            )?;
+            neuromancer::events::emit(
+                tx,
+                "comment.created",
+                Some(&assignee_id),
+                json!({ "task": task, "comment": { "id": "c1", "body": "On it" } }),
+            )?;
+            Ok(())
+        })
         .unwrap();
-        neuromancer::events::emit(
-            &conn,
-            "comment.created",
-            Some(&assignee_id),
-            json!({ "task": task, "comment": { "id": "c1", "body": "On it" } }),
-        )
-        .unwrap();
-    }
     s.drain_jobs();
     let a = list(&s, &assignee);
     assert_eq!(a.len(), 1, "{a:?}");
@@ -134,22 +139,16 @@ fn assignment_and_comments_notify_the_people_concerned_but_not_the_actor() {
     );
 }
 
-#[test]
-fn new_notifications_are_pushed_live_over_sse_with_the_token_in_the_query() {
-    let s = TestServer::start();
-    let t = s.admin_token();
-    assert_eq!(s.get("/api/v1/notifications/stream", None).status, 401);
-    assert_eq!(
-        s.get(
-            &format!("/api/v1/notifications/unread-count?access_token={t}"),
-            None
-        )
-        .status,
-        401,
-        "only the stream route takes the token from the query"
-    );
+fn ticket(s: &TestServer, t: &str) -> String {
+    let r = s.post("/api/v1/notifications/stream-ticket", Some(t), &json!({}));
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json()["expires_in"], 60);
+    r.json()["ticket"].as_str().unwrap().to_string()
+}
+
+/// Open the stream on a thread; its lines arrive on the returned channel.
+fn open_stream(url: String) -> std::sync::mpsc::Receiver<String> {
     let (tx, rx) = std::sync::mpsc::channel::<String>();
-    let url = format!("{}/api/v1/notifications/stream?access_token={t}", s.base);
     std::thread::spawn(move || {
         let agent = ureq::Agent::config_builder().build().new_agent();
         let mut resp = agent.get(&url).call().unwrap();
@@ -165,6 +164,19 @@ fn new_notifications_are_pushed_live_over_sse_with_the_token_in_the_query() {
             }
         }
     });
+    rx
+}
+
+#[test]
+fn new_notifications_are_pushed_live_over_sse_opened_with_a_ticket() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    assert_eq!(s.get("/api/v1/notifications/stream", None).status, 401);
+    let rx = open_stream(format!(
+        "{}/api/v1/notifications/stream?ticket={}",
+        s.base,
+        ticket(&s, &t)
+    ));
     let next_data = |event: &str| -> Value {
         let mut current = String::new();
         loop {
@@ -185,4 +197,99 @@ fn new_notifications_are_pushed_live_over_sse_with_the_token_in_the_query() {
     let n = next_data("notification");
     assert_eq!(n["body"], "Live!");
     assert_eq!(n["broadcast"], true);
+}
+
+#[test]
+fn a_stream_ticket_opens_the_stream_once_and_login_tokens_stay_out_of_urls() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    assert_eq!(
+        s.post("/api/v1/notifications/stream-ticket", None, &json!({}))
+            .status,
+        401
+    );
+    let once = ticket(&s, &t);
+    let rx = open_stream(format!(
+        "{}/api/v1/notifications/stream?ticket={once}",
+        s.base
+    ));
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(10)).unwrap(),
+        "event: ready"
+    );
+    let reused = s.get(&format!("/api/v1/notifications/stream?ticket={once}"), None);
+    assert_eq!(reused.status, 401, "a ticket works once");
+    let forged = s.get("/api/v1/notifications/stream?ticket=forged-ticket", None);
+    assert_eq!(forged.status, 401);
+    let token_in_url = s.get(
+        &format!("/api/v1/notifications/stream?access_token={t}"),
+        None,
+    );
+    assert_eq!(
+        token_in_url.status, 401,
+        "the login token is never taken from a URL"
+    );
+    assert_eq!(
+        s.get(
+            &format!(
+                "/api/v1/notifications/unread-count?ticket={}",
+                ticket(&s, &t)
+            ),
+            None
+        )
+        .status,
+        401,
+        "only the stream route takes a ticket"
+    );
+}
+
+#[test]
+fn the_spec_documents_the_stream_ticket_and_paged_lists() {
+    let s = TestServer::start();
+    let spec = s.get("/api/v1/openapi.json", None).json();
+    let paths = &spec["paths"];
+    let issue = &paths["/api/v1/notifications/stream-ticket"]["post"]["responses"];
+    assert!(
+        issue["201"].is_object() && issue["401"].is_object(),
+        "{issue}"
+    );
+    let stream = &paths["/api/v1/notifications/stream"]["get"];
+    let params: Vec<&str> = stream["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(params, ["ticket"]);
+    assert!(stream["responses"]["401"].is_object());
+    for path in [
+        "/api/v1/notifications/",
+        "/api/v1/webhooks/",
+        "/api/v1/webhooks/{id}/deliveries",
+        "/api/v1/automations/",
+        "/api/v1/automations/{id}/runs",
+    ] {
+        let get = &paths[path]["get"];
+        let names: Vec<&str> = get["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.contains(&"limit") && names.contains(&"offset"),
+            "{path}: {names:?}"
+        );
+        let body = &get["responses"]["200"]["content"]["application/json"]["schema"];
+        let name = body["$ref"].as_str().unwrap_or_default();
+        let name = name.trim_start_matches("#/components/schemas/");
+        let schema = &spec["components"]["schemas"][name];
+        for field in ["items", "total", "limit", "offset"] {
+            assert!(
+                schema["properties"][field].is_object(),
+                "{path}: {body} {schema}"
+            );
+        }
+        assert!(get["responses"]["422"].is_object(), "{path}");
+    }
 }

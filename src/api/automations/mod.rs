@@ -1,12 +1,6 @@
-//! /automations: trigger (a domain event) → conditions → action, executed as durable jobs, with
-//! self-describing trigger and action catalogs and a run history.
-pub mod actions;
-pub mod catalog;
-pub mod engine;
+//! /automations: trigger (a domain event) → conditions → action, with self-describing trigger
+//! and action catalogs and a run history. The work is in `domain::automations`.
 pub mod handlers;
-pub mod origin;
-pub mod store;
-pub mod task_actions;
 pub mod types;
 
 use utoipa_actix_web::service_config::ServiceConfig;

@@ -1,95 +1,125 @@
-//! Thin handlers of /notifications (each user sees their own and broadcasts).
-use super::store;
-use super::types::{Count, ListQuery, NotificationPage};
+//! Thin handlers of /notifications (each user sees their own and broadcasts), and the live
+//! stream over Server-Sent Events.
+use super::types::{Count, ListFilter, Notification, StreamTicket};
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::domain::notifications;
+use crate::error::{ApiResult, ErrorBody};
+use crate::page::{Page, Paged};
 use crate::state::AppState;
-use actix_web::{HttpResponse, delete, get, put, web};
+use actix_web::web::Bytes;
+use actix_web::{HttpResponse, delete, get, post, put, web};
+use std::time::Duration;
+use tokio::sync::broadcast;
 
-#[utoipa::path(tag = "notifications", params(ListQuery), responses((status = 200, body = NotificationPage)))]
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+#[utoipa::path(tag = "notifications", params(ListFilter, Page),
+    responses((status = 200, body = Paged<Notification>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[get("/notifications/")]
 pub async fn list(
     state: web::Data<AppState>,
     user: AuthUser,
-    q: web::Query<ListQuery>,
-) -> ApiResult<web::Json<NotificationPage>> {
-    let limit = q.limit.unwrap_or(50).clamp(1, 200);
-    let offset = q.offset.unwrap_or(0).max(0);
-    let unread_only = q.unread.unwrap_or(false);
-    let uid = user.id.clone();
-    let page = state
-        .db
-        .run(move |c| -> rusqlite::Result<_> {
-            let (items, total) = store::list(c, &uid, unread_only, limit, offset)?;
-            let unread = store::unread_count(c, &uid)?;
-            Ok(NotificationPage {
-                items,
-                total,
-                unread,
-            })
-        })
-        .await?;
-    Ok(web::Json(page))
+    filter: web::Query<ListFilter>,
+    page: web::Query<Page>,
+) -> ApiResult<web::Json<Paged<Notification>>> {
+    let unread_only = filter.unread.unwrap_or(false);
+    Ok(web::Json(
+        notifications::list(&state, &user.id, unread_only, page.into_inner()).await?,
+    ))
 }
 
-#[utoipa::path(tag = "notifications", responses((status = 200, body = Count)))]
+#[utoipa::path(tag = "notifications", responses((status = 200, body = Count), (status = 401, body = ErrorBody)))]
 #[get("/notifications/unread-count")]
 pub async fn unread_count(
     state: web::Data<AppState>,
     user: AuthUser,
 ) -> ApiResult<web::Json<Count>> {
-    let uid = user.id.clone();
-    let count = state.db.run(move |c| store::unread_count(c, &uid)).await?;
+    let count = notifications::unread_count(&state, &user.id).await?;
     Ok(web::Json(Count { count }))
 }
 
-#[utoipa::path(tag = "notifications", responses((status = 200, body = Count, description = "unread count afterwards (0)")))]
+#[utoipa::path(tag = "notifications", responses((status = 200, body = Count, description = "unread count afterwards (0)"), (status = 401, body = ErrorBody)))]
 #[put("/notifications/read-all")]
 pub async fn read_all(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<Count>> {
-    let uid = user.id.clone();
-    let count = state
-        .db
-        .run(move |c| -> rusqlite::Result<i64> {
-            store::mark_all_read(c, &uid)?;
-            store::unread_count(c, &uid)
-        })
-        .await?;
+    let count = notifications::read_all(&state, &user.id).await?;
     Ok(web::Json(Count { count }))
 }
 
-#[utoipa::path(tag = "notifications", responses((status = 200, body = Count, description = "unread count afterwards"), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "notifications", responses((status = 200, body = Count, description = "unread count afterwards"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[put("/notifications/{id}/read")]
 pub async fn mark_read(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Count>> {
-    let uid = user.id.clone();
-    let id = id.into_inner();
-    let count = state
-        .db
-        .run(move |c| -> rusqlite::Result<Option<i64>> {
-            if !store::mark_read(c, &uid, &id)? {
-                return Ok(None);
-            }
-            store::unread_count(c, &uid).map(Some)
-        })
-        .await?
-        .ok_or(ApiError::NotFound("notification"))?;
+    let count = notifications::mark_read(&state, &user.id, id.into_inner()).await?;
     Ok(web::Json(Count { count }))
 }
 
-#[utoipa::path(tag = "notifications", responses((status = 204), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "notifications", responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[delete("/notifications/{id}")]
 pub async fn remove(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let uid = user.id.clone();
-    let id = id.into_inner();
-    if !state.db.run(move |c| store::delete(c, &uid, &id)).await? {
-        return Err(ApiError::NotFound("notification"));
-    }
+    notifications::delete(&state, &user.id, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// EventSource cannot send an `Authorization` header, and a login token in a URL ends up in
+/// logs: the SPA mints a ticket here and opens the stream with it.
+#[utoipa::path(tag = "notifications",
+    responses((status = 201, body = StreamTicket, description = "a ticket for `GET /notifications/stream?ticket=…`: works once, within `expires_in` seconds"),
+        (status = 401, body = ErrorBody)))]
+#[post("/notifications/stream-ticket")]
+pub async fn stream_ticket(state: web::Data<AppState>, user: AuthUser) -> HttpResponse {
+    HttpResponse::Created().json(StreamTicket {
+        ticket: state.tickets.issue(&user.id),
+        expires_in: crate::auth::tickets::TTL.as_secs(),
+    })
+}
+
+fn frame(event: &str, data: &serde_json::Value) -> Bytes {
+    Bytes::from(format!("event: {event}\ndata: {data}\n\n"))
+}
+
+#[utoipa::path(tag = "notifications",
+    params(("ticket" = Option<String>, Query, description = "a single-use ticket from `POST /notifications/stream-ticket`, for EventSource (which cannot send headers); a bearer header works too")),
+    responses((status = 200, content_type = "text/event-stream",
+        description = "`ready` {unread} first, then one `notification` event per new notification; `: keep-alive` comments every 15 s"),
+        (status = 401, body = ErrorBody, description = "no bearer token and no ticket, or the ticket is unknown, spent or expired")))]
+#[get("/notifications/stream")]
+pub async fn stream(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    let uid = user.id.clone();
+    let unread = notifications::unread_count(&state, &uid).await?;
+    let first = frame("ready", &serde_json::json!({ "unread": unread }));
+    let rx = state.feed.subscribe();
+    let body = futures_util::stream::unfold((rx, Some(first)), move |(mut rx, first)| {
+        let uid = uid.clone();
+        async move {
+            if let Some(b) = first {
+                return Some((Ok::<_, actix_web::Error>(b), (rx, None)));
+            }
+            loop {
+                tokio::select! {
+                    got = rx.recv() => match got {
+                        Ok(p) if p.user_id.as_deref().is_none_or(|u| u == uid) => {
+                            return Some((Ok(frame(p.event, &p.data)), (rx, None)));
+                        }
+                        Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    },
+                    _ = tokio::time::sleep(KEEP_ALIVE) => {
+                        return Some((Ok(Bytes::from_static(b": keep-alive\n\n")), (rx, None)));
+                    }
+                }
+            }
+        }
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header(("cache-control", "no-cache"))
+        .insert_header(("x-accel-buffering", "no"))
+        .streaming(body))
 }

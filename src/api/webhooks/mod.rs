@@ -1,10 +1,6 @@
 //! /webhooks: Standard Webhooks 1.0 endpoints (admin-managed: events span every tenant), their
-//! durable, signed, retried deliveries and the delivery log.
-pub mod catalog;
-pub mod deliver;
+//! durable, signed, retried deliveries and the delivery log. The work is in `domain::webhooks`.
 pub mod handlers;
-pub mod signing;
-pub mod store;
 pub mod types;
 
 use utoipa_actix_web::service_config::ServiceConfig;

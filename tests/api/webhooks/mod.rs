@@ -46,7 +46,7 @@ pub(super) fn change_setting(c: &Client, t: &str, n: usize) {
 pub(super) fn deliveries(c: &Client, t: &str, id: &str) -> Vec<Value> {
     let r = c.get(&format!("/api/v1/webhooks/{id}/deliveries"), Some(t));
     assert_eq!(r.status, 200, "{}", r.text);
-    r.json().as_array().unwrap().clone()
+    r.json()["items"].as_array().unwrap().clone()
 }
 
 #[test]

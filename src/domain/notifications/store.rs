@@ -1,18 +1,7 @@
 //! SQL of notifications. A row with `user_id` NULL is a broadcast; per-user read/deleted state of
 //! broadcasts lives in `notification_receipts`.
-use super::types::Notification;
+use super::types::{NewNotification, Notification};
 use rusqlite::{Connection, OptionalExtension, params};
-
-pub struct NewNotification<'a> {
-    pub user_id: Option<&'a str>,
-    pub kind: &'a str,
-    pub title: &'a str,
-    pub body: &'a str,
-    pub link: Option<&'a str>,
-    pub data: serde_json::Value,
-    /// Set when created by the fan-out: the same event never notifies the same user twice.
-    pub event_id: Option<&'a str>,
-}
 
 /// Create a notification; None when this event already notified this user.
 pub fn create(c: &Connection, n: &NewNotification) -> rusqlite::Result<Option<Notification>> {
@@ -53,7 +42,7 @@ pub fn list(
     unread_only: bool,
     limit: i64,
     offset: i64,
-) -> rusqlite::Result<(Vec<Notification>, i64)> {
+) -> rusqlite::Result<(Vec<Notification>, u64)> {
     let filter = if unread_only {
         format!(" AND NOT {READ}")
     } else {
@@ -81,10 +70,10 @@ pub fn list(
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let total = c
+    let total: i64 = c
         .prepare_cached(&format!("SELECT COUNT(*) {VISIBLE}{filter}"))?
         .query_row([user], |r| r.get(0))?;
-    Ok((items, total))
+    Ok((items, total as u64))
 }
 
 pub fn unread_count(c: &Connection, user: &str) -> rusqlite::Result<i64> {
@@ -154,9 +143,4 @@ pub fn delete(c: &Connection, user: &str, id: &str) -> rusqlite::Result<bool> {
             Ok(true)
         }
     }
-}
-
-pub fn user_exists(c: &Connection, id: &str) -> rusqlite::Result<bool> {
-    c.prepare_cached("SELECT EXISTS(SELECT 1 FROM users WHERE id = ?1 AND active = 1)")?
-        .query_row([id], |r| r.get(0))
 }

@@ -1,23 +1,15 @@
-//! Delivery: the fan-out writes one delivery row per matching endpoint and makes sure that
-//! endpoint's dispatcher job is queued. A dispatcher sends its endpoint's due deliveries in order
-//! — signed, without following redirects, 15 s timeout — and records a batch of attempts per
-//! commit, so throughput is not bound by one fsync per delivery. One dispatcher per endpoint: a
-//! slow endpoint holds one worker, never the others. Failed attempts are re-scheduled on the
-//! retry schedule (or Retry-After); the dispatcher re-queues itself for the earliest due one.
+//! Delivery: the fan-out subscriber writes one delivery row per matching endpoint and makes sure
+//! that endpoint's dispatcher job (`jobs.rs`) is queued; `send` makes one signed attempt —
+//! without following redirects, 15 s timeout.
 use super::{signing, store};
-use crate::events::Event;
-use crate::jobs::Job;
+use crate::events::{Event, Push};
 use crate::state::AppState;
 use anyhow::Context;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
 pub const KIND: &str = "webhooks.deliver";
-const TIMEOUT: Duration = Duration::from_secs(15);
-/// A dispatcher sends at most this many deliveries (or for this long) before recording them and
-/// letting other endpoints' dispatchers take a turn.
-const BATCH: i64 = 64;
-const BATCH_TIME: Duration = Duration::from_millis(500);
+pub(super) const TIMEOUT: Duration = Duration::from_secs(15);
 const RESPONSE_KEEP: usize = 1000;
 
 /// The Standard Webhooks body for an event.
@@ -30,7 +22,8 @@ pub fn new_message_id() -> String {
 }
 
 /// Fan-out subscriber: one delivery per active endpoint subscribed to the event (idempotent).
-pub fn on_event(c: &rusqlite::Connection, event: &Event) -> anyhow::Result<()> {
+/// Nothing is pushed live: the dispatchers deliver.
+pub fn subscriber(c: &rusqlite::Connection, event: &Event) -> anyhow::Result<Vec<Push>> {
     let hooks = store::active(c)?;
     let mut body = None;
     for s in hooks {
@@ -53,7 +46,7 @@ pub fn on_event(c: &rusqlite::Connection, event: &Event) -> anyhow::Result<()> {
             enqueue(c, &h.id, crate::time::now_millis())?;
         }
     }
-    Ok(())
+    Ok(Vec::new())
 }
 
 /// Create a one-off delivery (test ping) not tied to an event.
@@ -189,13 +182,6 @@ fn describe(e: &ureq::Error) -> String {
     }
 }
 
-/// Jittered delay before attempt `n` (0-based) of the schedule: ±10 %.
-fn scheduled_delay(schedule: &[Duration], n: usize) -> Option<Duration> {
-    let d = *schedule.get(n)?;
-    let jitter = 0.9 + (crate::crypto::random_u64() % 200) as f64 / 1000.0;
-    Some(d.mul_f64(jitter))
-}
-
 /// Everything needed to attempt one delivery, loaded in one go.
 pub struct Prepared {
     pub pending: store::Pending,
@@ -239,145 +225,4 @@ pub fn attempt(state: &AppState, p: &Prepared) -> Outcome {
         &p.pending.message_id,
         &p.pending.body,
     )
-}
-
-/// What happened to one delivery after an attempt.
-enum Verdict {
-    Succeeded,
-    Retry(i64),
-    /// Stop delivering to this endpoint (410, or retries exhausted): disable it, tell the owner.
-    GiveUp(String),
-}
-
-fn judge(schedule: &[Duration], attempt: i64, out: &Outcome) -> Verdict {
-    if out.ok() {
-        return Verdict::Succeeded;
-    }
-    if out.status_code == Some(410) {
-        return Verdict::GiveUp("the endpoint answered 410 Gone".into());
-    }
-    match scheduled_delay(schedule, attempt as usize) {
-        Some(delay) => {
-            let delay = out
-                .retry_after
-                .map(|r| r.min(Duration::from_secs(86400)))
-                .unwrap_or(delay);
-            Verdict::Retry(crate::time::now_millis() + delay.as_millis() as i64)
-        }
-        None => Verdict::GiveUp(format!(
-            "delivery failed after {attempt} attempts ({})",
-            out.error.as_deref().unwrap_or("error")
-        )),
-    }
-}
-
-/// Finish this dispatcher in the caller's transaction, re-queueing it for the next due attempt.
-/// Done atomically with the "nothing due" check, so a delivery written concurrently by the
-/// fan-out either is seen here or finds no dispatcher queued-or-running and queues a new one.
-fn finish(tx: &rusqlite::Connection, job: &Job, webhook_id: &str) -> anyhow::Result<()> {
-    crate::jobs::store::mark_done(tx, job.id)?;
-    if let Some(due) = store::next_due(tx, webhook_id)? {
-        enqueue(tx, webhook_id, due)?;
-    }
-    Ok(())
-}
-
-/// The dispatcher job of one endpoint: send one batch of due deliveries, record it, and re-queue
-/// itself for whatever is due next (at the back of the queue, so endpoints take turns).
-pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
-    let wid = job.payload["webhook_id"]
-        .as_str()
-        .context("dispatch job without webhook_id")?;
-    let schedule = &state.cfg.webhook_retry_schedule;
-    let mut conn = state.db.conn()?;
-    let Some(hook) = store::get(&conn, wid)? else {
-        return Ok(()); // deleted: its deliveries went with it
-    };
-    if !hook.hook.active {
-        store::cancel_open(&conn, wid)?;
-        return Ok(());
-    }
-    let batch = store::due(&conn, wid, crate::time::now_millis(), BATCH)?;
-    if batch.is_empty() {
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        finish(&tx, job, wid)?;
-        tx.commit()?;
-        return Ok(());
-    }
-    let secret = state
-        .secrets
-        .open(&hook.sealed_secret)
-        .context("opening the webhook secret")?;
-    let allow_private = crate::settings::store::allow_private_network(&conn, &state.secrets)?;
-    drop(conn);
-    let started = Instant::now();
-    let mut results = Vec::with_capacity(batch.len());
-    for d in batch {
-        let h = &hook.hook;
-        let out = send(
-            state,
-            allow_private,
-            &h.url,
-            Some(&secret),
-            &h.headers,
-            &d.message_id,
-            &d.body,
-        );
-        let verdict = judge(schedule, d.attempts + 1, &out);
-        let stop = matches!(verdict, Verdict::GiveUp(_));
-        results.push((d, out, verdict));
-        if stop || started.elapsed() >= BATCH_TIME {
-            break;
-        }
-    }
-    let mut conn = state.db.conn()?;
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let mut notes = Vec::new();
-    for (d, out, verdict) in &results {
-        let rec = store::AttemptRecord {
-            delivery_id: &d.id,
-            attempt: d.attempts + 1,
-            status_code: out.status_code,
-            duration_ms: out.duration_ms,
-            response_body: out.response_body.as_deref(),
-            error: out.error.as_deref(),
-        };
-        match verdict {
-            Verdict::Succeeded => store::record_attempt(&tx, &rec, "succeeded", None)?,
-            Verdict::Retry(at) => store::record_attempt(&tx, &rec, "retrying", Some(*at))?,
-            Verdict::GiveUp(why) => {
-                store::record_attempt(&tx, &rec, "failed", None)?;
-                store::cancel_open(&tx, wid)?;
-                notes.extend(give_up(&tx, &hook.hook, &d.id, why)?);
-            }
-        }
-    }
-    // Recording the batch and re-queueing the dispatcher commit together.
-    finish(&tx, job, wid)?;
-    tx.commit()?;
-    crate::api::notifications::publish(state, &notes);
-    Ok(())
-}
-
-/// Disable the endpoint and tell its owner why.
-fn give_up(
-    c: &rusqlite::Connection,
-    h: &super::types::Webhook,
-    delivery_id: &str,
-    why: &str,
-) -> anyhow::Result<Option<crate::api::notifications::types::Notification>> {
-    store::disable(c, &h.id, why)?;
-    crate::api::notifications::store::create(
-        c,
-        &crate::api::notifications::store::NewNotification {
-            user_id: Some(&h.owner_id),
-            kind: "webhook.disabled",
-            title: &format!("Webhook disabled: {}", h.url),
-            body: why,
-            link: Some("/webhooks"),
-            data: serde_json::json!({ "webhook_id": h.id, "delivery_id": delivery_id }),
-            event_id: None,
-        },
-    )
-    .map_err(Into::into)
 }

@@ -1,4 +1,4 @@
-//! SQL of webhooks, their deliveries and attempts.
+//! SQL of webhooks, their deliveries and attempts (and the dispatcher's queued job).
 use super::types::{DeliveryAttempt, Webhook};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -76,12 +76,18 @@ pub fn get(c: &Connection, id: &str) -> rusqlite::Result<Option<Stored>> {
         .optional()
 }
 
-pub fn list(c: &Connection) -> rusqlite::Result<Vec<Stored>> {
-    c.prepare_cached(&format!(
-        "SELECT {COLS} FROM webhooks ORDER BY created_at DESC"
-    ))?
-    .query_map([], row)?
-    .collect()
+/// One page of every endpoint, newest first, and how many there are.
+pub fn list(c: &Connection, limit: i64, offset: i64) -> rusqlite::Result<(Vec<Stored>, u64)> {
+    let items = c
+        .prepare_cached(&format!(
+            "SELECT {COLS} FROM webhooks ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2"
+        ))?
+        .query_map([limit, offset], row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = c
+        .prepare_cached("SELECT COUNT(*) FROM webhooks")?
+        .query_row([], |r| r.get::<_, i64>(0))? as u64;
+    Ok((items, total))
 }
 
 pub fn active(c: &Connection) -> rusqlite::Result<Vec<Stored>> {
@@ -225,6 +231,49 @@ pub fn record_attempt(
     Ok(())
 }
 
+/// How many rows [`attempts`] has for one endpoint (one per attempt, or one for a delivery not
+/// yet attempted).
+pub fn count_attempts(c: &Connection, webhook_id: &str) -> rusqlite::Result<u64> {
+    c.prepare_cached(
+        "SELECT COUNT(*) FROM webhook_deliveries d LEFT JOIN webhook_attempts a ON a.delivery_id = d.id
+         WHERE d.webhook_id = ?1",
+    )?
+    .query_row([webhook_id], |r| r.get::<_, i64>(0))
+    .map(|n| n as u64)
+}
+
+/// The latest attempt of one delivery (or the delivery itself when not yet attempted).
+pub fn latest_attempt(
+    c: &Connection,
+    delivery_id: &str,
+) -> rusqlite::Result<Option<DeliveryAttempt>> {
+    c.prepare_cached(
+        "SELECT d.id, d.event_id, d.event_type, d.message_id, d.status, a.attempt, a.status_code,
+                a.duration_ms, a.response_body, a.error, d.next_retry_at, COALESCE(a.created_at, d.created_at)
+         FROM webhook_deliveries d LEFT JOIN webhook_attempts a ON a.delivery_id = d.id
+         WHERE d.id = ?1 ORDER BY a.attempt DESC LIMIT 1",
+    )?
+    .query_row([delivery_id], attempt_row)
+    .optional()
+}
+
+fn attempt_row(r: &Row) -> rusqlite::Result<DeliveryAttempt> {
+    Ok(DeliveryAttempt {
+        delivery_id: r.get(0)?,
+        event_id: r.get(1)?,
+        event_type: r.get(2)?,
+        message_id: r.get(3)?,
+        delivery_status: r.get(4)?,
+        attempt: r.get(5)?,
+        status_code: r.get(6)?,
+        duration_ms: r.get(7)?,
+        response_body: r.get(8)?,
+        error: r.get(9)?,
+        next_retry_at: r.get(10)?,
+        created_at: r.get(11)?,
+    })
+}
+
 /// Deliveries of one endpoint, newest first, one row per attempt.
 pub fn attempts(
     c: &Connection,
@@ -239,22 +288,7 @@ pub fn attempts(
          WHERE d.webhook_id = ?1
          ORDER BY d.created_at DESC, d.id DESC, a.attempt DESC LIMIT ?2 OFFSET ?3",
     )?
-    .query_map(params![webhook_id, limit, offset], |r| {
-        Ok(DeliveryAttempt {
-            delivery_id: r.get(0)?,
-            event_id: r.get(1)?,
-            event_type: r.get(2)?,
-            message_id: r.get(3)?,
-            delivery_status: r.get(4)?,
-            attempt: r.get(5)?,
-            status_code: r.get(6)?,
-            duration_ms: r.get(7)?,
-            response_body: r.get(8)?,
-            error: r.get(9)?,
-            next_retry_at: r.get(10)?,
-            created_at: r.get(11)?,
-        })
-    })?
+    .query_map(params![webhook_id, limit, offset], attempt_row)?
     .collect()
 }
 

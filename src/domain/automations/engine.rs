@@ -1,17 +1,8 @@
-//! The automation engine: the fan-out subscriber that queues runs, the run job, conditions and
-//! `{{field}}` templates. Loop protection: events caused by an action are tagged with the chain
-//! depth; past `MAX_DEPTH` no automation fires again (the run is recorded as skipped).
-use super::store;
-use super::types::{Automation, Condition, Run};
-use crate::events::Event;
-use crate::jobs::Job;
-use crate::state::AppState;
-use anyhow::Context;
+//! Conditions and `{{field}}` templates over a run's context (the trigger's payload plus
+//! `event` and `automation`).
+use super::types::{Automation, Condition};
 use serde_json::{Value, json};
-use std::time::Instant;
 
-pub const KIND: &str = "automations.run";
-pub const MAX_DEPTH: i64 = 3;
 pub const OPS: &[&str] = &[
     "eq",
     "ne",
@@ -140,122 +131,6 @@ pub fn context(a: &Automation, trigger: &str, event_id: Option<&str>, payload: &
     ctx.insert("event".into(), json!({ "type": trigger, "id": event_id }));
     ctx.insert("automation".into(), json!({ "id": a.id, "name": a.name }));
     Value::Object(ctx)
-}
-
-/// Whether the automation's owner may see what the event is about (members' automations only
-/// fire on their own work; admin-only triggers only for admins).
-fn owner_may_see(c: &rusqlite::Connection, a: &Automation, event: &Event) -> anyhow::Result<bool> {
-    let role: Option<String> = rusqlite::OptionalExtension::optional(
-        c.prepare_cached("SELECT role FROM users WHERE id = ?1 AND active = 1")?
-            .query_row([&a.owner_id], |r| r.get(0)),
-    )?;
-    let Some(role) = role else { return Ok(false) };
-    if role == "admin" {
-        return Ok(true);
-    }
-    if crate::api::webhooks::catalog::find(&event.kind).is_none_or(|d| d.admin_only) {
-        return Ok(false);
-    }
-    let v = crate::access::Viewer {
-        user_id: a.owner_id.clone(),
-        admin: false,
-    };
-    let d = &event.data;
-    let s = |p: &str| lookup(d, p).and_then(Value::as_str).map(str::to_string);
-    let me = Some(a.owner_id.as_str());
-    if event.actor_id.as_deref() == me
-        || s("task.owner_id").as_deref() == me
-        || s("task.assignee_id").as_deref() == me
-        || s("owner_id").as_deref() == me
-        || s("assignee_id").as_deref() == me
-    {
-        return Ok(true);
-    }
-    if let Some(p) = s("task.project_id")
-        && crate::access::in_project(c, &v, &p)?
-    {
-        return Ok(true);
-    }
-    if let Some(cl) = s("task.client_id")
-        && crate::access::in_client(c, &v, &cl)?
-    {
-        return Ok(true);
-    }
-    if let Some(t) = s("task.id") {
-        // The tasks table may not exist in this build: unknown means not visible.
-        return Ok(crate::access::can_see(c, &v, "tasks", "task", &t).unwrap_or(false));
-    }
-    Ok(false)
-}
-
-/// Fan-out subscriber: queue one run per active automation whose trigger and conditions match.
-pub fn on_event(c: &rusqlite::Connection, event: &Event) -> anyhow::Result<()> {
-    let automations = store::active_for(c, &event.kind)?;
-    if automations.is_empty() {
-        return Ok(());
-    }
-    let depth = store::origin(c, &event.id)?
-        .map(|(_, d)| d + 1)
-        .unwrap_or(0);
-    for a in automations {
-        if !owner_may_see(c, &a, event)? {
-            continue;
-        }
-        let ctx = context(&a, &event.kind, Some(&event.id), &event.data);
-        if !a.conditions.iter().all(|cond| matches(cond, &ctx)) {
-            continue;
-        }
-        let too_deep = depth > MAX_DEPTH;
-        let run = store::NewRun {
-            automation_id: &a.id,
-            event_id: Some(&event.id),
-            trigger: &event.kind,
-            payload: &event.data,
-            depth,
-            is_test: false,
-            status: if too_deep { "skipped" } else { "queued" },
-            error: too_deep.then_some("loop protection: this event was caused by a chain of automations too deep to continue"),
-        };
-        if let Some(id) = store::insert_run(c, &run)?
-            && !too_deep
-        {
-            crate::jobs::enqueue(c, KIND, json!({ "run_id": id }))?;
-        }
-    }
-    Ok(())
-}
-
-/// The run job. Actions are not idempotent, so a failure is recorded, not retried.
-pub fn run_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
-    let id = job.payload["run_id"]
-        .as_str()
-        .context("run job without run_id")?;
-    execute(state, id)?;
-    Ok(())
-}
-
-/// Execute a queued run now and return it finished.
-pub fn execute(state: &AppState, run_id: &str) -> anyhow::Result<Option<Run>> {
-    let conn = state.db.conn()?;
-    let Some(run) = store::get_run(&conn, run_id)? else {
-        return Ok(None);
-    };
-    if run.status != "queued" {
-        return Ok(Some(run));
-    }
-    let Some(a) = store::get_any(&conn, &run.automation_id)? else {
-        return Ok(None);
-    };
-    drop(conn);
-    let started = Instant::now();
-    let result = super::actions::execute(state, &a, &run);
-    let ms = started.elapsed().as_millis() as i64;
-    let conn = state.db.conn()?;
-    match &result {
-        Ok(out) => store::finish_run(&conn, run_id, "succeeded", Some(out), None, ms)?,
-        Err(e) => store::finish_run(&conn, run_id, "failed", None, Some(&format!("{e:#}")), ms)?,
-    }
-    Ok(store::get_run(&conn, run_id)?)
 }
 
 #[cfg(test)]

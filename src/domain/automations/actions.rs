@@ -2,7 +2,8 @@
 //! or an error explaining why it could not run.
 use super::engine::{context, render};
 use super::types::{Automation, Run};
-use crate::api::notifications::store::{self as notes, NewNotification};
+use crate::domain::notifications::{self, store as notes, types::NewNotification};
+use crate::domain::webhooks::deliver;
 use crate::state::AppState;
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
@@ -51,32 +52,31 @@ fn notify(state: &AppState, a: &Automation, ctx: &Value) -> anyhow::Result<Value
         ),
         other => bail!("unknown notify target {other:?}"),
     };
-    let mut conn = state.db.conn()?;
-    // IMMEDIATE: a deferred transaction that reads then writes fails at once (no busy wait)
-    // when another connection committed in between.
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    if let Some(u) = &recipient {
-        anyhow::ensure!(
-            notes::user_exists(&tx, u)?,
-            "the recipient {u} is not an active user"
-        );
-    }
     let link = super::engine::lookup(ctx, "task.id").map(|_| "/tasks");
-    let created = notes::create(
-        &tx,
-        &NewNotification {
-            user_id: recipient.as_deref(),
-            kind: "automation",
-            title: &title,
-            body: &message,
-            link,
-            data: json!({ "automation_id": a.id, "event_id": ctx["event"]["id"] }),
-            event_id: None,
-        },
-    )?;
-    tx.commit()?;
+    let created = state.db.write_blocking(|tx| -> anyhow::Result<_> {
+        if let Some(u) = &recipient {
+            anyhow::ensure!(
+                crate::access::viewer_of(tx, u)?.is_some(),
+                "the recipient {u} is not an active user"
+            );
+        }
+        Ok(notes::create(
+            tx,
+            &NewNotification {
+                user_id: recipient.as_deref(),
+                kind: "automation",
+                title: &title,
+                body: &message,
+                link,
+                data: json!({ "automation_id": a.id, "event_id": ctx["event"]["id"] }),
+                event_id: None,
+            },
+        )?)
+    })?;
     let id = created.as_ref().map(|n| n.id.clone());
-    crate::api::notifications::publish(state, created.as_slice());
+    if let Some(n) = &created {
+        state.feed.push(notifications::push(n));
+    }
     Ok(
         json!({ "notification_id": id, "target": target, "user_id": recipient, "title": title, "message": message }),
     )
@@ -88,14 +88,12 @@ fn send_webhook(state: &AppState, a: &Automation, run: &Run, ctx: &Value) -> any
     let kind = cfg_str(a, "event_type")
         .map(|t| render(&t, ctx))
         .unwrap_or_else(|| run.trigger.clone());
-    let allow_private = {
-        let c = state.db.conn()?;
-        crate::settings::store::allow_private_network(&c, &state.secrets)?
-    };
-    let body =
-        crate::api::webhooks::deliver::body_for(&kind, &crate::time::now_rfc3339(), &run.payload);
-    let msg = crate::api::webhooks::deliver::new_message_id();
-    let out = crate::api::webhooks::deliver::send(
+    let allow_private = state
+        .db
+        .read_blocking(|c| crate::settings::store::allow_private_network(c, &state.secrets))?;
+    let body = deliver::body_for(&kind, &crate::time::now_rfc3339(), &run.payload);
+    let msg = deliver::new_message_id();
+    let out = deliver::send(
         state,
         allow_private,
         &url,

@@ -1,4 +1,5 @@
-//! SQL of automations, their runs and the origins of events caused by their actions.
+//! SQL of automations, their runs and the origins of events caused by their actions (with the
+//! per-connection tagging that records them).
 use super::types::{Automation, Run};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -63,12 +64,25 @@ pub fn get_any(c: &Connection, id: &str) -> rusqlite::Result<Option<Automation>>
         .optional()
 }
 
-pub fn list(c: &Connection, user: &str, admin: bool) -> rusqlite::Result<Vec<Automation>> {
-    c.prepare_cached(&format!(
-        "SELECT {COLS} FROM automations WHERE (?2 = 1 OR owner_id = ?1) ORDER BY created_at DESC"
-    ))?
-    .query_map(params![user, admin], row)?
-    .collect()
+/// One page of the automations the viewer owns (admins: all), newest first, and how many.
+pub fn list(
+    c: &Connection,
+    user: &str,
+    admin: bool,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(Vec<Automation>, u64)> {
+    let items = c
+        .prepare_cached(&format!(
+            "SELECT {COLS} FROM automations WHERE (?2 = 1 OR owner_id = ?1)
+             ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4"
+        ))?
+        .query_map(params![user, admin, limit, offset], row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = c
+        .prepare_cached("SELECT COUNT(*) FROM automations WHERE (?2 = 1 OR owner_id = ?1)")?
+        .query_row(params![user, admin], |r| r.get::<_, i64>(0))? as u64;
+    Ok((items, total))
 }
 
 pub fn active_for(c: &Connection, trigger: &str) -> rusqlite::Result<Vec<Automation>> {
@@ -153,18 +167,24 @@ pub fn finish_run(
     Ok(())
 }
 
+/// One page of an automation's runs, newest first, and how many there are.
 pub fn runs(
     c: &Connection,
     automation_id: &str,
     limit: i64,
     offset: i64,
-) -> rusqlite::Result<Vec<Run>> {
-    c.prepare_cached(&format!(
-        "SELECT {RUN_COLS} FROM automation_runs WHERE automation_id = ?1
-         ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3"
-    ))?
-    .query_map(params![automation_id, limit, offset], run_row)?
-    .collect()
+) -> rusqlite::Result<(Vec<Run>, u64)> {
+    let items = c
+        .prepare_cached(&format!(
+            "SELECT {RUN_COLS} FROM automation_runs WHERE automation_id = ?1
+             ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3"
+        ))?
+        .query_map(params![automation_id, limit, offset], run_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = c
+        .prepare_cached("SELECT COUNT(*) FROM automation_runs WHERE automation_id = ?1")?
+        .query_row([automation_id], |r| r.get::<_, i64>(0))? as u64;
+    Ok((items, total))
 }
 
 /// The automation and chain depth that caused an event, if an action caused it.
@@ -174,4 +194,29 @@ pub fn origin(c: &Connection, event_id: &str) -> rusqlite::Result<Option<(String
     )?
     .query_row([event_id], |r| Ok((r.get(0)?, r.get(1)?)))
     .optional()
+}
+
+/// The per-connection TEMP table and trigger that tag every event inserted on this connection
+/// with the row of `temp.automation_ctx` (see `origin.rs`).
+pub fn install_origin_tagging(c: &Connection) -> rusqlite::Result<()> {
+    c.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS automation_ctx (automation_id TEXT NOT NULL, depth INTEGER NOT NULL);
+         CREATE TEMP TRIGGER IF NOT EXISTS automation_tag_events AFTER INSERT ON main.events
+         BEGIN
+             INSERT OR IGNORE INTO main.automation_event_origins (event_id, automation_id, depth)
+             SELECT NEW.id, automation_id, depth FROM temp.automation_ctx;
+         END;",
+    )
+}
+
+pub fn clear_origin(c: &Connection) -> rusqlite::Result<()> {
+    c.execute("DELETE FROM temp.automation_ctx", []).map(|_| ())
+}
+
+pub fn set_origin(c: &Connection, automation_id: &str, depth: i64) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO temp.automation_ctx (automation_id, depth) VALUES (?1, ?2)",
+        params![automation_id, depth],
+    )
+    .map(|_| ())
 }

@@ -4,7 +4,6 @@
 use super::engine::{lookup, render};
 use super::origin::with_origin;
 use super::types::{Automation, Run};
-use crate::access::Viewer;
 use crate::api::tasks::types::{CreateTask, MoveTask};
 use crate::api::tasks::{activity, edit, store as tasks};
 use crate::state::AppState;
@@ -31,16 +30,14 @@ fn target_task(a: &Automation, ctx: &Value) -> anyhow::Result<String> {
         .context("no task to act on: set task_id, or use a trigger about a task")
 }
 
+/// Run a task action as the automation's owner. The tasks area's functions open their own write
+/// transaction on the connection they are given (the origin tagging is per connection).
 pub fn execute(state: &AppState, a: &Automation, run: &Run, ctx: &Value) -> anyhow::Result<Value> {
-    let mut conn = state.db.conn()?;
-    let role: String = conn
-        .prepare_cached("SELECT role FROM users WHERE id = ?1 AND active = 1")?
-        .query_row([&a.owner_id], |r| r.get(0))
+    let v = state
+        .db
+        .read_blocking(|c| crate::access::viewer_of(c, &a.owner_id))?
         .context("the automation's owner is no longer an active user")?;
-    let v = Viewer {
-        user_id: a.owner_id.clone(),
-        admin: role == "admin",
-    };
+    let mut conn = state.db.conn()?;
     let out = with_origin(&mut conn, &a.id, run.depth, |c| -> anyhow::Result<Value> {
         match a.action.as_str() {
             "create_task" => {
