@@ -18,47 +18,46 @@ pub fn add_user(
     );
     crate::auth::password::check_policy(password, email.as_str()).map_err(anyhow::Error::msg)?;
     let hash = crate::auth::password::hash(password)?;
-    let conn = db.conn()?;
-    let tx = conn.unchecked_transaction()?;
     let default_name = email.as_str().split('@').next().unwrap_or("").to_string();
-    let user = store::insert(
-        &tx,
-        &NewUser {
-            email: email.as_str(),
-            name: name.unwrap_or(&default_name),
-            role,
-            password_hash: Some(&hash),
-            auth_provider: "password",
-            external_id: None,
-        },
-    )?
-    .with_context(|| format!("a user with email {} already exists", email.as_str()))?;
-    crate::events::emit(
-        &tx,
-        "user.created",
-        None,
-        serde_json::json!({ "user_id": user.id, "email": user.email, "role": user.role }),
-    )?;
-    tx.commit()?;
-    Ok(user)
+    db.write_blocking(|tx| -> anyhow::Result<UserRow> {
+        let user = store::insert(
+            tx,
+            &NewUser {
+                email: email.as_str(),
+                name: name.unwrap_or(&default_name),
+                role,
+                password_hash: Some(&hash),
+                auth_provider: "password",
+                external_id: None,
+            },
+        )?
+        .with_context(|| format!("a user with email {} already exists", email.as_str()))?;
+        crate::events::emit(
+            tx,
+            "user.created",
+            None,
+            serde_json::json!({ "user_id": user.id, "email": user.email, "role": user.role }),
+        )?;
+        Ok(user)
+    })
 }
 
 pub fn reset_password(db: &Db, email: &str, password: &str) -> anyhow::Result<()> {
-    let conn = db.conn()?;
-    let user = store::get_by_email(&conn, email.trim())?
+    let user = db
+        .read_blocking(|c| store::get_by_email(c, email.trim()))?
         .with_context(|| format!("no user with email {email}"))?;
     crate::auth::password::check_policy(password, &user.email).map_err(anyhow::Error::msg)?;
     let hash = crate::auth::password::hash(password)?;
-    let tx = conn.unchecked_transaction()?;
-    store::set_password(&tx, &user.id, &hash)?;
-    crate::events::emit(
-        &tx,
-        "user.password_changed",
-        None,
-        serde_json::json!({ "user_id": user.id }),
-    )?;
-    tx.commit()?;
-    Ok(())
+    db.write_blocking(|tx| -> anyhow::Result<()> {
+        store::set_password(tx, &user.id, &hash)?;
+        crate::events::emit(
+            tx,
+            "user.password_changed",
+            None,
+            serde_json::json!({ "user_id": user.id }),
+        )?;
+        Ok(())
+    })
 }
 
 /// On an empty database, create the first admin from the environment, or with a generated
@@ -68,7 +67,7 @@ pub fn ensure_first_admin(
     email: Option<&str>,
     password: Option<&str>,
 ) -> anyhow::Result<()> {
-    if store::count(&*db.conn()?)? > 0 {
+    if db.read_blocking(store::count)? > 0 {
         return Ok(());
     }
     let email = email.unwrap_or("admin@localhost");
