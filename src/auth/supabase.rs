@@ -1,5 +1,5 @@
 //! Supabase sign-in: verify the Supabase access token (HS256 with the project secret, or
-//! ES256/RS256 with the project's JWKS), then upsert the user and mint our own token.
+//! ES256/RS256 with the project's JWKS), then upsert the user (the API then mints our own token).
 //! The algorithm comes from an allow-list; the header only picks among configured verifiers.
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
