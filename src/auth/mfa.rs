@@ -82,15 +82,19 @@ pub async fn confirm_enrollment(state: &AppState, user: &UserRow, code: &str) ->
     let id = user.id.clone();
     let remaining = state
         .db
-        .write(move |tx| -> rusqlite::Result<i64> {
-            store::enable(tx, &id, step)?;
+        .write(move |tx| -> ApiResult<i64> {
+            if !store::enable(tx, &id, &sealed, step)? {
+                return Err(ApiError::bad_request(
+                    "the enrollment was restarted meanwhile; use the newest QR code",
+                ));
+            }
             crate::events::emit(
                 tx,
                 "user.mfa_enabled",
                 Some(&id),
                 serde_json::json!({ "user_id": id }),
             )?;
-            store::backup_codes_remaining(tx, &id)
+            Ok(store::backup_codes_remaining(tx, &id)?)
         })
         .await?;
     state.sessions.forget(&user.id);

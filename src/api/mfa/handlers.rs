@@ -31,7 +31,7 @@ pub async fn enroll(
 }
 
 #[utoipa::path(tag = "mfa", request_body = VerifyRequest,
-    responses((status = 200, body = MfaStatus), (status = 400, body = ErrorBody, description = "wrong code or no enrollment in progress"),
+    responses((status = 200, body = MfaStatus), (status = 400, body = ErrorBody, description = "wrong code, no enrollment in progress, or an enrollment restarted meanwhile"),
               (status = 429, body = ErrorBody)))]
 #[post("/mfa/verify-enrollment")]
 pub async fn verify_enrollment(
