@@ -19,6 +19,12 @@ pub enum CallError {
     Internal(#[from] anyhow::Error),
 }
 
+impl From<crate::db::DbError> for CallError {
+    fn from(e: crate::db::DbError) -> Self {
+        CallError::Internal(e.into())
+    }
+}
+
 /// Generate text (streamed to `on_text`) for `function` (e.g. `content.generate`), logged under it.
 #[allow(clippy::too_many_arguments)]
 pub fn complete(
@@ -56,14 +62,13 @@ pub fn complete_message(
     message: Message,
     on_text: &mut dyn FnMut(&str) -> Flow,
 ) -> Result<(String, Usage), CallError> {
-    let c = state.db.conn()?;
-    if let Some(d) = logs::over_budget(&c, &state.secrets, user_id)? {
-        return Err(CallError::OverBudget(d));
-    }
-    let (p, model) =
-        config::resolve_chat(&c, &state.secrets, &state.http.trusted, provider, model)?
-            .map_err(CallError::NotConfigured)?;
-    drop(c);
+    let (p, model) = state.db.read_blocking(|c| -> Result<_, CallError> {
+        if let Some(d) = logs::over_budget(c, &state.secrets, user_id)? {
+            return Err(CallError::OverBudget(d));
+        }
+        config::resolve_chat(c, &state.secrets, &state.http.trusted, provider, model)?
+            .map_err(CallError::NotConfigured)
+    })?;
     if !message.images.is_empty() && p.offline() {
         return Err(CallError::NotConfigured(format!(
             "reading images needs a vision-capable provider, and {} is the offline one: set default_provider (openai, anthropic, gemini, ollama or openrouter) with a vision model in Settings",
@@ -114,7 +119,9 @@ pub fn complete_message(
         usage,
         conversation_id: None,
     };
-    logs::record(&*state.db.conn()?, &state.secrets, &entry)?;
+    state
+        .db
+        .write_blocking(|tx| logs::record(tx, &state.secrets, &entry))?;
     result.map_err(|e| CallError::Provider(e.message))?;
     Ok((text, usage))
 }
@@ -125,15 +132,14 @@ pub fn embed(
     user_id: Option<&str>,
     texts: &[String],
 ) -> Result<Vec<Vec<f32>>, CallError> {
-    let c = state.db.conn()?;
-    if let Some(uid) = user_id
-        && let Some(d) = logs::over_budget(&c, &state.secrets, uid)?
-    {
-        return Err(CallError::OverBudget(d));
-    }
-    let (p, model) = config::embedder(&c, &state.secrets, &state.http.trusted)?
-        .map_err(CallError::NotConfigured)?;
-    drop(c);
+    let (p, model) = state.db.read_blocking(|c| -> Result<_, CallError> {
+        if let Some(uid) = user_id
+            && let Some(d) = logs::over_budget(c, &state.secrets, uid)?
+        {
+            return Err(CallError::OverBudget(d));
+        }
+        config::embedder(c, &state.secrets, &state.http.trusted)?.map_err(CallError::NotConfigured)
+    })?;
     embed_with(state, p.as_ref(), &model, user_id, texts)
 }
 
@@ -158,6 +164,8 @@ pub fn embed_with(
         usage: result.as_ref().map(|r| r.usage).unwrap_or_default(),
         conversation_id: None,
     };
-    logs::record(&*state.db.conn()?, &state.secrets, &entry)?;
+    state
+        .db
+        .write_blocking(|tx| logs::record(tx, &state.secrets, &entry))?;
     Ok(result.map_err(|e| CallError::Provider(e.message))?.vectors)
 }

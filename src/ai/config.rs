@@ -24,6 +24,9 @@ pub const GEMINI_BASE: &str = "https://generativelanguage.googleapis.com";
 pub const OLLAMA_BASE: &str = "http://127.0.0.1:11434";
 pub const OPENROUTER_BASE: &str = "https://openrouter.ai/api/v1";
 
+/// A provider with the model to ask it for, or what the admin still has to configure.
+pub type Resolved = Result<(Box<dyn Provider>, String), String>;
+
 /// Build a provider by name, or say precisely what is missing.
 pub fn build(
     c: &Connection,
@@ -111,7 +114,7 @@ pub fn resolve_chat(
     http: &ureq::Agent,
     provider: Option<&str>,
     model: Option<&str>,
-) -> anyhow::Result<Result<(Box<dyn Provider>, String), String>> {
+) -> anyhow::Result<Resolved> {
     let default = get_string(c, secrets, "default_provider")?.unwrap_or_else(|| "local".into());
     let name = provider.filter(|p| !p.is_empty()).unwrap_or(&default);
     let p = match build(c, secrets, http, name)? {
@@ -133,7 +136,7 @@ pub fn transcriber(
     c: &Connection,
     secrets: &SecretBox,
     http: &ureq::Agent,
-) -> anyhow::Result<Result<(Box<dyn Provider>, String), String>> {
+) -> anyhow::Result<Resolved> {
     let none = "no transcription provider is configured: set transcription_provider (openai, openrouter) and its key in Settings";
     let Some(name) = get_string(c, secrets, "transcription_provider")? else {
         return Ok(Err(none.into()));
@@ -157,7 +160,7 @@ pub fn embedder(
     c: &Connection,
     secrets: &SecretBox,
     http: &ureq::Agent,
-) -> anyhow::Result<Result<(Box<dyn Provider>, String), String>> {
+) -> anyhow::Result<Resolved> {
     // The knowledge area also reads `embedding_provider` (auto | hashing for its own embedder):
     // any value that is not a remote provider means the offline embedder here.
     let name = get_string(c, secrets, "embedding_provider")?

@@ -2,7 +2,7 @@
 //! optional per-user monthly token budget. Prices: assets/ai_prices.json, overridden per model by
 //! the `ai_price_table` setting (JSON `{"model-prefix": [input, output]}`, USD per 1M tokens).
 use super::Usage;
-use crate::api::ai_logs::store;
+use super::logs_store as store;
 use crate::crypto::SecretBox;
 use crate::settings::store::get_string;
 use rusqlite::Connection;
@@ -22,6 +22,7 @@ pub struct Entry<'a> {
     pub conversation_id: Option<&'a str>,
 }
 
+/// Record one call; run it inside `Db::write` (it reads the price table, then inserts).
 pub fn record(c: &Connection, secrets: &SecretBox, e: &Entry) -> anyhow::Result<()> {
     let cost = cost_usd(c, secrets, e.model, e.usage)?;
     store::insert(c, e, cost)?;
@@ -56,6 +57,16 @@ pub fn budget(c: &Connection, secrets: &SecretBox) -> anyhow::Result<Option<u64>
         .filter(|b| *b > 0))
 }
 
+/// The first instant of the current month, as stored timestamps compare.
+pub fn month_start() -> String {
+    chrono::Utc::now().format("%Y-%m-01T00:00:00").to_string()
+}
+
+/// Tokens the user spent since the start of this month.
+pub fn month_tokens(c: &Connection, user_id: &str) -> rusqlite::Result<i64> {
+    store::tokens_since(c, user_id, &month_start())
+}
+
 /// `Some(detail)` when the user has used up this month's budget.
 pub fn over_budget(
     c: &Connection,
@@ -65,8 +76,7 @@ pub fn over_budget(
     let Some(limit) = budget(c, secrets)? else {
         return Ok(None);
     };
-    let month_start = chrono::Utc::now().format("%Y-%m-01T00:00:00").to_string();
-    let used = store::tokens_since(c, user_id, &month_start)?;
+    let used = month_tokens(c, user_id)?;
     Ok((used >= limit as i64).then(|| {
         format!("monthly token budget exhausted: {used} of {limit} tokens used this month; ask an admin to raise monthly_token_budget")
     }))

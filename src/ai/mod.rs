@@ -9,6 +9,7 @@ pub mod gemini;
 pub mod local;
 mod local_draft;
 pub mod logs;
+pub mod logs_store;
 pub mod openai_compat;
 pub mod prompts;
 pub mod sse;

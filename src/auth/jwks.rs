@@ -1,4 +1,4 @@
-//! The Supabase project's JWKS, cached in memory (see `api::auth::supabase` for its use).
+//! The Supabase project's JWKS, cached in memory (see `auth::supabase` for its use).
 use jsonwebtoken::jwk::JwkSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

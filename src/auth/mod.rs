@@ -1,10 +1,15 @@
 //! Who is calling: bearer-token authentication (checked before routing), the `AuthUser` /
-//! `AdminUser` extractors, and the public allow-list of the reference.
+//! `AdminUser` extractors, and the public allow-list of the reference. Below it: the identity
+//! operations the API and the CLI share (login, password change, second factor, Supabase exchange).
 pub mod jwks;
 pub mod jwt;
+pub mod login;
+pub mod mfa;
+pub mod mfa_store;
 pub mod password;
 pub mod rate_limit;
 pub mod sessions;
+pub mod supabase;
 pub mod tickets;
 pub mod totp;
 

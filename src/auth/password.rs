@@ -1,4 +1,7 @@
-//! Password hashing (argon2id, OWASP parameters) and the policy for new passwords.
+//! Password hashing (argon2id, OWASP parameters), run on a bounded pool of hashing threads, and
+//! the policy for new passwords.
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -35,6 +38,40 @@ pub fn verify_dummy(password: &str) {
     let phc =
         DUMMY.get_or_init(|| hash("neuromancer-timing-equaliser").expect("hashing a constant"));
     let _ = verify(phc, password);
+}
+
+fn busy() -> ApiError {
+    ApiError::Unavailable("sign-in is busy; retry in a moment".into())
+}
+
+/// Verify a password on the hashing pool (bounded threads and memory). A user without a password
+/// costs the same as one with a wrong password, so timing does not tell which emails exist.
+pub async fn verify_password(
+    state: &AppState,
+    hash: Option<String>,
+    password: String,
+) -> ApiResult<bool> {
+    state
+        .hasher
+        .run(move || match hash {
+            Some(h) => verify(&h, &password),
+            None => {
+                verify_dummy(&password);
+                false
+            }
+        })
+        .await
+        .ok_or_else(busy)
+}
+
+/// Hash a new password on the hashing pool; 503 when the pool's queue is full.
+pub async fn hash_password(state: &AppState, password: String) -> ApiResult<String> {
+    state
+        .hasher
+        .run(move || hash(&password))
+        .await
+        .ok_or_else(busy)?
+        .map_err(ApiError::Internal)
 }
 
 const COMMON: &str = include_str!("../../assets/common-passwords.txt");

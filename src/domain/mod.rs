@@ -2,6 +2,7 @@
 //! through `Db::write`, emit events), `store.rs` (SQL only), `types.rs`, and where needed
 //! `jobs.rs` / `tools.rs` (registered in `app.rs`). Nothing here imports `actix_web` or `crate::api`.
 pub mod ai_logs;
+pub mod ai_settings;
 pub mod automations;
 pub mod chat;
 pub mod enterprise;

@@ -5,13 +5,16 @@ use crate::state::AppState;
 pub const KIND: &str = "maintenance.cleanup";
 
 pub fn run(state: &AppState, _job: &Job) -> anyhow::Result<()> {
-    let conn = state.db.conn()?;
     let day = 24 * 3600 * 1000;
     let now = crate::time::now_millis();
     let done_before = crate::time::millis_to_rfc3339(now - 7 * day);
     let failed_before = crate::time::millis_to_rfc3339(now - 30 * day);
-    let jobs = crate::jobs::store::purge_finished(&conn, &done_before, &failed_before)?;
-    let events = crate::events::store::purge_before(&conn, &failed_before)?;
+    let (jobs, events) = state.db.write_blocking(|tx| -> anyhow::Result<_> {
+        Ok((
+            crate::jobs::store::purge_finished(tx, &done_before, &failed_before)?,
+            crate::events::store::purge_before(tx, &failed_before)?,
+        ))
+    })?;
     state.limiters.login.sweep();
     state.limiters.mfa.sweep();
     state.limiters.global.sweep();

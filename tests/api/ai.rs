@@ -253,9 +253,16 @@ fn ai_logs_record_tokens_latency_and_cost_and_aggregate_them() {
     assert_eq!(usage["by_user"][0]["label"], ADMIN_EMAIL);
     assert_eq!(usage["by_function"][0]["key"], "chat");
     let board = s.get("/api/v1/ai-logs/leaderboard", Some(&t)).json();
-    assert_eq!(board[0]["rank"], 1);
-    assert_eq!(board[0]["badges"], json!(["champion", "top3"]));
-    assert_eq!(board[0]["score"], 2 * 10 + 3);
+    assert_eq!(board["total"], 1);
+    assert_eq!(board["items"][0]["rank"], 1);
+    assert_eq!(board["items"][0]["badges"], json!(["champion", "top3"]));
+    assert_eq!(board["items"][0]["score"], 2 * 10 + 3);
+    let second_page = s
+        .get("/api/v1/ai-logs?provider=openai&limit=1&offset=1", Some(&t))
+        .json();
+    assert_eq!(second_page["total"], 2);
+    assert_eq!(second_page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(s.get("/api/v1/ai-logs?limit=201", Some(&t)).status, 422);
     // Members see only their own calls.
     neuromancer::users::admin::add_user(
         &s.state.db,

@@ -1,6 +1,5 @@
 //! /ai-logs: every provider call with tokens, latency and cost; usage aggregates; leaderboard.
 pub mod handlers;
-pub mod store;
 pub mod types;
 
 use utoipa_actix_web::service_config::ServiceConfig;

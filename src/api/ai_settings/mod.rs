@@ -1,6 +1,7 @@
 //! /settings helpers around AI providers and integrations: test a provider, list the models each
 //! configured provider offers, test a GitHub token, and the local Claude Code CLI status/token.
 pub mod handlers;
+pub mod types;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -1,12 +1,20 @@
 //! Thin handlers of /auth.
-use super::login as flow;
-use super::supabase;
 use super::types::*;
-use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::auth::{AuthUser, login as flow, supabase};
+use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
-use crate::users::store;
+use crate::users::UserRow;
 use actix_web::{HttpRequest, get, post, put, web};
+
+/// Mint our token for a signed-in user.
+fn token_response(state: &AppState, user: &UserRow) -> ApiResult<TokenResponse> {
+    Ok(TokenResponse {
+        access_token: state.jwt.issue(&user.id, user.token_version)?,
+        token_type: "bearer".into(),
+        expires_in: state.jwt.ttl_secs,
+        user: UserResponse::from(user),
+    })
+}
 
 #[utoipa::path(tag = "auth", request_body = LoginRequest, security(()),
     responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody, description = "bad credentials, or `mfa_required`"),
@@ -18,7 +26,14 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
     let ip = crate::auth::client_ip(&req, state.cfg.trust_proxy);
-    Ok(web::Json(flow::login(&state, ip, body.into_inner()).await?))
+    let body = body.into_inner();
+    let creds = flow::Credentials {
+        email: body.email,
+        password: body.password,
+        totp_code: body.totp_code,
+    };
+    let user = flow::login(&state, ip, creds).await?;
+    Ok(web::Json(token_response(&state, &user)?))
 }
 
 #[utoipa::path(tag = "auth", responses((status = 200, body = UserResponse), (status = 401, body = ErrorBody)))]
@@ -35,7 +50,8 @@ pub async fn status() -> web::Json<AuthStatus> {
 
 #[utoipa::path(tag = "auth", request_body = ChangePasswordRequest,
     responses((status = 200, body = TokenResponse, description = "a fresh token; earlier tokens stop working"),
-              (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 400, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "5 attempts per minute per user")))]
 #[put("/auth/change-password")]
 pub async fn change_password(
     state: web::Data<AppState>,
@@ -43,34 +59,9 @@ pub async fn change_password(
     body: web::Json<ChangePasswordRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
     let body = body.into_inner();
-    state.limiters.mfa.check(&user.id)?;
-    if !flow::verify_password(&state, user.password_hash.clone(), body.current_password).await? {
-        return Err(ApiError::bad_request("current password is incorrect"));
-    }
-    crate::auth::password::check_policy(&body.new_password, &user.email)
-        .map_err(ApiError::Unprocessable)?;
-    let hash = flow::hash_password(&state, body.new_password).await?;
-    let id = user.id.clone();
-    let updated = state
-        .db
-        .run(move |c| -> rusqlite::Result<_> {
-            let tx = c.transaction()?;
-            store::set_password(&tx, &id, &hash)?;
-            crate::events::emit(
-                &tx,
-                "user.password_changed",
-                Some(&id),
-                serde_json::json!({ "user_id": id }),
-            )?;
-            let user = store::get(&tx, &id)?;
-            tx.commit()?;
-            Ok(user)
-        })
-        .await?
-        .ok_or(ApiError::NotFound("user"))?;
-    state.sessions.forget(&updated.id);
-    state.jobs.notify();
-    Ok(web::Json(flow::token_response(&state, &updated)?))
+    let updated =
+        flow::change_password(&state, &user, body.current_password, body.new_password).await?;
+    Ok(web::Json(token_response(&state, &updated)?))
 }
 
 #[utoipa::path(tag = "auth", security(()), responses((status = 200, body = SupabaseConfig)))]
@@ -94,5 +85,5 @@ pub async fn supabase_exchange(
     let ip = crate::auth::client_ip(&req, state.cfg.trust_proxy);
     state.limiters.login.check(&ip)?;
     let user = supabase::exchange(&state, body.into_inner().access_token).await?;
-    Ok(web::Json(flow::token_response(&state, &user)?))
+    Ok(web::Json(token_response(&state, &user)?))
 }

@@ -1,8 +1,11 @@
-//! /auth: login, identity, password change, Supabase exchange; the Supabase exchange.
+//! /auth: login, identity, password change, Supabase exchange. The flows live in `crate::auth`.
 pub mod handlers;
-pub mod login;
-pub mod supabase;
 pub mod types;
+
+/// The hashing helpers' old path, for callers not yet pointed at `crate::auth::password`.
+pub mod login {
+    pub use crate::auth::password::{hash_password, verify_password};
+}
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -58,8 +58,6 @@ pub struct SupabaseExchangeRequest {
     pub access_token: String,
 }
 
-pub use crate::users::Email;
-
 impl From<&crate::users::UserRow> for UserResponse {
     fn from(u: &crate::users::UserRow) -> Self {
         UserResponse {

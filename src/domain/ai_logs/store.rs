@@ -1,39 +1,9 @@
-//! SQL of ai_logs: insert, filtered listing and the aggregates behind stats, usage and leaderboard.
+//! SQL of the ai_logs reports: filtered listing and the aggregates behind stats, usage and
+//! leaderboard (calls are recorded by `ai::logs`).
 use super::types::*;
 use crate::access::Viewer;
-use crate::ai::logs::Entry;
+use crate::page::Page;
 use rusqlite::{Connection, params};
-
-pub fn insert(c: &Connection, e: &Entry, cost: f64) -> rusqlite::Result<()> {
-    c.prepare_cached(
-        "INSERT INTO ai_logs (id, provider, model, function, user_id, status, error, latency_ms, ttft_ms,
-             input_tokens, output_tokens, total_tokens, cost_usd, conversation_id, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-    )?
-    .execute(params![
-        uuid::Uuid::now_v7().to_string(),
-        e.provider,
-        e.model,
-        e.function,
-        e.user_id,
-        if e.error.is_some() { "error" } else { "ok" },
-        e.error,
-        e.latency_ms,
-        e.ttft_ms,
-        e.usage.input_tokens as i64,
-        e.usage.output_tokens as i64,
-        e.usage.total_tokens as i64,
-        cost,
-        e.conversation_id,
-        crate::time::now_rfc3339()
-    ])?;
-    Ok(())
-}
-
-pub fn tokens_since(c: &Connection, user_id: &str, since: &str) -> rusqlite::Result<i64> {
-    c.prepare_cached("SELECT COALESCE(SUM(total_tokens), 0) FROM ai_logs WHERE user_id = ?1 AND created_at >= ?2")?
-        .query_row(params![user_id, since], |r| r.get(0))
-}
 
 /// `YYYY-MM-DD` as an inclusive upper bound.
 fn upper(date_to: &Option<String>) -> Option<String> {
@@ -71,9 +41,9 @@ pub fn list(
     c: &Connection,
     v: &Viewer,
     f: &LogFilter,
-    limit: u32,
-    offset: u32,
-) -> rusqlite::Result<(Vec<LogEntryResponse>, i64)> {
+    page: Page,
+) -> rusqlite::Result<(Vec<LogEntryResponse>, u64)> {
+    let (limit, offset) = page.sql();
     let total: i64 = c
         .prepare_cached(&format!("SELECT COUNT(*) FROM ai_logs l WHERE {WHERE}"))?
         .query_row(filter_params!(v, f), |r| r.get(0))?;
@@ -118,22 +88,26 @@ pub fn list(
             })
         },
     )?;
-    Ok((rows.collect::<rusqlite::Result<_>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<_>>()?, total as u64))
 }
 
-/// Totals: (calls, errors, input, output, total, cost, avg latency, avg ttft).
-pub fn totals(
-    c: &Connection,
-    v: &Viewer,
-    f: &LogFilter,
-) -> rusqlite::Result<(i64, i64, i64, i64, i64, f64, f64, Option<f64>)> {
+pub fn totals(c: &Connection, v: &Viewer, f: &LogFilter) -> rusqlite::Result<Totals> {
     c.prepare_cached(&format!(
         "SELECT COUNT(*), COALESCE(SUM(l.status = 'error'), 0), COALESCE(SUM(l.input_tokens), 0), COALESCE(SUM(l.output_tokens), 0),
                 COALESCE(SUM(l.total_tokens), 0), COALESCE(SUM(l.cost_usd), 0), COALESCE(AVG(l.latency_ms), 0), AVG(l.ttft_ms)
            FROM ai_logs l WHERE {WHERE}"
     ))?
     .query_row(filter_params!(v, f), |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+        Ok(Totals {
+            calls: r.get(0)?,
+            errors: r.get(1)?,
+            input_tokens: r.get(2)?,
+            output_tokens: r.get(3)?,
+            total_tokens: r.get(4)?,
+            cost_usd: r.get(5)?,
+            avg_latency_ms: r.get(6)?,
+            avg_ttft_ms: r.get(7)?,
+        })
     })
 }
 
@@ -172,35 +146,38 @@ pub fn grouped(
     rows.collect()
 }
 
-#[derive(Clone, Copy)]
-pub enum Group {
-    Day,
-    Model,
-    User,
-    Function,
-    Provider,
+/// How many users called a provider since `since` (the leaderboard's length).
+pub fn leaderboard_count(c: &Connection, since: Option<&str>) -> rusqlite::Result<u64> {
+    c.prepare_cached(
+        "SELECT COUNT(DISTINCT l.user_id) FROM ai_logs l JOIN users u ON u.id = l.user_id
+          WHERE (?1 IS NULL OR l.created_at >= ?1)",
+    )?
+    .query_row(params![since], |r| r.get::<_, i64>(0))
+    .map(|n| n as u64)
 }
 
-/// Per-user totals since `since`, best first: (user_id, email, name, calls, tokens, cost).
+/// One page of per-user totals since `since`, best first.
 pub fn leaderboard(
     c: &Connection,
     since: Option<&str>,
-) -> rusqlite::Result<Vec<(String, String, String, i64, i64, f64)>> {
+    page: Page,
+) -> rusqlite::Result<Vec<UserTotals>> {
+    let (limit, offset) = page.sql();
     let mut stmt = c.prepare_cached(
         "SELECT u.id, u.email, u.name, COUNT(*), COALESCE(SUM(l.total_tokens), 0), COALESCE(SUM(l.cost_usd), 0)
            FROM ai_logs l JOIN users u ON u.id = l.user_id
           WHERE (?1 IS NULL OR l.created_at >= ?1)
-          GROUP BY u.id ORDER BY COUNT(*) * 10 + SUM(l.total_tokens) / 1000 DESC, u.email LIMIT 100",
+          GROUP BY u.id ORDER BY COUNT(*) * 10 + SUM(l.total_tokens) / 1000 DESC, u.email LIMIT ?2 OFFSET ?3",
     )?;
-    let rows = stmt.query_map(params![since], |r| {
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-        ))
+    let rows = stmt.query_map(params![since, limit, offset], |r| {
+        Ok(UserTotals {
+            user_id: r.get(0)?,
+            email: r.get(1)?,
+            name: r.get(2)?,
+            calls: r.get(3)?,
+            total_tokens: r.get(4)?,
+            cost_usd: r.get(5)?,
+        })
     })?;
     rows.collect()
 }

@@ -41,12 +41,16 @@ pub fn pending_secret(c: &Connection, user_id: &str) -> rusqlite::Result<Option<
 }
 
 /// Turn MFA on: the pending secret becomes the secret; the pending codes become the codes.
-pub fn enable(c: &Connection, user_id: &str, step: i64) -> rusqlite::Result<()> {
-    c.execute(
+/// False (nothing changed) when the pending secret is no longer `pending` (a newer enrollment).
+pub fn enable(c: &Connection, user_id: &str, pending: &str, step: i64) -> rusqlite::Result<bool> {
+    let n = c.execute(
         "UPDATE users SET mfa_secret = mfa_pending_secret, mfa_pending_secret = NULL, mfa_enabled = 1,
-            mfa_last_step = ?2, updated_at = ?3 WHERE id = ?1",
-        params![user_id, step, crate::time::now_rfc3339()],
+            mfa_last_step = ?2, updated_at = ?3 WHERE id = ?1 AND mfa_pending_secret = ?4",
+        params![user_id, step, crate::time::now_rfc3339(), pending],
     )?;
+    if n == 0 {
+        return Ok(false);
+    }
     c.execute(
         "DELETE FROM mfa_backup_codes WHERE user_id = ?1 AND pending = 0",
         [user_id],
@@ -55,7 +59,7 @@ pub fn enable(c: &Connection, user_id: &str, step: i64) -> rusqlite::Result<()> 
         "UPDATE mfa_backup_codes SET pending = 0 WHERE user_id = ?1",
         [user_id],
     )?;
-    Ok(())
+    Ok(true)
 }
 
 pub fn disable(c: &Connection, user_id: &str) -> rusqlite::Result<()> {

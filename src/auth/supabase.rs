@@ -1,5 +1,5 @@
 //! Supabase sign-in: verify the Supabase access token (HS256 with the project secret, or
-//! ES256/RS256 with the project's JWKS), then upsert the user and mint our own token.
+//! ES256/RS256 with the project's JWKS), then upsert the user (the API then mints our own token).
 //! The algorithm comes from an allow-list; the header only picks among configured verifiers.
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -18,11 +18,12 @@ pub struct SupabaseSettings {
     pub jwt_secret: Option<String>,
 }
 
+/// The Supabase settings (URL without a trailing slash).
 pub async fn load_settings(state: &AppState) -> ApiResult<SupabaseSettings> {
     let secrets = state.secrets.clone();
     state
         .db
-        .run(move |c| -> anyhow::Result<_> {
+        .read(move |c| -> ApiResult<_> {
             use crate::settings::store::get_string as get;
             Ok(SupabaseSettings {
                 url: get(c, &secrets, "supabase_url")?.map(|u| u.trim_end_matches('/').to_string()),
@@ -65,8 +66,9 @@ async fn jwks_key(
     if state.jwks.cached(&url, JWKS_MIN_REFETCH).is_none() {
         let u = url.clone();
         let agent = state.http.trusted.clone();
-        let set = actix_web::web::block(move || fetch_jwks(&agent, &u))
-            .await?
+        let set = tokio::task::spawn_blocking(move || fetch_jwks(&agent, &u))
+            .await
+            .map_err(|e| ApiError::internal("fetching the Supabase JWKS", e))?
             .map_err(|e| ApiError::BadGateway(format!("could not fetch the Supabase JWKS: {e}")))?;
         state.jwks.store(&url, set);
     }
@@ -87,6 +89,7 @@ struct SupabaseClaims {
     user_metadata: serde_json::Value,
 }
 
+/// Verify a Supabase access token and upsert its user; the signed-in user.
 pub async fn exchange(state: &AppState, token: String) -> ApiResult<UserRow> {
     let cfg = load_settings(state).await?;
     if cfg.url.is_none() && cfg.jwt_secret.is_none() {
@@ -128,7 +131,7 @@ pub async fn exchange(state: &AppState, token: String) -> ApiResult<UserRow> {
     if claims.role.as_deref() != Some("authenticated") {
         return Err(invalid("role is not authenticated"));
     }
-    let email = super::types::Email::parse(claims.email.as_deref().unwrap_or(""))
+    let email = crate::users::Email::parse(claims.email.as_deref().unwrap_or(""))
         .map_err(|_| invalid("no usable email"))?;
     let name = claims.user_metadata["full_name"]
         .as_str()
@@ -138,24 +141,31 @@ pub async fn exchange(state: &AppState, token: String) -> ApiResult<UserRow> {
 
     let user = state
         .db
-        .run(move |c| -> rusqlite::Result<_> {
-            let tx = c.transaction()?;
-            if let Some(new) = store::insert(
-                &tx,
-                &NewUser { email: email.as_str(), name: &name, role: "member", password_hash: None, auth_provider: "supabase", external_id: Some(&sub) },
-            )? {
-                crate::events::emit(&tx, "user.created", Some(&new.id), serde_json::json!({ "user_id": new.id, "email": new.email, "role": new.role, "via": "supabase" }))?;
+        .write(move |tx| -> rusqlite::Result<_> {
+            let new = NewUser {
+                email: email.as_str(),
+                name: &name,
+                role: "member",
+                password_hash: None,
+                auth_provider: "supabase",
+                external_id: Some(&sub),
+            };
+            if let Some(new) = store::insert(tx, &new)? {
+                crate::events::emit(
+                    tx,
+                    "user.created",
+                    Some(&new.id),
+                    serde_json::json!({ "user_id": new.id, "email": new.email, "role": new.role, "via": "supabase" }),
+                )?;
             }
-            let user = store::get_by_email(&tx, email.as_str())?;
+            let user = store::get_by_email(tx, email.as_str())?;
             if let Some(u) = &user {
-                store::record_success(&tx, &u.id)?;
+                store::record_success(tx, &u.id)?;
             }
-            tx.commit()?;
             Ok(user)
         })
         .await?
         .ok_or_else(|| ApiError::internal("supabase upsert", "user vanished"))?;
-    state.jobs.notify();
     if !user.active {
         return Err(ApiError::unauthorized("account is disabled"));
     }
