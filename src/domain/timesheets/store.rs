@@ -1,8 +1,8 @@
-//! SQL of timesheet entries. Entries carry the task's client/project, so `access::visible`
+//! SQL of timesheet entries (rows are inserted by `domain::tasks::activity::log_time_in`). Entries carry the task's client/project, so `access::visible`
 //! decides who sees them (own entries, plus entries in projects one works on; admins all).
 use super::types::{Bucket, Day, Entry, EntryQuery, TimesheetReport};
 use crate::access::{self, Viewer};
-use crate::api::tasks::types::Task;
+use crate::page::Page;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeMap;
 
@@ -32,29 +32,6 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
     })
 }
 
-/// Record time on a task for `user`, snapshotting their hourly rate. Returns the entry id.
-#[allow(clippy::too_many_arguments)]
-pub fn insert(
-    c: &Connection,
-    user: &str,
-    task: &Task,
-    minutes: i64,
-    billable: bool,
-    description: &str,
-    date: &str,
-    source: &str,
-) -> rusqlite::Result<String> {
-    let id = uuid::Uuid::now_v7().to_string();
-    let now = crate::time::now_rfc3339();
-    c.prepare_cached(
-        "INSERT INTO timesheets (id, owner_id, task_id, client_id, project_id, minutes, billable, description, date,
-            source, hourly_rate, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, (SELECT hourly_rate FROM users WHERE id = ?2), ?11, ?11)",
-    )?
-    .execute(params![id, user, task.id, task.client_id, task.project_id, minutes, billable, description, date, source, now])?;
-    Ok(id)
-}
-
 pub fn get(c: &Connection, v: &Viewer, id: &str) -> rusqlite::Result<Option<Entry>> {
     c.prepare_cached(&format!(
         "{SELECT} WHERE e.id = ?3 AND {}",
@@ -64,16 +41,22 @@ pub fn get(c: &Connection, v: &Viewer, id: &str) -> rusqlite::Result<Option<Entr
     .optional()
 }
 
-pub fn list(c: &Connection, v: &Viewer, q: &EntryQuery) -> rusqlite::Result<Vec<Entry>> {
-    let sql = format!(
-        "{SELECT} WHERE {} AND (?3 IS NULL OR e.owner_id = ?3) AND (?4 IS NULL OR e.project_id = ?4)
+/// One page of the visible entries matching `q`, newest first, and how many match in all.
+pub fn list(
+    c: &Connection,
+    v: &Viewer,
+    q: &EntryQuery,
+    page: Page,
+) -> rusqlite::Result<(Vec<Entry>, u64)> {
+    let filter = format!(
+        "WHERE {} AND (?3 IS NULL OR e.owner_id = ?3) AND (?4 IS NULL OR e.project_id = ?4)
            AND (?5 IS NULL OR e.task_id = ?5) AND (?6 IS NULL OR e.date >= ?6) AND (?7 IS NULL OR e.date <= ?7)
-           AND (?8 IS NULL OR e.billable = ?8)
-         ORDER BY e.date DESC, e.created_at DESC LIMIT 5000",
+           AND (?8 IS NULL OR e.billable = ?8)",
         access::visible("e", "timesheet", 1)
     );
-    c.prepare_cached(&sql)?
-        .query_map(
+    let total = c
+        .prepare_cached(&format!("SELECT COUNT(*) FROM timesheets e {filter}"))?
+        .query_row(
             params![
                 v.user_id,
                 v.admin,
@@ -84,9 +67,30 @@ pub fn list(c: &Connection, v: &Viewer, q: &EntryQuery) -> rusqlite::Result<Vec<
                 q.date_to,
                 q.billable
             ],
+            |r| r.get::<_, i64>(0).map(|n| n as u64),
+        )?;
+    let (limit, offset) = page.sql();
+    let items = c
+        .prepare_cached(&format!(
+            "{SELECT} {filter} ORDER BY e.date DESC, e.created_at DESC, e.id DESC LIMIT ?9 OFFSET ?10"
+        ))?
+        .query_map(
+            params![
+                v.user_id,
+                v.admin,
+                q.user_id,
+                q.project_id,
+                q.task_id,
+                q.date_from,
+                q.date_to,
+                q.billable,
+                limit,
+                offset
+            ],
             row,
         )?
-        .collect()
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((items, total))
 }
 
 pub fn update(
