@@ -370,6 +370,22 @@ fn sharing_a_task_with_another_project_makes_it_visible_there() {
             .status,
         200
     );
+    let r = s.put(
+        &format!("/api/v1/tasks/{tid}"),
+        Some(&outsider),
+        &json!({ "title": "Mine now" }),
+    );
+    assert_eq!(r.status, 403, "a share grants read only: {}", r.text);
+    assert_eq!(
+        s.send(
+            "DELETE",
+            &format!("/api/v1/tasks/{tid}"),
+            Some(&outsider),
+            &json!({})
+        )
+        .status,
+        403
+    );
     assert_eq!(
         s.get(
             &format!("/api/v1/enterprise/shares?resource_id={tid}"),
@@ -407,10 +423,12 @@ fn sharing_a_task_with_another_project_makes_it_visible_there() {
         404
     );
     let bad = json!({ "resource_type": "spaceship", "resource_id": tid, "target_type": "project", "target_id": other["id"] });
-    assert_eq!(
-        s.post("/api/v1/enterprise/share", Some(&member), &bad)
-            .status,
-        422
+    let r = s.post("/api/v1/enterprise/share", Some(&member), &bad);
+    assert_eq!(r.status, 422);
+    assert!(
+        r.detail().starts_with("resource_type must be one of") && r.detail().contains("task"),
+        "the registered kinds are listed: {}",
+        r.detail()
     );
 }
 

@@ -276,6 +276,41 @@ fn concurrent_moves_keep_positions_dense_without_duplicates() {
 }
 
 #[test]
+fn the_task_list_is_paged_in_board_order_with_a_total() {
+    let s = TestServer::start();
+    let (_, member, _, project, _) = workspace(&s);
+    for i in 0..5 {
+        new_task(
+            &s,
+            &member,
+            json!({ "title": format!("Card {i}"), "project_id": project }),
+        );
+    }
+    let page = |q: &str| {
+        s.get(
+            &format!("/api/v1/tasks/?project_id={project}&{q}"),
+            Some(&member),
+        )
+    };
+    let first = page("limit=2").json();
+    assert_eq!(first["total"], 5);
+    assert_eq!(first["limit"], 2);
+    assert_eq!(first["offset"], 0);
+    let titles = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(titles(&first), ["Card 0", "Card 1"]);
+    assert_eq!(titles(&page("limit=2&offset=4").json()), ["Card 4"]);
+    assert_eq!(page("limit=0").status, 422);
+    assert_eq!(page("limit=201").status, 422);
+}
+
+#[test]
 fn subtasks_are_hidden_by_default_counted_on_cards_and_deleted_with_the_parent() {
     let s = TestServer::start();
     let (_, member, _, project, _) = workspace(&s);
