@@ -1,6 +1,7 @@
 //! Time entries on tasks (manual, or recorded by a task's timer) and the aggregated report.
 //! Entries carry the task's client/project, so the access rule decides who sees them; only
 //! their author (or an admin) changes them — a project colleague's hours are not theirs to edit.
+mod report;
 mod store;
 pub mod types;
 
@@ -107,7 +108,7 @@ pub async fn delete(db: &Db, v: Viewer, id: String) -> ApiResult<()> {
 pub async fn report(db: &Db, v: Viewer, q: ReportQuery) -> ApiResult<TimesheetReport> {
     Ok(db
         .read(move |c| {
-            store::report(
+            report::build(
                 c,
                 &v,
                 q.days.unwrap_or(30),

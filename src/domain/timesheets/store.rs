@@ -1,12 +1,9 @@
 //! SQL of timesheet entries (rows are inserted by `domain::tasks::activity::log_time_in`). Entries carry the task's client/project, so `access::visible`
 //! decides who sees them (own entries, plus entries in projects one works on; admins all).
-use super::types::{Bucket, Day, Entry, EntryQuery, TimesheetReport};
+use super::types::{Entry, EntryQuery};
 use crate::access::{self, Viewer};
 use crate::page::Page;
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::BTreeMap;
-
-type Buckets = BTreeMap<Option<String>, Bucket>;
 
 const SELECT: &str =
     "SELECT e.id, e.owner_id, u.name, e.task_id, t.title, e.client_id, e.project_id, e.minutes,
@@ -115,22 +112,30 @@ pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Aggregate the visible entries of the last `days` days (one grouped scan, folded in Rust).
-pub fn report(
+/// Minutes of one (user, client, project, day, billable) group, with names for the report.
+pub struct ReportRow {
+    pub user_id: String,
+    pub user_name: Option<String>,
+    pub client_id: Option<String>,
+    pub client_name: Option<String>,
+    pub project_id: Option<String>,
+    pub project_name: Option<String>,
+    pub date: String,
+    pub billable: bool,
+    pub minutes: i64,
+    /// Σ minutes × hourly rate (the entry's snapshot, else the user's current rate).
+    pub rate_minutes: f64,
+}
+
+/// The visible entries from `from` to `to` (`YYYY-MM-DD`, inclusive), grouped.
+pub fn report_rows(
     c: &Connection,
     v: &Viewer,
-    days: i64,
+    (from, to): (&str, &str),
     user: Option<&str>,
     client: Option<&str>,
     project: Option<&str>,
-) -> rusqlite::Result<TimesheetReport> {
-    let days = days.clamp(1, 366);
-    let today = chrono::Utc::now().date_naive();
-    let from = today - chrono::Duration::days(days - 1);
-    let (from_s, to_s) = (
-        from.format("%Y-%m-%d").to_string(),
-        today.format("%Y-%m-%d").to_string(),
-    );
+) -> rusqlite::Result<Vec<ReportRow>> {
     let sql = format!(
         "SELECT e.owner_id, u.name, e.client_id, cl.name, e.project_id, p.name, e.date, e.billable,
             SUM(e.minutes), SUM(e.minutes * COALESCE(e.hourly_rate, u.hourly_rate, 0))
@@ -141,102 +146,23 @@ pub fn report(
          GROUP BY e.owner_id, e.client_id, e.project_id, e.date, e.billable",
         access::visible("e", "timesheet", 1)
     );
-    let mut stmt = c.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        params![v.user_id, v.admin, from_s, to_s, user, client, project],
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, bool>(7)?,
-                r.get::<_, i64>(8)?,
-                r.get::<_, f64>(9)?,
-            ))
-        },
-    )?;
-    let mut out = TimesheetReport {
-        days,
-        date_from: from_s.clone(),
-        date_to: to_s,
-        total_minutes: 0,
-        billable_minutes: 0,
-        non_billable_minutes: 0,
-        billable_amount: 0.0,
-        non_billable_amount: 0.0,
-        by_user: vec![],
-        by_client: vec![],
-        by_project: vec![],
-        daily: vec![],
-    };
-    let mut bu: Buckets = BTreeMap::new();
-    let mut bc: Buckets = BTreeMap::new();
-    let mut bp: Buckets = BTreeMap::new();
-    let mut daily: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for r in rows {
-        let (uid, uname, cid, cname, pid, pname, date, billable, minutes, rate_minutes) = r?;
-        let amt = rate_minutes / 60.0;
-        out.total_minutes += minutes;
-        if billable {
-            out.billable_minutes += minutes;
-            out.billable_amount += amt;
-        } else {
-            out.non_billable_minutes += minutes;
-            out.non_billable_amount += amt;
-        }
-        for (map, key, name, fallback) in [
-            (&mut bu, Some(uid.clone()), uname, "Unknown user"),
-            (&mut bc, cid, cname, "No client"),
-            (&mut bp, pid, pname, "No project"),
-        ] {
-            let b = map.entry(key.clone()).or_default();
-            b.key = key;
-            b.name = name.unwrap_or_else(|| fallback.to_string());
-            b.minutes += minutes;
-            if billable {
-                b.billable_minutes += minutes;
-                b.amount += amt;
-            }
-        }
-        let d = daily.entry(date).or_default();
-        d.0 += minutes;
-        if billable {
-            d.1 += minutes;
-        }
-    }
-    let round = |x: f64| (x * 100.0).round() / 100.0;
-    out.billable_amount = round(out.billable_amount);
-    out.non_billable_amount = round(out.non_billable_amount);
-    let fold = |m: BTreeMap<Option<String>, Bucket>| {
-        let mut v: Vec<Bucket> = m
-            .into_values()
-            .map(|mut b| {
-                b.amount = round(b.amount);
-                b
-            })
-            .collect();
-        v.sort_by_key(|b| std::cmp::Reverse(b.minutes));
-        v
-    };
-    out.by_user = fold(bu);
-    out.by_client = fold(bc);
-    out.by_project = fold(bp);
-    out.daily = (0..days)
-        .map(|i| {
-            let d = (from + chrono::Duration::days(i))
-                .format("%Y-%m-%d")
-                .to_string();
-            let (m, b) = daily.get(&d).copied().unwrap_or_default();
-            Day {
-                date: d,
-                minutes: m,
-                billable_minutes: b,
-            }
-        })
-        .collect();
-    Ok(out)
+    c.prepare_cached(&sql)?
+        .query_map(
+            params![v.user_id, v.admin, from, to, user, client, project],
+            |r| {
+                Ok(ReportRow {
+                    user_id: r.get(0)?,
+                    user_name: r.get(1)?,
+                    client_id: r.get(2)?,
+                    client_name: r.get(3)?,
+                    project_id: r.get(4)?,
+                    project_name: r.get(5)?,
+                    date: r.get(6)?,
+                    billable: r.get(7)?,
+                    minutes: r.get(8)?,
+                    rate_minutes: r.get(9)?,
+                })
+            },
+        )?
+        .collect()
 }
