@@ -3,7 +3,7 @@
 //! same cards (access.rs: project members see every task with that project_id), so one cached
 //! body serves all of them; triggers bump `board_versions` on any write to the board's tasks or
 //! columns, which retires the entry. The body is kept gzipped as well (compressed once per board
-//! version): a 200-card page is ~120 kB of JSON and ~12 kB on the wire to a browser.
+//! version): JSON of cards compresses about tenfold on the wire to a browser.
 use super::types::{Task, TaskQuery};
 use super::{list_in, store};
 use crate::access::{self, Viewer};
