@@ -46,8 +46,8 @@ pub fn registry() -> Registry {
             Kind {
                 every: hourly,
                 ..job(
-                    crate::api::tasks::overdue::KIND,
-                    crate::api::tasks::overdue::run,
+                    crate::domain::tasks::jobs::KIND,
+                    crate::domain::tasks::jobs::run,
                 )
             },
             job(
@@ -78,7 +78,7 @@ pub fn registry() -> Registry {
         resources: crate::access::Resources::new(vec![
             Resource::shareable("source", "sources"),
             Resource::shareable("collection", "collections"),
-            Resource::shareable("task", "tasks"),
+            crate::domain::tasks::RESOURCE,
             Resource::shareable("conversation", "conversations"),
         ]),
     }

@@ -86,7 +86,8 @@ fn an_urgent_task_gets_a_templated_comment_and_is_assigned_with_a_notification()
     let hot_id = hot["id"].as_str().unwrap();
     let comments = s
         .get(&format!("/api/v1/tasks/{hot_id}/comments"), Some(&t))
-        .json();
+        .json()["items"]
+        .clone();
     let texts: Vec<&str> = comments
         .as_array()
         .unwrap()
@@ -97,7 +98,7 @@ fn an_urgent_task_gets_a_templated_comment_and_is_assigned_with_a_notification()
     let calm_id = calm["id"].as_str().unwrap();
     assert!(
         s.get(&format!("/api/v1/tasks/{calm_id}/comments"), Some(&t))
-            .json()
+            .json()["items"]
             .as_array()
             .unwrap()
             .is_empty()
@@ -126,7 +127,7 @@ fn an_urgent_task_gets_a_templated_comment_and_is_assigned_with_a_notification()
 fn move_task_moves_the_triggering_task_and_failures_are_explained() {
     let s = TestServer::start();
     let t = s.admin_token();
-    let cols = s.get("/api/v1/tasks/columns", Some(&t)).json();
+    let cols = s.get("/api/v1/tasks/columns", Some(&t)).json()["items"].clone();
     let last = cols.as_array().unwrap().last().unwrap()["id"]
         .as_str()
         .unwrap()

@@ -113,7 +113,7 @@ fn a_tool_call_with_split_arguments_creates_a_real_task_and_its_result_goes_back
     assert_eq!(tool[1]["result"]["title"], "Review the Q3 report");
     assert_eq!(streamed_text(&frames), "Task created.");
     // A real task, visible in the tasks area, created with the caller's permissions.
-    let tasks = s.get("/api/v1/tasks/", Some(&t)).json();
+    let tasks = s.get("/api/v1/tasks/", Some(&t)).json()["items"].clone();
     let task = tasks
         .as_array()
         .unwrap()

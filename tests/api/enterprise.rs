@@ -26,7 +26,7 @@ fn clients_and_projects_are_admin_managed_and_members_see_only_theirs() {
         )
         .json();
     assert_eq!(other["status"], "paused");
-    let mine = s.get("/api/v1/enterprise/clients", Some(&member)).json();
+    let mine = s.get("/api/v1/enterprise/clients", Some(&member)).json()["items"].clone();
     assert_eq!(mine.as_array().unwrap().len(), 1);
     assert_eq!(mine[0]["id"], client.as_str());
     assert_eq!(
@@ -41,8 +41,7 @@ fn clients_and_projects_are_admin_managed_and_members_see_only_theirs() {
         404
     );
     assert_eq!(
-        s.get("/api/v1/enterprise/clients", Some(&admin))
-            .json()
+        s.get("/api/v1/enterprise/clients", Some(&admin)).json()["items"]
             .as_array()
             .unwrap()
             .len(),
@@ -57,8 +56,7 @@ fn clients_and_projects_are_admin_managed_and_members_see_only_theirs() {
         404
     );
     assert_eq!(
-        s.get("/api/v1/enterprise/projects", Some(&member))
-            .json()
+        s.get("/api/v1/enterprise/projects", Some(&member)).json()["items"]
             .as_array()
             .unwrap()
             .len(),
@@ -69,10 +67,10 @@ fn clients_and_projects_are_admin_managed_and_members_see_only_theirs() {
             &format!("/api/v1/enterprise/projects?client_id={client}&q=laun"),
             Some(&admin)
         )
-        .json()
-        .as_array()
-        .unwrap()
-        .len(),
+        .json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
         1
     );
     assert_eq!(
@@ -80,7 +78,7 @@ fn clients_and_projects_are_admin_managed_and_members_see_only_theirs() {
             &format!("/api/v1/enterprise/clients/{client}/projects"),
             Some(&member)
         )
-        .json()[0]["name"],
+        .json()["items"][0]["name"],
         "Launch"
     );
     // Groups.
@@ -114,7 +112,7 @@ fn clients_and_projects_are_admin_managed_and_members_see_only_theirs() {
             &format!("/api/v1/enterprise/clients/{client}/groups"),
             Some(&member)
         )
-        .json()[0]["name"],
+        .json()["items"][0]["name"],
         "Q3"
     );
     // Membership routes.
@@ -320,7 +318,7 @@ fn allocation_compares_open_estimates_with_capacity_and_logged_time() {
         Some(&member),
         &json!({ "task_id": t["id"], "minutes": 90 }),
     );
-    let list = s.get("/api/v1/enterprise/allocation", Some(&member)).json();
+    let list = s.get("/api/v1/enterprise/allocation", Some(&member)).json()["items"].clone();
     let row = list
         .as_array()
         .unwrap()
@@ -372,15 +370,31 @@ fn sharing_a_task_with_another_project_makes_it_visible_there() {
             .status,
         200
     );
+    let r = s.put(
+        &format!("/api/v1/tasks/{tid}"),
+        Some(&outsider),
+        &json!({ "title": "Mine now" }),
+    );
+    assert_eq!(r.status, 403, "a share grants read only: {}", r.text);
+    assert_eq!(
+        s.send(
+            "DELETE",
+            &format!("/api/v1/tasks/{tid}"),
+            Some(&outsider),
+            &json!({})
+        )
+        .status,
+        403
+    );
     assert_eq!(
         s.get(
             &format!("/api/v1/enterprise/shares?resource_id={tid}"),
             Some(&outsider)
         )
-        .json()
-        .as_array()
-        .unwrap()
-        .len(),
+        .json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
         1
     );
     assert_eq!(
@@ -409,10 +423,12 @@ fn sharing_a_task_with_another_project_makes_it_visible_there() {
         404
     );
     let bad = json!({ "resource_type": "spaceship", "resource_id": tid, "target_type": "project", "target_id": other["id"] });
-    assert_eq!(
-        s.post("/api/v1/enterprise/share", Some(&member), &bad)
-            .status,
-        422
+    let r = s.post("/api/v1/enterprise/share", Some(&member), &bad);
+    assert_eq!(r.status, 422);
+    assert!(
+        r.detail().starts_with("resource_type must be one of") && r.detail().contains("task"),
+        "the registered kinds are listed: {}",
+        r.detail()
     );
 }
 
@@ -477,7 +493,8 @@ fn the_legacy_subtask_route_creates_a_kanban_task() {
             &format!("/api/v1/tasks/?project_id={project}"),
             Some(&member),
         )
-        .json();
+        .json()["items"]
+        .clone();
     assert_eq!(list[0]["subtask_count"], 1);
     assert_eq!(
         s.post(

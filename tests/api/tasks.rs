@@ -52,7 +52,7 @@ pub fn columns(s: &TestServer, t: &str, project: &str) -> Vec<Value> {
         Some(t),
     );
     assert_eq!(r.status, 200, "{}", r.text);
-    r.json().as_array().unwrap().clone()
+    r.json()["items"].as_array().unwrap().clone()
 }
 
 pub fn new_task(s: &TestServer, t: &str, body: Value) -> Value {
@@ -78,7 +78,8 @@ fn positions(s: &TestServer, t: &str, project: &str, column: &str) -> Vec<i64> {
             &format!("/api/v1/tasks/?project_id={project}&column_id={column}"),
             Some(t),
         )
-        .json();
+        .json()["items"]
+        .clone();
     list.as_array()
         .unwrap()
         .iter()
@@ -98,8 +99,7 @@ fn a_new_board_has_default_columns_with_one_done_column() {
     assert_eq!(columns(&s, &member, &project).len(), 5);
     // A personal board works without a project.
     assert_eq!(
-        s.get("/api/v1/tasks/columns", Some(&member))
-            .json()
+        s.get("/api/v1/tasks/columns", Some(&member)).json()["items"]
             .as_array()
             .unwrap()
             .len(),
@@ -141,7 +141,7 @@ fn moving_a_task_reorders_densely_and_done_sets_completed_at_with_events() {
             &format!("/api/v1/tasks/?project_id={project}"),
             Some(&member),
         )
-        .json()
+        .json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -207,7 +207,9 @@ fn a_board_travels_gzipped_to_clients_that_take_it_and_stays_current() {
     let (head, plain) = ask("identity");
     assert!(!head.contains("content-encoding"), "{head}");
     assert_eq!(inflated.as_bytes(), &plain[..], "same board either way");
-    let cards: Vec<Value> = serde_json::from_str(&inflated).unwrap();
+    let board: Value = serde_json::from_str(&inflated).unwrap();
+    assert_eq!(board["total"], 30);
+    let cards = board["items"].as_array().unwrap();
     assert_eq!(cards.len(), 30);
     // A write retires the cached (and compressed) body.
     let id = cards[0]["id"].as_str().unwrap();
@@ -274,6 +276,41 @@ fn concurrent_moves_keep_positions_dense_without_duplicates() {
 }
 
 #[test]
+fn the_task_list_is_paged_in_board_order_with_a_total() {
+    let s = TestServer::start();
+    let (_, member, _, project, _) = workspace(&s);
+    for i in 0..5 {
+        new_task(
+            &s,
+            &member,
+            json!({ "title": format!("Card {i}"), "project_id": project }),
+        );
+    }
+    let page = |q: &str| {
+        s.get(
+            &format!("/api/v1/tasks/?project_id={project}&{q}"),
+            Some(&member),
+        )
+    };
+    let first = page("limit=2").json();
+    assert_eq!(first["total"], 5);
+    assert_eq!(first["limit"], 2);
+    assert_eq!(first["offset"], 0);
+    let titles = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(titles(&first), ["Card 0", "Card 1"]);
+    assert_eq!(titles(&page("limit=2&offset=4").json()), ["Card 4"]);
+    assert_eq!(page("limit=0").status, 422);
+    assert_eq!(page("limit=201").status, 422);
+}
+
+#[test]
 fn subtasks_are_hidden_by_default_counted_on_cards_and_deleted_with_the_parent() {
     let s = TestServer::start();
     let (_, member, _, project, _) = workspace(&s);
@@ -299,7 +336,8 @@ fn subtasks_are_hidden_by_default_counted_on_cards_and_deleted_with_the_parent()
             &format!("/api/v1/tasks/?project_id={project}"),
             Some(&member),
         )
-        .json();
+        .json()["items"]
+        .clone();
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["subtask_count"], 2);
     assert_eq!(list[0]["subtask_done_count"], 0);
@@ -308,10 +346,10 @@ fn subtasks_are_hidden_by_default_counted_on_cards_and_deleted_with_the_parent()
             &format!("/api/v1/tasks/?project_id={project}&include_subtasks=true"),
             Some(&member)
         )
-        .json()
-        .as_array()
-        .unwrap()
-        .len(),
+        .json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
         3
     );
     assert_eq!(
@@ -319,10 +357,10 @@ fn subtasks_are_hidden_by_default_counted_on_cards_and_deleted_with_the_parent()
             &format!("/api/v1/tasks/?parent_task_id={pid}"),
             Some(&member)
         )
-        .json()
-        .as_array()
-        .unwrap()
-        .len(),
+        .json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
         2
     );
     // A parent that would create a cycle is refused.
@@ -451,10 +489,10 @@ fn members_see_their_projects_tasks_and_outsiders_get_404() {
             &format!("/api/v1/tasks/?project_id={project}"),
             Some(&outsider)
         )
-        .json()
-        .as_array()
-        .unwrap()
-        .len(),
+        .json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
         0
     );
     assert_eq!(
@@ -470,9 +508,7 @@ fn members_see_their_projects_tasks_and_outsiders_get_404() {
         200
     );
     // Joining through a team grants access.
-    let oscar = s
-        .get("/api/v1/enterprise/users", Some(&admin))
-        .json()
+    let oscar = s.get("/api/v1/enterprise/users", Some(&admin)).json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -546,7 +582,8 @@ fn comments_are_listed_and_only_the_author_or_an_admin_deletes_them() {
     );
     let list = s
         .get(&format!("/api/v1/tasks/{id}/comments"), Some(&pia))
-        .json();
+        .json()["items"]
+        .clone();
     assert_eq!(list[0]["content"], "Looks good");
     assert_eq!(list[0]["author_name"], "Mia");
     assert_eq!(
@@ -628,7 +665,7 @@ fn one_timer_per_user_and_stopping_records_a_timesheet_entry() {
         .json();
     assert_eq!(r["running"], false);
     assert_eq!(r["minutes"], 1);
-    let entries = s.get("/api/v1/timesheets/", Some(&member)).json();
+    let entries = s.get("/api/v1/timesheets/", Some(&member)).json()["items"].clone();
     assert_eq!(entries.as_array().unwrap().len(), 2);
     assert!(
         entries

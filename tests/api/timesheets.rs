@@ -51,23 +51,22 @@ fn entries_validate_input_and_only_their_owner_or_an_admin_edits_them() {
             "/api/v1/timesheets/?billable=false&date_from=2026-01-01&date_to=2026-01-31",
             Some(&member)
         )
-        .json()
-        .as_array()
-        .unwrap()
-        .len(),
+        .json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
         1
     );
     assert_eq!(
         s.get("/api/v1/timesheets/?billable=true", Some(&member))
-            .json()
+            .json()["items"]
             .as_array()
             .unwrap()
             .len(),
         0
     );
     assert_eq!(
-        s.get("/api/v1/timesheets/", Some(&outsider))
-            .json()
+        s.get("/api/v1/timesheets/", Some(&outsider)).json()["items"]
             .as_array()
             .unwrap()
             .len(),

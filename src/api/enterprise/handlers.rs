@@ -1,10 +1,11 @@
 //! Thin handlers of /enterprise clients, projects and groups. Writes to the tenancy structure are
-//! admin-only; reads follow access.rs.
-use super::orgs;
+//! admin-only; reads follow the access rule.
 use super::types::*;
 use crate::access::Viewer;
-use crate::auth::{AdminUser, AuthUser};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::auth::AdminUser;
+use crate::domain::enterprise::orgs;
+use crate::error::{ApiResult, ErrorBody};
+use crate::page::{Page, Paged};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 
@@ -15,15 +16,15 @@ fn admin_viewer(a: &AdminUser) -> Viewer {
     }
 }
 
-#[utoipa::path(tag = "enterprise", responses((status = 200, body = Vec<Client>)))]
+#[utoipa::path(tag = "enterprise", params(Page), responses((status = 200, body = Paged<Client>), (status = 422, body = ErrorBody)))]
 #[get("/enterprise/clients")]
 pub async fn list_clients(
     state: web::Data<AppState>,
-    user: AuthUser,
-) -> ApiResult<web::Json<Vec<Client>>> {
-    let v = Viewer::from(&user);
+    viewer: Viewer,
+    page: web::Query<Page>,
+) -> ApiResult<web::Json<Paged<Client>>> {
     Ok(web::Json(
-        state.db.run(move |c| orgs::list_clients(c, &v)).await?,
+        orgs::list_clients(&state.db, viewer, page.into_inner()).await?,
     ))
 }
 
@@ -34,23 +35,7 @@ pub async fn create_client(
     admin: AdminUser,
     body: web::Json<ClientInput>,
 ) -> ApiResult<HttpResponse> {
-    let v = admin_viewer(&admin);
-    let client = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let id = orgs::save_client(&tx, None, &v.user_id, &body)?;
-            crate::events::emit(
-                &tx,
-                "client.created",
-                Some(&v.user_id),
-                serde_json::json!({ "client_id": id, "name": body.name }),
-            )?;
-            tx.commit()?;
-            Ok(orgs::get_client(c, &v, &id)?.expect("just created"))
-        })
-        .await?;
-    state.jobs.notify();
+    let client = orgs::create_client(&state.db, admin_viewer(&admin), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(client))
 }
 
@@ -58,19 +43,15 @@ pub async fn create_client(
 #[get("/enterprise/clients/{id}")]
 pub async fn get_client(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Client>> {
-    let v = Viewer::from(&user);
-    state
-        .db
-        .run(move |c| orgs::get_client(c, &v, &id))
-        .await?
-        .map(web::Json)
-        .ok_or(ApiError::NotFound("client"))
+    Ok(web::Json(
+        orgs::get_client(&state.db, viewer, id.into_inner()).await?,
+    ))
 }
 
-#[utoipa::path(tag = "enterprise", request_body = ClientInput, responses((status = 200, body = Client), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "enterprise", request_body = ClientInput, responses((status = 200, body = Client), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[put("/enterprise/clients/{id}")]
 pub async fn update_client(
     state: web::Data<AppState>,
@@ -79,42 +60,23 @@ pub async fn update_client(
     body: web::Json<ClientInput>,
 ) -> ApiResult<web::Json<Client>> {
     let v = admin_viewer(&admin);
-    let client = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            orgs::get_client(&tx, &v, &id)?.ok_or(ApiError::NotFound("client"))?;
-            orgs::save_client(&tx, Some(&id), &v.user_id, &body)?;
-            tx.commit()?;
-            Ok(orgs::get_client(c, &v, &id)?.expect("exists"))
-        })
-        .await?;
-    Ok(web::Json(client))
+    Ok(web::Json(
+        orgs::update_client(&state.db, v, id.into_inner(), body.into_inner()).await?,
+    ))
 }
 
-#[utoipa::path(tag = "enterprise", responses((status = 204), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "enterprise", responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[delete("/enterprise/clients/{id}")]
 pub async fn delete_client(
     state: web::Data<AppState>,
     _admin: AdminUser,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let found = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let found = orgs::delete_client(&tx, &id)?;
-            tx.commit()?;
-            Ok(found)
-        })
-        .await?;
-    if !found {
-        return Err(ApiError::NotFound("client"));
-    }
+    orgs::delete_client(&state.db, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(tag = "enterprise", request_body = ProjectInput, responses((status = 201, body = Project), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "enterprise", request_body = ProjectInput, responses((status = 201, body = Project), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/enterprise/clients/{client_id}/projects")]
 pub async fn create_project(
     state: web::Data<AppState>,
@@ -123,84 +85,49 @@ pub async fn create_project(
     body: web::Json<ProjectInput>,
 ) -> ApiResult<HttpResponse> {
     let v = admin_viewer(&admin);
-    let p = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            orgs::get_client(&tx, &v, &client_id)?.ok_or(ApiError::NotFound("client"))?;
-            let id = orgs::save_project(&tx, None, &client_id, &v.user_id, &body)?;
-            crate::events::emit(
-                &tx,
-                "project.created",
-                Some(&v.user_id),
-                serde_json::json!({ "project_id": id, "client_id": *client_id, "name": body.name }),
-            )?;
-            tx.commit()?;
-            Ok(orgs::get_project(c, &v, &id)?.expect("just created"))
-        })
-        .await?;
-    state.jobs.notify();
+    let p = orgs::create_project(&state.db, v, client_id.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(p))
 }
 
-#[utoipa::path(tag = "enterprise", params(ProjectQuery), responses((status = 200, body = Vec<Project>)))]
+#[utoipa::path(tag = "enterprise", params(ProjectQuery, Page), responses((status = 200, body = Paged<Project>), (status = 422, body = ErrorBody)))]
 #[get("/enterprise/projects")]
 pub async fn list_projects(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     q: web::Query<ProjectQuery>,
-) -> ApiResult<web::Json<Vec<Project>>> {
-    let v = Viewer::from(&user);
-    let q = q.into_inner();
+    page: web::Query<Page>,
+) -> ApiResult<web::Json<Paged<Project>>> {
     Ok(web::Json(
-        state
-            .db
-            .run(move |c| orgs::list_projects(c, &v, &q))
-            .await?,
+        orgs::list_projects(&state.db, viewer, q.into_inner(), page.into_inner()).await?,
     ))
 }
 
-#[utoipa::path(tag = "enterprise", responses((status = 200, body = Vec<Project>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "enterprise", params(Page), responses((status = 200, body = Paged<Project>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[get("/enterprise/clients/{client_id}/projects")]
 pub async fn client_projects(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     client_id: web::Path<String>,
-) -> ApiResult<web::Json<Vec<Project>>> {
-    let v = Viewer::from(&user);
-    let list = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            orgs::get_client(c, &v, &client_id)?.ok_or(ApiError::NotFound("client"))?;
-            let q = ProjectQuery {
-                client_id: Some(client_id.into_inner()),
-                group_id: None,
-                status: None,
-                q: None,
-            };
-            Ok(orgs::list_projects(c, &v, &q)?)
-        })
-        .await?;
-    Ok(web::Json(list))
+    page: web::Query<Page>,
+) -> ApiResult<web::Json<Paged<Project>>> {
+    Ok(web::Json(
+        orgs::client_projects(&state.db, viewer, client_id.into_inner(), page.into_inner()).await?,
+    ))
 }
 
 #[utoipa::path(tag = "enterprise", responses((status = 200, body = Project), (status = 404, body = ErrorBody)))]
 #[get("/enterprise/projects/{id}")]
 pub async fn get_project(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Project>> {
-    let v = Viewer::from(&user);
-    state
-        .db
-        .run(move |c| orgs::get_project(c, &v, &id))
-        .await?
-        .map(web::Json)
-        .ok_or(ApiError::NotFound("project"))
+    Ok(web::Json(
+        orgs::get_project(&state.db, viewer, id.into_inner()).await?,
+    ))
 }
 
-#[utoipa::path(tag = "enterprise", request_body = ProjectInput, responses((status = 200, body = Project), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "enterprise", request_body = ProjectInput, responses((status = 200, body = Project), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[put("/enterprise/projects/{id}")]
 pub async fn update_project(
     state: web::Data<AppState>,
@@ -209,42 +136,23 @@ pub async fn update_project(
     body: web::Json<ProjectInput>,
 ) -> ApiResult<web::Json<Project>> {
     let v = admin_viewer(&admin);
-    let p = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let p = orgs::get_project(&tx, &v, &id)?.ok_or(ApiError::NotFound("project"))?;
-            orgs::save_project(&tx, Some(&id), &p.client_id, &v.user_id, &body)?;
-            tx.commit()?;
-            Ok(orgs::get_project(c, &v, &id)?.expect("exists"))
-        })
-        .await?;
-    Ok(web::Json(p))
+    Ok(web::Json(
+        orgs::update_project(&state.db, v, id.into_inner(), body.into_inner()).await?,
+    ))
 }
 
-#[utoipa::path(tag = "enterprise", responses((status = 204), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "enterprise", responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[delete("/enterprise/projects/{id}")]
 pub async fn delete_project(
     state: web::Data<AppState>,
     _admin: AdminUser,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let found = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let f = orgs::delete_project(&tx, &id)?;
-            tx.commit()?;
-            Ok(f)
-        })
-        .await?;
-    if !found {
-        return Err(ApiError::NotFound("project"));
-    }
+    orgs::delete_project(&state.db, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(tag = "enterprise", request_body = GroupInput, responses((status = 201, body = Group), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "enterprise", request_body = GroupInput, responses((status = 201, body = Group), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/enterprise/clients/{client_id}/groups")]
 pub async fn create_group(
     state: web::Data<AppState>,
@@ -253,42 +161,24 @@ pub async fn create_group(
     body: web::Json<GroupInput>,
 ) -> ApiResult<HttpResponse> {
     let v = admin_viewer(&admin);
-    orgs::check_name(body.name.as_deref(), true)?;
-    let g = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            orgs::get_client(c, &v, &client_id)?.ok_or(ApiError::NotFound("client"))?;
-            let id = orgs::insert_group(
-                c,
-                &client_id,
-                body.name.as_deref().unwrap_or("").trim(),
-                body.description.as_deref().unwrap_or(""),
-            )?;
-            Ok(orgs::get_group(c, &id)?.expect("just created"))
-        })
-        .await?;
+    let g = orgs::create_group(&state.db, v, client_id.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(g))
 }
 
-#[utoipa::path(tag = "enterprise", responses((status = 200, body = Vec<Group>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "enterprise", params(Page), responses((status = 200, body = Paged<Group>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[get("/enterprise/clients/{client_id}/groups")]
 pub async fn list_groups(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     client_id: web::Path<String>,
-) -> ApiResult<web::Json<Vec<Group>>> {
-    let v = Viewer::from(&user);
-    let list = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            orgs::get_client(c, &v, &client_id)?.ok_or(ApiError::NotFound("client"))?;
-            Ok(orgs::list_groups(c, &client_id)?)
-        })
-        .await?;
-    Ok(web::Json(list))
+    page: web::Query<Page>,
+) -> ApiResult<web::Json<Paged<Group>>> {
+    Ok(web::Json(
+        orgs::list_groups(&state.db, viewer, client_id.into_inner(), page.into_inner()).await?,
+    ))
 }
 
-#[utoipa::path(tag = "enterprise", request_body = GroupInput, responses((status = 200, body = Group), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "enterprise", request_body = GroupInput, responses((status = 200, body = Group), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[put("/enterprise/groups/{id}")]
 pub async fn update_group(
     state: web::Data<AppState>,
@@ -296,32 +186,18 @@ pub async fn update_group(
     id: web::Path<String>,
     body: web::Json<GroupInput>,
 ) -> ApiResult<web::Json<Group>> {
-    orgs::check_name(body.name.as_deref(), false)?;
-    let g = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            orgs::get_group(c, &id)?.ok_or(ApiError::NotFound("group"))?;
-            orgs::update_group(
-                c,
-                &id,
-                body.name.as_deref().map(str::trim),
-                body.description.as_deref(),
-            )?;
-            Ok(orgs::get_group(c, &id)?.expect("exists"))
-        })
-        .await?;
-    Ok(web::Json(g))
+    Ok(web::Json(
+        orgs::update_group(&state.db, id.into_inner(), body.into_inner()).await?,
+    ))
 }
 
-#[utoipa::path(tag = "enterprise", responses((status = 204), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "enterprise", responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[delete("/enterprise/groups/{id}")]
 pub async fn delete_group(
     state: web::Data<AppState>,
     _admin: AdminUser,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    if !state.db.run(move |c| orgs::delete_group(c, &id)).await? {
-        return Err(ApiError::NotFound("group"));
-    }
+    orgs::delete_group(&state.db, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,10 +1,9 @@
 //! /enterprise: the tenancy structure (clients, projects, groups, memberships, teams), user
 //! administration with reporting lines, shares and associations, allocation and the org chart.
 pub mod handlers;
-pub mod orgs;
-pub mod people;
+
 pub mod people_handlers;
-pub mod sharing;
+
 pub mod sharing_handlers;
 pub mod types;
 

@@ -1,174 +1,99 @@
-//! Thin handlers of /tasks.
+//! Thin handlers of /tasks: extract, call one `domain::tasks` operation, respond.
 use super::types::*;
-use super::{activity, cache, columns, edit, overdue, report, store};
 use crate::access::Viewer;
-use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::domain::tasks::{self, activity, board, columns, edit, jobs, report};
+use crate::error::{ApiResult, ErrorBody};
+use crate::page::{Page, Paged};
 use crate::state::AppState;
-use actix_web::{HttpResponse, delete, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 
-#[utoipa::path(tag = "tasks", params(ColumnQuery), responses((status = 200, body = Vec<Column>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "tasks", params(ColumnQuery, Page), responses((status = 200, body = Paged<Column>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[get("/tasks/columns")]
 pub async fn list_columns(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     q: web::Query<ColumnQuery>,
-) -> ApiResult<web::Json<Vec<Column>>> {
-    let v = Viewer::from(&user);
+    page: web::Query<Page>,
+) -> ApiResult<web::Json<Paged<Column>>> {
     let q = q.into_inner();
-    let cols = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            let (st, sid) = columns::resolve_scope(
-                c,
-                &v,
-                q.project_id.as_deref(),
-                q.scope_type.as_deref(),
-                q.scope_id.as_deref(),
-            )?;
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let cols = columns::list_or_seed(&tx, &st, &sid)?;
-            tx.commit()?;
-            Ok(cols)
-        })
-        .await?;
-    Ok(web::Json(cols))
-}
-
-fn check_column_name(name: &str) -> ApiResult<()> {
-    if name.trim().is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::unprocessable("name must be 1–100 characters"));
-    }
-    Ok(())
+    let b = columns::Board {
+        project_id: q.project_id,
+        scope_type: q.scope_type,
+        scope_id: q.scope_id,
+    };
+    Ok(web::Json(
+        columns::list(&state.db, viewer, b, page.into_inner()).await?,
+    ))
 }
 
 #[utoipa::path(tag = "tasks", request_body = CreateColumn, responses((status = 201, body = Column), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/tasks/columns")]
 pub async fn create_column(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     body: web::Json<CreateColumn>,
 ) -> ApiResult<HttpResponse> {
-    let v = Viewer::from(&user);
-    let b = body.into_inner();
-    check_column_name(&b.name)?;
-    let col = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            let (st, sid) = columns::resolve_scope(
-                c,
-                &v,
-                b.project_id.as_deref(),
-                b.scope_type.as_deref(),
-                b.scope_id.as_deref(),
-            )?;
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            columns::list_or_seed(&tx, &st, &sid)?;
-            let col = columns::insert(
-                &tx,
-                (&st, &sid),
-                b.name.trim(),
-                b.position,
-                b.is_done,
-                b.color.as_deref().unwrap_or(""),
-                b.wip_limit,
-            )?;
-            tx.commit()?;
-            Ok(col)
-        })
-        .await?;
+    let col = columns::create(&state.db, viewer, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(col))
 }
 
-#[utoipa::path(tag = "tasks", request_body = UpdateColumn, responses((status = 200, body = Column), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "tasks", request_body = UpdateColumn, responses((status = 200, body = Column), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[put("/tasks/columns/{id}")]
 pub async fn update_column(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     id: web::Path<String>,
     body: web::Json<UpdateColumn>,
 ) -> ApiResult<web::Json<Column>> {
-    let v = Viewer::from(&user);
-    let b = body.into_inner();
-    if let Some(n) = &b.name {
-        check_column_name(n)?;
-    }
-    let col = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let col = columns::get_visible(&tx, &v, &id)?;
-            let col = columns::update(&tx, &col, &b)?;
-            tx.commit()?;
-            Ok(col)
-        })
-        .await?;
-    Ok(web::Json(col))
+    Ok(web::Json(
+        columns::update(&state.db, viewer, id.into_inner(), body.into_inner()).await?,
+    ))
 }
 
-#[utoipa::path(tag = "tasks", params(DeleteColumnQuery), responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "not empty and no target")))]
+#[utoipa::path(tag = "tasks", params(DeleteColumnQuery), responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "not empty and no target")))]
 #[delete("/tasks/columns/{id}")]
 pub async fn delete_column(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     id: web::Path<String>,
     q: web::Query<DeleteColumnQuery>,
 ) -> ApiResult<HttpResponse> {
-    let v = Viewer::from(&user);
     let target = q.into_inner().target_column_id;
-    state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let col = columns::get_visible(&tx, &v, &id)?;
-            let target = target
-                .map(|t| columns::get_visible(&tx, &v, &t))
-                .transpose()?;
-            columns::delete(&tx, &col, target.as_ref())?;
-            tx.commit()?;
-            Ok(())
-        })
-        .await?;
-    state.jobs.notify();
+    columns::delete(&state.db, viewer, id.into_inner(), target).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(tag = "tasks", params(TaskQuery), responses((status = 200, body = Vec<Task>)))]
+#[utoipa::path(tag = "tasks", params(TaskQuery, Page), responses((status = 200, body = Paged<Task>), (status = 422, body = ErrorBody)))]
 #[get("/tasks/")]
 pub async fn list_tasks(
-    req: actix_web::HttpRequest,
+    req: HttpRequest,
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     q: web::Query<TaskQuery>,
+    page: web::Query<Page>,
 ) -> ApiResult<HttpResponse> {
-    let v = Viewer::from(&user);
-    let q = q.into_inner();
-    let board = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            if let Some(cached) = cache::board_json(c, &v, &q)? {
-                return Ok(Ok(cached));
-            }
-            let list = store::list(c, &v, &q)?;
-            Ok(Err(actix_web::web::Bytes::from(
-                serde_json::to_vec(&list).map_err(anyhow::Error::from)?,
-            )))
-        })
-        .await?;
-    let mut res = HttpResponse::Ok();
-    res.content_type("application/json");
-    Ok(match board {
+    let listing = board::list(
+        &state.db,
+        state.bodies.clone(),
+        viewer,
+        q.into_inner(),
+        page.into_inner(),
+    )
+    .await?;
+    Ok(match listing {
         // A project board: sent gzipped as cached to clients that take gzip (browsers do).
-        Ok(board) => {
-            res.insert_header(("Vary", "Accept-Encoding"));
+        board::Listing::Board(body) => {
+            let mut res = HttpResponse::Ok();
+            res.content_type("application/json")
+                .insert_header(("Vary", "Accept-Encoding"));
             if crate::web::accepts_gzip(&req) {
                 res.insert_header(("Content-Encoding", "gzip"))
-                    .body(board.gzip)
+                    .body(body.gzip)
             } else {
-                res.body(board.json)
+                res.body(body.json)
             }
         }
-        Err(json) => res.body(json),
+        board::Listing::Page(page) => HttpResponse::Ok().json(page),
     })
 }
 
@@ -176,15 +101,10 @@ pub async fn list_tasks(
 #[post("/tasks/")]
 pub async fn create_task(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     body: web::Json<CreateTask>,
 ) -> ApiResult<HttpResponse> {
-    let v = Viewer::from(&user);
-    let t = state
-        .db
-        .run(move |c| store::create_task(c, &v, body.into_inner()))
-        .await?;
-    state.jobs.notify();
+    let t = tasks::create(&state.db, viewer, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(t))
 }
 
@@ -192,111 +112,83 @@ pub async fn create_task(
 #[get("/tasks/{id}")]
 pub async fn get_task(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Task>> {
-    let v = Viewer::from(&user);
-    state
-        .db
-        .run(move |c| store::get(c, &v, &id))
-        .await?
-        .map(web::Json)
-        .ok_or(ApiError::NotFound("task"))
+    Ok(web::Json(
+        tasks::get(&state.db, viewer, id.into_inner()).await?,
+    ))
 }
 
-#[utoipa::path(tag = "tasks", request_body = UpdateTask, responses((status = 200, body = Task), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "tasks", request_body = UpdateTask, responses((status = 200, body = Task), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "shared read-only"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[put("/tasks/{id}")]
 pub async fn update_task(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     id: web::Path<String>,
     body: web::Json<UpdateTask>,
 ) -> ApiResult<web::Json<Task>> {
-    let v = Viewer::from(&user);
-    let t = state
-        .db
-        .run(move |c| edit::update_task(c, &v, &id, body.into_inner()))
-        .await?;
-    state.jobs.notify();
-    Ok(web::Json(t))
+    Ok(web::Json(
+        edit::update(&state.db, viewer, id.into_inner(), body.into_inner()).await?,
+    ))
 }
 
-#[utoipa::path(tag = "tasks", responses((status = 204), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "tasks", responses((status = 204), (status = 403, body = ErrorBody, description = "shared read-only"), (status = 404, body = ErrorBody)))]
 #[delete("/tasks/{id}")]
 pub async fn delete_task(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let v = Viewer::from(&user);
-    state.db.run(move |c| edit::delete_task(c, &v, &id)).await?;
-    state.jobs.notify();
+    edit::delete(&state.db, viewer, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(tag = "tasks", request_body = MoveTask, responses((status = 200, body = Task), (status = 400, body = ErrorBody, description = "column of another board"), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "tasks", request_body = MoveTask, responses((status = 200, body = Task), (status = 400, body = ErrorBody, description = "column of another board"), (status = 403, body = ErrorBody, description = "shared read-only"), (status = 404, body = ErrorBody)))]
 #[put("/tasks/{id}/move")]
 pub async fn move_task(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     id: web::Path<String>,
     body: web::Json<MoveTask>,
 ) -> ApiResult<web::Json<Task>> {
-    let v = Viewer::from(&user);
-    let t = state
-        .db
-        .run(move |c| store::move_task(c, &v, &id, body.into_inner()))
-        .await?;
-    state.jobs.notify();
-    Ok(web::Json(t))
+    Ok(web::Json(
+        tasks::move_task(&state.db, viewer, id.into_inner(), body.into_inner()).await?,
+    ))
 }
 
 #[utoipa::path(tag = "tasks", responses((status = 200, body = TimerState)))]
 #[get("/tasks/timer")]
 pub async fn current_timer(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
 ) -> ApiResult<web::Json<TimerState>> {
-    let uid = user.id.clone();
-    Ok(web::Json(
-        state
-            .db
-            .run(move |c| activity::timer_state(c, &uid))
-            .await?,
-    ))
+    Ok(web::Json(activity::timer_state(&state.db, viewer).await?))
 }
 
-#[utoipa::path(tag = "tasks", request_body = TimerAction, responses((status = 200, body = TimerState), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(tag = "tasks", request_body = TimerAction, responses((status = 200, body = TimerState), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[put("/tasks/{id}/timer")]
 pub async fn timer(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     id: web::Path<String>,
     body: web::Json<TimerAction>,
 ) -> ApiResult<web::Json<TimerState>> {
-    let v = Viewer::from(&user);
-    let s = state
-        .db
-        .run(move |c| activity::timer(c, &v, &id, body.action.trim()))
-        .await?;
-    state.jobs.notify();
-    Ok(web::Json(s))
+    let action = body.into_inner().action;
+    Ok(web::Json(
+        activity::timer(&state.db, viewer, id.into_inner(), action).await?,
+    ))
 }
 
 #[utoipa::path(tag = "tasks", params(ReportQuery), responses((status = 200, body = ProductivityReport)))]
 #[get("/tasks/productivity-report")]
 pub async fn productivity_report(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     q: web::Query<ReportQuery>,
 ) -> ApiResult<web::Json<ProductivityReport>> {
-    let v = Viewer::from(&user);
-    let q = q.into_inner();
     Ok(web::Json(
-        state
-            .db
-            .run(move |c| report::productivity(c, &v, &q))
-            .await?,
+        report::productivity(&state.db, viewer, q.into_inner()).await?,
     ))
 }
 
@@ -304,46 +196,35 @@ pub async fn productivity_report(
 #[post("/tasks/check-overdue")]
 pub async fn check_overdue(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
 ) -> ApiResult<web::Json<Count>> {
-    let v = Viewer::from(&user);
-    let count = state.db.run(move |c| overdue::check(c, Some(&v))).await?;
-    state.jobs.notify();
+    let count = jobs::check(&state.db, viewer).await?;
     Ok(web::Json(Count { count }))
 }
 
-#[utoipa::path(tag = "tasks", responses((status = 200, body = Vec<Comment>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "tasks", params(Page), responses((status = 200, body = Paged<Comment>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[get("/tasks/{id}/comments")]
 pub async fn list_comments(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     id: web::Path<String>,
-) -> ApiResult<web::Json<Vec<Comment>>> {
-    let v = Viewer::from(&user);
-    let list = state
-        .db
-        .run(move |c| -> ApiResult<_> {
-            store::get(c, &v, &id)?.ok_or(ApiError::NotFound("task"))?;
-            Ok(activity::comments(c, &id)?)
-        })
-        .await?;
-    Ok(web::Json(list))
+    page: web::Query<Page>,
+) -> ApiResult<web::Json<Paged<Comment>>> {
+    Ok(web::Json(
+        activity::comments(&state.db, viewer, id.into_inner(), page.into_inner()).await?,
+    ))
 }
 
 #[utoipa::path(tag = "tasks", request_body = CreateComment, responses((status = 201, body = Comment), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/tasks/{id}/comments")]
 pub async fn add_comment(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     id: web::Path<String>,
     body: web::Json<CreateComment>,
 ) -> ApiResult<HttpResponse> {
-    let v = Viewer::from(&user);
-    let cm = state
-        .db
-        .run(move |c| activity::add_comment(c, &v, &id, &body.content))
-        .await?;
-    state.jobs.notify();
+    let content = body.into_inner().content;
+    let cm = activity::comment(&state.db, viewer, id.into_inner(), content).await?;
     Ok(HttpResponse::Created().json(cm))
 }
 
@@ -351,13 +232,9 @@ pub async fn add_comment(
 #[delete("/tasks/comments/{id}")]
 pub async fn delete_comment(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let v = Viewer::from(&user);
-    state
-        .db
-        .run(move |c| activity::delete_comment(c, &v, &id))
-        .await?;
+    activity::delete_comment(&state.db, viewer, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,15 +1,10 @@
 //! /tasks: kanban boards (columns per project or personal), tasks and subtasks with dense ordering,
-//! comments, timers, the productivity report and the overdue check.
-pub mod activity;
-pub mod cache;
-pub mod columns;
-pub mod edit;
+//! comments, timers, the productivity report and the overdue check (`domain::tasks`).
 pub mod handlers;
-pub mod overdue;
-pub mod placement;
-pub mod report;
-pub mod store;
+mod legacy;
 pub mod types;
+
+pub use legacy::{activity, edit, store};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -1,6 +1,5 @@
 //! /timesheets: manual and timer-recorded time entries on tasks, and the aggregated report.
 pub mod handlers;
-pub mod store;
 pub mod types;
 
 use utoipa_actix_web::service_config::ServiceConfig;

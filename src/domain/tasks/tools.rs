@@ -1,7 +1,9 @@
 //! The tasks area's agent tools: the same operations as /tasks, with the caller's permissions.
+use super::types::{CreateTask, Task, TaskQuery, UpdateTask};
+use super::{columns, create_in, edit, find, list_in};
 use crate::ai::tools::{Tool, ToolCtx, text_arg as text};
-use crate::api::tasks::types::{CreateTask, TaskQuery, UpdateTask};
-use crate::api::tasks::{columns, edit, store};
+use crate::error::ApiError;
+use crate::page::Page;
 use serde_json::{Value, json};
 
 pub fn tools() -> Vec<Tool> {
@@ -43,15 +45,15 @@ pub fn tools() -> Vec<Tool> {
 }
 
 /// A compact view of a task for the model.
-fn brief(t: &crate::api::tasks::types::Task) -> Value {
+fn brief(t: &Task) -> Value {
     json!({"id": t.id, "title": t.title, "status": t.column, "priority": t.priority,
                "due_date": t.due_date, "project_id": t.project_id, "completed": t.completed_at.is_some()})
 }
 
 fn run(ctx: &ToolCtx, name: &str, args: &Value) -> Result<Value, String> {
-    let mut c = ctx.state.db.conn().map_err(|e| e.to_string())?;
+    let db = &ctx.state.db;
     let v = &ctx.viewer;
-    let result = match name {
+    let result: Result<Value, ApiError> = match name {
         "create_task" => {
             let dto = CreateTask {
                 title: text(args, "title").unwrap_or_default(),
@@ -67,7 +69,8 @@ fn run(ctx: &ToolCtx, name: &str, args: &Value) -> Result<Value, String> {
                 },
                 ..Default::default()
             };
-            store::create_task(&mut c, v, dto).map(|t| brief(&t))
+            db.write_blocking(|c| create_in(c, v, dto))
+                .map(|t| brief(&t))
         }
         "list_tasks" => {
             let status = text(args, "status").map(|s| s.to_lowercase());
@@ -80,8 +83,12 @@ fn run(ctx: &ToolCtx, name: &str, args: &Value) -> Result<Value, String> {
                 project_id: ctx.project_id.clone(),
                 ..Default::default()
             };
-            let items: Vec<Value> = store::list(&c, v, &q)
+            // The model sees one page; the status filter applies within it.
+            let page = Page::new(crate::page::MAX_LIMIT, 0);
+            let items: Vec<Value> = db
+                .read_blocking(|c| list_in(c, v, &q, page))
                 .map_err(|e| e.to_string())?
+                .items
                 .iter()
                 .filter(|t| {
                     status
@@ -95,16 +102,15 @@ fn run(ctx: &ToolCtx, name: &str, args: &Value) -> Result<Value, String> {
         }
         "update_task" => {
             let id = text(args, "task_id").unwrap_or_default();
-            let task = store::get(&c, v, &id)
+            let task = db
+                .read_blocking(|c| find(c, v, &id))
                 .map_err(|e| e.to_string())?
                 .ok_or("task not found")?;
             // `status` names a column of the task's own board ("Done", "In progress"…).
             let column_id = match text(args, "status") {
                 Some(status) => {
-                    let col = columns::get(&c, &task.column_id)
-                        .map_err(|e| e.to_string())?
-                        .ok_or("task not found")?;
-                    let cols = columns::list(&c, &col.scope_type, &col.scope_id)
+                    let cols = db
+                        .read_blocking(|c| columns::of_task_board(c, &task.column_id))
                         .map_err(|e| e.to_string())?;
                     let wanted = status.to_lowercase();
                     let found = cols
@@ -136,10 +142,10 @@ fn run(ctx: &ToolCtx, name: &str, args: &Value) -> Result<Value, String> {
                 column_id,
                 ..Default::default()
             };
-            edit::update_task(&mut c, v, &id, u).map(|t| brief(&t))
+            db.write_blocking(|c| edit::update_in(c, v, &id, u))
+                .map(|t| brief(&t))
         }
         other => return Err(format!("unknown tool {other:?}")),
     };
-    ctx.state.jobs.notify();
     result.map_err(|e| e.to_string())
 }

@@ -1,6 +1,6 @@
 //! SQL of people: user administration (with reporting lines), teams, the org chart and allocation.
 use super::types::{Allocation, OrgNode, Team, User, UserInput};
-use crate::error::{ApiError, ApiResult};
+use crate::page::Page;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 
@@ -25,10 +25,31 @@ fn user_row(r: &rusqlite::Row) -> rusqlite::Result<User> {
     })
 }
 
-pub fn list_users(c: &Connection) -> rusqlite::Result<Vec<User>> {
+fn all_users(c: &Connection) -> rusqlite::Result<Vec<User>> {
     c.prepare_cached(&format!("{USER} ORDER BY name, email"))?
         .query_map([], user_row)?
         .collect()
+}
+
+/// One page of all users, by name, and how many there are.
+pub fn list_users(c: &Connection, page: Page) -> rusqlite::Result<(Vec<User>, u64)> {
+    let total = c
+        .prepare_cached("SELECT COUNT(*) FROM users")?
+        .query_row([], |r| r.get::<_, i64>(0).map(|n| n as u64))?;
+    let (limit, offset) = page.sql();
+    let items = c
+        .prepare_cached(&format!(
+            "{USER} ORDER BY name, email, id LIMIT ?1 OFFSET ?2"
+        ))?
+        .query_map(params![limit, offset], user_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((items, total))
+}
+
+/// Whether another user already has this email.
+pub fn email_taken(c: &Connection, email: &str, except: &str) -> rusqlite::Result<bool> {
+    c.prepare_cached("SELECT EXISTS(SELECT 1 FROM users WHERE email = ?1 AND id != ?2)")?
+        .query_row(params![email, except], |r| r.get(0))
 }
 
 pub fn get_user(c: &Connection, id: &str) -> rusqlite::Result<Option<User>> {
@@ -38,48 +59,13 @@ pub fn get_user(c: &Connection, id: &str) -> rusqlite::Result<Option<User>> {
 }
 
 /// Whether `manager` is `user` or (transitively) reports to `user`.
-fn reports_cycle(c: &Connection, user: &str, manager: &str) -> rusqlite::Result<bool> {
+pub fn reports_cycle(c: &Connection, user: &str, manager: &str) -> rusqlite::Result<bool> {
     c.prepare_cached(
         "WITH RECURSIVE up(id) AS (SELECT ?2 UNION SELECT u.reports_to FROM users u JOIN up ON u.id = up.id
                                    WHERE u.reports_to IS NOT NULL)
          SELECT EXISTS(SELECT 1 FROM up WHERE id = ?1)",
     )?
     .query_row(params![user, manager], |r| r.get(0))
-}
-
-/// Validate the profile fields of a create/update (everything but email/password).
-pub fn check_profile(c: &Connection, id: Option<&str>, i: &UserInput) -> ApiResult<()> {
-    if let Some(r) = &i.role
-        && r != "admin"
-        && r != "member"
-    {
-        return Err(ApiError::unprocessable("role must be admin or member"));
-    }
-    if let Some(Some(rate)) = i.hourly_rate
-        && !(0.0..=1e6).contains(&rate)
-    {
-        return Err(ApiError::unprocessable("hourly_rate must be ≥ 0"));
-    }
-    if let Some(cap) = i.capacity_hours
-        && !(0.0..=168.0).contains(&cap)
-    {
-        return Err(ApiError::unprocessable(
-            "capacity_hours must be between 0 and 168",
-        ));
-    }
-    if let Some(Some(m)) = &i.reports_to {
-        if get_user(c, m)?.is_none() {
-            return Err(ApiError::unprocessable("reports_to names an unknown user"));
-        }
-        if let Some(id) = id
-            && reports_cycle(c, id, m)?
-        {
-            return Err(ApiError::unprocessable(
-                "reports_to would create a cycle in the org chart",
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// Apply profile fields; deactivating or changing the role ends the user's sessions.
@@ -126,14 +112,21 @@ pub fn delete_user(c: &Connection, id: &str) -> rusqlite::Result<bool> {
         > 0)
 }
 
-pub fn list_teams(c: &Connection) -> rusqlite::Result<Vec<Team>> {
+/// One page of the teams, by name, and how many there are.
+pub fn list_teams(c: &Connection, page: Page) -> rusqlite::Result<(Vec<Team>, u64)> {
+    let total = c
+        .prepare_cached("SELECT COUNT(*) FROM teams")?
+        .query_row([], |r| r.get::<_, i64>(0).map(|n| n as u64))?;
+    let (limit, offset) = page.sql();
     let ids: Vec<String> = c
-        .prepare_cached("SELECT id FROM teams ORDER BY name")?
-        .query_map([], |r| r.get(0))?
+        .prepare_cached("SELECT id FROM teams ORDER BY name, id LIMIT ?1 OFFSET ?2")?
+        .query_map(params![limit, offset], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    ids.iter()
+    let items = ids
+        .iter()
         .filter_map(|id| get_team(c, id).transpose())
-        .collect()
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((items, total))
 }
 
 pub fn get_team(c: &Connection, id: &str) -> rusqlite::Result<Option<Team>> {
@@ -165,8 +158,7 @@ pub fn save_team(
     name: Option<&str>,
     description: Option<&str>,
     members: Option<&[String]>,
-) -> ApiResult<String> {
-    super::orgs::check_name(name, id.is_none())?;
+) -> rusqlite::Result<String> {
     let now = crate::time::now_rfc3339();
     let id = match id {
         Some(id) => {
@@ -182,11 +174,6 @@ pub fn save_team(
         }
     };
     if let Some(members) = members {
-        for m in members {
-            if get_user(c, m)?.is_none() {
-                return Err(ApiError::unprocessable(format!("unknown user id {m:?}")));
-            }
-        }
         c.prepare_cached("DELETE FROM team_members WHERE team_id = ?1")?
             .execute([&id])?;
         for m in members {
@@ -211,7 +198,7 @@ pub fn delete_team(c: &Connection, id: &str) -> rusqlite::Result<bool> {
 
 /// The reporting tree of active users: roots are people who report to no one (active).
 pub fn orgchart(c: &Connection) -> rusqlite::Result<Vec<OrgNode>> {
-    let users: Vec<User> = list_users(c)?.into_iter().filter(|u| u.active).collect();
+    let users: Vec<User> = all_users(c)?.into_iter().filter(|u| u.active).collect();
     let ids: std::collections::HashSet<&str> = users.iter().map(|u| u.id.as_str()).collect();
     let mut children: HashMap<Option<String>, Vec<&User>> = HashMap::new();
     for u in &users {
@@ -242,18 +229,23 @@ pub fn orgchart(c: &Connection) -> rusqlite::Result<Vec<OrgNode>> {
         .unwrap_or_default())
 }
 
-pub fn allocation(c: &Connection) -> rusqlite::Result<Vec<Allocation>> {
+/// One page of the active users' load this week, by name, and how many active users there are.
+pub fn allocation(c: &Connection, page: Page) -> rusqlite::Result<(Vec<Allocation>, u64)> {
+    let total = c
+        .prepare_cached("SELECT COUNT(*) FROM users WHERE active = 1")?
+        .query_row([], |r| r.get::<_, i64>(0).map(|n| n as u64))?;
+    let (limit, offset) = page.sql();
     let today = chrono::Utc::now().date_naive();
     let monday = today
         - chrono::Duration::days(chrono::Datelike::weekday(&today).num_days_from_monday() as i64);
-    c.prepare_cached(
+    let items = c.prepare_cached(
         "SELECT u.id, u.name, u.title, u.capacity_hours,
             (SELECT COUNT(*) FROM tasks t WHERE t.assignee_id = u.id AND t.completed_at IS NULL),
             (SELECT COALESCE(SUM(t.estimated_minutes), 0) FROM tasks t WHERE t.assignee_id = u.id AND t.completed_at IS NULL),
             (SELECT COALESCE(SUM(e.minutes), 0) FROM timesheets e WHERE e.owner_id = u.id AND e.date >= ?1)
-         FROM users u WHERE u.active = 1 ORDER BY u.name, u.email",
+         FROM users u WHERE u.active = 1 ORDER BY u.name, u.email, u.id LIMIT ?2 OFFSET ?3",
     )?
-    .query_map([monday.format("%Y-%m-%d").to_string()], |r| {
+    .query_map(params![monday.format("%Y-%m-%d").to_string(), limit, offset], |r| {
         let cap: f64 = r.get(3)?;
         let est = r.get::<_, i64>(5)? as f64 / 60.0;
         Ok(Allocation {
@@ -267,5 +259,6 @@ pub fn allocation(c: &Connection) -> rusqlite::Result<Vec<Allocation>> {
             utilization_pct: if cap > 0.0 { (est / cap * 1000.0).round() / 10.0 } else { 0.0 },
         })
     })?
-    .collect()
+    .collect::<rusqlite::Result<_>>()?;
+    Ok((items, total))
 }

@@ -1,7 +1,7 @@
 //! SQL of clients, projects, project groups and memberships.
 use super::types::{Client, ClientInput, Group, Project, ProjectInput, ProjectQuery};
 use crate::access::Viewer;
-use crate::error::{ApiError, ApiResult};
+use crate::page::Page;
 use rusqlite::{Connection, OptionalExtension, params};
 
 fn members(
@@ -17,31 +17,36 @@ fn members(
     .collect()
 }
 
-/// Replace the user (or team) members of a scope; unknown ids are a 422.
-pub fn set_members(
+/// The first of `ids` that names no user (or team), if any.
+pub fn unknown_principal(
+    c: &Connection,
+    principal: &str,
+    ids: &[String],
+) -> rusqlite::Result<Option<String>> {
+    let sql = if principal == "user" {
+        "SELECT EXISTS(SELECT 1 FROM users WHERE id = ?1)"
+    } else {
+        "SELECT EXISTS(SELECT 1 FROM teams WHERE id = ?1)"
+    };
+    for id in ids {
+        if !c
+            .prepare_cached(sql)?
+            .query_row([id], |r| r.get::<_, bool>(0))?
+        {
+            return Ok(Some(id.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// Replace the user (or team) members of a scope (ids checked by the caller).
+pub fn replace_members(
     c: &Connection,
     scope_type: &str,
     scope_id: &str,
     principal: &str,
     ids: &[String],
-) -> ApiResult<()> {
-    let table = if principal == "user" {
-        "users"
-    } else {
-        "teams"
-    };
-    for id in ids {
-        let ok: bool = c
-            .prepare_cached(&format!(
-                "SELECT EXISTS(SELECT 1 FROM {table} WHERE id = ?1)"
-            ))?
-            .query_row([id], |r| r.get(0))?;
-        if !ok {
-            return Err(ApiError::unprocessable(format!(
-                "unknown {principal} id {id:?}"
-            )));
-        }
-    }
+) -> rusqlite::Result<()> {
     c.prepare_cached(
         "DELETE FROM memberships WHERE scope_type = ?1 AND scope_id = ?2 AND principal_type = ?3",
     )?
@@ -97,13 +102,28 @@ fn client_row(c: &Connection, r: &rusqlite::Row) -> rusqlite::Result<Client> {
     })
 }
 
-/// Clients the viewer works for (all for admins).
-pub fn list_clients(c: &Connection, v: &Viewer) -> rusqlite::Result<Vec<Client>> {
-    c.prepare_cached(&format!(
-        "{CLIENT} WHERE ?2 = 1 OR c.id IN (SELECT client_id FROM user_clients WHERE user_id = ?1) ORDER BY c.name"
-    ))?
-    .query_map(params![v.user_id, v.admin], |r| client_row(c, r))?
-    .collect()
+/// One page of the clients the viewer works for (all for admins), and how many in all.
+pub fn list_clients(
+    c: &Connection,
+    v: &Viewer,
+    page: Page,
+) -> rusqlite::Result<(Vec<Client>, u64)> {
+    let filter = "WHERE ?2 = 1 OR c.id IN (SELECT client_id FROM user_clients WHERE user_id = ?1)";
+    let total = c
+        .prepare_cached(&format!("SELECT COUNT(*) FROM clients c {filter}"))?
+        .query_row(params![v.user_id, v.admin], |r| {
+            r.get::<_, i64>(0).map(|n| n as u64)
+        })?;
+    let (limit, offset) = page.sql();
+    let items = c
+        .prepare_cached(&format!(
+            "{CLIENT} {filter} ORDER BY c.name, c.id LIMIT ?3 OFFSET ?4"
+        ))?
+        .query_map(params![v.user_id, v.admin, limit, offset], |r| {
+            client_row(c, r)
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((items, total))
 }
 
 pub fn get_client(c: &Connection, v: &Viewer, id: &str) -> rusqlite::Result<Option<Client>> {
@@ -114,37 +134,13 @@ pub fn get_client(c: &Connection, v: &Viewer, id: &str) -> rusqlite::Result<Opti
     .optional()
 }
 
-pub fn check_status(s: &str, allowed: &[&str]) -> ApiResult<()> {
-    if allowed.contains(&s) {
-        Ok(())
-    } else {
-        Err(ApiError::unprocessable(format!(
-            "status must be one of {}",
-            allowed.join(", ")
-        )))
-    }
-}
-
-pub fn check_name(n: Option<&str>, required: bool) -> ApiResult<()> {
-    match n.map(str::trim) {
-        None if required => Err(ApiError::unprocessable("name is required")),
-        Some(n) if n.is_empty() || n.chars().count() > 200 => {
-            Err(ApiError::unprocessable("name must be 1–200 characters"))
-        }
-        _ => Ok(()),
-    }
-}
-
+/// Insert (id None) or update a client and its member lists; input validated by the caller.
 pub fn save_client(
     c: &Connection,
     id: Option<&str>,
     by: &str,
     i: &ClientInput,
-) -> ApiResult<String> {
-    check_name(i.name.as_deref(), id.is_none())?;
-    if let Some(s) = &i.status {
-        check_status(s, &["active", "paused", "archived"])?;
-    }
+) -> rusqlite::Result<String> {
     let now = crate::time::now_rfc3339();
     let id = match id {
         Some(id) => {
@@ -167,10 +163,10 @@ pub fn save_client(
         }
     };
     if let Some(m) = &i.member_ids {
-        set_members(c, "client", &id, "user", m)?;
+        replace_members(c, "client", &id, "user", m)?;
     }
     if let Some(m) = &i.team_ids {
-        set_members(c, "client", &id, "team", m)?;
+        replace_members(c, "client", &id, "team", m)?;
     }
     Ok(id)
 }
@@ -218,19 +214,42 @@ fn project_row(c: &Connection, r: &rusqlite::Row) -> rusqlite::Result<Project> {
     })
 }
 
+/// One page of the projects the viewer belongs to (all for admins) matching `q`.
 pub fn list_projects(
     c: &Connection,
     v: &Viewer,
     q: &ProjectQuery,
-) -> rusqlite::Result<Vec<Project>> {
-    c.prepare_cached(&format!(
-        "{PROJECT} WHERE (?2 = 1 OR p.id IN (SELECT project_id FROM user_projects WHERE user_id = ?1))
+    page: Page,
+) -> rusqlite::Result<(Vec<Project>, u64)> {
+    let filter = "WHERE (?2 = 1 OR p.id IN (SELECT project_id FROM user_projects WHERE user_id = ?1))
            AND (?3 IS NULL OR p.client_id = ?3) AND (?4 IS NULL OR p.group_id = ?4) AND (?5 IS NULL OR p.status = ?5)
-           AND (?6 IS NULL OR instr(lower(p.name), lower(?6)) > 0)
-         ORDER BY c.name, p.name"
-    ))?
-    .query_map(params![v.user_id, v.admin, q.client_id, q.group_id, q.status, q.q], |r| project_row(c, r))?
-    .collect()
+           AND (?6 IS NULL OR instr(lower(p.name), lower(?6)) > 0)";
+    let total = c
+        .prepare_cached(&format!("SELECT COUNT(*) FROM projects p {filter}"))?
+        .query_row(
+            params![v.user_id, v.admin, q.client_id, q.group_id, q.status, q.q],
+            |r| r.get::<_, i64>(0).map(|n| n as u64),
+        )?;
+    let (limit, offset) = page.sql();
+    let items = c
+        .prepare_cached(&format!(
+            "{PROJECT} {filter} ORDER BY c.name, p.name, p.id LIMIT ?7 OFFSET ?8"
+        ))?
+        .query_map(
+            params![
+                v.user_id,
+                v.admin,
+                q.client_id,
+                q.group_id,
+                q.status,
+                q.q,
+                limit,
+                offset
+            ],
+            |r| project_row(c, r),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((items, total))
 }
 
 pub fn get_project(c: &Connection, v: &Viewer, id: &str) -> rusqlite::Result<Option<Project>> {
@@ -241,44 +260,22 @@ pub fn get_project(c: &Connection, v: &Viewer, id: &str) -> rusqlite::Result<Opt
     .optional()
 }
 
-fn check_date(d: &Option<Option<String>>) -> ApiResult<()> {
-    if let Some(Some(d)) = d {
-        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| ApiError::unprocessable(format!("dates must be YYYY-MM-DD, not {d:?}")))?;
-    }
-    Ok(())
+/// Whether a project group belongs to this client.
+pub fn group_in_client(c: &Connection, group_id: &str, client_id: &str) -> rusqlite::Result<bool> {
+    c.prepare_cached(
+        "SELECT EXISTS(SELECT 1 FROM project_groups WHERE id = ?1 AND client_id = ?2)",
+    )?
+    .query_row(params![group_id, client_id], |r| r.get(0))
 }
 
+/// Insert (id None) or update a project and its member lists; input validated by the caller.
 pub fn save_project(
     c: &Connection,
     id: Option<&str>,
     client_id: &str,
     by: &str,
     i: &ProjectInput,
-) -> ApiResult<String> {
-    check_name(i.name.as_deref(), id.is_none())?;
-    if let Some(s) = &i.status {
-        check_status(s, &["planned", "active", "on_hold", "done", "archived"])?;
-    }
-    check_date(&i.start_date)?;
-    check_date(&i.due_date)?;
-    if let Some(Some(b)) = i.budget_hours
-        && !(0.0..=1e7).contains(&b)
-    {
-        return Err(ApiError::unprocessable("budget_hours must be positive"));
-    }
-    if let Some(Some(g)) = &i.group_id {
-        let ok: bool = c
-            .prepare_cached(
-                "SELECT EXISTS(SELECT 1 FROM project_groups WHERE id = ?1 AND client_id = ?2)",
-            )?
-            .query_row(params![g, client_id], |r| r.get(0))?;
-        if !ok {
-            return Err(ApiError::bad_request(
-                "the group does not belong to the project's client",
-            ));
-        }
-    }
+) -> rusqlite::Result<String> {
     let now = crate::time::now_rfc3339();
     let id = match id {
         Some(id) => id.to_string(),
@@ -305,10 +302,10 @@ pub fn save_project(
         i.budget_hours.is_some(), i.budget_hours.flatten(), now
     ])?;
     if let Some(m) = &i.member_ids {
-        set_members(c, "project", &id, "user", m)?;
+        replace_members(c, "project", &id, "user", m)?;
     }
     if let Some(m) = &i.team_ids {
-        set_members(c, "project", &id, "team", m)?;
+        replace_members(c, "project", &id, "team", m)?;
     }
     Ok(id)
 }
@@ -328,10 +325,21 @@ pub fn delete_project(c: &Connection, id: &str) -> rusqlite::Result<bool> {
         > 0)
 }
 
-pub fn list_groups(c: &Connection, client_id: &str) -> rusqlite::Result<Vec<Group>> {
-    c.prepare_cached("SELECT id, client_id, name, description, created_at FROM project_groups WHERE client_id = ?1 ORDER BY name")?
-        .query_map([client_id], group_row)?
-        .collect()
+/// One page of a client's project groups, by name, and how many it has.
+pub fn list_groups(
+    c: &Connection,
+    client_id: &str,
+    page: Page,
+) -> rusqlite::Result<(Vec<Group>, u64)> {
+    let total = c
+        .prepare_cached("SELECT COUNT(*) FROM project_groups WHERE client_id = ?1")?
+        .query_row([client_id], |r| r.get::<_, i64>(0).map(|n| n as u64))?;
+    let (limit, offset) = page.sql();
+    let items = c
+        .prepare_cached("SELECT id, client_id, name, description, created_at FROM project_groups WHERE client_id = ?1 ORDER BY name, id LIMIT ?2 OFFSET ?3")?
+        .query_map(params![client_id, limit, offset], group_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((items, total))
 }
 
 fn group_row(r: &rusqlite::Row) -> rusqlite::Result<Group> {

@@ -1,8 +1,6 @@
 //! SQL of kanban columns: per-scope boards (a project's, or a user's personal board), seeded with
 //! default columns on first use, kept densely ordered.
-use super::types::Column;
-use crate::access::{self, Viewer};
-use crate::error::{ApiError, ApiResult};
+use super::types::{Column, UpdateColumn};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const DEFAULTS: &[(&str, bool)] = &[
@@ -28,44 +26,8 @@ fn row(r: &Row) -> rusqlite::Result<Column> {
     })
 }
 
-/// Resolve the board a request names: `project_id`, or `scope_type`+`scope_id`, or the caller's
-/// personal board. Checks the viewer may use it (404 otherwise).
-pub fn resolve_scope(
-    c: &Connection,
-    v: &Viewer,
-    project_id: Option<&str>,
-    scope_type: Option<&str>,
-    scope_id: Option<&str>,
-) -> ApiResult<(String, String)> {
-    let (st, sid) = match (project_id, scope_type) {
-        (Some(p), _) => ("project".to_string(), p.to_string()),
-        (None, Some("project")) => (
-            "project".to_string(),
-            scope_id
-                .ok_or_else(|| ApiError::unprocessable("scope_id is required"))?
-                .to_string(),
-        ),
-        (None, Some("personal")) | (None, None) => (
-            "personal".to_string(),
-            scope_id.unwrap_or(&v.user_id).to_string(),
-        ),
-        (None, Some(other)) => {
-            return Err(ApiError::unprocessable(format!(
-                "scope_type must be project or personal, not {other:?}"
-            )));
-        }
-    };
-    let ok = match st.as_str() {
-        "project" => access::in_project(c, v, &sid)?,
-        _ => sid == v.user_id || (v.admin && user_exists(c, &sid)?),
-    };
-    if !ok {
-        return Err(ApiError::NotFound("board"));
-    }
-    Ok((st, sid))
-}
-
-fn user_exists(c: &Connection, id: &str) -> rusqlite::Result<bool> {
+/// Whether a user exists (an admin may open anyone's personal board).
+pub fn user_exists(c: &Connection, id: &str) -> rusqlite::Result<bool> {
     c.prepare_cached("SELECT EXISTS(SELECT 1 FROM users WHERE id = ?1)")?
         .query_row([id], |r| r.get(0))
 }
@@ -113,14 +75,6 @@ pub fn get(c: &Connection, id: &str) -> rusqlite::Result<Option<Column>> {
         .optional()
 }
 
-/// A column the viewer may use (its board is theirs or their project's).
-pub fn get_visible(c: &Connection, v: &Viewer, id: &str) -> ApiResult<Column> {
-    let col = get(c, id)?.ok_or(ApiError::NotFound("column"))?;
-    resolve_scope(c, v, None, Some(&col.scope_type), Some(&col.scope_id))
-        .map_err(|_| ApiError::NotFound("column"))?;
-    Ok(col)
-}
-
 pub fn insert(
     c: &Connection,
     scope: (&str, &str),
@@ -157,11 +111,7 @@ fn clear_done(c: &Connection, scope_type: &str, scope_id: &str) -> rusqlite::Res
     Ok(())
 }
 
-pub fn update(
-    c: &Connection,
-    col: &Column,
-    u: &super::types::UpdateColumn,
-) -> rusqlite::Result<Column> {
+pub fn update(c: &Connection, col: &Column, u: &UpdateColumn) -> rusqlite::Result<Column> {
     if let Some(p) = u.position {
         let n = list(c, &col.scope_type, &col.scope_id)?.len() as i64;
         let p = p.clamp(0, n - 1);
@@ -193,50 +143,44 @@ pub fn update(
     Ok(get(c, &col.id)?.expect("exists"))
 }
 
-/// Delete a column, first appending its tasks to `target` (same board). `Err` detail when the
-/// column is not empty and no target was given.
-pub fn delete(c: &Connection, col: &Column, target: Option<&Column>) -> ApiResult<()> {
-    let count: i64 = c
-        .prepare_cached("SELECT COUNT(*) FROM tasks WHERE column_id = ?1")?
-        .query_row([&col.id], |r| r.get(0))?;
-    if count > 0 {
-        let Some(t) = target else {
-            return Err(ApiError::Conflict(format!(
-                "the column holds {count} task(s): pass target_column_id to move them"
-            )));
-        };
-        if t.id == col.id || t.scope_type != col.scope_type || t.scope_id != col.scope_id {
-            return Err(ApiError::bad_request(
-                "target_column_id must be another column of the same board",
-            ));
-        }
-        // Append in their order to the same sibling group of the target, keeping positions dense.
-        let moving: Vec<(String, Option<String>)> = c
-            .prepare_cached(
-                "SELECT id, parent_task_id FROM tasks WHERE column_id = ?1 ORDER BY parent_task_id, position",
-            )?
-            .query_map([&col.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let now = crate::time::now_rfc3339();
-        for (id, parent) in moving {
-            c.prepare_cached(
-                "UPDATE tasks SET column_id = ?2, updated_at = ?4,
-                    position = (SELECT COUNT(*) FROM tasks o WHERE o.column_id = ?2 AND o.parent_task_id IS ?3)
-                 WHERE id = ?1",
-            )?
-            .execute(params![id, t.id, parent, now])?;
-        }
-        // Moving into / out of a done column changes completion like a move would.
-        if t.is_done {
-            c.prepare_cached(
-                "UPDATE tasks SET completed_at = COALESCE(completed_at, ?2) WHERE column_id = ?1",
-            )?
-            .execute(params![t.id, now])?;
-        } else {
-            c.prepare_cached("UPDATE tasks SET completed_at = NULL WHERE column_id = ?1")?
-                .execute([&t.id])?;
-        }
+/// How many tasks (subtasks included) sit in a column.
+pub fn task_count(c: &Connection, column_id: &str) -> rusqlite::Result<i64> {
+    c.prepare_cached("SELECT COUNT(*) FROM tasks WHERE column_id = ?1")?
+        .query_row([column_id], |r| r.get(0))
+}
+
+/// Append the tasks of `col` to `target` (same board), each to the end of its sibling group in
+/// their order, and set their completion as a move into `target` would.
+pub fn move_tasks(c: &Connection, col: &Column, target: &Column) -> rusqlite::Result<()> {
+    let moving: Vec<(String, Option<String>)> = c
+        .prepare_cached(
+            "SELECT id, parent_task_id FROM tasks WHERE column_id = ?1 ORDER BY parent_task_id, position",
+        )?
+        .query_map([&col.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let now = crate::time::now_rfc3339();
+    for (id, parent) in moving {
+        c.prepare_cached(
+            "UPDATE tasks SET column_id = ?2, updated_at = ?4,
+                position = (SELECT COUNT(*) FROM tasks o WHERE o.column_id = ?2 AND o.parent_task_id IS ?3)
+             WHERE id = ?1",
+        )?
+        .execute(params![id, target.id, parent, now])?;
     }
+    if target.is_done {
+        c.prepare_cached(
+            "UPDATE tasks SET completed_at = COALESCE(completed_at, ?2) WHERE column_id = ?1",
+        )?
+        .execute(params![target.id, now])?;
+    } else {
+        c.prepare_cached("UPDATE tasks SET completed_at = NULL WHERE column_id = ?1")?
+            .execute([&target.id])?;
+    }
+    Ok(())
+}
+
+/// Delete an (emptied) column and close the gap it leaves on its board.
+pub fn delete(c: &Connection, col: &Column) -> rusqlite::Result<()> {
     c.prepare_cached("DELETE FROM task_columns WHERE id = ?1")?
         .execute([&col.id])?;
     c.prepare_cached("UPDATE task_columns SET position = position - 1 WHERE scope_type = ?1 AND scope_id = ?2 AND position > ?3")?
