@@ -1,6 +1,7 @@
 //! The product's areas, one folder each: `mod.rs` (operations: validate, authorize, write
 //! through `Db::write`, emit events), `store.rs` (SQL only), `types.rs`, and where needed
-//! `jobs.rs` / `tools.rs` (registered in `app.rs`). Nothing here imports `actix_web` or `crate::api`.
+//! `jobs.rs` / `tools.rs` (registered in `app.rs`). Nothing here knows HTTP (no actix) or
+//! the API layer above.
 pub mod ai_logs;
 pub mod ai_settings;
 pub mod automations;

@@ -54,12 +54,13 @@ fn offenders(pred: impl Fn(&str, &str) -> bool, file_ok: impl Fn(&str) -> bool) 
 fn only_the_api_and_the_composition_root_name_the_api_layer() {
     let bad = offenders(
         |_, l| l.contains("crate::api"),
-        |f| {
-            f.starts_with("src/api/")
-                || ["src/app.rs", "src/docs.rs", "src/cli.rs"].contains(&f)
-        },
+        |f| f.starts_with("src/api/") || ["src/app.rs", "src/docs.rs", "src/cli.rs"].contains(&f),
     );
-    assert!(bad.is_empty(), "lower layers import the API:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "lower layers import the API:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -70,7 +71,9 @@ fn the_domain_knows_nothing_of_http() {
     );
     assert!(bad.is_empty(), "actix in the domain:\n{}", bad.join("\n"));
     assert!(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain").is_dir(),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src/domain")
+            .is_dir(),
         "src/domain exists"
     );
 }
@@ -81,16 +84,18 @@ fn sql_lives_only_in_store_files() {
     let bad = offenders(
         |_, l| {
             let t = l.trim_start();
-            starts.iter().any(|s| t.starts_with(s) || l.contains(&format!("({s}")))
+            starts
+                .iter()
+                .any(|s| t.starts_with(s) || l.contains(&format!("({s}")))
                 || (t.starts_with("\"UPDATE ") && t.contains(" SET"))
         },
-        |f| {
-            f.ends_with("/store.rs")
-                || f.ends_with("_store.rs")
-                || f.starts_with("src/db/")
-        },
+        |f| f.ends_with("/store.rs") || f.ends_with("_store.rs") || f.starts_with("src/db/"),
     );
-    assert!(bad.is_empty(), "SQL outside store files:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "SQL outside store files:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -104,7 +109,11 @@ fn transactions_are_opened_only_by_the_one_write_path() {
         },
         |f| f.starts_with("src/db/"),
     );
-    assert!(bad.is_empty(), "transactions outside Db::write:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "transactions outside Db::write:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -121,5 +130,9 @@ fn no_process_wide_statics_hold_state() {
         },
         |f| allowed.contains(&f),
     );
-    assert!(bad.is_empty(), "statics holding state (put them in AppState):\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "statics holding state (put them in AppState):\n{}",
+        bad.join("\n")
+    );
 }

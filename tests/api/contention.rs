@@ -33,7 +33,8 @@ impl Ledger {
     fn check(&mut self, op: &str, r: &Resp) {
         self.ops += 1;
         if r.status >= 500 {
-            self.failures.push((op.to_string(), r.status, r.text.clone()));
+            self.failures
+                .push((op.to_string(), r.status, r.text.clone()));
         }
     }
 }
@@ -97,7 +98,8 @@ fn worker(n: usize, c: Client, token: String, columns: Vec<String>, ledger: Arc<
                     let mut l = ledger.lock().unwrap();
                     l.check("comment", &r);
                     if r.status == 201 {
-                        l.comments.insert(id_of(&r).expect("comment id"), id.clone());
+                        l.comments
+                            .insert(id_of(&r).expect("comment id"), id.clone());
                     }
                 }
             }
@@ -184,7 +186,10 @@ fn mixed_writes_under_load_never_answer_5xx_and_every_acknowledged_write_is_kept
     let dir = tempfile::tempdir().unwrap();
     let srv = BinaryServer::spawn_with(
         dir.path(),
-        &[("NEUROMANCER_WORKERS", "3"), ("NEUROMANCER_RATE_LIMIT", "0")],
+        &[
+            ("NEUROMANCER_WORKERS", "3"),
+            ("NEUROMANCER_RATE_LIMIT", "0"),
+        ],
     );
     let c = srv.client.clone();
     let admin = c.login(ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -193,7 +198,8 @@ fn mixed_writes_under_load_never_answer_5xx_and_every_acknowledged_write_is_kept
     let rx = Receiver::start();
     crate::webhooks::hook(&c, &admin, &rx, json!(["*"]));
     // A large import ingests in the background for the whole run.
-    let big = "A long document about writing under load, chunked and embedded in batches. ".repeat(30_000);
+    let big = "A long document about writing under load, chunked and embedded in batches. "
+        .repeat(30_000);
     let r = c.post(
         "/api/v1/sources/import/paste",
         t,
@@ -235,7 +241,11 @@ fn mixed_writes_under_load_never_answer_5xx_and_every_acknowledged_write_is_kept
     // Everything acknowledged is there; everything deleted is gone.
     for id in &l.tasks {
         let r = c.get(&format!("/api/v1/tasks/{id}"), t);
-        assert_eq!(r.status, 200, "task {id} answered 201 but is gone: {}", r.text);
+        assert_eq!(
+            r.status, 200,
+            "task {id} answered 201 but is gone: {}",
+            r.text
+        );
     }
     for id in &l.deleted_tasks {
         assert_eq!(c.get(&format!("/api/v1/tasks/{id}"), t).status, 404);
@@ -259,12 +269,19 @@ fn mixed_writes_under_load_never_answer_5xx_and_every_acknowledged_write_is_kept
             .filter_map(|x| x["id"].as_str())
             .collect();
         for cid in cids {
-            assert!(listed.contains(cid.as_str()), "comment {cid} answered 201 but is gone");
+            assert!(
+                listed.contains(cid.as_str()),
+                "comment {cid} answered 201 but is gone"
+            );
         }
     }
     for id in l.sources.iter().chain([&big_id]) {
         let r = c.get(&format!("/api/v1/sources/{id}"), t);
-        assert_eq!(r.status, 200, "source {id} was imported but is gone: {}", r.text);
+        assert_eq!(
+            r.status, 200,
+            "source {id} was imported but is gone: {}",
+            r.text
+        );
     }
     for id in &l.deleted_sources {
         assert_eq!(c.get(&format!("/api/v1/sources/{id}"), t).status, 404);
@@ -280,6 +297,9 @@ fn mixed_writes_under_load_never_answer_5xx_and_every_acknowledged_write_is_kept
         "frontend_url {url:?} is none of the acknowledged writes"
     );
     // Deliveries kept flowing to the receiver during the run.
-    assert!(!rx.got().is_empty(), "no webhook was delivered during the run");
+    assert!(
+        !rx.got().is_empty(),
+        "no webhook was delivered during the run"
+    );
     let _: Value = json!(null);
 }

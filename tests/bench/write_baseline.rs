@@ -4,8 +4,8 @@
 //!
 //!     cargo run --release --example write_baseline -- DB_PATH THREADS SECONDS [full|normal]
 use rusqlite::{Connection, TransactionBehavior, params};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 fn open(path: &str, sync: &str) -> Connection {
@@ -23,7 +23,11 @@ fn main() {
     let path = args.get(1).expect("DB_PATH").clone();
     let threads: usize = args.get(2).map_or(8, |s| s.parse().unwrap());
     let seconds: u64 = args.get(3).map_or(10, |s| s.parse().unwrap());
-    let sync = args.get(4).cloned().unwrap_or_else(|| "full".into()).to_uppercase();
+    let sync = args
+        .get(4)
+        .cloned()
+        .unwrap_or_else(|| "full".into())
+        .to_uppercase();
     open(&path, &sync)
         .execute_batch(
             "CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, title TEXT NOT NULL,

@@ -2,11 +2,6 @@
 pub mod handlers;
 pub mod types;
 
-/// The hashing helpers' old path, for callers not yet pointed at `crate::auth::password`.
-pub mod login {
-    pub use crate::auth::password::{hash_password, verify_password};
-}
-
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {

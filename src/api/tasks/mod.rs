@@ -1,10 +1,7 @@
 //! /tasks: kanban boards (columns per project or personal), tasks and subtasks with dense ordering,
 //! comments, timers, the productivity report and the overdue check (`domain::tasks`).
 pub mod handlers;
-mod legacy;
 pub mod types;
-
-pub use legacy::{activity, edit, store};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
