@@ -51,16 +51,16 @@ pub fn registry() -> Registry {
                 )
             },
             job(
-                crate::knowledge::ingest::KIND,
-                crate::knowledge::ingest::run,
+                crate::domain::knowledge::ingest::KIND,
+                crate::domain::knowledge::ingest::run,
             ),
             job(
-                crate::knowledge::reembed::KIND,
-                crate::knowledge::reembed::run,
+                crate::domain::knowledge::reembed::KIND,
+                crate::domain::knowledge::reembed::run,
             ),
             job(
-                crate::knowledge::platforms::KIND,
-                crate::knowledge::platforms::run,
+                crate::domain::knowledge::platforms::KIND,
+                crate::domain::knowledge::platforms::run,
             ),
         ],
         subscribers: vec![
@@ -76,10 +76,10 @@ pub fn registry() -> Registry {
         .flatten()
         .collect(),
         resources: crate::access::Resources::new(vec![
-            Resource::shareable("source", "sources"),
-            Resource::shareable("collection", "collections"),
+            crate::domain::knowledge::SOURCE,
+            crate::domain::knowledge::COLLECTION,
             Resource::shareable("task", "tasks"),
-            Resource::shareable("conversation", "conversations"),
+            crate::domain::chat::CONVERSATION,
         ]),
     }
 }

@@ -48,6 +48,10 @@ pub struct AppState {
     pub http: crate::net::Http,
     /// Serialized responses keyed by (query, version): project boards.
     pub bodies: Arc<crate::cache::VersionedBodies>,
+    /// The in-memory sign-bit index of this database's vectors (knowledge search).
+    pub ann: Arc<crate::db::ann::Ann>,
+    /// Vector sizes of remote embedding models, learned once per "provider|endpoint|model".
+    pub embed_dims: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
     pub registry: Arc<Registry>,
 }
 
@@ -98,6 +102,8 @@ impl AppState {
             jwks: Default::default(),
             http: Default::default(),
             bodies: Default::default(),
+            ann: Default::default(),
+            embed_dims: Default::default(),
             registry: Arc::new(registry),
             cfg: Arc::new(cfg),
             db,

@@ -2,8 +2,8 @@
 //! `knowledge.platform` job: each item becomes one source (deduplicated by guid/URL on
 //! re-import) whose text is then indexed by the ingest job. Every outside base URL comes from
 //! settings so tests point them at loopback fakes; user-supplied URLs use the SSRF-guarded agent.
+use super::sources_store::{self as store, NewSource};
 use super::{formats, html, ingest};
-use crate::api::knowledge::sources_store::{self as store, NewSource};
 use crate::jobs::{Job, Permanent};
 use crate::settings::store as settings;
 use crate::state::AppState;
@@ -12,6 +12,14 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 pub const KIND: &str = "knowledge.platform";
+/// The settings the fetching importers read (base URLs and tokens).
+const SETTINGS: &[&str] = &[
+    "medium_base_url",
+    "github_api_url",
+    "github_token",
+    "notion_api_url",
+    "notion_token",
+];
 pub const FETCHED: &[&str] = &["rss", "substack", "medium", "website", "github", "notion"];
 
 /// One imported item, before it becomes a source.
@@ -23,19 +31,22 @@ pub struct Item {
     pub metadata: Value,
 }
 
-/// Create (or refresh, on re-import) one source per item and queue their indexing.
+/// Items stored per write transaction by the import job.
+const BATCH: usize = 50;
+
+/// Create (or refresh, on re-import) one source per item and queue their indexing, inside the
+/// caller's write transaction.
 pub fn store_items(
-    c: &mut rusqlite::Connection,
+    tx: &rusqlite::Connection,
     owner: &str,
     platform: &str,
     collection_id: Option<&str>,
     items: Vec<Item>,
 ) -> rusqlite::Result<Vec<String>> {
-    let tx = c.transaction()?;
     let mut ids = Vec::new();
     for it in items.into_iter().filter(|i| !i.text.trim().is_empty()) {
         let id = store::insert(
-            &tx,
+            tx,
             &NewSource {
                 owner_id: owner.to_string(),
                 collection_id: collection_id.map(str::to_string),
@@ -49,10 +60,9 @@ pub fn store_items(
                 ..Default::default()
             },
         )?;
-        ingest::enqueue(&tx, &id)?;
+        ingest::enqueue(tx, &id)?;
         ids.push(id);
     }
-    tx.commit()?;
     Ok(ids)
 }
 
@@ -62,13 +72,21 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
     let owner = p["owner_id"].as_str().context("owner_id")?.to_string();
     let collection = p["collection_id"].as_str().map(str::to_string);
     let params = &p["params"];
-    let conn = state.db.conn()?;
-    let allow_private = settings::allow_private_network(&conn, &state.secrets)?;
-    let setting = |k: &str| {
-        settings::get_string(&conn, &state.secrets, k)
-            .ok()
-            .flatten()
-    };
+    // Settings are read once, before any network call.
+    let (allow_private, known) = state.db.read_blocking(|c| -> anyhow::Result<_> {
+        let allow = settings::allow_private_network(c, &state.secrets)?;
+        let known: std::collections::HashMap<&str, String> = SETTINGS
+            .iter()
+            .filter_map(|k| {
+                settings::get_string(c, &state.secrets, k)
+                    .ok()
+                    .flatten()
+                    .map(|v| (*k, v))
+            })
+            .collect();
+        Ok((allow, known))
+    })?;
+    let setting = |k: &str| known.get(k).cloned();
     let items = match platform.as_str() {
         "rss" | "substack" | "medium" => {
             let url = feed_url(&platform, params, setting("medium_base_url"))?;
@@ -100,11 +118,14 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
         }
         other => bail!(Permanent(format!("unknown platform {other}"))),
     };
-    drop(conn);
     let n = items.len();
-    let mut conn = state.db.conn()?;
-    store_items(&mut conn, &owner, &platform, collection.as_deref(), items)?;
-    state.jobs.notify();
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        let batch: Vec<Item> = items.by_ref().take(BATCH).collect();
+        state.db.write_blocking(|tx| {
+            store_items(tx, &owner, &platform, collection.as_deref(), batch)
+        })?;
+    }
     tracing::info!(platform = %platform, items = n, "platform import fetched");
     Ok(())
 }
