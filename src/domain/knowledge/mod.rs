@@ -9,6 +9,7 @@ pub mod collections;
 pub mod collections_store;
 pub mod crawl;
 pub mod embed;
+pub mod entities;
 pub mod exports;
 pub mod extract;
 pub mod folder;
@@ -28,6 +29,7 @@ pub mod memory_store;
 #[cfg(feature = "minilm")]
 pub mod minilm;
 pub mod models;
+pub mod platform_apis;
 pub mod platform_import;
 pub mod platforms;
 pub mod reembed;

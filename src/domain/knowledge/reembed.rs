@@ -29,9 +29,17 @@ pub fn ensure_queued(c: &Connection) -> rusqlite::Result<()> {
 /// If the configured model is not the one search uses, make sure a re-embed is on its way.
 /// Blocking: call it from a worker thread or inside `Db::read`'s closure.
 pub fn check(state: &AppState, configured: &str) -> anyhow::Result<()> {
-    let active = state.db.read_blocking(index_store::active_model)?;
-    if active.is_some_and(|a| a != configured) {
-        state.db.write_blocking(|tx| ensure_queued(tx))?;
+    let moved = |c: &Connection| -> rusqlite::Result<bool> {
+        Ok(index_store::active_model(c)?.is_some_and(|a| a != configured))
+    };
+    // Searches call this: only a model change takes the write lock (and checks again there).
+    if state.db.read_blocking(moved)? {
+        state.db.write_blocking(|tx| -> rusqlite::Result<()> {
+            if moved(tx)? {
+                ensure_queued(tx)?;
+            }
+            Ok(())
+        })?;
     }
     Ok(())
 }
