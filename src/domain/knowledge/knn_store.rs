@@ -76,7 +76,7 @@ fn exact_visible(
     q: &Query,
     b: &Bound,
     model: &str,
-    blob: &Vec<u8>,
+    blob: &[u8],
     table: &str,
 ) -> rusqlite::Result<Vec<i64>> {
     let sql = format!(
@@ -87,7 +87,7 @@ fn exact_visible(
         doc_join(q.scope)
     );
     let limit = CANDIDATES as i64;
-    ids(c, &sql, b, &[&model, blob, &limit, &MAX_DISTANCE])
+    ids(c, &sql, b, &[&model, &blob, &limit, &MAX_DISTANCE])
 }
 
 /// vec0 float32 KNN over every vector (over-fetched), then visibility and filters.
@@ -96,7 +96,7 @@ fn exact_all(
     q: &Query,
     b: &Bound,
     model: &str,
-    blob: &Vec<u8>,
+    blob: &[u8],
     table: &str,
 ) -> rusqlite::Result<Vec<i64>> {
     let sql = format!(
@@ -109,7 +109,7 @@ fn exact_all(
         doc_join(q.scope)
     );
     let (k, limit) = ((CANDIDATES * 10) as i64, CANDIDATES as i64);
-    ids(c, &sql, b, &[blob, &k, &model, &limit, &MAX_DISTANCE])
+    ids(c, &sql, b, &[&blob, &k, &model, &limit, &MAX_DISTANCE])
 }
 
 /// Candidates from the binary index in estimated order, filtered by visibility in SQL; the
@@ -124,7 +124,7 @@ fn binary(
     b: &Bound,
     model: &str,
     qv: &[f32],
-    blob: &Vec<u8>,
+    blob: &[u8],
     idx: &std::sync::RwLock<ann::BinIndex>,
 ) -> rusqlite::Result<Option<Vec<i64>>> {
     let (keep, exact) = q.binary_pool.unwrap_or((ESTIMATE_POOL, EXACT_RESCORE));

@@ -65,39 +65,48 @@ where
 }
 
 /// The local neural embedder, when its model files are installed (and support is built in).
-/// Loaded lazily on first use and kept for the life of the process.
+/// Loaded on first use and kept in `state.local_model` for the life of the state.
+#[cfg(feature = "minilm")]
 pub fn local_model(state: &crate::state::AppState) -> Option<Arc<dyn embed::Embedder>> {
-    local_model_in(&state.cfg.data_dir)
+    let dir = models::minilm_dir(&state.cfg.data_dir);
+    let mut slot = state.local_model.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((d, m)) = slot.as_ref()
+        && *d == dir
+        && let Ok(m) = m.clone().downcast::<minilm::MiniLm>()
+    {
+        return Some(m);
+    }
+    let m = load_minilm(&state.cfg.data_dir)?;
+    *slot = Some((dir, m.clone()));
+    Some(m)
+}
+
+#[cfg(not(feature = "minilm"))]
+pub fn local_model(_state: &crate::state::AppState) -> Option<Arc<dyn embed::Embedder>> {
+    None
+}
+
+/// The local embedder of a data dir, loaded now (benches; the app uses [`local_model`]).
+pub fn local_model_in(data_dir: &std::path::Path) -> Option<Arc<dyn embed::Embedder>> {
+    #[cfg(feature = "minilm")]
+    return load_minilm(data_dir).map(|m| m as Arc<dyn embed::Embedder>);
+    #[cfg(not(feature = "minilm"))]
+    {
+        let _ = data_dir;
+        None
+    }
 }
 
 #[cfg(feature = "minilm")]
-pub fn local_model_in(data_dir: &std::path::Path) -> Option<Arc<dyn embed::Embedder>> {
-    type Loaded = Option<(std::path::PathBuf, Arc<dyn embed::Embedder>)>;
-    static CACHE: std::sync::Mutex<Loaded> = std::sync::Mutex::new(None);
-    let dir = models::minilm_dir(data_dir);
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((d, m)) = cache.as_ref()
-        && *d == dir
-    {
-        return Some(m.clone());
-    }
+fn load_minilm(data_dir: &std::path::Path) -> Option<Arc<minilm::MiniLm>> {
     if !models::minilm_installed(data_dir) {
         return None;
     }
-    match minilm::MiniLm::load(&dir) {
-        Ok(m) => {
-            let m: Arc<dyn embed::Embedder> = Arc::new(m);
-            *cache = Some((dir, m.clone()));
-            Some(m)
-        }
+    match minilm::MiniLm::load(&models::minilm_dir(data_dir)) {
+        Ok(m) => Some(Arc::new(m)),
         Err(err) => {
             tracing::warn!(error = %format!("{err:#}"), "MiniLM is installed but failed to load; using hashing");
             None
         }
     }
-}
-
-#[cfg(not(feature = "minilm"))]
-pub fn local_model_in(_data_dir: &std::path::Path) -> Option<Arc<dyn embed::Embedder>> {
-    None
 }
