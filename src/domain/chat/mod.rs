@@ -32,9 +32,9 @@ pub async fn visible(state: &AppState, user_id: &str, id: &str) -> ApiResult<Con
         .ok_or(ApiError::NotFound("conversation"))
 }
 
-/// Like `visible`, but only the owner may go on (participants get 403).
-async fn owned(state: &AppState, user_id: &str, id: &str) -> ApiResult<ConversationResponse> {
-    let conv = visible(state, user_id, id).await?;
+/// Inside a write: the conversation if the caller owns it (participants get 403, others 404).
+fn owned(c: &rusqlite::Connection, user_id: &str, id: &str) -> ApiResult<ConversationResponse> {
+    let conv = store::get_visible(c, user_id, id)?.ok_or(ApiError::NotFound("conversation"))?;
     if !conv.is_owner {
         return Err(ApiError::forbidden(
             "only the owner of the conversation can do that",
@@ -106,7 +106,6 @@ pub async fn update(
     title: Option<String>,
     metadata: Option<Value>,
 ) -> ApiResult<ConversationResponse> {
-    owned(state, &user_id, &id).await?;
     let title = title.map(|t| t.trim().to_string());
     if let Some(t) = &title {
         check_title(t)?;
@@ -116,17 +115,23 @@ pub async fn update(
     }
     state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
+            owned(tx, &user_id, &id)?;
             store::update(tx, &id, title.as_deref(), metadata.as_ref())?;
-            store::get_visible(tx, &user_id, &id)
+            Ok(store::get_visible(tx, &user_id, &id)?)
         })
         .await?
         .ok_or(ApiError::NotFound("conversation"))
 }
 
 pub async fn delete(state: &AppState, user_id: String, id: String) -> ApiResult<()> {
-    owned(state, &user_id, &id).await?;
-    Ok(state.db.write(move |tx| store::delete(tx, &id)).await?)
+    state
+        .db
+        .write(move |tx| -> ApiResult<()> {
+            owned(tx, &user_id, &id)?;
+            Ok(store::delete(tx, &id)?)
+        })
+        .await
 }
 
 /// The owner adds a participant; answers everyone in the conversation.
@@ -136,15 +141,15 @@ pub async fn share(
     id: String,
     target: String,
 ) -> ApiResult<Vec<ParticipantResponse>> {
-    let conv = owned(state, &user_id, &id).await?;
-    if target == conv.owner_id {
-        return Err(ApiError::unprocessable(
-            "the owner is already in the conversation",
-        ));
-    }
     state
         .db
         .write(move |tx| -> ApiResult<_> {
+            let conv = owned(tx, &user_id, &id)?;
+            if target == conv.owner_id {
+                return Err(ApiError::unprocessable(
+                    "the owner is already in the conversation",
+                ));
+            }
             if !store::user_exists(tx, &target)? {
                 return Err(ApiError::NotFound("user"));
             }
@@ -175,20 +180,22 @@ pub async fn remove_participant(
     id: String,
     target: String,
 ) -> ApiResult<()> {
-    let conv = visible(state, &user_id, &id).await?;
-    if !conv.is_owner && target != user_id {
-        return Err(ApiError::forbidden(
-            "only the owner can remove other participants",
-        ));
-    }
-    let removed = state
+    state
         .db
-        .write(move |tx| store::remove_participant(tx, &conv.id, &target))
-        .await?;
-    if !removed {
-        return Err(ApiError::NotFound("participant"));
-    }
-    Ok(())
+        .write(move |tx| -> ApiResult<()> {
+            let conv =
+                store::get_visible(tx, &user_id, &id)?.ok_or(ApiError::NotFound("conversation"))?;
+            if !conv.is_owner && target != user_id {
+                return Err(ApiError::forbidden(
+                    "only the owner can remove other participants",
+                ));
+            }
+            if !store::remove_participant(tx, &conv.id, &target)? {
+                return Err(ApiError::NotFound("participant"));
+            }
+            Ok(())
+        })
+        .await
 }
 
 pub async fn messages(

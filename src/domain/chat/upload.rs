@@ -44,11 +44,15 @@ pub async fn attach(
         created_at: crate::time::now_rfc3339(),
     };
     let row = att.clone();
+    let uid = att.user_id.clone().unwrap_or_default();
     state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<()> {
+            // Still visible now that the file is read (it may have been deleted or left).
+            store::get_visible(tx, &uid, &row.conversation_id)?
+                .ok_or(ApiError::NotFound("conversation"))?;
             let data = kind.is_image().then_some(&bytes[..]);
-            store::insert_attachment(tx, &row, &text, data)
+            Ok(store::insert_attachment(tx, &row, &text, data)?)
         })
         .await?;
     Ok(att)
