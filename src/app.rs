@@ -1,7 +1,6 @@
 //! The composition root: the registry (job kinds, event subscribers, agent tools, resources),
 //! the app factory (the one place the API is mounted), and `serve`. The only module that sees
 //! every layer.
-use crate::access::Resource;
 use crate::config::Config;
 use crate::docs::RouteTable;
 use crate::error::{ApiError, ErrorBody};
@@ -51,16 +50,16 @@ pub fn registry() -> Registry {
                 )
             },
             job(
-                crate::knowledge::ingest::KIND,
-                crate::knowledge::ingest::run,
+                crate::domain::knowledge::ingest::KIND,
+                crate::domain::knowledge::ingest::run,
             ),
             job(
-                crate::knowledge::reembed::KIND,
-                crate::knowledge::reembed::run,
+                crate::domain::knowledge::reembed::KIND,
+                crate::domain::knowledge::reembed::run,
             ),
             job(
-                crate::knowledge::platforms::KIND,
-                crate::knowledge::platforms::run,
+                crate::domain::knowledge::platforms::KIND,
+                crate::domain::knowledge::platforms::run,
             ),
         ],
         subscribers: vec![
@@ -76,10 +75,10 @@ pub fn registry() -> Registry {
         .flatten()
         .collect(),
         resources: crate::access::Resources::new(vec![
-            Resource::shareable("source", "sources"),
-            Resource::shareable("collection", "collections"),
+            crate::domain::knowledge::SOURCE,
+            crate::domain::knowledge::COLLECTION,
             crate::domain::tasks::RESOURCE,
-            Resource::shareable("conversation", "conversations"),
+            crate::domain::chat::CONVERSATION,
         ]),
     }
 }

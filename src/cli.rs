@@ -191,7 +191,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Models(ModelsCommand::Pull { model, from, data }) => {
-            let dir = crate::knowledge::models::pull(&data.dir(), &model, from.as_deref())?;
+            let dir = crate::domain::knowledge::models::pull(&data.dir(), &model, from.as_deref())?;
             println!("installed {model} in {} (sha256 verified)", dir.display());
             Ok(())
         }

@@ -14,7 +14,6 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod jobs;
-pub mod knowledge;
 pub mod net;
 pub mod page;
 pub mod settings;

@@ -23,6 +23,9 @@ pub struct Registry {
     pub resources: crate::access::Resources,
 }
 
+/// A model loaded from a directory, type-erased.
+pub type LoadedModel = (std::path::PathBuf, Arc<dyn std::any::Any + Send + Sync>);
+
 /// Shared by every handler and worker; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -48,6 +51,13 @@ pub struct AppState {
     pub http: crate::net::Http,
     /// Serialized responses keyed by (query, version): project boards.
     pub bodies: Arc<crate::cache::VersionedBodies>,
+    /// The in-memory sign-bit index of this database's vectors (knowledge search).
+    pub ann: Arc<crate::db::ann::Ann>,
+    /// Vector sizes of remote embedding models, learned once per "provider|endpoint|model".
+    pub embed_dims: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+    /// The local embedding model once loaded, with the directory it came from (its type is
+    /// the knowledge area's; held type-erased so the state names nothing above the platform).
+    pub local_model: Arc<std::sync::Mutex<Option<LoadedModel>>>,
     pub registry: Arc<Registry>,
 }
 
@@ -98,6 +108,9 @@ impl AppState {
             jwks: Default::default(),
             http: Default::default(),
             bodies: Default::default(),
+            ann: Default::default(),
+            embed_dims: Default::default(),
+            local_model: Default::default(),
             registry: Arc::new(registry),
             cfg: Arc::new(cfg),
             db,

@@ -56,8 +56,7 @@ pub fn run(turn: Turn, out_frames: &mut dyn Frames) -> Outcome {
     for round in 0..=MAX_TOOL_ROUNDS {
         match state
             .db
-            .conn()
-            .and_then(|c| logs::over_budget(&c, &state.secrets, &user_id))
+            .read_blocking(|c| logs::over_budget(c, &state.secrets, &user_id))
         {
             Ok(Some(detail)) => {
                 out.error = Some(detail);
@@ -132,21 +131,22 @@ pub fn run(turn: Turn, out_frames: &mut dyn Frames) -> Outcome {
             }
         });
         let error = result.as_ref().err().map(|e| e.message.clone());
-        if let Ok(c) = state.db.conn() {
-            let entry = logs::Entry {
-                provider: provider.name(),
-                model: &model,
-                function: "chat",
-                user_id: Some(&user_id),
-                error: error.as_deref(),
-                latency_ms: started.elapsed().as_millis() as i64,
-                ttft_ms: ttft,
-                usage,
-                conversation_id: Some(&ctx.conversation_id),
-            };
-            if let Err(e) = logs::record(&c, &state.secrets, &entry) {
-                tracing::error!(error = %e, "could not record the AI log");
-            }
+        let entry = logs::Entry {
+            provider: provider.name(),
+            model: &model,
+            function: "chat",
+            user_id: Some(&user_id),
+            error: error.as_deref(),
+            latency_ms: started.elapsed().as_millis() as i64,
+            ttft_ms: ttft,
+            usage,
+            conversation_id: Some(&ctx.conversation_id),
+        };
+        if let Err(e) = state
+            .db
+            .write_blocking(|tx| logs::record(tx, &state.secrets, &entry))
+        {
+            tracing::error!(error = %e, "could not record the AI log");
         }
         out.text.push_str(&text);
         out.usage.add(usage);

@@ -8,6 +8,7 @@
 //! `SQLITE_BUSY_SNAPSHOT` after reading. A write that cannot get the lock within its budget is
 //! [`DbError::Busy`] (503 with `Retry-After`), never a 500. When a write queued a job (an insert
 //! into `jobs`, seen by an update hook) the workers are woken after the commit.
+pub mod ann;
 pub mod migrate;
 pub mod vector;
 

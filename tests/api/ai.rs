@@ -115,7 +115,10 @@ fn uploaded_documents_and_images_reach_the_model() {
             Some(&t),
         )
         .json();
-    assert_eq!(history[0]["attachments"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        history["items"][0]["attachments"].as_array().unwrap().len(),
+        3
+    );
 }
 
 #[test]

@@ -64,7 +64,8 @@ fn a_reply_streams_from_an_openai_compatible_provider_and_is_stored() {
             &format!("/api/v1/chat/conversations/{conv}/messages"),
             Some(&t),
         )
-        .json();
+        .json()["items"]
+        .clone();
     let msgs = history.as_array().unwrap();
     assert_eq!(msgs.len(), 2);
     assert_eq!(msgs[1]["content"], "Hello, world!");
@@ -141,7 +142,8 @@ fn a_tool_call_with_split_arguments_creates_a_real_task_and_its_result_goes_back
             &format!("/api/v1/chat/conversations/{conv}/messages"),
             Some(&t),
         )
-        .json();
+        .json()["items"]
+        .clone();
     assert_eq!(stored[1]["tool_calls"][0]["status"], "finished");
     assert_eq!(stored[1]["usage"]["total_tokens"], 25 + 33);
 }
@@ -377,7 +379,8 @@ fn an_upstream_500_becomes_an_error_frame_and_the_conversation_stays_usable() {
             &format!("/api/v1/chat/conversations/{conv}/messages"),
             Some(&t),
         )
-        .json();
+        .json()["items"]
+        .clone();
     let statuses: Vec<&str> = history
         .as_array()
         .unwrap()
@@ -423,7 +426,8 @@ fn an_error_mid_stream_keeps_the_partial_text_and_a_429_is_retried() {
             &format!("/api/v1/chat/conversations/{conv}/messages"),
             Some(&t),
         )
-        .json();
+        .json()["items"]
+        .clone();
     assert_eq!(history[1]["content"], "Partial answer");
     assert_eq!(history[1]["status"], "error");
 }
@@ -477,7 +481,8 @@ fn a_client_disconnect_stops_the_upstream_read_and_the_partial_reply_is_stored()
                 &format!("/api/v1/chat/conversations/{conv}/messages"),
                 Some(&t),
             )
-            .json();
+            .json()["items"]
+            .clone();
         if stored.as_array().unwrap().len() == 2 {
             break;
         }
@@ -568,7 +573,7 @@ fn offline_chat_searches_the_users_sources_and_remembers_facts() {
         streamed_text(&frames).contains("Saved to memory."),
         "{frames:?}"
     );
-    let mem = s.get("/api/v1/memory/", Some(&t)).json();
+    let mem = s.get("/api/v1/memory/", Some(&t)).json()["items"].clone();
     assert_eq!(mem[0]["content"], "our newsletter ships on Tuesdays");
     // Another user's chat cannot find this user's sources.
     let (_, other) = s.member("other@example.com");
@@ -634,8 +639,7 @@ fn conversations_are_private_until_shared_and_participants_can_be_removed() {
         );
     }
     assert!(
-        s.get("/api/v1/chat/conversations", Some(&ben))
-            .json()
+        s.get("/api/v1/chat/conversations", Some(&ben)).json()["items"]
             .as_array()
             .unwrap()
             .is_empty()
@@ -648,7 +652,7 @@ fn conversations_are_private_until_shared_and_participants_can_be_removed() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json().as_array().unwrap().len(), 2);
     assert_eq!(
-        s.get("/api/v1/chat/conversations", Some(&ben)).json()[0]["id"],
+        s.get("/api/v1/chat/conversations", Some(&ben)).json()["items"][0]["id"],
         conv.as_str()
     );
     assert_eq!(
@@ -662,7 +666,7 @@ fn conversations_are_private_until_shared_and_participants_can_be_removed() {
         200
     );
     assert_eq!(
-        s.get(&format!("{path}/messages"), Some(&ana)).json()[0]["content"],
+        s.get(&format!("{path}/messages"), Some(&ana)).json()["items"][0]["content"],
         "hello from ben"
     );
     // Participants cannot share further, rename or delete.
@@ -679,7 +683,8 @@ fn conversations_are_private_until_shared_and_participants_can_be_removed() {
     // Search finds it by message text.
     let found = s
         .get("/api/v1/chat/conversations?search=from%20ben", Some(&ana))
-        .json();
+        .json()["items"]
+        .clone();
     assert_eq!(found.as_array().unwrap().len(), 1);
     let r = s.raw(
         "DELETE",

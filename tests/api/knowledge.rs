@@ -223,8 +223,7 @@ fn another_users_sources_are_invisible_and_answer_404() {
         404
     );
     assert_eq!(
-        s.get("/api/v1/sources/", Some(&m))
-            .json()
+        s.get("/api/v1/sources/", Some(&m)).json()["items"]
             .as_array()
             .unwrap()
             .len(),
@@ -280,7 +279,7 @@ fn collections_filter_search_and_cross_reference_finds_passages_elsewhere() {
     let xs = x.json()["results"].as_array().unwrap().clone();
     assert_eq!(xs.len(), 1);
     assert_eq!(xs[0]["title"], "Study");
-    let list = s.get("/api/v1/collections", Some(&t)).json();
+    let list = s.get("/api/v1/collections", Some(&t)).json()["items"].clone();
     assert_eq!(
         list.as_array()
             .unwrap()
@@ -297,7 +296,8 @@ fn collections_filter_search_and_cross_reference_finds_passages_elsewhere() {
     assert_eq!(u.json()["name"], "LinkedIn posts");
     let by_col = s
         .get(&format!("/api/v1/sources/?collection_id={posts}"), Some(&t))
-        .json();
+        .json()["items"]
+        .clone();
     assert_eq!(by_col.as_array().unwrap().len(), 1);
     assert_eq!(
         s.raw(
@@ -406,7 +406,7 @@ fn url_imports_extract_the_article_and_loopback_is_refused_unless_allowed() {
         .json();
     assert_eq!(f["status"], "failed");
     assert!(f["error"].as_str().unwrap().contains("404"), "{f}");
-    let failed = s.get("/api/v1/sources/?status=failed", Some(&t)).json();
+    let failed = s.get("/api/v1/sources/?status=failed", Some(&t)).json()["items"].clone();
     assert_eq!(failed.as_array().unwrap().len(), 1);
 }
 
@@ -592,7 +592,7 @@ fn the_memory_log_records_lists_searches_counts_and_deletes() {
         .status,
         422
     );
-    let recent = s.get("/api/v1/memory/", Some(&t)).json();
+    let recent = s.get("/api/v1/memory/", Some(&t)).json()["items"].clone();
     assert_eq!(recent.as_array().unwrap().len(), 3);
     assert_eq!(recent[0]["type"], "content_generated", "newest first");
     let hits = s
@@ -696,7 +696,7 @@ fn analyze_reprocesses_a_source_and_claude_code_query_uses_the_same_retrieval() 
 #[test]
 fn the_quantised_first_passes_find_what_float_search_finds() {
     use neuromancer::access::Viewer;
-    use neuromancer::knowledge::{embed::HashingEmbedder, search};
+    use neuromancer::domain::knowledge::{embed::HashingEmbedder, search};
     let s = TestServer::start();
     let t = s.admin_token();
     for (title, content) in [
@@ -731,7 +731,7 @@ fn the_quantised_first_passes_find_what_float_search_finds() {
             vector_path: path,
             ..Default::default()
         };
-        let hits = search::search(&conn, &v, &HashingEmbedder, &q).unwrap();
+        let hits = search::search(&conn, &s.state.ann, &v, &HashingEmbedder, &q).unwrap();
         assert_eq!(hits[0].title, "Bread", "{path:?}");
     }
     let id: String = conn

@@ -3,7 +3,7 @@
 //! viewer may not see.
 use crate::helpers::*;
 use neuromancer::access::Viewer;
-use neuromancer::knowledge::{embed::HashingEmbedder, search};
+use neuromancer::domain::knowledge::{embed::HashingEmbedder, search};
 use serde_json::json;
 
 fn paste(s: &TestServer, t: &str, title: &str, content: &str) -> String {
@@ -31,7 +31,7 @@ fn vector_search(
         vector_path: path,
         ..Default::default()
     };
-    search::search(&conn, v, &HashingEmbedder, &q).unwrap()
+    search::search(&conn, &s.state.ann, v, &HashingEmbedder, &q).unwrap()
 }
 
 #[test]

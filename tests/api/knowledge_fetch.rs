@@ -186,7 +186,7 @@ fn linkedin_auto_extract_imports_recent_posts_with_the_saved_cookie() {
     // Again: the same posts, not duplicates.
     let r = s.post("/api/v1/linkedin/auto-extract", Some(&t), &json!({}));
     assert_eq!(r.status, 201, "{}", r.text);
-    let all = s.get("/api/v1/sources/?platform=linkedin", Some(&t)).json();
+    let all = s.get("/api/v1/sources/?platform=linkedin", Some(&t)).json()["items"].clone();
     assert_eq!(all.as_array().unwrap().len(), 2);
 }
 

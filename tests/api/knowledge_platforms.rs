@@ -18,7 +18,7 @@ fn fixed(body: &'static str, ct: &'static str) -> actix_web::Route {
 
 fn sources(s: &TestServer, t: &str, platform: &str) -> Vec<Value> {
     s.get(&format!("/api/v1/sources/?platform={platform}"), Some(t))
-        .json()
+        .json()["items"]
         .as_array()
         .unwrap()
         .clone()

@@ -20,6 +20,7 @@ mod knowledge;
 mod knowledge_ann;
 mod knowledge_embed;
 mod knowledge_fetch;
+mod knowledge_layers;
 mod knowledge_models;
 mod knowledge_platforms;
 mod knowledge_vision;

@@ -8,8 +8,9 @@
 //! 2. Ingest: MB/s of markdown chunked, embedded and indexed (hashing; MiniLM when installed).
 //! 3. Retrieval quality: nDCG@10 on a small labelled set for keyword, hashing, MiniLM and hybrid.
 use neuromancer::access::Viewer;
-use neuromancer::knowledge::embed::Embedder;
-use neuromancer::knowledge::{ann, embed, index, search};
+use neuromancer::db::ann::Ann;
+use neuromancer::domain::knowledge::embed::Embedder;
+use neuromancer::domain::knowledge::{embed, index, index_store, search};
 use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 use std::io::Write;
@@ -141,9 +142,14 @@ fn bench_vectors(out: &std::path::Path, sizes: &[usize], nq: usize) -> Value {
     write("queries.f32", &queries);
     let emb = QueryVectors(queries);
     let (db, uid) = setup_db(&out.join("vectors.db"));
-    let mut c = db.conn().unwrap();
-    add_source(&c, &uid, "bench-src", "bench");
-    index::active_model(&c, emb.model_id()).unwrap();
+    db.write_blocking(|tx| -> rusqlite::Result<()> {
+        add_source(tx, &uid, "bench-src", "bench");
+        index_store::ensure_active_model(tx, emb.model_id())?;
+        Ok(())
+    })
+    .unwrap();
+    let c = db.conn().unwrap();
+    let ann = Ann::default();
     let viewer = Viewer {
         user_id: uid,
         admin: true,
@@ -155,18 +161,17 @@ fn bench_vectors(out: &std::path::Path, sizes: &[usize], nq: usize) -> Value {
     for n in sorted {
         eprintln!("vectors: growing the store to {n}");
         let t0 = Instant::now();
-        let tx = c.transaction().unwrap();
-        {
+        db.write_blocking(|tx| -> rusqlite::Result<()> {
             let mut ins = tx
-                .prepare("INSERT INTO chunks (id, doc_type, doc_id, ord, text, start_off, end_off) VALUES (?1, 'source', 'bench-src', ?1, ?2, 0, 0)")
-                .unwrap();
+                .prepare("INSERT INTO chunks (id, doc_type, doc_id, ord, text, start_off, end_off) VALUES (?1, 'source', 'bench-src', ?1, ?2, 0, 0)")?;
             for (i, v) in data.iter().enumerate().take(n).skip(written) {
                 let id = i as i64 + 1;
-                ins.execute(params![id, format!("chunk {id}")]).unwrap();
-                index::add_vector(&tx, id, emb.model_id(), v).unwrap();
+                ins.execute(params![id, format!("chunk {id}")])?;
+                index_store::add_vector(tx, id, emb.model_id(), v)?;
             }
-        }
-        tx.commit().unwrap();
+            Ok(())
+        })
+        .unwrap();
         eprintln!(
             "  wrote {} in {:.1} s",
             n - written,
@@ -174,9 +179,9 @@ fn bench_vectors(out: &std::path::Path, sizes: &[usize], nq: usize) -> Value {
         );
         written = n;
         // The binary index: first build (as after a restart) and its memory.
-        ann::forget(&c);
+        ann.forget();
         let t0 = Instant::now();
-        let idx = ann::get(&c, emb.model_id(), true).unwrap().unwrap();
+        let idx = ann.get(&c, emb.model_id(), true).unwrap().unwrap();
         let build_ms = t0.elapsed().as_secs_f64() * 1000.0;
         let bytes = idx.read().unwrap().bytes();
         let mut per = serde_json::Map::new();
@@ -216,7 +221,7 @@ fn bench_vectors(out: &std::path::Path, sizes: &[usize], nq: usize) -> Value {
                     ..Default::default()
                 };
                 let t0 = Instant::now();
-                let hits = search::search(&c, &viewer, &emb, &q).unwrap();
+                let hits = search::search(&c, &ann, &viewer, &emb, &q).unwrap();
                 let ms = t0.elapsed().as_secs_f64() * 1000.0;
                 if qi > 0 {
                     times.push(ms); // first query warms the page cache
@@ -312,12 +317,13 @@ fn corpus(mb: f64, seed: u64) -> String {
 fn setup_db(path: &std::path::Path) -> (neuromancer::db::Db, String) {
     let _ = std::fs::remove_file(path);
     let db = neuromancer::db::Db::open(path, false).unwrap();
-    let c = db.conn().unwrap();
     let uid = "bench-user".to_string();
-    c.execute(
-        "INSERT INTO users (id, email, role, created_at, updated_at) VALUES (?1, 'bench@example.com', 'admin', '', '')",
-        [&uid],
-    )
+    db.write_blocking(|tx| {
+        tx.execute(
+            "INSERT INTO users (id, email, role, created_at, updated_at) VALUES (?1, 'bench@example.com', 'admin', '', '')",
+            [&uid],
+        )
+    })
     .unwrap();
     (db, uid)
 }
@@ -336,18 +342,18 @@ fn bench_ingest(out: &std::path::Path, emb: &dyn embed::Embedder, mb: f64) -> Va
     let docs: Vec<&str> = text.split("## Section").filter(|d| !d.is_empty()).collect();
     // Documents of ~20 sections each, as an import of many posts would look.
     let per = 20;
-    let mut conn = db.conn().unwrap();
     let t0 = Instant::now();
     let mut chunks = 0;
     for (i, group) in docs.chunks(per).enumerate() {
         let body = group.join("## Section");
         let p = index::prepare(emb, &body).unwrap();
-        let tx = conn.transaction().unwrap();
         let id = format!("src-{i}");
-        add_source(&tx, &uid, &id, &id);
-        index::active_model(&tx, emb.model_id()).unwrap();
-        chunks += index::write(&tx, "source", &id, &p).unwrap();
-        tx.commit().unwrap();
+        chunks += db
+            .write_blocking(|tx| {
+                add_source(tx, &uid, &id, &id);
+                index_store::write(tx, "source", &id, &p)
+            })
+            .unwrap();
     }
     let secs = t0.elapsed().as_secs_f64();
     let real_mb = text.len() as f64 / 1024.0 / 1024.0;
@@ -369,16 +375,17 @@ fn bench_quality(
     let mut report = serde_json::Map::new();
     for emb in embedders {
         let (db, uid) = setup_db(&out.join(format!("quality_{}.db", emb.model_id())));
-        let mut conn = db.conn().unwrap();
         for d in labelled["docs"].as_array().unwrap() {
             let id = d["id"].as_str().unwrap();
             let p = index::prepare(*emb, d["text"].as_str().unwrap()).unwrap();
-            let tx = conn.transaction().unwrap();
-            add_source(&tx, &uid, id, d["title"].as_str().unwrap_or(id));
-            index::active_model(&tx, emb.model_id()).unwrap();
-            index::write(&tx, "source", id, &p).unwrap();
-            tx.commit().unwrap();
+            db.write_blocking(|tx| {
+                add_source(tx, &uid, id, d["title"].as_str().unwrap_or(id));
+                index_store::write(tx, "source", id, &p)
+            })
+            .unwrap();
         }
+        let conn = db.conn().unwrap();
+        let ann = Ann::default();
         let viewer = Viewer {
             user_id: uid.clone(),
             admin: true,
@@ -400,6 +407,7 @@ fn bench_quality(
                 let rel = q["relevant"].as_object().unwrap();
                 let hits = search::search(
                     &conn,
+                    &ann,
                     &viewer,
                     *emb,
                     &search::Query {
@@ -449,7 +457,7 @@ fn main() {
     )
     .unwrap();
     let minilm = arg("--minilm-data")
-        .and_then(|d| neuromancer::knowledge::local_model_in(std::path::Path::new(&d)));
+        .and_then(|d| neuromancer::domain::knowledge::local_model_in(std::path::Path::new(&d)));
     let hashing = embed::HashingEmbedder;
     let mut embedders: Vec<&dyn embed::Embedder> = vec![&hashing];
     if let Some(m) = &minilm {

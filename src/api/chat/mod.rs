@@ -1,9 +1,8 @@
-//! /chat: conversations shared with participants, the streaming agent reply with tools,
-//! attachments (documents and images) and voice-note transcription.
-pub mod context;
-pub mod extract;
+//! /chat routes: conversations shared with participants, the streaming agent reply with tools,
+//! attachments (documents and images) and voice-note transcription. The operations are
+//! `crate::domain::chat`; here are the routes, thin handlers, DTOs, the SSE bridge and
+//! multipart reading.
 pub mod handlers;
-pub mod store;
 pub mod stream;
 pub mod types;
 pub mod upload;

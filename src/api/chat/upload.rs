@@ -1,10 +1,8 @@
 //! Multipart routes: attach a document or image to a conversation, and transcribe a voice note.
-use super::extract;
-use super::handlers::visible;
-use super::store;
+//! Reading the multipart body is HTTP; the domain gets the bytes.
 use super::types::*;
-use crate::ai::{self, Audio, Usage};
-use crate::auth::AuthUser;
+use crate::access::Viewer;
+use crate::domain::chat::upload;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_multipart::Multipart;
@@ -64,104 +62,48 @@ async fn file_field(mut mp: Multipart, limit: usize) -> ApiResult<(String, Strin
 }
 
 #[utoipa::path(tag = "chat", request_body(content_type = "multipart/form-data", description = "field `file`: PDF, DOCX, TXT, MD, CSV, PNG, JPEG or WebP"),
-    responses((status = 201, body = AttachmentResponse), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+    responses((status = 201, body = AttachmentResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
         (status = 415, body = ErrorBody, description = "unsupported file type (checked by content)"), (status = 422, body = ErrorBody)))]
 #[post("/chat/conversations/{id}/upload")]
 pub async fn upload_attachment(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     id: web::Path<String>,
     mp: Multipart,
 ) -> ApiResult<HttpResponse> {
-    let conv = visible(&state, &user, &id).await?;
+    chat_visible(&state, &viewer, &id).await?;
     let (filename, _declared, bytes) = file_field(mp, state.cfg.upload_limit).await?;
-    let kind = extract::sniff(&bytes).ok_or_else(|| {
-        ApiError::UnsupportedMediaType(
-            "unsupported file type: upload a PDF, DOCX, TXT, MD, CSV, PNG, JPEG or WebP".into(),
-        )
-    })?;
-    let uid = user.id.clone();
-    let att = web::block(move || -> ApiResult<AttachmentResponse> {
-        let text = extract::text(&kind, &bytes).map_err(ApiError::Unprocessable)?;
-        if !kind.is_image() && text.trim().is_empty() {
-            return Err(ApiError::unprocessable(
-                "no text could be extracted from the file",
-            ));
-        }
-        let att = AttachmentResponse {
-            id: uuid::Uuid::now_v7().to_string(),
-            conversation_id: conv.id.clone(),
-            user_id: Some(uid),
-            mime: kind.mime(&filename).into(),
-            kind: if kind.is_image() { "image" } else { "text" }.into(),
-            size: bytes.len() as i64,
-            chars: text.chars().count() as i64,
-            filename,
-            created_at: crate::time::now_rfc3339(),
-        };
-        let data = kind.is_image().then_some(&bytes[..]);
-        store::insert_attachment(&*state.db.conn()?, &att, &text, data)?;
-        Ok(att)
-    })
-    .await??;
+    let att = upload::attach(&state, viewer.user_id, id.into_inner(), filename, bytes).await?;
     Ok(HttpResponse::Created().json(att))
+}
+
+/// 404 before reading a body for a conversation the caller may not see.
+async fn chat_visible(state: &AppState, viewer: &Viewer, id: &str) -> ApiResult<()> {
+    crate::domain::chat::visible(state, &viewer.user_id, id)
+        .await
+        .map(drop)
 }
 
 #[utoipa::path(tag = "chat", request_body(content_type = "multipart/form-data", description = "field `file`: audio (webm, ogg, mp3, m4a, wav)"),
     responses((status = 200, body = TranscriptionResponse), (status = 400, body = ErrorBody, description = "no transcription provider configured"),
-        (status = 404, body = ErrorBody), (status = 502, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody), (status = 502, body = ErrorBody)))]
 #[post("/chat/conversations/{id}/transcribe")]
 pub async fn transcribe(
     state: web::Data<AppState>,
-    user: AuthUser,
+    viewer: Viewer,
     id: web::Path<String>,
     mp: Multipart,
 ) -> ApiResult<web::Json<TranscriptionResponse>> {
-    let conv = visible(&state, &user, &id).await?;
+    chat_visible(&state, &viewer, &id).await?;
     let (filename, declared, bytes) = file_field(mp, state.cfg.upload_limit).await?;
-    let uid = user.id.clone();
-    let text = web::block(move || -> ApiResult<String> {
-        let c = state.db.conn()?;
-        if let Some(detail) = ai::logs::over_budget(&c, &state.secrets, &uid)? {
-            return Err(ApiError::too_many(detail, 3600));
-        }
-        let (provider, model) = ai::config::transcriber(&c, &state.secrets, &state.http.trusted)?
-            .map_err(ApiError::BadRequest)?;
-        drop(c);
-        let mime = if declared.is_empty() {
-            "application/octet-stream".to_string()
-        } else {
-            declared
-        };
-        let audio = Audio {
-            filename,
-            mime,
-            bytes,
-        };
-        let started = std::time::Instant::now();
-        let result = provider.transcribe(&model, &audio);
-        let usage = match &result {
-            Ok(t) => Usage {
-                output_tokens: ai::estimate_tokens(t),
-                total_tokens: ai::estimate_tokens(t),
-                input_tokens: 0,
-            },
-            Err(_) => Usage::default(),
-        };
-        let entry = ai::logs::Entry {
-            provider: provider.name(),
-            model: &model,
-            function: "transcription",
-            user_id: Some(&uid),
-            error: result.as_ref().err().map(|e| e.message.as_str()),
-            latency_ms: started.elapsed().as_millis() as i64,
-            ttft_ms: None,
-            usage,
-            conversation_id: Some(&conv.id),
-        };
-        ai::logs::record(&*state.db.conn()?, &state.secrets, &entry)?;
-        result.map_err(|e| ApiError::BadGateway(e.message))
-    })
-    .await??;
+    let text = upload::transcribe(
+        &state,
+        viewer.user_id,
+        id.into_inner(),
+        filename,
+        declared,
+        bytes,
+    )
+    .await?;
     Ok(web::Json(TranscriptionResponse { text }))
 }

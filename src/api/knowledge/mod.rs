@@ -1,16 +1,14 @@
 //! Knowledge routes: /sources (imports, list, detail, delete, analyze, search), /collections,
-//! /memory and /claude-code. The engine (chunking, embeddings, retrieval) is `crate::knowledge`.
+//! /memory, /claude-code, /platforms and /linkedin. Thin handlers by sub-area; the operations
+//! (and the engine: chunking, embeddings, retrieval) are `crate::domain::knowledge`.
 pub mod claude_code;
 pub mod collections;
-pub mod collections_store;
 pub mod imports;
 pub mod linkedin;
-pub mod linkedin_store;
 pub mod memory;
-pub mod memory_store;
+pub mod multipart;
 pub mod platforms;
 pub mod sources;
-pub mod sources_store;
 pub mod types;
 
 use utoipa_actix_web::service_config::ServiceConfig;

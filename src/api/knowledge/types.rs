@@ -1,8 +1,16 @@
 //! Request and response bodies of the knowledge routes.
-use super::sources_store::{ChunkView, Source};
-use crate::knowledge::search::Hit;
+use crate::domain::knowledge::search::Hit;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+
+pub use crate::domain::knowledge::collections_store::Collection;
+pub use crate::domain::knowledge::memory_store::{Memory, Stats};
+pub use crate::domain::knowledge::reembed::Status as EmbeddingStatus;
+pub use crate::domain::knowledge::sources_store::{ChunkView, Source};
+pub use crate::domain::knowledge::types::{
+    ContextBlock, CookieStatus, Deleted, Grounded, ImportedMany, Patterns, Queued, Sections,
+    SourceDetail,
+};
 
 #[derive(Deserialize, ToSchema)]
 pub struct PasteImport {
@@ -29,37 +37,16 @@ pub struct FolderImport {
     pub collection_id: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ImportedMany {
-    pub count: usize,
-    pub sources: Vec<Source>,
-}
-
 #[derive(Deserialize, IntoParams)]
 pub struct SourceListQuery {
     pub collection_id: Option<String>,
     pub status: Option<String>,
     pub platform: Option<String>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct SourceDetail {
-    #[serde(flatten)]
-    pub source: Source,
-    pub content: String,
-    pub chunks: Vec<ChunkView>,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct BulkDelete {
     pub ids: Vec<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Deleted {
-    pub deleted: usize,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -105,4 +92,78 @@ pub struct CrossReference {
     pub query: String,
     pub collection_ids: Option<Vec<String>>,
     pub limit: Option<usize>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct RecentQuery {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MemoryIn {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub content: String,
+    #[schema(value_type = Object)]
+    pub metadata: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct QueryIn {
+    pub query: String,
+    pub collection_id: Option<String>,
+    pub limit: Option<usize>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ContextQuery {
+    pub q: Option<String>,
+    pub limit: Option<usize>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct GenerateIn {
+    pub brief: String,
+    pub collection_id: Option<String>,
+    pub limit: Option<usize>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LinkedinUrl {
+    pub url: String,
+    pub collection_id: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LinkedinUrls {
+    pub urls: Vec<String>,
+    pub collection_id: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PastedItem {
+    pub title: Option<String>,
+    pub content: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BatchPaste {
+    pub items: Vec<PastedItem>,
+    pub collection_id: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SaveCookie {
+    pub li_at: String,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct AutoExtract {
+    pub collection_id: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct StructureIn {
+    pub text: String,
 }

@@ -1,9 +1,8 @@
 //! The knowledge area's agent tools: retrieval and the memory log, with the caller's visibility.
 //! `search_knowledge` is the one retrieval function behind /sources/search and /memory/search;
 //! `save_memory` is the memory log's `record`.
+use super::{embed, memory, search};
 use crate::ai::tools::{Tool, ToolCtx};
-use crate::api::knowledge::memory;
-use crate::knowledge::{embed, search};
 use serde_json::{Value, json};
 
 pub fn tools() -> Vec<Tool> {
@@ -33,10 +32,10 @@ fn brief(h: &search::Hit) -> Value {
 
 fn run(ctx: &ToolCtx, name: &str, args: &Value) -> Result<Value, String> {
     let err = |e: anyhow::Error| e.to_string();
-    let mut c = ctx.state.db.conn().map_err(|e| e.to_string())?;
-    let emb = embed::configured(&ctx.state).map_err(|e| e.to_string())?;
+    let state = &ctx.state;
     match name {
         "search_knowledge" => {
+            let emb = embed::configured(state).map_err(|e| e.to_string())?;
             let text = args["query"].as_str().unwrap_or_default().to_string();
             let limit = args["limit"].as_u64().unwrap_or(5).clamp(1, 20) as usize;
             let query = |scope| search::Query {
@@ -45,16 +44,15 @@ fn run(ctx: &ToolCtx, name: &str, args: &Value) -> Result<Value, String> {
                 scope,
                 ..Default::default()
             };
-            let sources = search::search(
-                &c,
-                &ctx.viewer,
-                emb.as_ref(),
-                &query(search::Scope::Sources),
-            )
-            .map_err(err)?;
-            let memories =
-                search::search(&c, &ctx.viewer, emb.as_ref(), &query(search::Scope::Memory))
-                    .map_err(err)?;
+            let (sources, memories) = state
+                .db
+                .read_blocking(|c| -> anyhow::Result<_> {
+                    let find = |scope| {
+                        search::search(c, &state.ann, &ctx.viewer, emb.as_ref(), &query(scope))
+                    };
+                    Ok((find(search::Scope::Sources)?, find(search::Scope::Memory)?))
+                })
+                .map_err(err)?;
             Ok(json!({
                 "passages": sources.iter().map(brief).collect::<Vec<_>>(),
                 "memories": memories.iter().take(3).map(brief).collect::<Vec<_>>(),
@@ -63,16 +61,8 @@ fn run(ctx: &ToolCtx, name: &str, args: &Value) -> Result<Value, String> {
         "save_memory" => {
             let content = args["content"].as_str().unwrap_or_default().trim();
             let meta = json!({"conversation_id": ctx.conversation_id, "via": "chat"});
-            let m = memory::record(
-                &mut c,
-                emb.as_ref(),
-                &ctx.viewer.user_id,
-                "fact",
-                content,
-                &meta,
-            )
-            .map_err(err)?;
-            ctx.state.jobs.notify();
+            let m =
+                memory::record(state, &ctx.viewer.user_id, "fact", content, &meta).map_err(err)?;
             Ok(json!({"memory_id": m.id, "saved": content}))
         }
         other => Err(format!("unknown tool {other:?}")),

@@ -1,5 +1,6 @@
 //! SQL of collections.
 use crate::access::{self, Viewer};
+use crate::page::{Page, Paged};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -62,14 +63,21 @@ pub fn get(c: &Connection, v: &Viewer, id: &str) -> rusqlite::Result<Option<Coll
         .optional()
 }
 
-pub fn list(c: &Connection, v: &Viewer) -> rusqlite::Result<Vec<Collection>> {
-    let sql = format!(
-        "SELECT {COLS} FROM collections k WHERE {} ORDER BY k.name COLLATE NOCASE, k.id",
-        access::visible("k", "collection", 1)
-    );
-    let mut stmt = c.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![v.user_id, v.admin], row)?;
-    rows.collect()
+pub fn list(c: &Connection, v: &Viewer, page: Page) -> rusqlite::Result<Paged<Collection>> {
+    let vis = access::visible("k", "collection", 1);
+    let total: i64 = c
+        .prepare_cached(&format!("SELECT COUNT(*) FROM collections k WHERE {vis}"))?
+        .query_row(params![v.user_id, v.admin], |r| r.get(0))?;
+    let (limit, offset) = page.sql();
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {COLS} FROM collections k WHERE {vis} ORDER BY k.name COLLATE NOCASE, k.id LIMIT ?3 OFFSET ?4"
+    ))?;
+    let rows = stmt.query_map(params![v.user_id, v.admin, limit, offset], row)?;
+    Ok(Paged::new(
+        rows.collect::<rusqlite::Result<_>>()?,
+        total as u64,
+        page,
+    ))
 }
 
 pub fn update(

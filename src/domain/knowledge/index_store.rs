@@ -1,58 +1,50 @@
-//! Writing documents into the index: chunks (FTS5 rows follow by trigger) and their vectors
-//! in vec0, tagged with the model that produced them.
-use super::chunk::{self, Chunk, ChunkConfig};
-use super::embed::{self, Embedder};
+//! SQL of the index: chunks (FTS5 rows follow by trigger) and their vectors in vec0, tagged
+//! with the model that produced them, and the active model search reads.
+use super::chunk::Chunk;
+use super::embed;
+use super::index::Prepared;
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// A document cut and embedded, ready to be written (computed outside any transaction).
-pub struct Prepared {
-    pub model: String,
-    pub chunks: Vec<Chunk>,
-    pub vectors: Vec<Vec<f32>>,
-}
-
-pub fn prepare(emb: &dyn Embedder, text: &str) -> anyhow::Result<Prepared> {
-    let chunks = chunk::chunk(text, ChunkConfig::default());
-    let mut vectors = Vec::with_capacity(chunks.len());
-    for batch in chunks.chunks(32) {
-        let texts: Vec<&str> = batch.iter().map(|c| c.text.as_str()).collect();
-        vectors.extend(emb.embed(&texts)?);
-    }
-    anyhow::ensure!(
-        vectors.len() == chunks.len(),
-        "embedder returned too few vectors"
-    );
-    Ok(Prepared {
-        model: emb.model_id().to_string(),
-        chunks,
-        vectors,
-    })
-}
-
-/// Replace the chunks of one document. Returns the number of chunks written.
+/// Replace the chunks of one document. Returns the number of chunks written. The first vectors
+/// ever written make their model the active one.
 pub fn write(
     c: &Connection,
     doc_type: &str,
     doc_id: &str,
     p: &Prepared,
 ) -> rusqlite::Result<usize> {
+    ensure_active_model(c, &p.model)?;
     remove(c, doc_type, doc_id)?;
+    append(c, doc_type, doc_id, 0, &p.chunks, &p.vectors, &p.model)?;
+    Ok(p.chunks.len())
+}
+
+/// Add chunks (numbered from `first_ord`) and their vectors to a document.
+pub fn append(
+    c: &Connection,
+    doc_type: &str,
+    doc_id: &str,
+    first_ord: usize,
+    chunks: &[Chunk],
+    vectors: &[Vec<f32>],
+    model: &str,
+) -> rusqlite::Result<()> {
     let mut ins = c.prepare_cached(
         "INSERT INTO chunks (doc_type, doc_id, ord, text, start_off, end_off) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    for (i, (ch, v)) in p.chunks.iter().zip(&p.vectors).enumerate() {
+    for (i, (ch, v)) in chunks.iter().zip(vectors).enumerate() {
         ins.execute(params![
             doc_type,
             doc_id,
-            i as i64,
+            (first_ord + i) as i64,
             ch.text,
             ch.start as i64,
             ch.end as i64
         ])?;
         let chunk_id = c.last_insert_rowid();
-        add_vector(c, chunk_id, &p.model, v)?;
+        add_vector(c, chunk_id, model, v)?;
     }
-    Ok(p.chunks.len())
+    Ok(())
 }
 
 pub fn add_vector(c: &Connection, chunk_id: i64, model: &str, v: &[f32]) -> rusqlite::Result<()> {
@@ -131,14 +123,18 @@ pub fn remove(c: &Connection, doc_type: &str, doc_id: &str) -> rusqlite::Result<
         .execute(params![doc_type, doc_id])
 }
 
-/// The model search reads vectors of. Set on first use to the configured model; moved only by
-/// the re-embed job once every chunk has a vector of the new model.
-pub fn active_model(c: &Connection, fallback: &str) -> rusqlite::Result<String> {
-    let cur: Option<String> = c
-        .prepare_cached("SELECT active_model FROM embedding_state WHERE id = 1")?
+/// The model search reads vectors of (None until the first vectors are written; then the
+/// configured model is the one). Moved only by the re-embed job once every chunk has a vector
+/// of the new model.
+pub fn active_model(c: &Connection) -> rusqlite::Result<Option<String>> {
+    c.prepare_cached("SELECT active_model FROM embedding_state WHERE id = 1")?
         .query_row([], |r| r.get(0))
-        .optional()?;
-    match cur {
+        .optional()
+}
+
+/// Inside a write: the active model, set to `fallback` when there is none yet.
+pub fn ensure_active_model(c: &Connection, fallback: &str) -> rusqlite::Result<String> {
+    match active_model(c)? {
         Some(m) => Ok(m),
         None => {
             set_active_model(c, fallback)?;
@@ -154,4 +150,41 @@ pub fn set_active_model(c: &Connection, model: &str) -> rusqlite::Result<()> {
     )?
     .execute(params![model, crate::time::now_rfc3339()])?;
     Ok(())
+}
+
+/// How many chunks there are, and how many have a vector of `model`.
+pub fn vector_coverage(c: &Connection, model: &str) -> rusqlite::Result<(i64, i64)> {
+    let total: i64 = c
+        .prepare_cached("SELECT COUNT(*) FROM chunks")?
+        .query_row([], |r| r.get(0))?;
+    let embedded: i64 = c
+        .prepare_cached("SELECT COUNT(*) FROM chunk_vectors WHERE model = ?1")?
+        .query_row([model], |r| r.get(0))?;
+    Ok((total, embedded))
+}
+
+/// Up to `limit` chunks (id, text) without a vector of `model`, oldest first.
+pub fn without_vector(
+    c: &Connection,
+    model: &str,
+    limit: i64,
+) -> rusqlite::Result<Vec<(i64, String)>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT c.id, c.text FROM chunks c
+         WHERE NOT EXISTS (SELECT 1 FROM chunk_vectors cv WHERE cv.chunk_id = c.id AND cv.model = ?1)
+         ORDER BY c.id LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![model, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+pub fn chunk_exists(c: &Connection, id: i64) -> rusqlite::Result<bool> {
+    c.prepare_cached("SELECT EXISTS(SELECT 1 FROM chunks WHERE id = ?1)")?
+        .query_row([id], |r| r.get(0))
+}
+
+/// Drop the vectors of every model but `model` (after the re-embed flipped to it).
+pub fn drop_other_models(c: &Connection, model: &str) -> rusqlite::Result<usize> {
+    c.prepare_cached("DELETE FROM chunk_vectors WHERE model <> ?1")?
+        .execute([model])
 }

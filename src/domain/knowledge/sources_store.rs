@@ -1,5 +1,6 @@
 //! SQL of sources (and their upload blobs). Visibility via `access::visible`.
 use crate::access::{self, Viewer};
+use crate::page::{Page, Paged};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -154,6 +155,11 @@ pub fn get(c: &Connection, v: &Viewer, id: &str) -> rusqlite::Result<Option<Sour
         .optional()
 }
 
+pub fn exists(c: &Connection, id: &str) -> rusqlite::Result<bool> {
+    c.prepare_cached("SELECT EXISTS(SELECT 1 FROM sources WHERE id = ?1)")?
+        .query_row([id], |r| r.get(0))
+}
+
 /// Any source, for background jobs (no viewer).
 pub fn get_any(c: &Connection, id: &str) -> rusqlite::Result<Option<(Source, String)>> {
     let sql = format!("SELECT {COLS}, s.content FROM sources s WHERE s.id = ?1");
@@ -162,23 +168,35 @@ pub fn get_any(c: &Connection, id: &str) -> rusqlite::Result<Option<(Source, Str
         .optional()
 }
 
+#[derive(Default)]
 pub struct ListFilter {
     pub collection_id: Option<String>,
     pub status: Option<String>,
     pub platform: Option<String>,
-    pub limit: i64,
-    pub offset: i64,
 }
 
-pub fn list(c: &Connection, v: &Viewer, f: &ListFilter) -> rusqlite::Result<Vec<Source>> {
-    let sql = format!(
-        "SELECT {COLS} FROM sources s WHERE {}
+pub fn list(
+    c: &Connection,
+    v: &Viewer,
+    f: &ListFilter,
+    page: Page,
+) -> rusqlite::Result<Paged<Source>> {
+    let filter = format!(
+        "FROM sources s WHERE {}
            AND (?3 IS NULL OR s.collection_id = ?3) AND (?4 IS NULL OR s.status = ?4)
-           AND (?5 IS NULL OR s.platform = ?5)
-         ORDER BY s.created_at DESC, s.id DESC LIMIT ?6 OFFSET ?7",
+           AND (?5 IS NULL OR s.platform = ?5)",
         access::visible("s", "source", 1)
     );
-    let mut stmt = c.prepare_cached(&sql)?;
+    let total: i64 = c
+        .prepare_cached(&format!("SELECT COUNT(*) {filter}"))?
+        .query_row(
+            params![v.user_id, v.admin, f.collection_id, f.status, f.platform],
+            |r| r.get(0),
+        )?;
+    let (limit, offset) = page.sql();
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {COLS} {filter} ORDER BY s.created_at DESC, s.id DESC LIMIT ?6 OFFSET ?7"
+    ))?;
     let rows = stmt.query_map(
         params![
             v.user_id,
@@ -186,12 +204,16 @@ pub fn list(c: &Connection, v: &Viewer, f: &ListFilter) -> rusqlite::Result<Vec<
             f.collection_id,
             f.status,
             f.platform,
-            f.limit,
-            f.offset
+            limit,
+            offset
         ],
         row,
     )?;
-    rows.collect()
+    Ok(Paged::new(
+        rows.collect::<rusqlite::Result<_>>()?,
+        total as u64,
+        page,
+    ))
 }
 
 #[derive(Serialize, ToSchema)]

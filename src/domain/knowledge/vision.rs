@@ -7,11 +7,10 @@ use base64::Engine;
 
 /// The image's MIME type, decided by content: PNG, JPEG or WebP only.
 pub fn image_mime(bytes: &[u8]) -> Option<&'static str> {
-    use crate::api::chat::extract::{Kind, sniff};
-    match sniff(bytes)? {
-        k @ (Kind::Png | Kind::Jpeg | Kind::Webp) => Some(k.mime("")),
-        _ => None,
-    }
+    super::extract::sniff(bytes, "")
+        .ok()
+        .filter(|k| k.is_image())
+        .map(|k| k.mime())
 }
 
 /// Describe the image with the chosen (or default) provider; logged as `knowledge.visual_scan`.

@@ -1,12 +1,13 @@
-//! Vector KNN for `search::search`: which chunks are nearest the query vector, among those the
+//! The vector-KNN SQL of `search::search`: which chunks are nearest the query vector, among those the
 //! viewer may see and the filters allow, best first (at most `CANDIDATES`, within
 //! `MAX_DISTANCE`). Narrow filters compute exact distances over just the matching chunks; broad
 //! searches scan vec0 exactly on small stores and use the in-memory binary index (`ann`) on
 //! large ones, rescoring its candidates in float32 before visibility is applied.
-use super::ann;
-use super::search::{Bound, CANDIDATES, MAX_DISTANCE, Query, VectorPath, bind, doc_join};
-use super::{embed, index};
+use super::search::{CANDIDATES, MAX_DISTANCE, Query, VectorPath};
+use super::search_store::{Bound, bind, doc_join};
+use super::{embed, index_store as index};
 use crate::access::Viewer;
+use crate::db::ann::{self, Ann};
 use rusqlite::{Connection, OptionalExtension, ToSql, params};
 use std::collections::HashMap;
 
@@ -28,8 +29,9 @@ fn ids(c: &Connection, sql: &str, b: &Bound, extra: &[&dyn ToSql]) -> rusqlite::
     rows.collect()
 }
 
-pub(super) fn vector_ids(
+pub fn vector_ids(
     c: &Connection,
+    ann: &Ann,
     v: &Viewer,
     q: &Query,
     model: &str,
@@ -55,8 +57,8 @@ pub(super) fn vector_ids(
     };
     match path {
         VectorPath::Binary | VectorPath::Auto => {
-            match ann::get(c, model, path == VectorPath::Binary)? {
-                Some(idx) => match binary(c, q, &b, model, qv, &blob, &idx)? {
+            match ann.get(c, model, path == VectorPath::Binary)? {
+                Some(idx) => match binary(c, ann, q, &b, model, qv, &blob, &idx)? {
                     Some(found) => Ok(found),
                     // The filters hid most of the pool: exact over what the viewer may see.
                     None => exact_visible(c, q, &b, model, &blob, &t.float),
@@ -74,7 +76,7 @@ fn exact_visible(
     q: &Query,
     b: &Bound,
     model: &str,
-    blob: &Vec<u8>,
+    blob: &[u8],
     table: &str,
 ) -> rusqlite::Result<Vec<i64>> {
     let sql = format!(
@@ -85,7 +87,7 @@ fn exact_visible(
         doc_join(q.scope)
     );
     let limit = CANDIDATES as i64;
-    ids(c, &sql, b, &[&model, blob, &limit, &MAX_DISTANCE])
+    ids(c, &sql, b, &[&model, &blob, &limit, &MAX_DISTANCE])
 }
 
 /// vec0 float32 KNN over every vector (over-fetched), then visibility and filters.
@@ -94,7 +96,7 @@ fn exact_all(
     q: &Query,
     b: &Bound,
     model: &str,
-    blob: &Vec<u8>,
+    blob: &[u8],
     table: &str,
 ) -> rusqlite::Result<Vec<i64>> {
     let sql = format!(
@@ -107,20 +109,22 @@ fn exact_all(
         doc_join(q.scope)
     );
     let (k, limit) = ((CANDIDATES * 10) as i64, CANDIDATES as i64);
-    ids(c, &sql, b, &[blob, &k, &model, &limit, &MAX_DISTANCE])
+    ids(c, &sql, b, &[&blob, &k, &model, &limit, &MAX_DISTANCE])
 }
 
 /// Candidates from the binary index in estimated order, filtered by visibility in SQL; the
 /// best `EXACT_RESCORE` visible ones are rescored in float32 from vec0 (a vec0 point read costs
 /// ~0.1 ms, so only a few are) and lead, the rest follow in estimated order. None when the
 /// filters hid so much of the pool that better matches may lie beyond it.
+#[allow(clippy::too_many_arguments)]
 fn binary(
     c: &Connection,
+    ann: &Ann,
     q: &Query,
     b: &Bound,
     model: &str,
     qv: &[f32],
-    blob: &Vec<u8>,
+    blob: &[u8],
     idx: &std::sync::RwLock<ann::BinIndex>,
 ) -> rusqlite::Result<Option<Vec<i64>>> {
     let (keep, exact) = q.binary_pool.unwrap_or((ESTIMATE_POOL, EXACT_RESCORE));
@@ -171,7 +175,7 @@ fn binary(
                     let r = idx.read().unwrap_or_else(|e| e.into_inner());
                     if r.note_stale(1) {
                         drop(r);
-                        ann::forget(c);
+                        ann.forget();
                     }
                 }
             }

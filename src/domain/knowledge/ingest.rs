@@ -1,8 +1,10 @@
 //! The import job: a source goes pending → processing → ready | failed. Extraction errors fail
 //! the source (with a reason the user sees) rather than the job, so a bad URL is not retried
 //! five times; `POST /sources/{id}/analyze` reruns it on demand.
-use super::{embed, extract, html, index};
-use crate::api::knowledge::sources_store as store;
+use super::chunk::{self, ChunkConfig};
+use super::embed::{self, Embedder};
+use super::sources_store as store;
+use super::{extract, html, index_store};
 use crate::jobs::Job;
 use crate::state::AppState;
 use anyhow::Context;
@@ -10,7 +12,7 @@ use serde_json::json;
 
 pub const KIND: &str = "knowledge.ingest";
 
-/// Queue the import of a source (in the caller's transaction).
+/// Queue the import of a source (in the caller's write transaction).
 pub fn enqueue(c: &rusqlite::Connection, source_id: &str) -> rusqlite::Result<()> {
     crate::jobs::enqueue(c, KIND, json!({ "source_id": source_id }))?;
     Ok(())
@@ -23,61 +25,108 @@ pub struct Got {
     pub meta: serde_json::Value,
 }
 
+/// Chunks embedded and written per transaction: the write lock is never held while embedding.
+const BATCH: usize = 32;
+
 pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
     let id = job.payload["source_id"]
         .as_str()
         .context("ingest job without source_id")?
         .to_string();
-    let conn = state.db.conn()?;
-    let Some((src, content)) = store::get_any(&conn, &id)? else {
-        return Ok(()); // deleted before it was processed
+    let Some((src, content, blob, allow_private)) =
+        state.db.read_blocking(|c| -> anyhow::Result<_> {
+            let Some((src, content)) = store::get_any(c, &id)? else {
+                return Ok(None); // deleted before it was processed
+            };
+            let blob = store::blob(c, &id)?;
+            let allow = crate::settings::store::allow_private_network(c, &state.secrets)?;
+            Ok(Some((src, content, blob, allow)))
+        })?
+    else {
+        return Ok(());
     };
-    store::set_status(&conn, &id, "processing", None)?;
-    let allow_private = crate::settings::store::allow_private_network(&conn, &state.secrets)?;
-    let blob = store::blob(&conn, &id)?;
-    drop(conn);
-    let got = obtain(state, &src, content, blob, allow_private);
+    state
+        .db
+        .write_blocking(|tx| store::set_status(tx, &id, "processing", None))?;
     let emb = embed::configured(state);
-    let prepared = got.and_then(|g| {
+    let indexed = obtain(state, &src, content, blob, allow_private).and_then(|g| {
         anyhow::ensure!(!g.text.trim().is_empty(), "no text could be extracted");
         let emb = emb.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
-        Ok((index::prepare(emb.as_ref(), &g.text)?, g))
+        Ok(index_in_batches(state, &id, emb.as_ref(), &g.text)?.map(|n| (g, n)))
     });
-    let mut conn = state.db.conn()?;
-    let tx = conn.transaction()?;
-    match prepared {
-        Ok((p, g)) => {
-            // The source may have been deleted while we fetched: then there is nothing to write.
-            if store::get_any(&tx, &id)?.is_none() {
+    match indexed {
+        // The source was deleted while we worked: there is nothing to finish.
+        Ok(None) => return Ok(()),
+        Ok(Some((g, n))) => state.db.write_blocking(|tx| -> rusqlite::Result<()> {
+            if !store::exists(tx, &id)? {
                 return Ok(());
             }
-            let n = index::write(&tx, "source", &id, &p)?;
-            store::set_ready(&tx, &id, &g.title, &g.text, &g.meta, n)?;
+            if n == 0 {
+                index_store::remove(tx, "source", &id)?;
+            }
+            store::set_ready(tx, &id, &g.title, &g.text, &g.meta, n)?;
             crate::events::emit(
-                &tx,
+                tx,
                 "source.imported",
                 Some(&src.owner_id),
                 json!({ "source_id": id, "title": src.title, "kind": src.kind, "chunks": n }),
             )?;
-        }
+            Ok(())
+        })?,
         Err(err) => {
             let reason = format!("{err:#}");
-            index::remove(&tx, "source", &id)?;
-            store::set_status(&tx, &id, "failed", Some(&reason))?;
-            crate::events::emit(
-                &tx,
-                "source.failed",
-                Some(&src.owner_id),
-                json!({ "source_id": id, "error": reason }),
-            )?;
+            state.db.write_blocking(|tx| -> rusqlite::Result<()> {
+                index_store::remove(tx, "source", &id)?;
+                store::set_status(tx, &id, "failed", Some(&reason))?;
+                crate::events::emit(
+                    tx,
+                    "source.failed",
+                    Some(&src.owner_id),
+                    json!({ "source_id": id, "error": reason }),
+                )?;
+                Ok(())
+            })?
         }
     }
-    tx.commit()?;
     if let Ok(emb) = &emb {
-        super::reembed::check(state, &conn, emb.model_id())?;
+        super::reembed::check(state, emb.model_id())?;
     }
-    state.jobs.notify();
     Ok(())
+}
+
+/// Replace the source's chunks with those of `text`, embedding and writing one short batch at a
+/// time. The old chunks go with the first batch. None when the source was deleted meanwhile.
+fn index_in_batches(
+    state: &AppState,
+    id: &str,
+    emb: &dyn Embedder,
+    text: &str,
+) -> anyhow::Result<Option<usize>> {
+    let chunks = chunk::chunk(text, ChunkConfig::default());
+    let model = emb.model_id();
+    for (b, batch) in chunks.chunks(BATCH).enumerate() {
+        let texts: Vec<&str> = batch.iter().map(|c| c.text.as_str()).collect();
+        let vectors = emb.embed(&texts)?;
+        anyhow::ensure!(
+            vectors.len() == batch.len(),
+            "embedder returned too few vectors"
+        );
+        let alive = state.db.write_blocking(|tx| -> rusqlite::Result<bool> {
+            if !store::exists(tx, id)? {
+                return Ok(false);
+            }
+            if b == 0 {
+                index_store::ensure_active_model(tx, model)?;
+                index_store::remove(tx, "source", id)?;
+            }
+            index_store::append(tx, "source", id, b * BATCH, batch, &vectors, model)?;
+            Ok(true)
+        })?;
+        if !alive {
+            return Ok(None);
+        }
+    }
+    Ok(Some(chunks.len()))
 }
 
 fn obtain(
@@ -99,9 +148,7 @@ fn obtain(
         }
         "folder" => {
             let path = src.url.clone().context("folder source without a path")?;
-            let conn = state.db.conn()?;
-            let roots = import_roots(&conn, state)?;
-            drop(conn);
+            let roots = state.db.read_blocking(|c| import_roots(c, state))?;
             let real = super::folder::check_inside(&roots, std::path::Path::new(&path))
                 .map_err(|e| anyhow::anyhow!(e))?;
             let bytes = std::fs::read(&real).with_context(|| format!("reading {path}"))?;

@@ -2,16 +2,23 @@
 //! `knowledge.platform` job: each item becomes one source (deduplicated by guid/URL on
 //! re-import) whose text is then indexed by the ingest job. Every outside base URL comes from
 //! settings so tests point them at loopback fakes; user-supplied URLs use the SSRF-guarded agent.
+use super::sources_store::{self as store, NewSource};
 use super::{formats, html, ingest};
-use crate::api::knowledge::sources_store::{self as store, NewSource};
 use crate::jobs::{Job, Permanent};
 use crate::settings::store as settings;
 use crate::state::AppState;
 use anyhow::{Context, bail};
-use base64::Engine;
 use serde_json::{Value, json};
 
 pub const KIND: &str = "knowledge.platform";
+/// The settings the fetching importers read (base URLs and tokens).
+const SETTINGS: &[&str] = &[
+    "medium_base_url",
+    "github_api_url",
+    "github_token",
+    "notion_api_url",
+    "notion_token",
+];
 pub const FETCHED: &[&str] = &["rss", "substack", "medium", "website", "github", "notion"];
 
 /// One imported item, before it becomes a source.
@@ -23,19 +30,22 @@ pub struct Item {
     pub metadata: Value,
 }
 
-/// Create (or refresh, on re-import) one source per item and queue their indexing.
+/// Items stored per write transaction by the import job.
+const BATCH: usize = 50;
+
+/// Create (or refresh, on re-import) one source per item and queue their indexing, inside the
+/// caller's write transaction.
 pub fn store_items(
-    c: &mut rusqlite::Connection,
+    tx: &rusqlite::Connection,
     owner: &str,
     platform: &str,
     collection_id: Option<&str>,
     items: Vec<Item>,
 ) -> rusqlite::Result<Vec<String>> {
-    let tx = c.transaction()?;
     let mut ids = Vec::new();
     for it in items.into_iter().filter(|i| !i.text.trim().is_empty()) {
         let id = store::insert(
-            &tx,
+            tx,
             &NewSource {
                 owner_id: owner.to_string(),
                 collection_id: collection_id.map(str::to_string),
@@ -49,10 +59,9 @@ pub fn store_items(
                 ..Default::default()
             },
         )?;
-        ingest::enqueue(&tx, &id)?;
+        ingest::enqueue(tx, &id)?;
         ids.push(id);
     }
-    tx.commit()?;
     Ok(ids)
 }
 
@@ -62,13 +71,21 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
     let owner = p["owner_id"].as_str().context("owner_id")?.to_string();
     let collection = p["collection_id"].as_str().map(str::to_string);
     let params = &p["params"];
-    let conn = state.db.conn()?;
-    let allow_private = settings::allow_private_network(&conn, &state.secrets)?;
-    let setting = |k: &str| {
-        settings::get_string(&conn, &state.secrets, k)
-            .ok()
-            .flatten()
-    };
+    // Settings are read once, before any network call.
+    let (allow_private, known) = state.db.read_blocking(|c| -> anyhow::Result<_> {
+        let allow = settings::allow_private_network(c, &state.secrets)?;
+        let known: std::collections::HashMap<&str, String> = SETTINGS
+            .iter()
+            .filter_map(|k| {
+                settings::get_string(c, &state.secrets, k)
+                    .ok()
+                    .flatten()
+                    .map(|v| (*k, v))
+            })
+            .collect();
+        Ok((allow, known))
+    })?;
+    let setting = |k: &str| known.get(k).cloned();
     let items = match platform.as_str() {
         "rss" | "substack" | "medium" => {
             let url = feed_url(&platform, params, setting("medium_base_url"))?;
@@ -81,7 +98,7 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
                 .as_str()
                 .map(str::to_string)
                 .or_else(|| setting("github_token"));
-            github(
+            super::platform_apis::github(
                 state,
                 &base,
                 params["username"].as_str().unwrap_or(""),
@@ -96,15 +113,18 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
                 .or_else(|| setting("notion_token"));
             let token =
                 token.ok_or_else(|| Permanent("a Notion integration token is required".into()))?;
-            notion(state, &base, &token)?
+            super::platform_apis::notion(state, &base, &token)?
         }
         other => bail!(Permanent(format!("unknown platform {other}"))),
     };
-    drop(conn);
     let n = items.len();
-    let mut conn = state.db.conn()?;
-    store_items(&mut conn, &owner, &platform, collection.as_deref(), items)?;
-    state.jobs.notify();
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        let batch: Vec<Item> = items.by_ref().take(BATCH).collect();
+        state.db.write_blocking(|tx| {
+            store_items(tx, &owner, &platform, collection.as_deref(), batch)
+        })?;
+    }
     tracing::info!(platform = %platform, items = n, "platform import fetched");
     Ok(())
 }
@@ -219,196 +239,6 @@ pub fn resolve(base: &str, link: &str) -> String {
         .and_then(|b| b.join(link))
         .map(String::from)
         .unwrap_or_else(|_| link.to_string())
-}
-
-fn github(
-    state: &AppState,
-    base: &str,
-    user: &str,
-    token: Option<&str>,
-) -> anyhow::Result<Vec<Item>> {
-    if user.trim().is_empty() || !user.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        bail!(Permanent("a GitHub username is required".into()));
-    }
-    let base = base.trim_end_matches('/');
-    let auth = token.map(|t| format!("Bearer {t}"));
-    let mut headers = vec![
-        ("Accept", "application/vnd.github+json"),
-        ("X-GitHub-Api-Version", "2022-11-28"),
-    ];
-    if let Some(a) = &auth {
-        headers.push(("Authorization", a.as_str()));
-    }
-    let agent = &state.http.trusted;
-    let mut repos: Vec<Value> = Vec::new();
-    let mut next = Some(format!("{base}/users/{user}/repos?per_page=100"));
-    let mut pages = 0;
-    while let Some(url) = next.take() {
-        let mut req = agent.get(&url);
-        for (k, v) in &headers {
-            req = req.header(*k, *v);
-        }
-        let mut resp = req.call()?;
-        if resp.status().as_u16() >= 400 {
-            bail!(Permanent(format!(
-                "GitHub answered HTTP {} for {url}",
-                resp.status().as_u16()
-            )));
-        }
-        next = resp
-            .headers()
-            .get("link")
-            .and_then(|l| l.to_str().ok())
-            .and_then(|l| l.split(',').find(|p| p.contains("rel=\"next\"")))
-            .and_then(|p| p.split(['<', '>']).nth(1))
-            .map(str::to_string);
-        repos.extend(
-            crate::net::read_json(&mut resp)?
-                .as_array()
-                .cloned()
-                .unwrap_or_default(),
-        );
-        pages += 1;
-        if pages >= 10 {
-            break;
-        }
-    }
-    let mut items = Vec::new();
-    for r in repos.iter().take(100) {
-        let Some(full) = r["full_name"].as_str() else {
-            continue;
-        };
-        let (status, body) = get(agent, &format!("{base}/repos/{full}/readme"), &headers)?;
-        if status != 200 {
-            continue;
-        }
-        let v: Value = serde_json::from_str(&body).unwrap_or_default();
-        let b64: String = v["content"]
-            .as_str()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
-        let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(b64) else {
-            continue;
-        };
-        items.push(Item {
-            external_id: format!("{full}/{}", v["path"].as_str().unwrap_or("README.md")),
-            title: format!("{full}: {}", v["name"].as_str().unwrap_or("README")),
-            url: v["html_url"].as_str().or(r["html_url"].as_str()).map(str::to_string),
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-            metadata: json!({ "repo": full, "description": r["description"], "stars": r["stargazers_count"] }),
-        });
-    }
-    Ok(items)
-}
-
-fn notion(state: &AppState, base: &str, token: &str) -> anyhow::Result<Vec<Item>> {
-    let base = base.trim_end_matches('/');
-    let auth = format!("Bearer {token}");
-    let agent = &state.http.trusted;
-    let mut resp = agent
-        .post(&format!("{base}/v1/search"))
-        .header("Authorization", &auth)
-        .header("Notion-Version", "2022-06-28")
-        .send_json(
-            json!({ "filter": { "property": "object", "value": "page" }, "page_size": 100 }),
-        )?;
-    if resp.status().as_u16() >= 400 {
-        bail!(Permanent(format!(
-            "Notion answered HTTP {}",
-            resp.status().as_u16()
-        )));
-    }
-    let found = crate::net::read_json(&mut resp)?;
-    let mut items = Vec::new();
-    for page in found["results"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .take(200)
-    {
-        let Some(id) = page["id"].as_str() else {
-            continue;
-        };
-        let title = page["properties"]
-            .as_object()
-            .and_then(|props| props.values().find(|p| p["type"] == "title"))
-            .and_then(|p| p["title"].as_array())
-            .map(|parts| {
-                parts
-                    .iter()
-                    .filter_map(|t| t["plain_text"].as_str())
-                    .collect::<String>()
-            })
-            .unwrap_or_default();
-        let mut text = String::new();
-        blocks(agent, base, &auth, id, 0, &mut text)?;
-        items.push(Item {
-            external_id: id.to_string(),
-            title,
-            url: page["url"].as_str().map(str::to_string),
-            text,
-            metadata: json!({ "notion_id": id, "last_edited": page["last_edited_time"] }),
-        });
-    }
-    Ok(items)
-}
-
-fn blocks(
-    agent: &ureq::Agent,
-    base: &str,
-    auth: &str,
-    id: &str,
-    depth: usize,
-    out: &mut String,
-) -> anyhow::Result<()> {
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut url = format!("{base}/v1/blocks/{id}/children?page_size=100");
-        if let Some(c) = &cursor {
-            url.push_str(&format!("&start_cursor={c}"));
-        }
-        let (status, body) = get(
-            agent,
-            &url,
-            &[("Authorization", auth), ("Notion-Version", "2022-06-28")],
-        )?;
-        if status >= 400 {
-            bail!("Notion answered HTTP {status} for the blocks of {id}");
-        }
-        let v: Value = serde_json::from_str(&body)?;
-        for b in v["results"].as_array().cloned().unwrap_or_default() {
-            let ty = b["type"].as_str().unwrap_or("");
-            let text: String = b[ty]["rich_text"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|t| t["plain_text"].as_str()).collect())
-                .unwrap_or_default();
-            let prefix = match ty {
-                "heading_1" => "# ",
-                "heading_2" => "## ",
-                "heading_3" => "### ",
-                "bulleted_list_item" | "numbered_list_item" | "to_do" => "- ",
-                _ => "",
-            };
-            if !text.is_empty() {
-                out.push_str(&format!("{prefix}{text}\n\n"));
-            }
-            if b["has_children"].as_bool() == Some(true)
-                && depth < 3
-                && let Some(child) = b["id"].as_str()
-            {
-                blocks(agent, base, auth, child, depth + 1, out)?;
-            }
-        }
-        cursor = v["next_cursor"]
-            .as_str()
-            .filter(|_| v["has_more"] == true)
-            .map(str::to_string);
-        if cursor.is_none() {
-            return Ok(());
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 //! SQL of the memory log (personal: each user reads their own entries).
+use crate::page::{Page, Paged};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -49,18 +50,29 @@ pub fn insert(
     Ok(m)
 }
 
+/// The owner's entries, newest first.
 pub fn recent(
     c: &Connection,
     owner: &str,
     kind: Option<&str>,
-    limit: i64,
-) -> rusqlite::Result<Vec<Memory>> {
+    page: Page,
+) -> rusqlite::Result<Paged<Memory>> {
+    let total: i64 = c
+        .prepare_cached(
+            "SELECT COUNT(*) FROM memory WHERE owner_id = ?1 AND (?2 IS NULL OR type = ?2)",
+        )?
+        .query_row(params![owner, kind], |r| r.get(0))?;
+    let (limit, offset) = page.sql();
     let mut stmt = c.prepare_cached(
         "SELECT id, type, content, metadata, created_at FROM memory
-         WHERE owner_id = ?1 AND (?2 IS NULL OR type = ?2) ORDER BY created_at DESC, id DESC LIMIT ?3",
+         WHERE owner_id = ?1 AND (?2 IS NULL OR type = ?2) ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4",
     )?;
-    let rows = stmt.query_map(params![owner, kind, limit], row)?;
-    rows.collect()
+    let rows = stmt.query_map(params![owner, kind, limit, offset], row)?;
+    Ok(Paged::new(
+        rows.collect::<rusqlite::Result<_>>()?,
+        total as u64,
+        page,
+    ))
 }
 
 pub fn get(c: &Connection, owner: &str, id: &str) -> rusqlite::Result<Option<Memory>> {

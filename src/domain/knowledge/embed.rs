@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 /// Dimensions of the built-in embedders (the migration's vec0 tables are `float[384]`; other
 /// sizes from remote providers get their own tables, see `index::vec_tables`).
-pub const DIMS: usize = 384;
+pub const DIMS: usize = crate::db::ann::DIMS;
 
 pub trait Embedder: Send + Sync {
     /// Tag stored with each vector; vectors of different models are never compared.
@@ -133,24 +133,22 @@ pub fn api_error(e: anyhow::Error) -> crate::error::ApiError {
 pub fn configured(state: &crate::state::AppState) -> Result<Arc<dyn Embedder>, EmbedError> {
     let provider = state
         .db
-        .conn()
-        .ok()
-        .and_then(|c| {
-            crate::settings::store::get_string(&c, &state.secrets, "embedding_provider")
-                .ok()
-                .flatten()
+        .read_blocking(|c| {
+            crate::settings::store::get_string(c, &state.secrets, "embedding_provider")
         })
+        .ok()
+        .flatten()
         .unwrap_or_default();
     let provider = provider.trim().to_ascii_lowercase();
     match provider.as_str() {
         "hashing" => Ok(Arc::new(HashingEmbedder)),
-        "minilm" => crate::knowledge::local_model(state).ok_or_else(|| {
+        "minilm" => super::local_model(state).ok_or_else(|| {
             EmbedError::NotConfigured(
                 "embedding_provider is minilm but the model is not installed: run `neuromancer models pull minilm`".into(),
             )
         }),
         "" | "auto" => {
-            Ok(crate::knowledge::local_model(state).unwrap_or_else(|| Arc::new(HashingEmbedder)))
+            Ok(super::local_model(state).unwrap_or_else(|| Arc::new(HashingEmbedder)))
         }
         p if super::remote::PROVIDERS.contains(&p) => {
             Ok(Arc::new(super::remote::build(state, p)?))

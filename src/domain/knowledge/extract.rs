@@ -1,5 +1,7 @@
-//! Turning uploaded bytes into text. The type is decided by content (magic bytes, then
-//! whether it parses), the file name only breaks ties between text formats.
+//! THE file reader of the app: source imports and chat attachments decide an upload's type
+//! here, by content (magic bytes, then whether it parses) — never by the declared type; the file
+//! name only breaks ties between text formats. Text comes out of PDF, DOCX, HTML, JSON and
+//! plain text (TXT, MD, CSV); images are recognised (chat passes them to vision models).
 use super::html;
 use std::io::Read;
 
@@ -12,7 +14,7 @@ pub enum ExtractError {
 }
 
 pub struct Text {
-    pub kind: &'static str,
+    pub kind: Kind,
     pub title: Option<String>,
     pub text: String,
     pub meta: serde_json::Value,
@@ -21,47 +23,143 @@ pub struct Text {
 /// Uncompressed bytes we accept from one zip member (zip bombs stop here).
 pub const MAX_UNPACKED: u64 = 50 * 1024 * 1024;
 
-pub fn sniff(bytes: &[u8], filename: &str) -> Result<&'static str, ExtractError> {
-    let lower = filename.to_ascii_lowercase();
+/// A supported file, recognised by content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Pdf,
+    Docx,
+    Png,
+    Jpeg,
+    Webp,
+    Json,
+    Html,
+    Csv,
+    Md,
+    Txt,
+}
+
+impl Kind {
+    /// The format's short name (stored in a source's `metadata.format`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Pdf => "pdf",
+            Kind::Docx => "docx",
+            Kind::Png => "png",
+            Kind::Jpeg => "jpeg",
+            Kind::Webp => "webp",
+            Kind::Json => "json",
+            Kind::Html => "html",
+            Kind::Csv => "csv",
+            Kind::Md => "md",
+            Kind::Txt => "txt",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Kind::Pdf => "application/pdf",
+            Kind::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Kind::Png => "image/png",
+            Kind::Jpeg => "image/jpeg",
+            Kind::Webp => "image/webp",
+            Kind::Json => "application/json",
+            Kind::Html => "text/html",
+            Kind::Csv => "text/csv",
+            Kind::Md => "text/markdown",
+            Kind::Txt => "text/plain",
+        }
+    }
+
+    pub fn is_image(self) -> bool {
+        matches!(self, Kind::Png | Kind::Jpeg | Kind::Webp)
+    }
+}
+
+impl serde::Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// Recognise a supported file: magic bytes first (PDF, PNG, JPEG, WebP, a zip holding
+/// `word/document.xml`), then UTF-8 text, told apart by parsing (JSON), markup (HTML) and last
+/// the file name (CSV, Markdown).
+pub fn sniff(bytes: &[u8], filename: &str) -> Result<Kind, ExtractError> {
     if bytes.starts_with(b"%PDF-") {
-        return Ok("pdf");
+        return Ok(Kind::Pdf);
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok(Kind::Png);
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Ok(Kind::Jpeg);
+    }
+    if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        return Ok(Kind::Webp);
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        return Ok("docx");
+        return if is_docx(bytes) {
+            Ok(Kind::Docx)
+        } else {
+            Err(ExtractError::Unsupported(
+                "a zip archive that is not a DOCX document".into(),
+            ))
+        };
     }
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Err(ExtractError::Unsupported(
             "binary content (expected PDF, DOCX, TXT, MD, CSV, HTML or JSON)".into(),
         ));
     };
-    if text.contains('\0') {
+    if text.is_empty() || text.contains('\0') {
         return Err(ExtractError::Unsupported("binary content".into()));
     }
-    let head = text
-        .trim_start()
-        .get(..512.min(text.trim_start().len()))
+    let lower = filename.to_ascii_lowercase();
+    let trimmed = text.trim_start();
+    let head = trimmed
+        .get(..512.min(trimmed.len()))
         .unwrap_or("")
         .to_ascii_lowercase();
-    let trimmed = text.trim_start();
     if (trimmed.starts_with('{') || trimmed.starts_with('['))
         && serde_json::from_str::<serde_json::Value>(text).is_ok()
     {
-        return Ok("json");
+        return Ok(Kind::Json);
     }
     if head.starts_with("<!doctype html") || head.contains("<html") || head.contains("<body") {
-        return Ok("html");
+        return Ok(Kind::Html);
     }
     if lower.ends_with(".csv") {
-        return Ok("csv");
+        return Ok(Kind::Csv);
     }
     if lower.ends_with(".md") || lower.ends_with(".markdown") {
-        return Ok("md");
+        return Ok(Kind::Md);
     }
-    Ok("txt")
+    Ok(Kind::Txt)
+}
+
+fn is_docx(bytes: &[u8]) -> bool {
+    zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map(|mut z| z.by_name("word/document.xml").is_ok())
+        .unwrap_or(false)
+}
+
+/// The plain text of a document as uploaded (empty for images): what a chat attachment keeps.
+pub fn plain_text(kind: Kind, bytes: &[u8]) -> Result<String, ExtractError> {
+    Ok(match kind {
+        Kind::Pdf => pdf(bytes)?,
+        Kind::Docx => docx(bytes)?,
+        k if k.is_image() => String::new(),
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    })
 }
 
 pub fn extract(bytes: &[u8], filename: &str) -> Result<Text, ExtractError> {
     let kind = sniff(bytes, filename)?;
+    if kind.is_image() {
+        return Err(ExtractError::Unsupported(
+            "an image (describe it with the visual-scan import instead)".into(),
+        ));
+    }
     let plain = |text: String| Text {
         kind,
         title: None,
@@ -69,9 +167,9 @@ pub fn extract(bytes: &[u8], filename: &str) -> Result<Text, ExtractError> {
         meta: serde_json::json!({}),
     };
     Ok(match kind {
-        "pdf" => plain(pdf(bytes)?),
-        "docx" => plain(docx(bytes)?),
-        "html" => {
+        Kind::Pdf => plain(pdf(bytes)?),
+        Kind::Docx => plain(docx(bytes)?),
+        Kind::Html => {
             let e = html::extract(&String::from_utf8_lossy(bytes));
             Text {
                 kind,
@@ -80,7 +178,7 @@ pub fn extract(bytes: &[u8], filename: &str) -> Result<Text, ExtractError> {
                 meta: serde_json::json!({ "author": e.author, "date": e.date, "site_name": e.site_name }),
             }
         }
-        "json" => {
+        Kind::Json => {
             let v: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
             let mut lines = Vec::new();
             json_text(&v, "", &mut lines);
@@ -199,4 +297,30 @@ fn docx(bytes: &[u8]) -> Result<String, ExtractError> {
         buf.clear();
     }
     Ok(out.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_decided_by_content_not_by_name() {
+        assert_eq!(sniff(b"%PDF-1.7 ...", "a.txt").unwrap(), Kind::Pdf);
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n....", "a.pdf").unwrap(), Kind::Png);
+        assert_eq!(sniff(b"name,age\nana,3\n", "a.csv").unwrap(), Kind::Csv);
+        assert_eq!(sniff(b"name,age\nana,3\n", "a.bin").unwrap(), Kind::Txt);
+        assert_eq!(sniff(br#"{"a": 1}"#, "a.txt").unwrap(), Kind::Json);
+        assert!(sniff(b"MZ\x90\x00\x03\x00\xff\xfe", "tool.exe").is_err());
+        assert!(sniff(b"PK\x03\x04 not really a zip", "a.docx").is_err());
+    }
+
+    #[test]
+    fn images_have_no_text_and_are_not_importable_as_sources() {
+        let png = b"\x89PNG\r\n\x1a\n....";
+        assert_eq!(plain_text(Kind::Png, png).unwrap(), "");
+        assert!(matches!(
+            extract(png, "a.png"),
+            Err(ExtractError::Unsupported(_))
+        ));
+    }
 }

@@ -3,9 +3,10 @@
 //! with highlighted snippets. /memory/search, cross-reference, /claude-code/query and the chat
 //! tool all call `search`.
 use super::embed::{self, Embedder};
-use super::index;
+use super::{index_store, knn_store, search_store as store};
 use crate::access::Viewer;
-use rusqlite::{Connection, params};
+use crate::db::ann::Ann;
+use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -38,7 +39,7 @@ pub struct Filters {
 }
 
 impl Filters {
-    pub(super) fn narrow(&self) -> bool {
+    pub fn narrow(&self) -> bool {
         !self.collection_ids.is_empty() || self.source_id.is_some()
     }
 }
@@ -93,68 +94,10 @@ pub struct Hit {
 }
 
 const RRF_K: f64 = 60.0;
-pub(super) const CANDIDATES: usize = 100;
+pub const CANDIDATES: usize = 100;
 /// KNN always returns neighbours, however far: vector hits beyond this cosine distance
 /// (similarity under 0.1) are noise, not matches.
-pub(super) const MAX_DISTANCE: f64 = 0.9;
-
-/// The joined document row and the filters, per scope. Parameters: ?1 user, ?2 admin,
-/// ?3 collection ids (JSON array or NULL), ?4 excluded collection, ?5 source, ?6 client,
-/// ?7 project, ?8 platform, ?9 kind.
-pub(super) fn doc_join(scope: Scope) -> String {
-    match scope {
-        Scope::Sources => format!(
-            "JOIN sources s ON c.doc_type = 'source' AND s.id = c.doc_id
-             WHERE s.status = 'ready' AND {}
-               AND (?3 IS NULL OR s.collection_id IN (SELECT value FROM json_each(?3)))
-               AND (?4 IS NULL OR (s.collection_id IS NOT NULL AND s.collection_id <> ?4))
-               AND (?5 IS NULL OR s.id = ?5) AND (?6 IS NULL OR s.client_id = ?6)
-               AND (?7 IS NULL OR s.project_id = ?7) AND (?8 IS NULL OR s.platform = ?8)
-               AND (?9 IS NULL OR s.kind = ?9)",
-            crate::access::visible("s", "source", 1)
-        ),
-        // The memory log is personal: each user searches their own. (Unused numbered
-        // parameters are fine: SQLite counts up to the highest one.)
-        Scope::Memory => "JOIN memory s ON c.doc_type = 'memory' AND s.id = c.doc_id
-             WHERE s.owner_id = ?1 AND (?5 IS NULL OR s.id = ?5) AND (?9 IS NULL OR s.type = ?9)"
-            .to_string(),
-    }
-}
-
-fn title_col(scope: Scope) -> &'static str {
-    match scope {
-        Scope::Sources => "s.title, s.collection_id, s.platform",
-        Scope::Memory => "s.type, NULL, NULL",
-    }
-}
-
-pub(super) type Bound = (
-    String,
-    bool,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
-pub(super) fn bind(v: &Viewer, f: &Filters) -> Bound {
-    let cols = (!f.collection_ids.is_empty())
-        .then(|| serde_json::to_string(&f.collection_ids).unwrap_or_default());
-    (
-        v.user_id.clone(),
-        v.admin,
-        cols,
-        f.exclude_collection.clone(),
-        f.source_id.clone(),
-        f.client_id.clone(),
-        f.project_id.clone(),
-        f.platform.clone(),
-        f.kind.clone(),
-    )
-}
+pub const MAX_DISTANCE: f64 = 0.9;
 
 /// FTS5 query of the user's words, each quoted (no operator injection), OR-ed for recall;
 /// BM25 ranks documents that match more of them first.
@@ -164,36 +107,6 @@ pub fn fts_query(text: &str) -> Option<String> {
         .map(|w| format!("\"{}\"", w.replace('"', "")))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" OR "))
-}
-
-fn keyword_ids(c: &Connection, v: &Viewer, q: &Query) -> rusqlite::Result<Vec<i64>> {
-    let Some(m) = fts_query(&q.text) else {
-        return Ok(Vec::new());
-    };
-    let sql = format!(
-        "SELECT c.id FROM chunks_fts f JOIN chunks c ON c.id = f.rowid {} AND chunks_fts MATCH ?10
-         ORDER BY f.rank LIMIT ?11",
-        doc_join(q.scope)
-    );
-    let b = bind(v, &q.filters);
-    let mut stmt = c.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        params![
-            b.0,
-            b.1,
-            b.2,
-            b.3,
-            b.4,
-            b.5,
-            b.6,
-            b.7,
-            b.8,
-            m,
-            CANDIDATES as i64
-        ],
-        |r| r.get(0),
-    )?;
-    rows.collect()
 }
 
 /// Reciprocal-rank fusion of ranked id lists: Σ 1/(60 + rank).
@@ -217,6 +130,7 @@ pub fn rrf(lists: &[&[i64]]) -> Vec<(i64, f64, Vec<Option<usize>>)> {
 /// active model only (a query embedded by another model would be compared against nothing).
 pub fn search(
     c: &Connection,
+    ann: &Ann,
     v: &Viewer,
     emb: &dyn Embedder,
     q: &Query,
@@ -225,66 +139,23 @@ pub fn search(
     let kw = if q.mode == Mode::Vector {
         Vec::new()
     } else {
-        keyword_ids(c, v, q)?
+        match fts_query(&q.text) {
+            Some(m) => store::keyword_ids(c, v, q, &m)?,
+            None => Vec::new(),
+        }
     };
-    let active = index::active_model(c, emb.model_id())?;
+    let active = index_store::active_model(c)?.unwrap_or_else(|| emb.model_id().to_string());
     let vec = if q.mode == Mode::Keyword || q.text.trim().is_empty() || active != emb.model_id() {
         Vec::new()
     } else {
         let qv = emb.embed(&[q.text.as_str()])?.pop().unwrap_or_default();
-        super::knn::vector_ids(c, v, q, &active, &qv)?
+        knn_store::vector_ids(c, ann, v, q, &active, &qv)?
     };
     let fused = rrf(&[&kw, &vec]);
     let top: Vec<_> = fused.into_iter().take(limit).collect();
     let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
-    // CROSS JOIN pins the loop order: from the few fused ids out, never through every chunk of
-    // the visible documents.
-    let sql = format!(
-        "SELECT c.id, c.doc_type, c.doc_id, c.text, c.start_off, c.end_off, {}
-         FROM json_each(?10) j CROSS JOIN chunks c ON c.id = j.value CROSS {}",
-        title_col(q.scope),
-        doc_join(q.scope)
-    );
-    let b = bind(v, &q.filters);
-    let mut stmt = c.prepare_cached(&sql)?;
-    let mut rows: HashMap<i64, Hit> = HashMap::new();
     let terms: Vec<String> = embed::words(&q.text).filter(|w| w.len() > 1).collect();
-    let mapped = stmt.query_map(
-        params![
-            b.0,
-            b.1,
-            b.2,
-            b.3,
-            b.4,
-            b.5,
-            b.6,
-            b.7,
-            b.8,
-            serde_json::to_string(&ids)?
-        ],
-        |r| {
-            let text: String = r.get(3)?;
-            Ok(Hit {
-                chunk_id: r.get(0)?,
-                doc_type: r.get(1)?,
-                doc_id: r.get(2)?,
-                snippet: super::snippet::highlight(&text, &terms, 240),
-                text,
-                start: r.get(4)?,
-                end: r.get(5)?,
-                title: r.get(6)?,
-                collection_id: r.get(7)?,
-                platform: r.get(8)?,
-                score: 0.0,
-                keyword_rank: None,
-                vector_rank: None,
-            })
-        },
-    )?;
-    for h in mapped {
-        let h = h?;
-        rows.insert(h.chunk_id, h);
-    }
+    let mut rows = store::hits(c, v, q, &ids, &terms)?;
     Ok(top
         .into_iter()
         .filter_map(|(id, score, ranks)| {

@@ -8,13 +8,15 @@
 //! chunk. Kept in step cheaply: new vectors (rowid above the highest seen) are appended before
 //! each search; deleted ones are noticed when they fail to come back from vec0 and the index is
 //! rebuilt once too many have gone; a change of model rebuilds it for the new model.
-use super::embed::DIMS;
+//!
+//! One [`Ann`] per open database lives in `AppState` (`state.ann`): nothing is keyed by path in a
+//! process-wide static, so two databases in one process (tests) never share an index.
 use rusqlite::{Connection, params};
-use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+/// The vector size the index is laid out for (the hashing and MiniLM embedders' size).
+pub const DIMS: usize = 384;
 const WORDS: usize = DIMS / 64;
 /// Stores smaller than this are searched exactly (a vec0 float32 scan of 10k is ~7 ms).
 pub const BUILD_ABOVE: i64 = 10_000;
@@ -31,9 +33,15 @@ pub struct BinIndex {
     stale: AtomicUsize,
 }
 
-type Shared = Arc<RwLock<BinIndex>>;
-static INDEXES: Mutex<Option<HashMap<PathBuf, Shared>>> = Mutex::new(None);
-static BUILDING: Mutex<()> = Mutex::new(());
+pub type Shared = Arc<RwLock<BinIndex>>;
+
+/// The binary index of one database (built on demand) and the lock that lets only one build
+/// run at a time.
+#[derive(Default)]
+pub struct Ann {
+    index: Mutex<Option<Shared>>,
+    building: Mutex<()>,
+}
 
 fn encode(v: &[f32]) -> ([u64; WORDS], f32) {
     let mut code = [0u64; WORDS];
@@ -220,75 +228,64 @@ fn hamming_all(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> Vec<u16> {
     hamming_body(codes, qc)
 }
 
-fn key(c: &Connection) -> Option<PathBuf> {
-    c.path().filter(|p| !p.is_empty()).map(PathBuf::from)
-}
+impl Ann {
+    fn current(&self) -> Option<Shared> {
+        self.index.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
 
-/// The index of this database for `model`, built (or rebuilt for a new model) and brought up to
-/// date. None when the store is too small to need one (unless `force`) or the database has no
-/// file (nothing to key the index by).
-pub fn get(c: &Connection, model: &str, force: bool) -> rusqlite::Result<Option<Shared>> {
-    let Some(path) = key(c) else {
-        return Ok(None);
-    };
-    let existing = {
-        let map = INDEXES.lock().unwrap_or_else(|e| e.into_inner());
-        map.as_ref().and_then(|m| m.get(&path).cloned())
-    };
-    let max_vid: i64 = c
-        .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM chunk_vectors")?
-        .query_row([], |r| r.get(0))?;
-    if let Some(idx) = existing {
-        let current = {
-            let r = idx.read().unwrap_or_else(|e| e.into_inner());
-            (r.model == model).then_some(r.max_vid >= max_vid)
-        };
-        match current {
-            Some(true) => return Ok(Some(idx)),
-            Some(false) => {
-                idx.write()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .sync(c, max_vid)?;
-                return Ok(Some(idx));
+    /// The index for `model`, built (or rebuilt for a new model) and brought up to date. None
+    /// when the store is too small to need one (unless `force`).
+    pub fn get(
+        &self,
+        c: &Connection,
+        model: &str,
+        force: bool,
+    ) -> rusqlite::Result<Option<Shared>> {
+        let max_vid: i64 = c
+            .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM chunk_vectors")?
+            .query_row([], |r| r.get(0))?;
+        if let Some(idx) = self.current() {
+            let current = {
+                let r = idx.read().unwrap_or_else(|e| e.into_inner());
+                (r.model == model).then_some(r.max_vid >= max_vid)
+            };
+            match current {
+                Some(true) => return Ok(Some(idx)),
+                Some(false) => {
+                    idx.write()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .sync(c, max_vid)?;
+                    return Ok(Some(idx));
+                }
+                None => self.forget(),
             }
-            None => forget(c),
         }
-    }
-    if !force {
-        let stored: i64 = c
-            .prepare_cached("SELECT COUNT(*) FROM chunk_vectors WHERE model = ?1")?
-            .query_row([model], |r| r.get(0))?;
-        if stored <= BUILD_ABOVE {
-            return Ok(None);
+        if !force {
+            let stored: i64 = c
+                .prepare_cached("SELECT COUNT(*) FROM chunk_vectors WHERE model = ?1")?
+                .query_row([model], |r| r.get(0))?;
+            if stored <= BUILD_ABOVE {
+                return Ok(None);
+            }
         }
-    }
-    // One build at a time (1M vectors take ~12 s and 60 MB): searches that arrive meanwhile
-    // wait, then take the index just built instead of building their own.
-    let _building = BUILDING.lock().unwrap_or_else(|e| e.into_inner());
-    {
-        let map = INDEXES.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(idx) = map.as_ref().and_then(|m| m.get(&path))
+        // One build at a time (1M vectors take ~12 s and 60 MB): searches that arrive meanwhile
+        // wait, then take the index just built instead of building their own.
+        let _building = self.building.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(idx) = self.current()
             && idx.read().unwrap_or_else(|e| e.into_inner()).model == model
         {
-            return Ok(Some(idx.clone()));
+            return Ok(Some(idx));
         }
+        let mut built = BinIndex::build(c, model)?;
+        built.max_vid = built.max_vid.max(max_vid);
+        let idx = Arc::new(RwLock::new(built));
+        *self.index.lock().unwrap_or_else(|e| e.into_inner()) = Some(idx.clone());
+        Ok(Some(idx))
     }
-    let mut built = BinIndex::build(c, model)?;
-    built.max_vid = built.max_vid.max(max_vid);
-    let idx = Arc::new(RwLock::new(built));
-    let mut map = INDEXES.lock().unwrap_or_else(|e| e.into_inner());
-    map.get_or_insert_with(HashMap::new)
-        .insert(path, idx.clone());
-    Ok(Some(idx))
-}
 
-/// Drop this database's index (model change, too many stale entries, tests).
-pub fn forget(c: &Connection) {
-    if let Some(path) = key(c) {
-        let mut map = INDEXES.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(m) = map.as_mut() {
-            m.remove(&path);
-        }
+    /// Drop the index (model change, too many stale entries, benches).
+    pub fn forget(&self) {
+        *self.index.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 }
 

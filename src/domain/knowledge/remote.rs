@@ -7,8 +7,6 @@ use super::embed::{EmbedError, Embedder, normalise};
 use crate::ai::{Provider, calls, config};
 use crate::settings::store::get_string;
 use crate::state::AppState;
-use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::Duration;
 
 pub const PROVIDERS: &[&str] = &["openai", "ollama", "gemini", "openrouter"];
@@ -25,34 +23,32 @@ pub struct Remote {
     id: String,
 }
 
-/// Vector sizes already learned, by provider, endpoint and model.
-static DIMS: Mutex<Option<HashMap<String, usize>>> = Mutex::new(None);
-
 /// The configured remote embedder, or why it cannot be used (a missing key, a failing probe).
 pub fn build(state: &AppState, name: &str) -> Result<Remote, EmbedError> {
     let internal = |e: anyhow::Error| EmbedError::NotConfigured(format!("{e:#}"));
-    let c = state.db.conn().map_err(internal)?;
-    let (provider, model) = config::embedder(&c, &state.secrets, &state.http.trusted)
-        .map_err(internal)?
-        .map_err(EmbedError::NotConfigured)?;
     let base_key = match name {
         "openai" => Some("openai_base_url"),
         "ollama" => Some("ollama_base_url"),
         "gemini" => Some("gemini_base_url"),
         _ => None,
     };
-    let base = match base_key {
-        Some(k) => get_string(&c, &state.secrets, k)
-            .map_err(internal)?
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    drop(c);
+    let (configured, base) = state
+        .db
+        .read_blocking(|c| -> anyhow::Result<_> {
+            let configured = config::embedder(c, &state.secrets, &state.http.trusted)?;
+            let base = match base_key {
+                Some(k) => get_string(c, &state.secrets, k)?.unwrap_or_default(),
+                None => String::new(),
+            };
+            Ok((configured, base))
+        })
+        .map_err(internal)?;
+    let (provider, model) = configured.map_err(EmbedError::NotConfigured)?;
     let key = format!("{name}|{base}|{model}");
-    let known = DIMS
+    let known = state
+        .embed_dims
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .get_or_insert_with(HashMap::new)
         .get(&key)
         .copied();
     let mut r = Remote {
@@ -65,16 +61,17 @@ pub fn build(state: &AppState, name: &str) -> Result<Remote, EmbedError> {
     if known.is_none() {
         let probe = r.call(&["dimension probe".to_string()])?;
         let dims = probe.first().map(Vec::len).unwrap_or(0);
-        if dims == 0 || dims > super::index::MAX_DIMS {
+        if dims == 0 || dims > super::index_store::MAX_DIMS {
             return Err(EmbedError::Provider(format!(
                 "{name} returned a {dims}-dimensional embedding for {}",
                 r.model
             )));
         }
         r.dims = dims;
-        DIMS.lock()
+        state
+            .embed_dims
+            .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .get_or_insert_with(HashMap::new)
             .insert(key, dims);
     }
     r.id = format!("{name}:{}:{}", r.model, r.dims);

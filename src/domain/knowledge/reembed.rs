@@ -1,10 +1,10 @@
 //! Changing the embedding model re-embeds every chunk in the background. Vectors of the new
 //! model are written beside the old ones; search keeps reading the old model (the *active*
 //! one) until every chunk has a new vector, then the active model flips and old vectors go.
-use super::{embed, index};
+use super::{embed, index_store};
 use crate::jobs::Job;
 use crate::state::AppState;
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -27,10 +27,19 @@ pub fn ensure_queued(c: &Connection) -> rusqlite::Result<()> {
 }
 
 /// If the configured model is not the one search uses, make sure a re-embed is on its way.
-pub fn check(state: &AppState, c: &Connection, configured: &str) -> rusqlite::Result<()> {
-    if index::active_model(c, configured)? != configured {
-        ensure_queued(c)?;
-        state.jobs.notify();
+/// Blocking: call it from a worker thread or inside `Db::read`'s closure.
+pub fn check(state: &AppState, configured: &str) -> anyhow::Result<()> {
+    let moved = |c: &Connection| -> rusqlite::Result<bool> {
+        Ok(index_store::active_model(c)?.is_some_and(|a| a != configured))
+    };
+    // Searches call this: only a model change takes the write lock (and checks again there).
+    if state.db.read_blocking(moved)? {
+        state.db.write_blocking(|tx| -> rusqlite::Result<()> {
+            if moved(tx)? {
+                ensure_queued(tx)?;
+            }
+            Ok(())
+        })?;
     }
     Ok(())
 }
@@ -48,13 +57,8 @@ pub struct Status {
 }
 
 pub fn status(c: &Connection, configured: &str) -> rusqlite::Result<Status> {
-    let active = index::active_model(c, configured)?;
-    let total: i64 = c
-        .prepare_cached("SELECT COUNT(*) FROM chunks")?
-        .query_row([], |r| r.get(0))?;
-    let embedded: i64 = c
-        .prepare_cached("SELECT COUNT(*) FROM chunk_vectors WHERE model = ?1")?
-        .query_row([configured], |r| r.get(0))?;
+    let active = index_store::active_model(c)?.unwrap_or_else(|| configured.to_string());
+    let (total, embedded) = index_store::vector_coverage(c, configured)?;
     Ok(Status {
         reembedding: active != configured,
         active_model: active,
@@ -64,43 +68,35 @@ pub fn status(c: &Connection, configured: &str) -> rusqlite::Result<Status> {
     })
 }
 
+/// Embed the chunks that lack a vector of the configured model, one batch at a time: each
+/// batch is embedded without a lock, then written in its own short transaction.
 pub fn run(state: &AppState, _job: &Job) -> anyhow::Result<()> {
     let emb = embed::configured(state)?;
     let target = emb.model_id().to_string();
     loop {
-        let conn = state.db.conn()?;
-        let todo: Vec<(i64, String)> = {
-            let mut stmt = conn.prepare_cached(
-                "SELECT c.id, c.text FROM chunks c
-                 WHERE NOT EXISTS (SELECT 1 FROM chunk_vectors cv WHERE cv.chunk_id = c.id AND cv.model = ?1)
-                 ORDER BY c.id LIMIT ?2",
-            )?;
-            let rows = stmt.query_map(params![target, BATCH], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        drop(conn);
+        let todo = state
+            .db
+            .read_blocking(|c| index_store::without_vector(c, &target, BATCH))?;
         if todo.is_empty() {
             break;
         }
         let texts: Vec<&str> = todo.iter().map(|(_, t)| t.as_str()).collect();
         let vectors = emb.embed(&texts)?;
-        let mut conn = state.db.conn()?;
-        let tx = conn.transaction()?;
-        for ((id, _), v) in todo.iter().zip(&vectors) {
-            // The chunk may have been deleted meanwhile; then the insert has nothing to refer to.
-            let exists: bool = tx
-                .prepare_cached("SELECT EXISTS(SELECT 1 FROM chunks WHERE id = ?1)")?
-                .query_row([id], |r| r.get(0))?;
-            if exists {
-                index::add_vector(&tx, *id, &target, v)?;
+        state.db.write_blocking(|tx| -> rusqlite::Result<()> {
+            for ((id, _), v) in todo.iter().zip(&vectors) {
+                // The chunk may have been deleted meanwhile; then the insert has nothing to refer to.
+                if index_store::chunk_exists(tx, *id)? {
+                    index_store::add_vector(tx, *id, &target, v)?;
+                }
             }
-        }
-        tx.commit()?;
+            Ok(())
+        })?;
     }
-    let conn = state.db.conn()?;
-    index::set_active_model(&conn, &target)?;
-    conn.prepare_cached("DELETE FROM chunk_vectors WHERE model <> ?1")?
-        .execute([&target])?;
+    state.db.write_blocking(|tx| -> rusqlite::Result<()> {
+        index_store::set_active_model(tx, &target)?;
+        index_store::drop_other_models(tx, &target)?;
+        Ok(())
+    })?;
     tracing::info!(model = %target, "re-embed complete; search now uses the new model");
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! SQL of conversations, participants, messages and attachments. A conversation is visible to
 //! its owner and its participants only; everyone else gets `None` (a 404).
 use super::types::*;
+use crate::page::{Page, Paged};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::Value;
 
@@ -55,9 +56,10 @@ pub fn get_visible(
 pub fn list_visible(
     c: &Connection,
     user_id: &str,
-    q: &ListQuery,
-) -> rusqlite::Result<Vec<ConversationResponse>> {
-    let search = q
+    f: &ListFilter,
+    page: Page,
+) -> rusqlite::Result<Paged<ConversationResponse>> {
+    let search = f
         .search
         .as_deref()
         .map(str::trim)
@@ -70,15 +72,31 @@ pub fn list_visible(
                     .replace('_', "\\_")
             )
         });
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT {CONV_COLS}, c.owner_id = ?1 FROM conversations c WHERE {VISIBLE}
+    let filter = format!(
+        "FROM conversations c WHERE {VISIBLE}
            AND (?2 IS NULL OR c.client_id = ?2) AND (?3 IS NULL OR c.project_id = ?3)
            AND (?4 IS NULL OR c.title LIKE ?4 ESCAPE '\\' OR EXISTS (SELECT 1 FROM chat_messages m
-                WHERE m.conversation_id = c.id AND m.content LIKE ?4 ESCAPE '\\'))
-         ORDER BY c.updated_at DESC, c.id DESC LIMIT 500"
+                WHERE m.conversation_id = c.id AND m.content LIKE ?4 ESCAPE '\\'))"
+    );
+    let total: i64 = c
+        .prepare_cached(&format!("SELECT COUNT(*) {filter}"))?
+        .query_row(params![user_id, f.client_id, f.project_id, search], |r| {
+            r.get(0)
+        })?;
+    let (limit, offset) = page.sql();
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {CONV_COLS}, c.owner_id = ?1 {filter}
+         ORDER BY c.updated_at DESC, c.id DESC LIMIT ?5 OFFSET ?6"
     ))?;
-    let rows = stmt.query_map(params![user_id, q.client_id, q.project_id, search], conv)?;
-    rows.collect()
+    let rows = stmt.query_map(
+        params![user_id, f.client_id, f.project_id, search, limit, offset],
+        conv,
+    )?;
+    Ok(Paged::new(
+        rows.collect::<rusqlite::Result<_>>()?,
+        total as u64,
+        page,
+    ))
 }
 
 pub fn update(
@@ -192,8 +210,54 @@ pub fn insert_message(c: &Connection, m: &MessageResponse) -> rusqlite::Result<(
     Ok(())
 }
 
-pub fn messages(c: &Connection, conv_id: &str) -> rusqlite::Result<Vec<MessageResponse>> {
-    recent_messages(c, conv_id, i64::MAX)
+/// One page of the history, oldest first.
+pub fn messages(
+    c: &Connection,
+    conv_id: &str,
+    page: Page,
+) -> rusqlite::Result<Paged<MessageResponse>> {
+    let total: i64 = c
+        .prepare_cached("SELECT COUNT(*) FROM chat_messages WHERE conversation_id = ?1")?
+        .query_row([conv_id], |r| r.get(0))?;
+    let files = attachments_meta(c, conv_id)?;
+    let (limit, offset) = page.sql();
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {MSG_COLS} FROM chat_messages WHERE conversation_id = ?1
+         ORDER BY created_at, id LIMIT ?2 OFFSET ?3"
+    ))?;
+    let rows = stmt.query_map(params![conv_id, limit, offset], |r| message(r, &files))?;
+    Ok(Paged::new(
+        rows.collect::<rusqlite::Result<_>>()?,
+        total as u64,
+        page,
+    ))
+}
+
+const MSG_COLS: &str = "id, conversation_id, user_id, role, content, tool_calls, attachments, provider, model, usage, status, error, created_at";
+
+fn message(r: &Row, files: &[AttachmentResponse]) -> rusqlite::Result<MessageResponse> {
+    let calls: String = r.get(5)?;
+    let ids: String = r.get(6)?;
+    let usage: Option<String> = r.get(9)?;
+    let ids: Vec<String> = serde_json::from_str(&ids).unwrap_or_default();
+    Ok(MessageResponse {
+        id: r.get(0)?,
+        conversation_id: r.get(1)?,
+        user_id: r.get(2)?,
+        role: r.get(3)?,
+        content: r.get(4)?,
+        tool_calls: serde_json::from_str(&calls).unwrap_or_default(),
+        attachments: ids
+            .iter()
+            .filter_map(|id| files.iter().find(|f| &f.id == id).cloned())
+            .collect(),
+        provider: r.get(7)?,
+        model: r.get(8)?,
+        usage: usage.and_then(|u| serde_json::from_str(&u).ok()),
+        status: r.get(10)?,
+        error: r.get(11)?,
+        created_at: r.get(12)?,
+    })
 }
 
 /// The last `limit` messages, oldest first.
@@ -203,35 +267,12 @@ pub fn recent_messages(
     limit: i64,
 ) -> rusqlite::Result<Vec<MessageResponse>> {
     let files = attachments_meta(c, conv_id)?;
-    let mut stmt = c.prepare_cached(
-        "SELECT * FROM (SELECT id, conversation_id, user_id, role, content, tool_calls, attachments, provider, model, usage, status, error, created_at
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT * FROM (SELECT {MSG_COLS}
            FROM chat_messages WHERE conversation_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2)
-         ORDER BY created_at, id",
-    )?;
-    let rows = stmt.query_map(rusqlite::params![conv_id, limit], |r| {
-        let calls: String = r.get(5)?;
-        let ids: String = r.get(6)?;
-        let usage: Option<String> = r.get(9)?;
-        let ids: Vec<String> = serde_json::from_str(&ids).unwrap_or_default();
-        Ok(MessageResponse {
-            id: r.get(0)?,
-            conversation_id: r.get(1)?,
-            user_id: r.get(2)?,
-            role: r.get(3)?,
-            content: r.get(4)?,
-            tool_calls: serde_json::from_str(&calls).unwrap_or_default(),
-            attachments: ids
-                .iter()
-                .filter_map(|id| files.iter().find(|f| &f.id == id).cloned())
-                .collect(),
-            provider: r.get(7)?,
-            model: r.get(8)?,
-            usage: usage.and_then(|u| serde_json::from_str(&u).ok()),
-            status: r.get(10)?,
-            error: r.get(11)?,
-            created_at: r.get(12)?,
-        })
-    })?;
+         ORDER BY created_at, id"
+    ))?;
+    let rows = stmt.query_map(params![conv_id, limit], |r| message(r, &files))?;
     rows.collect()
 }
 
