@@ -182,25 +182,3 @@ pub fn check_placement(
     }
     Ok(Ok((None, None)))
 }
-
-/// Legacy shims while areas move to registered resources (removed when the last caller goes).
-pub const SHAREABLE: &[&str] = &[
-    "source",
-    "content",
-    "collection",
-    "plan",
-    "learning",
-    "task",
-    "conversation",
-];
-
-/// Legacy: [`can_view`] by table name.
-pub fn can_see(
-    c: &Connection,
-    v: &Viewer,
-    table: &'static str,
-    resource_type: &'static str,
-    id: &str,
-) -> rusqlite::Result<bool> {
-    can_view(c, v, &Resource::shareable(resource_type, table), id)
-}

@@ -138,7 +138,12 @@ impl Db {
                 }
             },
         ))?;
-        let manager = SqliteConnectionManager::file(path).with_init(move |c| configure(c, sync));
+        // Pool connections are read-only: a write that bypasses `Db::write` fails loudly
+        // ("attempt to write a readonly database") instead of racing the writer.
+        let manager = SqliteConnectionManager::file(path).with_init(move |c| {
+            configure(c, sync)?;
+            c.execute_batch("PRAGMA query_only = ON;")
+        });
         let pool = r2d2::Pool::builder()
             .max_size(16)
             .connection_timeout(Duration::from_secs(10))
@@ -159,7 +164,7 @@ impl Db {
         &self.bell
     }
 
-    /// A pooled connection for reads on the current (blocking) thread.
+    /// A pooled (read-only) connection on the current thread.
     pub fn conn(&self) -> anyhow::Result<PooledConn> {
         Ok(self.pool.get().map_err(DbError::from)?)
     }
@@ -195,22 +200,6 @@ impl Db {
     {
         let db = self.clone();
         blocking(move || db.write_blocking(f)).await
-    }
-
-    /// Legacy: a pooled connection that may write outside the write path. Being removed area by
-    /// area in favour of [`Db::read`] / [`Db::write`].
-    pub async fn run<T, E, F>(&self, f: F) -> Result<T, crate::error::ApiError>
-    where
-        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        E: Into<crate::error::ApiError> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        blocking(move || -> Result<T, crate::error::ApiError> {
-            let mut conn = pool.get().map_err(DbError::from)?;
-            f(&mut conn).map_err(Into::into)
-        })
-        .await
     }
 
     /// [`Db::write`] on this thread (worker threads, CLI). Long jobs call it once per short

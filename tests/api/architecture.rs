@@ -118,8 +118,15 @@ fn transactions_are_opened_only_by_the_one_write_path() {
 
 #[test]
 fn no_process_wide_statics_hold_state() {
-    // Allowed: the sqlite-vec registration guard and the constant dummy hash of password checks.
-    let allowed = ["src/db/vector.rs", "src/auth/password.rs"];
+    // Allowed, because none of them is a server's state: the sqlite-vec registration guard, the
+    // constant dummy hash of password checks, the OpenAPI document derived once from the code,
+    // and the process's request-id counter and tag.
+    let allowed = [
+        "src/db/vector.rs",
+        "src/auth/password.rs",
+        "src/docs.rs",
+        "src/telemetry.rs",
+    ];
     let bad = offenders(
         |_, l| {
             let t = l.trim_start();
