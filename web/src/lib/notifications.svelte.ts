@@ -1,6 +1,6 @@
 // Live notifications shared by the bell and the notifications page: one EventSource per tab,
 // opened with a single-use stream ticket (never the login token in a URL).
-import { getToken } from './api/client';
+import { ApiError, getToken } from './api/client';
 import * as notifications from './api/notifications';
 import type { Notification } from './api/notifications';
 
@@ -13,12 +13,15 @@ export const inbox = $state({
   version: 0,
 });
 
-let source: EventSource | null = null;
+/** The open connection: an EventSource (ticket) or a fetch stream (header); null when closed. */
+let conn: { close: () => void } | null = null;
 let users = 0;
-/** Bumped on every open/close so a ticket fetched for a stale connection attempt is dropped. */
+/** Bumped on every open/close so an attempt overtaken by a newer one (or by stop) is dropped. */
 let generation = 0;
 let retry: ReturnType<typeof setTimeout> | undefined;
 let backoff = 1000;
+/** Set once the server answered the ticket route with 404/405 (an older server): use the header. */
+let noTickets = false;
 
 async function refresh() {
   try {
@@ -30,52 +33,75 @@ async function refresh() {
   }
 }
 
-function scheduleReconnect(gen: number) {
+function onReady(data: string) {
+  backoff = 1000;
+  inbox.connected = true;
+  inbox.unread = JSON.parse(data).unread;
+  refresh();
+}
+
+function onNotification(data: string) {
+  const n = JSON.parse(data) as Notification;
+  if (!inbox.recent.some((r) => r.id === n.id)) {
+    inbox.recent = [n, ...inbox.recent].slice(0, 10);
+    inbox.unread += 1;
+  }
+  inbox.version += 1;
+}
+
+/** The connection of `gen` ended: close it and try again later with a fresh ticket. */
+function lost(gen: number) {
+  inbox.connected = false;
+  if (gen !== generation) return;
+  conn?.close();
+  conn = null;
+  if (!getToken() || users <= 0) return;
   clearTimeout(retry);
   retry = setTimeout(() => {
-    if (gen === generation && users > 0) open();
+    if (gen === generation && users > 0) void open();
   }, backoff);
   backoff = Math.min(backoff * 2, 30_000);
 }
 
 /**
- * Connect with a fresh ticket. Tickets work once, so EventSource's own reconnection (which would
- * replay the spent ticket) is not used: on error the source is closed and a new ticket fetched.
+ * Connect. Tickets work once, so EventSource's own reconnection (which would replay the spent
+ * ticket) is not used: on error the source is closed and a new ticket fetched.
  */
 async function open() {
-  if (!getToken() || source) return;
+  if (!getToken() || conn) return;
   const gen = ++generation;
-  let url: string;
-  try {
-    url = await notifications.streamUrl();
-  } catch {
-    // 401 already signed out; otherwise try again later.
-    if (getToken()) scheduleReconnect(gen);
-    return;
-  }
-  if (gen !== generation || users <= 0 || source) return;
-  const es = new EventSource(url);
-  source = es;
-  es.addEventListener('ready', (e) => {
-    backoff = 1000;
-    inbox.connected = true;
-    inbox.unread = JSON.parse((e as MessageEvent).data).unread;
-    refresh();
-  });
-  es.addEventListener('notification', (e) => {
-    const n = JSON.parse((e as MessageEvent).data) as Notification;
-    if (!inbox.recent.some((r) => r.id === n.id)) {
-      inbox.recent = [n, ...inbox.recent].slice(0, 10);
-      inbox.unread += 1;
+  if (!noTickets) {
+    let url: string;
+    try {
+      url = await notifications.streamUrl();
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 404 || e.status === 405)) noTickets = true;
+      else return lost(gen); // a 401 has already signed out
     }
-    inbox.version += 1;
-  });
-  es.onerror = () => {
-    inbox.connected = false;
-    es.close();
-    if (source === es) source = null;
-    scheduleReconnect(gen);
-  };
+    if (!noTickets) {
+      if (gen !== generation || users <= 0 || conn) return;
+      const es = new EventSource(url!);
+      conn = es;
+      es.addEventListener('ready', (e) => onReady((e as MessageEvent).data));
+      es.addEventListener('notification', (e) => onNotification((e as MessageEvent).data));
+      es.onerror = () => lost(gen);
+      return;
+    }
+  }
+  if (gen !== generation || users <= 0 || conn) return;
+  const ctl = new AbortController();
+  conn = { close: () => ctl.abort() };
+  (async () => {
+    try {
+      for await (const m of notifications.headerStream(ctl.signal)) {
+        if (m.event === 'ready') onReady(m.data);
+        else if (m.event === 'notification') onNotification(m.data);
+      }
+    } catch {
+      /* closed, aborted or refused */
+    }
+    if (!ctl.signal.aborted) lost(gen);
+  })();
 }
 
 /** Start listening (reference-counted); returns the stop function. */
@@ -87,8 +113,8 @@ export function listen(): () => void {
     if (users <= 0) {
       generation += 1;
       clearTimeout(retry);
-      source?.close();
-      source = null;
+      conn?.close();
+      conn = null;
       inbox.connected = false;
     }
   };

@@ -9,6 +9,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import { navigate } from '../router';
 import { postSSE, sseJson, SSEHttpError } from '../sse';
+import { collectAll, DEFAULT_LIMIT, MAX_LIMIT, toPaged, type Paged } from './paging';
 import type { components, paths } from './schema';
 
 export type { components, paths };
@@ -189,13 +190,7 @@ export const okPublic = <D>(pending: Promise<Result<D>>) => ok(pending, { redire
 
 // ---------- lists: the paged envelope ----------
 
-/** Every list route answers `{items, total, limit, offset}` (query `limit` 1–200, default 50; `offset`). */
-export interface Paged<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}
+export { MAX_LIMIT, type Paged };
 
 /** The item type of a list response, whether it is the envelope or (older specs) a bare array. */
 export type ItemOf<R> = R extends { items: (infer T)[] } ? T : R extends (infer T)[] ? T : never;
@@ -214,14 +209,12 @@ export type ListParams<P extends GetPath> = {
 
 export type ListItem<P extends GetPath> = ItemOf<Json200<GetOp<P>>>;
 
-export const MAX_LIMIT = 200;
-
 /**
- * One page of a list route. The only untyped spot of the client: while the server moves every
- * list to the envelope, some responses in schema.d.ts are still bare arrays and some list routes
- * do not declare `limit`/`offset` yet, so the call is made loosely here and the body normalised
- * (a bare array becomes one page holding everything). Drop the array branch once the spec has
- * the envelope everywhere.
+ * One page of a list route. The only untyped spot of the typed client: while the server moves
+ * every list to the envelope, some responses in schema.d.ts are still bare arrays and some list
+ * routes do not declare `limit`/`offset` yet, so the call is made loosely here and the body
+ * normalised by toPaged (a bare array becomes one page holding everything). Once the spec has the
+ * envelope everywhere, the loose call can become a typed `api.GET(path, …)`.
  */
 export async function page<P extends GetPath>(
   path: P,
@@ -229,27 +222,16 @@ export async function page<P extends GetPath>(
   range: { limit?: number; offset?: number } = {},
   signal?: AbortSignal,
 ): Promise<Paged<ListItem<P>>> {
-  const limit = range.limit ?? 50;
-  const offset = range.offset ?? 0;
+  const asked = { limit: range.limit ?? DEFAULT_LIMIT, offset: range.offset ?? 0 };
   const loose = api.GET as unknown as (p: string, init: object) => Promise<Result<unknown>>;
-  const body = await ok(
-    loose(path, { params: { path: params.path, query: { ...(params.query as object | undefined), limit, offset } }, signal }),
-  );
-  if (Array.isArray(body)) return { items: body as ListItem<P>[], total: body.length, limit: body.length, offset: 0 };
-  const env = body as Partial<Paged<ListItem<P>>> & Record<string, unknown>;
-  const items = env.items ?? [];
-  return { ...env, items, total: env.total ?? items.length, limit: env.limit ?? limit, offset: env.offset ?? offset };
+  const query = { ...(params.query as object | undefined), ...asked };
+  const body = await ok(loose(path, { params: { path: params.path, query }, signal }));
+  return toPaged<ListItem<P>>(body, asked);
 }
 
-/** Every item of a list route: pages through with limit=200 until `offset + items.length >= total`. */
-export async function listAll<P extends GetPath>(path: P, params: ListParams<P> = {}, signal?: AbortSignal): Promise<ListItem<P>[]> {
-  const out: ListItem<P>[] = [];
-  for (let offset = 0; ; ) {
-    const p = await page(path, params, { limit: MAX_LIMIT, offset }, signal);
-    out.push(...p.items);
-    offset = p.offset + p.items.length;
-    if (p.items.length === 0 || offset >= p.total) return out;
-  }
+/** Every item of a list route (for screens that need all of them, like the kanban board). */
+export function listAll<P extends GetPath>(path: P, params: ListParams<P> = {}, signal?: AbortSignal): Promise<ListItem<P>[]> {
+  return collectAll((range) => page(path, params, range, signal));
 }
 
 // ---------- what the spec does not type: uploads and streams ----------

@@ -1,5 +1,6 @@
 // /notifications: the inbox, read state, and tickets for the live stream.
-import { API_BASE, ApiError, api, ok, type Schema } from './client';
+import { API_BASE, ApiError, api, getToken, ok, type Schema } from './client';
+import { sseMessages, type SSEMessage } from '../sse';
 
 export type Notification = Schema<'Notification'>;
 /** A page of the inbox: the paged envelope plus the unread count. */
@@ -23,4 +24,18 @@ export async function streamUrl(): Promise<string> {
   const { ticket } = await ok(post('/api/v1/notifications/stream-ticket'));
   if (!ticket) throw new ApiError(502, 'The server did not issue a stream ticket');
   return `${API_BASE}/notifications/stream?ticket=${encodeURIComponent(ticket)}`;
+}
+
+/**
+ * The stream read with fetch and the bearer token in a header — for servers without the ticket
+ * route (404/405 on stream-ticket). Yields the raw `ready` / `notification` frames.
+ */
+export async function* headerStream(signal: AbortSignal): AsyncGenerator<SSEMessage, void, undefined> {
+  const token = getToken();
+  const res = await fetch(`${API_BASE}/notifications/stream`, {
+    headers: { Accept: 'text/event-stream', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    signal,
+  });
+  if (!res.ok || !res.body) throw new ApiError(res.status, `notification stream failed (${res.status})`);
+  yield* sseMessages(res.body, signal);
 }
