@@ -27,5 +27,6 @@ export const updateAutomation = (id: string, body: AutomationPatch) => ok(api.PU
 export const deleteAutomation = (id: string) => ok(api.DELETE('/api/v1/automations/{id}', path(id)));
 /** The newest runs of an automation (one page of up to 100). */
 export const runs = (id: string, range = { limit: 100, offset: 0 }) => page('/api/v1/automations/{id}/runs', { path: { id } }, range);
+/** Run now with `payload`, or with the trigger's example payload when it is undefined (the spec marks `payload` required; it is not). */
 export const testAutomation = (id: string, payload?: unknown) =>
-  ok(api.POST('/api/v1/automations/{id}/test', { ...path(id), body: { payload: (payload ?? {}) as Record<string, unknown> } }));
+  ok(api.POST('/api/v1/automations/{id}/test', { ...path(id), body: (payload === undefined ? {} : { payload }) as Schema<'TestIn'> }));

@@ -11,9 +11,6 @@ export type CookieStatus = Schema<'CookieStatus'>;
 export type SourceFilters = NonNullable<ListParams<'/api/v1/sources/'>['query']>;
 export type SearchQuery = NonNullable<paths['/api/v1/sources/search']['get']['parameters']['query']>;
 
-/** Processing states of a source (the spec types `status` as a plain string). */
-export type Status = 'pending' | 'processing' | 'ready' | 'failed';
-
 export const PLATFORMS = ['rss', 'substack', 'medium', 'website', 'github', 'notion', 'twitter', 'youtube', 'visual-scan'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 /** Platforms imported from an uploaded file rather than fetched (YouTube takes either). */
