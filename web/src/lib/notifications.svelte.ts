@@ -1,6 +1,6 @@
 // Live notifications shared by the bell and the notifications page: one EventSource per tab,
 // opened with a single-use stream ticket (never the login token in a URL).
-import { ApiError, getToken } from './api/client';
+import { getToken } from './api/client';
 import * as notifications from './api/notifications';
 import type { Notification } from './api/notifications';
 
@@ -13,21 +13,18 @@ export const inbox = $state({
   version: 0,
 });
 
-/** The open connection: an EventSource (ticket) or a fetch stream (header); null when closed. */
-let conn: { close: () => void } | null = null;
+let source: EventSource | null = null;
 let users = 0;
 /** Bumped on every open/close so an attempt overtaken by a newer one (or by stop) is dropped. */
 let generation = 0;
 let retry: ReturnType<typeof setTimeout> | undefined;
 let backoff = 1000;
-/** Set once the server answered the ticket route with 404/405 (an older server): use the header. */
-let noTickets = false;
 
 async function refresh() {
   try {
-    const page = await notifications.listNotifications(0, 10);
+    const [page, unread] = await Promise.all([notifications.listNotifications(0, 10), notifications.unreadCount()]);
     inbox.recent = page.items;
-    inbox.unread = page.unread;
+    inbox.unread = unread.count;
   } catch {
     /* shown as stale; the stream retries */
   }
@@ -49,12 +46,12 @@ function onNotification(data: string) {
   inbox.version += 1;
 }
 
-/** The connection of `gen` ended: close it and try again later with a fresh ticket. */
+/** The connection of `gen` ended (or never opened): close it and try again later with a fresh ticket. */
 function lost(gen: number) {
   inbox.connected = false;
   if (gen !== generation) return;
-  conn?.close();
-  conn = null;
+  source?.close();
+  source = null;
   if (!getToken() || users <= 0) return;
   clearTimeout(retry);
   retry = setTimeout(() => {
@@ -64,44 +61,24 @@ function lost(gen: number) {
 }
 
 /**
- * Connect. Tickets work once, so EventSource's own reconnection (which would replay the spent
- * ticket) is not used: on error the source is closed and a new ticket fetched.
+ * Connect with a fresh single-use ticket. EventSource's own reconnection would replay the spent
+ * ticket, so it is not used: on error the source is closed and a new ticket fetched (with backoff).
  */
 async function open() {
-  if (!getToken() || conn) return;
+  if (!getToken() || source) return;
   const gen = ++generation;
-  if (!noTickets) {
-    let url: string;
-    try {
-      url = await notifications.streamUrl();
-    } catch (e) {
-      if (e instanceof ApiError && (e.status === 404 || e.status === 405)) noTickets = true;
-      else return lost(gen); // a 401 has already signed out
-    }
-    if (!noTickets) {
-      if (gen !== generation || users <= 0 || conn) return;
-      const es = new EventSource(url!);
-      conn = es;
-      es.addEventListener('ready', (e) => onReady((e as MessageEvent).data));
-      es.addEventListener('notification', (e) => onNotification((e as MessageEvent).data));
-      es.onerror = () => lost(gen);
-      return;
-    }
+  let url: string;
+  try {
+    url = await notifications.streamUrl();
+  } catch {
+    return lost(gen); // after a 401 the token is gone and lost() stops
   }
-  if (gen !== generation || users <= 0 || conn) return;
-  const ctl = new AbortController();
-  conn = { close: () => ctl.abort() };
-  (async () => {
-    try {
-      for await (const m of notifications.headerStream(ctl.signal)) {
-        if (m.event === 'ready') onReady(m.data);
-        else if (m.event === 'notification') onNotification(m.data);
-      }
-    } catch {
-      /* closed, aborted or refused */
-    }
-    if (!ctl.signal.aborted) lost(gen);
-  })();
+  if (gen !== generation || users <= 0 || source) return;
+  const es = new EventSource(url);
+  source = es;
+  es.addEventListener('ready', (e) => onReady((e as MessageEvent).data));
+  es.addEventListener('notification', (e) => onNotification((e as MessageEvent).data));
+  es.onerror = () => lost(gen);
 }
 
 /** Start listening (reference-counted); returns the stop function. */
@@ -113,8 +90,8 @@ export function listen(): () => void {
     if (users <= 0) {
       generation += 1;
       clearTimeout(retry);
-      conn?.close();
-      conn = null;
+      source?.close();
+      source = null;
       inbox.connected = false;
     }
   };

@@ -1,13 +1,11 @@
 // /notifications: the inbox, read state, and tickets for the live stream.
-import { API_BASE, ApiError, api, getToken, ok, type Schema } from './client';
-import { sseMessages, type SSEMessage } from '../sse';
+import { API_BASE, ApiError, api, ok, page, type Schema } from './client';
 
 export type Notification = Schema<'Notification'>;
-/** A page of the inbox: the paged envelope plus the unread count. */
-export type NotificationPage = Schema<'NotificationPage'>;
 
+/** A page of the inbox (newest first); the unread count comes from unreadCount() or the stream. */
 export const listNotifications = (offset = 0, limit = 30, unread = false) =>
-  ok(api.GET('/api/v1/notifications/', { params: { query: { offset, limit, unread: unread || undefined } } }));
+  page('/api/v1/notifications/', { query: { unread: unread || undefined } }, { limit, offset });
 export const unreadCount = () => ok(api.GET('/api/v1/notifications/unread-count'));
 export const markRead = (id: string) => ok(api.PUT('/api/v1/notifications/{id}/read', { params: { path: { id } } }));
 export const markAllRead = () => ok(api.PUT('/api/v1/notifications/read-all'));
@@ -26,16 +24,3 @@ export async function streamUrl(): Promise<string> {
   return `${API_BASE}/notifications/stream?ticket=${encodeURIComponent(ticket)}`;
 }
 
-/**
- * The stream read with fetch and the bearer token in a header — for servers without the ticket
- * route (404/405 on stream-ticket). Yields the raw `ready` / `notification` frames.
- */
-export async function* headerStream(signal: AbortSignal): AsyncGenerator<SSEMessage, void, undefined> {
-  const token = getToken();
-  const res = await fetch(`${API_BASE}/notifications/stream`, {
-    headers: { Accept: 'text/event-stream', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    signal,
-  });
-  if (!res.ok || !res.body) throw new ApiError(res.status, `notification stream failed (${res.status})`);
-  yield* sseMessages(res.body, signal);
-}
