@@ -1,6 +1,8 @@
-// Live notifications shared by the bell and the notifications page: one EventSource per tab.
-import { API_BASE, getToken } from './api';
-import { delivery, type Notification } from './delivery';
+// Live notifications shared by the bell and the notifications page: one EventSource per tab,
+// opened with a single-use stream ticket (never the login token in a URL).
+import { getToken } from './api/client';
+import * as notifications from './api/notifications';
+import type { Notification } from './api/notifications';
 
 export const inbox = $state({
   unread: 0,
@@ -13,47 +15,82 @@ export const inbox = $state({
 
 let source: EventSource | null = null;
 let users = 0;
+/** Bumped on every open/close so an attempt overtaken by a newer one (or by stop) is dropped. */
+let generation = 0;
+let retry: ReturnType<typeof setTimeout> | undefined;
+let backoff = 1000;
 
 async function refresh() {
   try {
-    const page = await delivery.notifications.list(0, 10);
+    const [page, unread] = await Promise.all([notifications.listNotifications(0, 10), notifications.unreadCount()]);
     inbox.recent = page.items;
-    inbox.unread = page.unread;
+    inbox.unread = unread.count;
   } catch {
     /* shown as stale; the stream retries */
   }
 }
 
-function open() {
-  const token = getToken();
-  if (!token || source) return;
-  source = new EventSource(`${API_BASE}/notifications/stream?access_token=${encodeURIComponent(token)}`);
-  source.addEventListener('ready', (e) => {
-    inbox.connected = true;
-    inbox.unread = JSON.parse((e as MessageEvent).data).unread;
-    refresh();
-  });
-  source.addEventListener('notification', (e) => {
-    const n = JSON.parse((e as MessageEvent).data) as Notification;
-    if (!inbox.recent.some((r) => r.id === n.id)) {
-      inbox.recent = [n, ...inbox.recent].slice(0, 10);
-      inbox.unread += 1;
-    }
-    inbox.version += 1;
-  });
-  source.onerror = () => {
-    inbox.connected = false;
-  };
+function onReady(data: string) {
+  backoff = 1000;
+  inbox.connected = true;
+  inbox.unread = JSON.parse(data).unread;
+  refresh();
+}
+
+function onNotification(data: string) {
+  const n = JSON.parse(data) as Notification;
+  if (!inbox.recent.some((r) => r.id === n.id)) {
+    inbox.recent = [n, ...inbox.recent].slice(0, 10);
+    inbox.unread += 1;
+  }
+  inbox.version += 1;
+}
+
+/** The connection of `gen` ended (or never opened): close it and try again later with a fresh ticket. */
+function lost(gen: number) {
+  inbox.connected = false;
+  if (gen !== generation) return;
+  source?.close();
+  source = null;
+  if (!getToken() || users <= 0) return;
+  clearTimeout(retry);
+  retry = setTimeout(() => {
+    if (gen === generation && users > 0) void open();
+  }, backoff);
+  backoff = Math.min(backoff * 2, 30_000);
+}
+
+/**
+ * Connect with a fresh single-use ticket. EventSource's own reconnection would replay the spent
+ * ticket, so it is not used: on error the source is closed and a new ticket fetched (with backoff).
+ */
+async function open() {
+  if (!getToken() || source) return;
+  const gen = ++generation;
+  let url: string;
+  try {
+    url = await notifications.streamUrl();
+  } catch {
+    return lost(gen); // after a 401 the token is gone and lost() stops
+  }
+  if (gen !== generation || users <= 0 || source) return;
+  const es = new EventSource(url);
+  source = es;
+  es.addEventListener('ready', (e) => onReady((e as MessageEvent).data));
+  es.addEventListener('notification', (e) => onNotification((e as MessageEvent).data));
+  es.onerror = () => lost(gen);
 }
 
 /** Start listening (reference-counted); returns the stop function. */
 export function listen(): () => void {
   users += 1;
-  open();
+  void open();
   return () => {
     users -= 1;
-    if (users <= 0 && source) {
-      source.close();
+    if (users <= 0) {
+      generation += 1;
+      clearTimeout(retry);
+      source?.close();
       source = null;
       inbox.connected = false;
     }
@@ -61,20 +98,20 @@ export function listen(): () => void {
 }
 
 export async function markRead(id: string) {
-  const { count } = await delivery.notifications.read(id);
+  const { count } = await notifications.markRead(id);
   inbox.unread = count;
   inbox.recent = inbox.recent.map((n) => (n.id === id ? { ...n, read: true } : n));
 }
 
 export async function markAllRead() {
-  const { count } = await delivery.notifications.readAll();
+  const { count } = await notifications.markAllRead();
   inbox.unread = count;
   inbox.recent = inbox.recent.map((n) => ({ ...n, read: true }));
 }
 
 export async function removeNotification(id: string) {
-  await delivery.notifications.remove(id);
+  await notifications.deleteNotification(id);
   inbox.recent = inbox.recent.filter((n) => n.id !== id);
-  const { count } = await delivery.notifications.unreadCount();
+  const { count } = await notifications.unreadCount();
   inbox.unread = count;
 }

@@ -1,5 +1,6 @@
 // Reactive session state shared by the shell and pages.
-import { api, clearToken, getToken, onUnauthorized, setToken, type LoginResponse, type User } from './api';
+import { me, type LoginResponse, type User } from './api/auth';
+import { clearToken, getToken, onUnauthorized, setToken } from './api/client';
 import { navigate } from './router';
 
 export const session = $state<{ user: User | null; loading: boolean }>({ user: null, loading: false });
@@ -16,7 +17,7 @@ export async function loadUser(): Promise<User | null> {
   }
   session.loading = true;
   try {
-    session.user = await api.auth.me();
+    session.user = await me();
     return session.user;
   } catch {
     // 401 already cleared the token and redirected; other errors keep the token.
@@ -37,4 +38,5 @@ export function logout(): void {
   navigate('/login', { replace: true });
 }
 
+/** Roles are `admin` and `member` (see the server's users module). */
 export const isAdmin = (u: User | null | undefined): boolean => u?.role === 'admin';

@@ -1,5 +1,5 @@
 // Tool-call chips shown on an assistant message: one per call, updated as frames arrive.
-import type { ChatMessage } from '../../lib/ai';
+import type { ChatMessage } from '../../lib/api/chat';
 
 export interface Chip {
   id: string;

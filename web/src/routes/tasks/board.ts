@@ -1,5 +1,5 @@
 // Pure board logic: grouping cards by column and applying a move densely (mirrors the server).
-import type { Column, Task } from '../../lib/work';
+import type { Column, Task } from '../../lib/api/tasks';
 
 export function groupByColumn(columns: Column[], tasks: Task[]): Record<string, Task[]> {
   const out: Record<string, Task[]> = {};
