@@ -97,7 +97,7 @@ def main():
     baseline = os.path.join(os.path.dirname(binary), "examples", "write_baseline")
     data = tempfile.mkdtemp(prefix="nm-contention-")
     port = free_port()
-    proc, _ = start(binary, data, port, ["--rate-limit", "0", "--login-rate", "0", "--workers", "2"])
+    proc, _ = start(binary, data, port, ["--rate-limit", "0", "--login-rate", "0", "--workers", "2", "--json-limit", "8000000"])
     try:
         api = Api(port)
         _, tok = api.call("POST", "/auth/login", {"email": ADMIN, "password": PASSWORD})

@@ -17,9 +17,7 @@ export const deleteNotification = (id: string) => ok(api.DELETE('/api/v1/notific
  * must never travel in a URL, so every (re)connection asks for a new ticket.
  */
 export async function streamUrl(): Promise<string> {
-  // Typed loosely until the route is in the committed schema.d.ts (it lands with the server change).
-  const post = api.POST as unknown as (p: string) => Promise<{ data?: { ticket?: string }; error?: unknown; response: Response }>;
-  const { ticket } = await ok(post('/api/v1/notifications/stream-ticket'));
+  const { ticket } = await ok(api.POST('/api/v1/notifications/stream-ticket'));
   if (!ticket) throw new ApiError(502, 'The server did not issue a stream ticket');
   return `${API_BASE}/notifications/stream?ticket=${encodeURIComponent(ticket)}`;
 }

@@ -13,9 +13,8 @@ export const MAX_LIMIT = 200;
 export const DEFAULT_LIMIT = 50;
 
 /**
- * A list response as the envelope. Until every route answers the envelope, a bare array (older
- * routes) becomes one page holding everything; extra fields of an envelope (e.g. the inbox's
- * `unread`) are kept.
+ * A list response as the envelope. Fixed catalogues (event types, triggers, actions, the settings
+ * schema) are bare arrays, not collections: such an array becomes one page holding everything.
  */
 export function toPaged<T>(body: unknown, asked: { limit: number; offset: number }): Paged<T> {
   if (Array.isArray(body)) return { items: body as T[], total: body.length, limit: body.length, offset: 0 };

@@ -16,9 +16,11 @@ export interface paths {
                     date_from?: string | null;
                     date_to?: string | null;
                     function?: string | null;
-                    limit?: number | null;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
                     model?: string | null;
-                    offset?: number | null;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
                     provider?: string | null;
                     /** @description `ok` or `error`. */
                     status?: string | null;
@@ -36,7 +38,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["LogPage"];
+                        "application/json": components["schemas"]["Paged_LogEntryResponse"];
+                    };
+                };
+                /** @description limit or offset out of range */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -59,6 +70,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
                     /** @description `week`, `month` (default) or `all`. */
                     period?: string | null;
                 };
@@ -73,7 +88,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["LeaderboardEntry"][];
+                        "application/json": components["schemas"]["Paged_LeaderboardEntry"];
+                    };
+                };
+                /** @description limit or offset out of range */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -100,9 +124,7 @@ export interface paths {
                     date_from?: string | null;
                     date_to?: string | null;
                     function?: string | null;
-                    limit?: number | null;
                     model?: string | null;
-                    offset?: number | null;
                     provider?: string | null;
                     /** @description `ok` or `error`. */
                     status?: string | null;
@@ -209,6 +231,15 @@ export interface paths {
                     };
                 };
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description 5 attempts per minute per user */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -455,7 +486,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -467,7 +503,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Automation"][];
+                        "application/json": components["schemas"]["Paged_Automation"];
+                    };
+                };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -492,6 +544,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Automation"];
+                    };
+                };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 403: {
@@ -544,6 +604,14 @@ export interface paths {
                         "application/json": components["schemas"]["Automation"];
                     };
                 };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -577,7 +645,32 @@ export interface paths {
                         "application/json": components["schemas"]["Automation"];
                     };
                 };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description changed by someone else while this edit was checked */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -613,6 +706,14 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -638,8 +739,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    limit?: number | null;
-                    offset?: number | null;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
                 };
                 header?: never;
                 path: {
@@ -654,10 +757,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Run"][];
+                        "application/json": components["schemas"]["Paged_Run"];
+                    };
+                };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -708,7 +827,23 @@ export interface paths {
                         "application/json": components["schemas"]["Run"];
                     };
                 };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -748,6 +883,14 @@ export interface paths {
                         "application/json": components["schemas"]["ActionDef"][];
                     };
                 };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -782,6 +925,14 @@ export interface paths {
                         "application/json": components["schemas"]["TriggerDef"][];
                     };
                 };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -803,6 +954,10 @@ export interface paths {
             parameters: {
                 query?: {
                     client_id?: string | null;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
                     project_id?: string | null;
                     /** @description Matches the title or any message. */
                     search?: string | null;
@@ -818,7 +973,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ConversationResponse"][];
+                        "application/json": components["schemas"]["Paged_ConversationResponse"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -983,6 +1146,14 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -1039,7 +1210,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -1053,10 +1229,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["MessageResponse"][];
+                        "application/json": components["schemas"]["Paged_MessageResponse"];
                     };
                 };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1140,7 +1324,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -1154,10 +1343,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ParticipantResponse"][];
+                        "application/json": components["schemas"]["Paged_ParticipantResponse"];
                     };
                 };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1275,6 +1472,14 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1333,6 +1538,22 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 502: {
                     headers: {
                         [name: string]: unknown;
@@ -1380,6 +1601,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["AttachmentResponse"];
+                    };
+                };
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 404: {
@@ -1643,7 +1872,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1655,7 +1889,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Collection"][];
+                        "application/json": components["schemas"]["Paged_Collection"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1757,7 +1999,23 @@ export interface paths {
                         "application/json": components["schemas"]["Collection"];
                     };
                 };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1784,6 +2042,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
                 404: {
                     headers: {
@@ -1840,6 +2106,14 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1857,7 +2131,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1869,7 +2148,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Allocation"][];
+                        "application/json": components["schemas"]["Paged_Allocation"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1935,6 +2222,14 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         post?: never;
@@ -1953,7 +2248,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1965,7 +2265,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Client"][];
+                        "application/json": components["schemas"]["Paged_Client"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2025,7 +2333,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
                 header?: never;
                 path: {
                     client_id: string;
@@ -2039,10 +2352,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Group"][];
+                        "application/json": components["schemas"]["Paged_Group"];
                     };
                 };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2076,7 +2397,23 @@ export interface paths {
                         "application/json": components["schemas"]["Group"];
                     };
                 };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2101,7 +2438,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
                 header?: never;
                 path: {
                     client_id: string;
@@ -2115,10 +2457,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Project"][];
+                        "application/json": components["schemas"]["Paged_Project"];
                     };
                 };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2150,6 +2500,22 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Project"];
+                    };
+                };
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 404: {
@@ -2235,7 +2601,23 @@ export interface paths {
                         "application/json": components["schemas"]["Client"];
                     };
                 };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2262,6 +2644,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
                 404: {
                     headers: {
@@ -2309,7 +2699,23 @@ export interface paths {
                         "application/json": components["schemas"]["Group"];
                     };
                 };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2336,6 +2742,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
                 404: {
                     headers: {
@@ -2380,6 +2794,14 @@ export interface paths {
                     };
                     content?: never;
                 };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2416,6 +2838,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
                 404: {
                     headers: {
@@ -2478,6 +2908,10 @@ export interface paths {
                 query?: {
                     client_id?: string | null;
                     group_id?: string | null;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
                     /** @description Name contains (case-insensitive). */
                     q?: string | null;
                     status?: string | null;
@@ -2493,7 +2927,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Project"][];
+                        "application/json": components["schemas"]["Paged_Project"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2565,6 +3007,22 @@ export interface paths {
                         "application/json": components["schemas"]["Project"];
                     };
                 };
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2600,6 +3058,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
                 404: {
                     headers: {
@@ -2646,6 +3112,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Task"];
+                    };
+                };
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 404: {
@@ -2736,6 +3210,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
                     resource_id?: string | null;
                     resource_type?: string | null;
                 };
@@ -2750,7 +3228,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Share"][];
+                        "application/json": components["schemas"]["Paged_Share"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2822,7 +3308,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -2834,7 +3325,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Team"][];
+                        "application/json": components["schemas"]["Paged_Team"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2859,6 +3358,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Team"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 422: {
@@ -2936,7 +3443,23 @@ export interface paths {
                         "application/json": components["schemas"]["Team"];
                     };
                 };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2964,6 +3487,14 @@ export interface paths {
                     };
                     content?: never;
                 };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2988,7 +3519,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -3000,10 +3536,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["User"][];
+                        "application/json": components["schemas"]["Paged_User"];
                     };
                 };
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3035,6 +3579,14 @@ export interface paths {
                         "application/json": components["schemas"]["User"];
                     };
                 };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3044,6 +3596,14 @@ export interface paths {
                     };
                 };
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3083,6 +3643,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["User"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 404: {
@@ -3126,6 +3694,14 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3134,7 +3710,23 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3163,6 +3755,14 @@ export interface paths {
                     content?: never;
                 };
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3403,6 +4003,14 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3457,6 +4065,14 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3496,6 +4112,14 @@ export interface paths {
                     };
                 };
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3658,7 +4282,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    limit?: number | null;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
                     type?: string | null;
                 };
                 header?: never;
@@ -3672,7 +4299,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Memory"][];
+                        "application/json": components["schemas"]["Paged_Memory"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3762,6 +4397,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["SearchResults"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3969,8 +4612,16 @@ export interface paths {
                         "application/json": components["schemas"]["MfaStatus"];
                     };
                 };
-                /** @description wrong code or no enrollment in progress */
+                /** @description wrong code, no enrollment in progress, or an enrollment restarted meanwhile */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3996,10 +4647,12 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    limit?: number | null;
-                    offset?: number | null;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
                     /** @description Only unread ones. */
-                    unread?: boolean | null;
+                    unread?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -4012,7 +4665,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["NotificationPage"];
+                        "application/json": components["schemas"]["Paged_Notification"];
+                    };
+                };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -4051,6 +4720,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
                 404: {
                     headers: {
@@ -4093,6 +4770,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Count"];
+                    };
+                };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 404: {
@@ -4138,6 +4823,14 @@ export interface paths {
                         "application/json": components["schemas"]["Count"];
                     };
                 };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         post?: never;
@@ -4157,8 +4850,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description the bearer token, for EventSource (which cannot send headers) */
-                    access_token?: string;
+                    /** @description a single-use ticket from `POST /notifications/stream-ticket`, for EventSource (which cannot send headers); a bearer header works too */
+                    ticket?: string;
                 };
                 header?: never;
                 path?: never;
@@ -4175,10 +4868,66 @@ export interface paths {
                         "text/event-stream": unknown;
                     };
                 };
+                /** @description no bearer token and no ticket, or the ticket is unknown, spent or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/stream-ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * EventSource cannot send an `Authorization` header, and a login token in a URL ends up in
+         *     logs: the SPA mints a ticket here and opens the stream with it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a ticket for `GET /notifications/stream?ticket=…`: works once, within `expires_in` seconds */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StreamTicket"];
+                    };
+                };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -4207,6 +4956,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Count"];
+                    };
+                };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -4269,7 +5026,47 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4339,6 +5136,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["SettingsView"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description unknown key or invalid value */
@@ -4643,8 +5448,10 @@ export interface paths {
             parameters: {
                 query?: {
                     collection_id?: string | null;
-                    limit?: number | null;
-                    offset?: number | null;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
                     platform?: string | null;
                     status?: string | null;
                 };
@@ -4659,7 +5466,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Source"][];
+                        "application/json": components["schemas"]["Paged_Source"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -4824,6 +5639,22 @@ export interface paths {
                         "application/json": components["schemas"]["Deleted"];
                     };
                 };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4854,6 +5685,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Status"];
+                    };
+                };
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -4897,6 +5736,14 @@ export interface paths {
                         "application/json": components["schemas"]["Source"];
                     };
                 };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -4906,6 +5753,14 @@ export interface paths {
                     };
                 };
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4960,6 +5815,14 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5004,6 +5867,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Source"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 422: {
@@ -5061,6 +5932,14 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5106,6 +5985,30 @@ export interface paths {
                         "application/json": components["schemas"]["SearchResults"];
                     };
                 };
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5130,6 +6033,10 @@ export interface paths {
                     client_id?: string | null;
                     column_id?: string | null;
                     include_subtasks?: boolean | null;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
                     parent_task_id?: string | null;
                     priority?: string | null;
                     project_id?: string | null;
@@ -5145,7 +6052,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Task"][];
+                        "application/json": components["schemas"]["Paged_Task"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -5271,6 +6186,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description shared read-only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5307,6 +6231,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description shared read-only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5331,7 +6264,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -5345,10 +6283,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Comment"][];
+                        "application/json": components["schemas"]["Paged_Comment"];
                     };
                 };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5446,6 +6392,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description shared read-only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5510,6 +6465,14 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         post?: never;
@@ -5563,6 +6526,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
                     project_id?: string | null;
                     scope_id?: string | null;
                     /** @description `project` or `personal` (default: the caller's personal board). */
@@ -5579,10 +6546,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Column"][];
+                        "application/json": components["schemas"]["Paged_Column"];
                     };
                 };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5677,6 +6652,14 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         post?: never;
@@ -5699,6 +6682,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
                 404: {
                     headers: {
@@ -5861,6 +6852,10 @@ export interface paths {
                     billable?: boolean | null;
                     date_from?: string | null;
                     date_to?: string | null;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
                     project_id?: string | null;
                     task_id?: string | null;
                     user_id?: string | null;
@@ -5876,7 +6871,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Entry"][];
+                        "application/json": components["schemas"]["Paged_Entry"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -6074,7 +7077,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -6086,10 +7094,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Webhook"][];
+                        "application/json": components["schemas"]["Paged_Webhook"];
+                    };
+                };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6120,6 +7144,22 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Webhook"];
+                    };
+                };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 422: {
@@ -6164,6 +7204,22 @@ export interface paths {
                         "application/json": components["schemas"]["Webhook"];
                     };
                 };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -6195,6 +7251,22 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Webhook"];
+                    };
+                };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 404: {
@@ -6233,6 +7305,22 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -6258,8 +7346,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    limit?: number | null;
-                    offset?: number | null;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
                 };
                 header?: never;
                 path: {
@@ -6274,10 +7364,34 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["DeliveryAttempt"][];
+                        "application/json": components["schemas"]["Paged_DeliveryAttempt"];
+                    };
+                };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6325,6 +7439,22 @@ export interface paths {
                         "application/json": components["schemas"]["DeliveryAttempt"];
                     };
                 };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -6370,6 +7500,22 @@ export interface paths {
                         "application/json": components["schemas"]["DeliveryAttempt"];
                     };
                 };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -6408,6 +7554,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["EventDef"][];
+                    };
+                };
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -6939,15 +8093,6 @@ export interface components {
             /** @description Current authenticator code, or an unused backup code, when MFA is on. */
             totp_code?: string | null;
         };
-        LogPage: {
-            items: components["schemas"]["LogEntryResponse"][];
-            /** Format: int32 */
-            limit: number;
-            /** Format: int32 */
-            offset: number;
-            /** Format: int64 */
-            total: number;
-        };
         Membership: {
             principal_id: string;
             /** @description `user` or `team`. */
@@ -7013,13 +8158,6 @@ export interface components {
             read: boolean;
             title: string;
         };
-        NotificationPage: {
-            items: components["schemas"]["Notification"][];
-            /** Format: int64 */
-            total: number;
-            /** Format: int64 */
-            unread: number;
-        };
         OrgNode: {
             email: string;
             id: string;
@@ -7027,6 +8165,667 @@ export interface components {
             reports: components["schemas"]["OrgNode"][];
             role: string;
             title: string;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Allocation: {
+            items: {
+                /** Format: double */
+                capacity_hours: number;
+                /**
+                 * Format: double
+                 * @description Estimates of open assigned tasks, in hours.
+                 */
+                estimated_hours: number;
+                /**
+                 * Format: double
+                 * @description Logged since Monday (UTC).
+                 */
+                logged_hours_week: number;
+                name: string;
+                /** Format: int64 */
+                open_tasks: number;
+                title: string;
+                user_id: string;
+                /**
+                 * Format: double
+                 * @description estimated_hours / capacity_hours × 100.
+                 */
+                utilization_pct: number;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Automation: {
+            items: {
+                action: string;
+                action_config: Record<string, unknown>;
+                active: boolean;
+                conditions: components["schemas"]["Condition"][];
+                created_at: string;
+                id: string;
+                name: string;
+                owner_id: string;
+                trigger: string;
+                updated_at: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Client: {
+            items: {
+                contact_email?: string | null;
+                created_at: string;
+                description: string;
+                id: string;
+                /** @description Users who belong directly (teams listed in `team_ids`). */
+                member_ids: string[];
+                name: string;
+                /** Format: int64 */
+                project_count: number;
+                status: string;
+                team_ids: string[];
+                updated_at: string;
+                website?: string | null;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Collection: {
+            items: {
+                client_id?: string | null;
+                created_at: string;
+                description: string;
+                id: string;
+                name: string;
+                owner_id: string;
+                project_id?: string | null;
+                /** Format: int64 */
+                source_count: number;
+                updated_at: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Column: {
+            items: {
+                color: string;
+                id: string;
+                is_done: boolean;
+                name: string;
+                /** Format: int64 */
+                position: number;
+                scope_id: string;
+                /** @description `project` or `personal`. */
+                scope_type: string;
+                /** Format: int64 */
+                wip_limit?: number | null;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Comment: {
+            items: {
+                author_id?: string | null;
+                author_name?: string | null;
+                content: string;
+                created_at: string;
+                id: string;
+                task_id: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_ConversationResponse: {
+            items: {
+                client_id?: string | null;
+                created_at: string;
+                id: string;
+                /** @description Whether the caller owns it (only the owner can share, rename or delete). */
+                is_owner: boolean;
+                metadata: unknown;
+                owner_id: string;
+                project_id?: string | null;
+                title: string;
+                updated_at: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_DeliveryAttempt: {
+            items: {
+                /** Format: int64 */
+                attempt?: number | null;
+                created_at: string;
+                delivery_id: string;
+                /** @description pending, retrying, succeeded, failed or cancelled (the delivery as a whole). */
+                delivery_status: string;
+                /** Format: int64 */
+                duration_ms?: number | null;
+                error?: string | null;
+                event_id?: string | null;
+                event_type: string;
+                /** @description The `webhook-id` header: stable across retries, receivers de-duplicate on it. */
+                message_id: string;
+                next_retry_at?: string | null;
+                /** @description First 1,000 characters of the response body. */
+                response_body?: string | null;
+                /** Format: int64 */
+                status_code?: number | null;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Entry: {
+            items: {
+                billable: boolean;
+                client_id?: string | null;
+                created_at: string;
+                /** @description `YYYY-MM-DD`. */
+                date: string;
+                description: string;
+                /** Format: double */
+                hourly_rate?: number | null;
+                id: string;
+                /** Format: int64 */
+                minutes: number;
+                project_id?: string | null;
+                /** @description `manual` or `timer`. */
+                source: string;
+                task_id?: string | null;
+                task_title?: string | null;
+                user_id: string;
+                user_name?: string | null;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Group: {
+            items: {
+                client_id: string;
+                created_at: string;
+                description: string;
+                id: string;
+                name: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_LeaderboardEntry: {
+            items: {
+                /** @description `champion` (first), `top3`, `power_user` (≥ 50 calls in the period). */
+                badges: string[];
+                /** Format: int64 */
+                calls: number;
+                /** Format: double */
+                cost_usd: number;
+                email: string;
+                name: string;
+                /** Format: int32 */
+                rank: number;
+                /**
+                 * Format: int64
+                 * @description calls × 10 + tokens / 1000.
+                 */
+                score: number;
+                /** Format: int64 */
+                total_tokens: number;
+                user_id: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_LogEntryResponse: {
+            items: {
+                conversation_id?: string | null;
+                /** Format: double */
+                cost_usd: number;
+                created_at: string;
+                error?: string | null;
+                function: string;
+                id: string;
+                /** Format: int64 */
+                input_tokens: number;
+                /** Format: int64 */
+                latency_ms: number;
+                model: string;
+                /** Format: int64 */
+                output_tokens: number;
+                provider: string;
+                status: string;
+                /** Format: int64 */
+                total_tokens: number;
+                /** Format: int64 */
+                ttft_ms?: number | null;
+                user_email?: string | null;
+                user_id?: string | null;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Memory: {
+            items: {
+                content: string;
+                created_at: string;
+                id: string;
+                metadata: Record<string, unknown>;
+                type: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_MessageResponse: {
+            items: {
+                attachments: components["schemas"]["AttachmentResponse"][];
+                content: string;
+                conversation_id: string;
+                created_at: string;
+                error?: string | null;
+                id: string;
+                model?: string | null;
+                provider?: string | null;
+                /** @description `user` or `assistant`. */
+                role: string;
+                /** @description `complete`, `error` or `interrupted`. */
+                status: string;
+                /** @description `[{id, name, arguments, status, result | error}]`. */
+                tool_calls: unknown[];
+                usage?: unknown;
+                user_id?: string | null;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Notification: {
+            items: {
+                body: string;
+                /** @description Sent to every user (read state is still per user). */
+                broadcast: boolean;
+                created_at: string;
+                data: Record<string, unknown>;
+                id: string;
+                /** @description e.g. `automation`, `task.assigned`, `comment.created`, `webhook.disabled`. */
+                kind: string;
+                /** @description Where the UI should go when it is clicked. */
+                link?: string | null;
+                read: boolean;
+                title: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_ParticipantResponse: {
+            items: {
+                added_at: string;
+                email: string;
+                name: string;
+                /** @description `owner` or `participant`. */
+                role: string;
+                user_id: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Project: {
+            items: {
+                /** Format: double */
+                budget_hours?: number | null;
+                client_id: string;
+                client_name: string;
+                created_at: string;
+                description: string;
+                due_date?: string | null;
+                group_id?: string | null;
+                id: string;
+                member_ids: string[];
+                name: string;
+                start_date?: string | null;
+                status: string;
+                /** Format: int64 */
+                task_count: number;
+                team_ids: string[];
+                updated_at: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Run: {
+            items: {
+                automation_id: string;
+                created_at: string;
+                /**
+                 * Format: int64
+                 * @description How many automations deep this run is in a chain (loop protection).
+                 */
+                depth: number;
+                /** Format: int64 */
+                duration_ms?: number | null;
+                error?: string | null;
+                event_id?: string | null;
+                finished_at?: string | null;
+                id: string;
+                is_test: boolean;
+                output: Record<string, unknown>;
+                payload: Record<string, unknown>;
+                /** @description queued, succeeded, failed or skipped. */
+                status: string;
+                trigger: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Share: {
+            items: {
+                created_at: string;
+                created_by?: string | null;
+                id: string;
+                resource_id: string;
+                resource_type: string;
+                target_id: string;
+                target_type: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Source: {
+            items: {
+                /** Format: int64 */
+                chunk_count: number;
+                client_id?: string | null;
+                collection_id?: string | null;
+                created_at: string;
+                error?: string | null;
+                id: string;
+                /** @description paste, url, file, folder or platform. */
+                kind: string;
+                metadata: Record<string, unknown>;
+                owner_id: string;
+                platform?: string | null;
+                project_id?: string | null;
+                /** Format: int64 */
+                size_bytes: number;
+                /** @description pending → processing → ready | failed. */
+                status: string;
+                title: string;
+                updated_at: string;
+                url?: string | null;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Task: {
+            items: {
+                assignee_id?: string | null;
+                assignee_name?: string | null;
+                client_id?: string | null;
+                /** @description Name of the column. */
+                column: string;
+                column_id: string;
+                completed_at?: string | null;
+                created_at: string;
+                description: string;
+                due_date?: string | null;
+                /** Format: int64 */
+                estimated_minutes?: number | null;
+                id: string;
+                labels: string[];
+                owner_id?: string | null;
+                parent_task_id?: string | null;
+                /** Format: int64 */
+                position: number;
+                priority: string;
+                project_id?: string | null;
+                /** Format: int64 */
+                subtask_count: number;
+                /** Format: int64 */
+                subtask_done_count: number;
+                title: string;
+                updated_at: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Team: {
+            items: {
+                created_at: string;
+                description: string;
+                id: string;
+                member_ids: string[];
+                name: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_User: {
+            items: {
+                active: boolean;
+                /** Format: double */
+                capacity_hours: number;
+                created_at: string;
+                email: string;
+                has_password: boolean;
+                /** Format: double */
+                hourly_rate?: number | null;
+                id: string;
+                last_login_at?: string | null;
+                name: string;
+                reports_to?: string | null;
+                role: string;
+                title: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Webhook: {
+            items: {
+                active: boolean;
+                created_at: string;
+                description: string;
+                /** @description Why delivery stopped (410 Gone, retries exhausted). */
+                disabled_reason?: string | null;
+                events: string[];
+                headers: {
+                    [key: string]: string;
+                };
+                id: string;
+                owner_id: string;
+                /** @description Full value only in the create response; masked afterwards. */
+                secret: string;
+                updated_at: string;
+                url: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
         };
         ParticipantResponse: {
             added_at: string;
@@ -7215,7 +9014,7 @@ export interface components {
         };
         ShareInput: {
             resource_id: string;
-            /** @description source, content, collection, plan, learning, task or conversation. */
+            /** @description A registered shareable kind (e.g. source, collection, task, conversation). */
             resource_type: string;
             target_id: string;
             /** @description `client` or `project`. */
@@ -7300,6 +9099,15 @@ export interface components {
             reembedding: boolean;
             /** Format: int64 */
             total_chunks: number;
+        };
+        /** @description A single-use ticket that opens `GET /notifications/stream?ticket=…`. */
+        StreamTicket: {
+            /**
+             * Format: int64
+             * @description Seconds the ticket stays valid (it works once).
+             */
+            expires_in: number;
+            ticket: string;
         };
         StructureIn: {
             text: string;
