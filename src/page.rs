@@ -111,3 +111,9 @@ impl<T> Paged<T> {
         }
     }
 }
+
+/// The one answer of count routes (`{count}`): unread notifications, tasks checked…
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+pub struct Count {
+    pub count: i64,
+}

@@ -201,12 +201,12 @@ fn migrations_are_idempotent_and_a_newer_database_is_refused() {
     );
 
     again
-        .conn()
-        .unwrap()
-        .execute(
-            "INSERT INTO schema_migrations VALUES (9999, '9999_future', 'x')",
-            [],
-        )
+        .write_blocking(|tx| {
+            tx.execute(
+                "INSERT INTO schema_migrations VALUES (9999, '9999_future', 'x')",
+                [],
+            )
+        })
         .unwrap();
     drop(again);
     let full = neuromancer::db::Db::open(&path, false)

@@ -209,8 +209,7 @@ fn mixed_writes_under_load_never_answer_5xx_and_every_acknowledged_write_is_kept
     let big_id = source_id(&r).expect("source id");
     let cols = c.get("/api/v1/tasks/columns", t);
     assert_eq!(cols.status, 200, "{}", cols.text);
-    let columns: Vec<String> = cols
-        .json()
+    let columns: Vec<String> = cols.json()["items"]
         .as_array()
         .expect("columns")
         .iter()

@@ -32,13 +32,17 @@ fn a_domain_event_reaches_subscribers_through_the_outbox_when_the_queue_drains()
 #[test]
 fn failing_jobs_retry_with_backoff_and_unknown_kinds_fail_permanently() {
     let s = TestServer::start();
+    let (bad_payload, unknown) = s
+        .state
+        .db
+        .write_blocking(|tx| -> rusqlite::Result<_> {
+            Ok((
+                jobs::enqueue(tx, neuromancer::events::FANOUT_KIND, json!({}))?.unwrap(),
+                jobs::enqueue(tx, "no.such.kind", json!({}))?.unwrap(),
+            ))
+        })
+        .unwrap();
     let conn = s.state.db.conn().unwrap();
-    let bad_payload = jobs::enqueue(&conn, neuromancer::events::FANOUT_KIND, json!({}))
-        .unwrap()
-        .unwrap();
-    let unknown = jobs::enqueue(&conn, "no.such.kind", json!({}))
-        .unwrap()
-        .unwrap();
     s.drain_jobs();
     let (status, attempts, err) = jobs::store::status_of(&conn, bad_payload).unwrap().unwrap();
     assert_eq!(
@@ -67,12 +71,22 @@ fn failing_jobs_retry_with_backoff_and_unknown_kinds_fail_permanently() {
 fn a_job_that_was_running_at_a_crash_runs_again_after_restart() {
     let s = TestServer::start();
     let mut rx = s.state.bus.subscribe();
-    let mut conn = s.state.db.conn().unwrap();
-    let event_id = neuromancer::events::emit(&conn, "test.crash", None, json!({ "n": 1 })).unwrap();
+    let event_id = s
+        .state
+        .db
+        .write_blocking(|tx| -> rusqlite::Result<_> {
+            let event_id = neuromancer::events::emit(tx, "test.crash", None, json!({ "n": 1 }))?;
+            Ok(event_id)
+        })
+        .unwrap();
     // A worker claims it and the process dies before finishing.
-    let claimed = jobs::store::claim(&mut conn, "nm-worker-0", i64::MAX)
+    let claimed = s
+        .state
+        .db
+        .write_blocking(|tx| jobs::store::claim(tx, "nm-worker-0", i64::MAX))
         .unwrap()
         .unwrap();
+    let conn = s.state.db.conn().unwrap();
     assert_eq!(claimed.payload["event_id"], event_id);
     assert_eq!(s.drain_jobs(), 0, "a running job is not claimed twice");
     jobs::recover(&s.state).unwrap();
@@ -92,9 +106,11 @@ fn the_worker_pool_runs_jobs_in_the_background_and_stops_cleanly() {
     let s = TestServer::start();
     let mut rx = s.state.bus.subscribe();
     let pool = jobs::start_workers(&s.state, 2).unwrap();
-    let conn = s.state.db.conn().unwrap();
-    let id = neuromancer::events::emit(&conn, "test.background", None, json!({})).unwrap();
-    s.state.jobs.notify();
+    let id = s
+        .state
+        .db
+        .write_blocking(|tx| neuromancer::events::emit(tx, "test.background", None, json!({})))
+        .unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let got = loop {
         if let Ok(e) = rx.try_recv() {

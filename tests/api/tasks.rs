@@ -717,9 +717,10 @@ fn overdue_fires_once_per_task_by_hand_and_from_the_hourly_job() {
         &admin,
         json!({ "title": "Late 2", "project_id": project, "due_date": "2021-05-05" }),
     );
-    let c = s.state.db.conn().unwrap();
-    neuromancer::jobs::enqueue(&c, "tasks.check_overdue", json!({})).unwrap();
-    drop(c);
+    s.state
+        .db
+        .write_blocking(|tx| neuromancer::jobs::enqueue(tx, "tasks.check_overdue", json!({})))
+        .unwrap();
     s.drain_jobs();
     assert_eq!(events(&s, "task.overdue").len(), 2);
 }

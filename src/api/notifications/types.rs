@@ -3,10 +3,7 @@ pub use crate::domain::notifications::types::Notification;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Serialize, ToSchema)]
-pub struct Count {
-    pub count: i64,
-}
+pub use crate::page::Count;
 
 /// The list's filter (paging is the separate `Page` query).
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -1,6 +1,6 @@
 //! Request/response shapes of /tasks: the domain's types, and the query and body shapes only
 //! the HTTP routes use.
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 pub use crate::domain::tasks::types::{
@@ -35,7 +35,4 @@ pub struct CreateComment {
     pub content: String,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct Count {
-    pub count: i64,
-}
+pub use crate::page::Count;

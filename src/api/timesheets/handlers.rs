@@ -7,7 +7,7 @@ use crate::page::{Page, Paged};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 
-#[utoipa::path(tag = "timesheets", request_body = CreateEntry, responses((status = 201, body = Entry), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "timesheets", request_body = CreateEntry, responses((status = 201, body = TimeEntry), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/timesheets/")]
 pub async fn create(
     state: web::Data<AppState>,
@@ -18,27 +18,27 @@ pub async fn create(
     Ok(HttpResponse::Created().json(e))
 }
 
-#[utoipa::path(tag = "timesheets", params(EntryQuery, Page), responses((status = 200, body = Paged<Entry>), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "timesheets", params(EntryQuery, Page), responses((status = 200, body = Paged<TimeEntry>), (status = 422, body = ErrorBody)))]
 #[get("/timesheets/")]
 pub async fn list(
     state: web::Data<AppState>,
     viewer: Viewer,
     q: web::Query<EntryQuery>,
     page: web::Query<Page>,
-) -> ApiResult<web::Json<Paged<Entry>>> {
+) -> ApiResult<web::Json<Paged<TimeEntry>>> {
     Ok(web::Json(
         timesheets::list(&state.db, viewer, q.into_inner(), page.into_inner()).await?,
     ))
 }
 
-#[utoipa::path(tag = "timesheets", request_body = UpdateEntry, responses((status = 200, body = Entry), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "timesheets", request_body = UpdateEntry, responses((status = 200, body = TimeEntry), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[put("/timesheets/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<String>,
     body: web::Json<UpdateEntry>,
-) -> ApiResult<web::Json<Entry>> {
+) -> ApiResult<web::Json<TimeEntry>> {
     Ok(web::Json(
         timesheets::update(&state.db, viewer, id.into_inner(), body.into_inner()).await?,
     ))

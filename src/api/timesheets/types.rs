@@ -1,4 +1,4 @@
 //! Request/response shapes of /timesheets (the domain's types, with their OpenAPI schemas).
 pub use crate::domain::timesheets::types::{
-    CreateEntry, Entry, EntryQuery, ReportQuery, TimesheetReport, UpdateEntry,
+    CreateEntry, EntryQuery, ReportQuery, TimeEntry, TimesheetReport, UpdateEntry,
 };

@@ -11,7 +11,7 @@ use crate::domain::tasks;
 use crate::error::{ApiError, ApiResult};
 use crate::page::{Page, Paged};
 use rusqlite::Connection;
-use types::{CreateEntry, Entry, EntryQuery, ReportQuery, TimesheetReport, UpdateEntry};
+use types::{CreateEntry, EntryQuery, ReportQuery, TimeEntry, TimesheetReport, UpdateEntry};
 
 fn check_minutes(m: i64) -> ApiResult<()> {
     if !(1..=24 * 60).contains(&m) {
@@ -29,7 +29,7 @@ fn check_date(d: &str) -> ApiResult<String> {
 }
 
 /// Log time on a task the viewer can see.
-pub async fn create(db: &Db, v: Viewer, b: CreateEntry) -> ApiResult<Entry> {
+pub async fn create(db: &Db, v: Viewer, b: CreateEntry) -> ApiResult<TimeEntry> {
     check_minutes(b.minutes)?;
     let date = match &b.date {
         Some(d) => check_date(d)?,
@@ -58,7 +58,7 @@ pub async fn create(db: &Db, v: Viewer, b: CreateEntry) -> ApiResult<Entry> {
     .await
 }
 
-pub async fn list(db: &Db, v: Viewer, q: EntryQuery, page: Page) -> ApiResult<Paged<Entry>> {
+pub async fn list(db: &Db, v: Viewer, q: EntryQuery, page: Page) -> ApiResult<Paged<TimeEntry>> {
     for d in [&q.date_from, &q.date_to].into_iter().flatten() {
         check_date(d)?;
     }
@@ -67,7 +67,7 @@ pub async fn list(db: &Db, v: Viewer, q: EntryQuery, page: Page) -> ApiResult<Pa
 }
 
 /// Own entries, or any visible entry for an admin.
-fn editable(c: &Connection, v: &Viewer, id: &str) -> ApiResult<Entry> {
+fn editable(c: &Connection, v: &Viewer, id: &str) -> ApiResult<TimeEntry> {
     let e = store::get(c, v, id)?.ok_or(ApiError::NotFound("timesheet entry"))?;
     if !v.admin && e.user_id != v.user_id {
         return Err(ApiError::forbidden(
@@ -77,7 +77,7 @@ fn editable(c: &Connection, v: &Viewer, id: &str) -> ApiResult<Entry> {
     Ok(e)
 }
 
-pub async fn update(db: &Db, v: Viewer, id: String, b: UpdateEntry) -> ApiResult<Entry> {
+pub async fn update(db: &Db, v: Viewer, id: String, b: UpdateEntry) -> ApiResult<TimeEntry> {
     if let Some(m) = b.minutes {
         check_minutes(m)?;
     }

@@ -1,6 +1,6 @@
 //! SQL of timesheet entries (rows are inserted by `domain::tasks::activity::log_time_in`). Entries carry the task's client/project, so `access::visible`
 //! decides who sees them (own entries, plus entries in projects one works on; admins all).
-use super::types::{Entry, EntryQuery};
+use super::types::{EntryQuery, TimeEntry};
 use crate::access::{self, Viewer};
 use crate::page::Page;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -10,8 +10,8 @@ const SELECT: &str =
     e.billable, e.description, e.date, e.source, e.hourly_rate, e.created_at
   FROM timesheets e LEFT JOIN users u ON u.id = e.owner_id LEFT JOIN tasks t ON t.id = e.task_id";
 
-fn row(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
-    Ok(Entry {
+fn row(r: &rusqlite::Row) -> rusqlite::Result<TimeEntry> {
+    Ok(TimeEntry {
         id: r.get(0)?,
         user_id: r.get(1)?,
         user_name: r.get(2)?,
@@ -29,7 +29,7 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
     })
 }
 
-pub fn get(c: &Connection, v: &Viewer, id: &str) -> rusqlite::Result<Option<Entry>> {
+pub fn get(c: &Connection, v: &Viewer, id: &str) -> rusqlite::Result<Option<TimeEntry>> {
     c.prepare_cached(&format!(
         "{SELECT} WHERE e.id = ?3 AND {}",
         access::visible("e", "timesheet", 1)
@@ -44,7 +44,7 @@ pub fn list(
     v: &Viewer,
     q: &EntryQuery,
     page: Page,
-) -> rusqlite::Result<(Vec<Entry>, u64)> {
+) -> rusqlite::Result<(Vec<TimeEntry>, u64)> {
     let filter = format!(
         "WHERE {} AND (?3 IS NULL OR e.owner_id = ?3) AND (?4 IS NULL OR e.project_id = ?4)
            AND (?5 IS NULL OR e.task_id = ?5) AND (?6 IS NULL OR e.date >= ?6) AND (?7 IS NULL OR e.date <= ?7)

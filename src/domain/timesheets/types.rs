@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Serialize, ToSchema, Clone)]
-pub struct Entry {
+pub struct TimeEntry {
     pub id: String,
     pub user_id: String,
     pub user_name: Option<String>,

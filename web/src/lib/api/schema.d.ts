@@ -6871,7 +6871,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Paged_Entry"];
+                        "application/json": components["schemas"]["Paged_TimeEntry"];
                     };
                 };
                 422: {
@@ -6903,7 +6903,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Entry"];
+                        "application/json": components["schemas"]["TimeEntry"];
                     };
                 };
                 404: {
@@ -6958,7 +6958,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Entry"];
+                        "application/json": components["schemas"]["TimeEntry"];
                     };
                 };
                 403: {
@@ -7842,6 +7842,7 @@ export interface components {
             saved: boolean;
             updated_at?: string | null;
         };
+        /** @description The one answer of count routes (`{count}`): unread notifications, tasks checked… */
         Count: {
             /** Format: int64 */
             count: number;
@@ -8379,38 +8380,6 @@ export interface components {
             total: number;
         };
         /** @description One page of a list and where it sits in the whole. */
-        Paged_Entry: {
-            items: {
-                billable: boolean;
-                client_id?: string | null;
-                created_at: string;
-                /** @description `YYYY-MM-DD`. */
-                date: string;
-                description: string;
-                /** Format: double */
-                hourly_rate?: number | null;
-                id: string;
-                /** Format: int64 */
-                minutes: number;
-                project_id?: string | null;
-                /** @description `manual` or `timer`. */
-                source: string;
-                task_id?: string | null;
-                task_title?: string | null;
-                user_id: string;
-                user_name?: string | null;
-            }[];
-            /** Format: int32 */
-            limit: number;
-            /** Format: int32 */
-            offset: number;
-            /**
-             * Format: int64
-             * @description How many items match, across all pages.
-             */
-            total: number;
-        };
-        /** @description One page of a list and where it sits in the whole. */
         Paged_Group: {
             items: {
                 client_id: string;
@@ -8759,6 +8728,38 @@ export interface components {
                 id: string;
                 member_ids: string[];
                 name: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_TimeEntry: {
+            items: {
+                billable: boolean;
+                client_id?: string | null;
+                created_at: string;
+                /** @description `YYYY-MM-DD`. */
+                date: string;
+                description: string;
+                /** Format: double */
+                hourly_rate?: number | null;
+                id: string;
+                /** Format: int64 */
+                minutes: number;
+                project_id?: string | null;
+                /** @description `manual` or `timer`. */
+                source: string;
+                task_id?: string | null;
+                task_title?: string | null;
+                user_id: string;
+                user_name?: string | null;
             }[];
             /** Format: int32 */
             limit: number;
@@ -9176,6 +9177,26 @@ export interface components {
             detail: string;
             models?: string[] | null;
             ok: boolean;
+        };
+        TimeEntry: {
+            billable: boolean;
+            client_id?: string | null;
+            created_at: string;
+            /** @description `YYYY-MM-DD`. */
+            date: string;
+            description: string;
+            /** Format: double */
+            hourly_rate?: number | null;
+            id: string;
+            /** Format: int64 */
+            minutes: number;
+            project_id?: string | null;
+            /** @description `manual` or `timer`. */
+            source: string;
+            task_id?: string | null;
+            task_title?: string | null;
+            user_id: string;
+            user_name?: string | null;
         };
         TimerAction: {
             /** @description `start` or `stop`. */
