@@ -118,6 +118,8 @@ pub struct Db {
     pool: Pool,
     writer: Arc<Writer>,
     bell: Bell,
+    /// How long a write waits for the write lock (`WRITE_BUDGET`; shorter in tests).
+    budget: Duration,
 }
 
 impl Db {
@@ -156,6 +158,7 @@ impl Db {
                 queued,
             }),
             bell: Bell::default(),
+            budget: WRITE_BUDGET,
         })
     }
 
@@ -212,7 +215,7 @@ impl Db {
         let mut conn = self
             .writer
             .conn
-            .try_lock_for(WRITE_BUDGET)
+            .try_lock_for(self.budget)
             .ok_or(DbError::Busy)?;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -225,6 +228,56 @@ impl Db {
             self.bell.notify();
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_past_its_budget_is_busy_and_a_queued_job_rings_the_bell() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join("t.db"), false).unwrap();
+        db.budget = Duration::from_millis(50);
+        let holder = db.clone();
+        let (held, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+        let t = std::thread::spawn(move || {
+            holder
+                .write_blocking(|_| -> Result<(), DbError> {
+                    held.0.send(()).unwrap();
+                    release.1.recv().unwrap();
+                    Ok(())
+                })
+                .unwrap();
+        });
+        held.1.recv().unwrap();
+        let busy = db.write_blocking(|_| -> Result<(), DbError> { Ok(()) });
+        assert!(matches!(busy, Err(DbError::Busy)));
+        assert!(matches!(
+            crate::error::ApiError::from(busy.unwrap_err()),
+            crate::error::ApiError::Busy
+        ));
+        release.0.send(()).unwrap();
+        t.join().unwrap();
+
+        let seen = *db.bell.inner.0.lock().unwrap();
+        db.write_blocking(|tx| crate::jobs::enqueue(tx, "test.kind", serde_json::json!({})))
+            .unwrap();
+        assert_eq!(
+            *db.bell.inner.0.lock().unwrap(),
+            seen + 1,
+            "a queued job rang"
+        );
+        db.write_blocking(|tx| tx.execute("CREATE TABLE t (x)", []).map(|_| ()))
+            .unwrap();
+        assert_eq!(
+            *db.bell.inner.0.lock().unwrap(),
+            seen + 1,
+            "no job, no ring"
+        );
+        let denied = db.conn().unwrap().execute("INSERT INTO t VALUES (1)", []);
+        assert!(denied.is_err(), "pool connections are read-only");
     }
 }
 
