@@ -71,6 +71,7 @@ pub fn registry() -> Registry {
         tools: [
             crate::domain::tasks::tools::tools(),
             crate::domain::knowledge::tools::tools(),
+            crate::domain::learnings::tools::tools(),
         ]
         .into_iter()
         .flatten()
@@ -80,6 +81,9 @@ pub fn registry() -> Registry {
             Resource::shareable("collection", "collections"),
             Resource::shareable("task", "tasks"),
             Resource::shareable("conversation", "conversations"),
+            crate::domain::learnings::RESOURCE,
+            crate::domain::skills::RESOURCE,
+            crate::domain::personas::RESOURCE,
         ]),
     }
 }
