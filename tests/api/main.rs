@@ -27,4 +27,6 @@ mod settings;
 mod supabase;
 mod tasks;
 mod timesheets;
+mod voice;
+mod voice_skills;
 mod webhooks;

@@ -104,23 +104,15 @@ fn matches_any(s: &str, cues: &[&str]) -> bool {
 /// The phrase after "for" in an audience statement ("built for busy agencies" → "busy agencies").
 fn audience_phrase(s: &str) -> String {
     let l = s.to_lowercase();
-    let at = AUDIENCE
-        .iter()
-        .filter_map(|c| l.find(c).map(|i| i + c.len()))
-        .min()
-        .unwrap_or(0);
-    let rest = &s[at..];
-    let rest = rest.strip_prefix(" ").unwrap_or(rest);
+    let Some(i) = AUDIENCE.iter().filter_map(|c| l.find(c)).min() else {
+        return String::new();
+    };
+    let Some(j) = l[i..].find("for ").map(|j| i + j + 4) else {
+        return String::new();
+    };
+    let rest = s.get(j..).unwrap_or("");
     let cut = rest.find(['.', ',', ';', '!', '?']).unwrap_or(rest.len());
-    let phrase = rest[..cut].trim();
-    if at > 0 && l[..at].ends_with("for ") {
-        phrase.to_string()
-    } else {
-        // The cue itself named the audience ("for teams").
-        let cue_end = &s[..at];
-        let word = cue_end.rsplit(' ').next().unwrap_or("");
-        format!("{word} {phrase}").trim().to_string()
-    }
+    rest[..cut].trim().to_string()
 }
 
 pub fn extract(sources: &[SourceText]) -> Value {
@@ -141,6 +133,7 @@ pub fn extract(sources: &[SourceText]) -> Value {
             }
             if matches_any(&st, AUDIENCE) {
                 audience.push(audience_phrase(&st));
+                audience.retain(|a| !a.is_empty());
             }
         }
     }

@@ -115,19 +115,23 @@ pub fn is_stop(w: &str) -> bool {
 
 /// A light stem so "marketers" and "marketer", "hiring" and "hire" meet.
 pub fn stem(w: &str) -> String {
+    let mut base = w.to_string();
     for suf in [
         "ations", "ation", "ings", "ing", "ies", "ers", "er", "es", "ed", "ly", "s",
     ] {
         if w.len() > suf.len() + 3 && w.ends_with(suf) {
-            let base = &w[..w.len() - suf.len()];
-            return if suf == "ies" {
-                format!("{base}y")
-            } else {
-                base.to_string()
-            };
+            base = w[..w.len() - suf.len()].to_string();
+            if suf == "ies" {
+                base.push('y');
+            }
+            break;
         }
     }
-    w.to_string()
+    // "database" and "databases", "hire" and "hiring" meet without their final e.
+    if base.len() > 4 && base.ends_with('e') {
+        base.pop();
+    }
+    base
 }
 
 /// Stemmed content words (no stop words, no numbers, 3+ letters).
