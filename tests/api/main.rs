@@ -28,5 +28,6 @@ mod supabase;
 mod tasks;
 mod timesheets;
 mod voice;
+mod voice_context;
 mod voice_skills;
 mod webhooks;

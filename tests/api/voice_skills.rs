@@ -236,3 +236,46 @@ fn personas_are_created_generated_and_guarded() {
         422
     );
 }
+
+#[test]
+fn with_a_model_simulation_answers_validated_json_and_twice_invalid_is_a_502() {
+    let answers = std::sync::Arc::new(std::sync::Mutex::new(vec![
+        json!({"relevance_score": 82, "reaction": "Would share it with the team.", "strengths": ["Concrete numbers"], "weaknesses": [], "suggestions": ["Add a chart"]}).to_string(),
+        "not json".to_string(),
+        json!({"relevance_score": 400}).to_string(),
+    ]));
+    let fake = crate::fake_llm::start(move |_| {
+        let text = answers.lock().unwrap().remove(0);
+        crate::fake_llm::Reply::Stream(
+            crate::fake_llm::openai_text(&[&text], (30, 10)),
+            std::time::Duration::ZERO,
+        )
+    });
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let id = s.get("/api/v1/personas/", Some(&t)).json()["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    crate::fake_llm::configure(
+        &s,
+        &t,
+        json!({"openai_base_url": format!("{}/v1", fake.svc.base), "openai_api_key": "sk-test-abcdefghijkl", "default_provider": "openai"}),
+    );
+    let path = format!("/api/v1/personas/{id}/simulate");
+    let ok = s.post(
+        &path,
+        Some(&t),
+        &json!({"content": "Our Q3 numbers: churn down 12%."}),
+    );
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    assert_eq!(ok.json()["relevance_score"], 82.0);
+    let bad = s.post(
+        &path,
+        Some(&t),
+        &json!({"content": "Our Q3 numbers: churn down 12%."}),
+    );
+    assert_eq!(bad.status, 502, "{}", bad.text);
+    assert!(bad.detail().contains("relevance_score"), "{}", bad.text);
+    assert_eq!(fake.requests().len(), 3, "one retry");
+}
