@@ -29,5 +29,6 @@ mod tasks;
 mod timesheets;
 mod voice;
 mod voice_context;
+mod voice_extract;
 mod voice_skills;
 mod webhooks;

@@ -1,13 +1,11 @@
-//! The voice: learnings (offline stylometry, design system from a loopback site, model-backed
-//! JSON through the fake provider, feedback, merge, bulk delete, rules), skills (seeding,
-//! toggling, folders) and personas (seeding, simulation).
+//! The voice's learnings: offline stylometry on known texts, model-backed JSON through the fake
+//! provider, feedback, merge, bulk delete, member isolation and client rules.
 use crate::fake_llm::{self, Reply, frames, openai_text};
 use crate::helpers::*;
-use actix_web::{HttpResponse, web};
 use serde_json::{Value, json};
 use std::time::Duration;
 
-fn paste(s: &TestServer, t: &str, content: &str) -> String {
+pub fn paste(s: &TestServer, t: &str, content: &str) -> String {
     let r = s.post(
         "/api/v1/sources/import/paste",
         Some(t),
@@ -18,7 +16,7 @@ fn paste(s: &TestServer, t: &str, content: &str) -> String {
 }
 
 /// POST an SSE route; its frames (panics unless 200).
-fn stream(s: &TestServer, t: &str, path: &str, body: Value) -> Vec<Value> {
+pub fn stream(s: &TestServer, t: &str, path: &str, body: Value) -> Vec<Value> {
     let r = s.post(path, Some(t), &body);
     assert_eq!(r.status, 200, "{}", r.text);
     assert!(
@@ -107,103 +105,6 @@ fn generation_without_sources_reports_an_error_frame_and_saves_nothing() {
         "{f:?}"
     );
     assert_eq!(learnings(&s, &t, "")["total"], 0);
-}
-
-fn site() -> FakeService {
-    FakeService::start(|cfg| {
-        cfg.route(
-            "/",
-            web::get().to(|| async {
-                HttpResponse::Ok().content_type("text/html").body(
-                    r#"<html><head><link rel="stylesheet" href="/site.css"><style>.hero{color:#222222}</style></head><body><h1 style="color:#e4572e">Hi</h1></body></html>"#,
-                )
-            }),
-        )
-        .route(
-            "/site.css",
-            web::get().to(|| async {
-                HttpResponse::Ok().content_type("text/css").body(
-                    "body{font-family:'Inter',sans-serif;font-size:16px;color:#222222}\
-                     a{color:#e4572e}.btn{background:#E4572E;border-radius:8px;padding:12px 24px}\
-                     .tag{border:1px solid #e5582f;margin:8px}.card{box-shadow:0 0 2px rgb(228, 87, 46)}",
-                )
-            }),
-        );
-    })
-}
-
-#[test]
-fn design_system_comes_from_a_sites_stylesheet_with_its_main_colour_first() {
-    let svc = site();
-    let s = TestServer::start();
-    let t = s.admin_token();
-    // The SSRF guard refuses loopback until an admin allows private networks.
-    let refused = stream(
-        &s,
-        &t,
-        "/api/v1/learnings/generate-design-system",
-        json!({ "urls": [format!("{}/", svc.base)] }),
-    );
-    assert!(refused.last().unwrap()["error"].is_string(), "{refused:?}");
-    let r = s.put(
-        "/api/v1/settings/",
-        Some(&t),
-        &json!({ "allow_private_network": true }),
-    );
-    assert_eq!(r.status, 200, "{}", r.text);
-    let f = stream(
-        &s,
-        &t,
-        "/api/v1/learnings/generate-design-system",
-        json!({ "urls": [format!("{}/", svc.base)] }),
-    );
-    assert_eq!(f.last().unwrap()["done"], true, "{f:?}");
-    let l = f.iter().find_map(|x| x.get("learning")).unwrap();
-    assert_eq!(l["type"], "design_system");
-    assert_eq!(l["data"]["colors"][0], "#e4572e", "{}", l["data"]);
-    assert_eq!(l["data"]["fonts"][0], "Inter");
-    assert_eq!(l["data"]["radii"][0], "8px");
-    assert!(
-        l["data"]["spacing"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|v| v == "12px")
-    );
-}
-
-#[test]
-fn product_knowledge_quotes_its_proof_points_with_their_source() {
-    let s = TestServer::start();
-    let t = s.admin_token();
-    let id = paste(
-        &s,
-        &t,
-        "Acme lets you schedule posts across every channel.\nTeams save 6 hours a week with Acme.\nBuilt for busy agencies that manage many clients.",
-    );
-    let f = stream(
-        &s,
-        &t,
-        "/api/v1/learnings/generate-product-knowledge",
-        json!({ "source_ids": [id] }),
-    );
-    let l = f
-        .iter()
-        .find_map(|x| x.get("learning"))
-        .unwrap_or_else(|| panic!("{f:?}"));
-    assert_eq!(l["data"]["proof_points"][0]["source_id"], id.as_str());
-    assert!(
-        l["data"]["proof_points"][0]["text"]
-            .as_str()
-            .unwrap()
-            .contains("6 hours")
-    );
-    assert!(
-        l["data"]["audience"]
-            .as_str()
-            .unwrap()
-            .contains("busy agencies")
-    );
 }
 
 fn with_fake(replies: Vec<String>) -> (fake_llm::FakeLlm, TestServer, String) {

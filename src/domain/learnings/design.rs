@@ -190,7 +190,7 @@ fn merged_colors(all: &[(u8, u8, u8)]) -> Vec<(String, usize)> {
             None => out.push((c, n)),
         }
     }
-    out.sort_by(|a, b| b.1.cmp(&a.1));
+    out.sort_by_key(|c| std::cmp::Reverse(c.1));
     out.into_iter().map(|(c, n)| (hex(c), n)).collect()
 }
 

@@ -311,13 +311,13 @@ pub async fn start(
     let scope = state
         .db
         .read(move |c| -> ApiResult<_> {
-            Ok(access::check_placement(
+            access::check_placement(
                 c,
                 &viewer,
                 sel.client_id.as_deref(),
                 sel.project_id.as_deref(),
             )?
-            .map_err(ApiError::from)?)
+            .map_err(ApiError::from)
         })
         .await?;
     (plan.selection.client_id, plan.selection.project_id) = scope;

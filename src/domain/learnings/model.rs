@@ -63,15 +63,16 @@ pub struct ModelChoice {
 /// True when the call would go to a real model; false for the built-in offline provider.
 /// `Err` when an explicitly chosen provider is not configured (a 400 for the caller).
 pub fn uses_model(state: &AppState, choice: &ModelChoice) -> anyhow::Result<Result<bool, String>> {
-    let c = state.db.conn()?;
-    Ok(crate::ai::config::resolve_chat(
-        &c,
-        &state.secrets,
-        &state.http.trusted,
-        choice.provider.as_deref(),
-        choice.model.as_deref(),
-    )?
-    .map(|(p, _)| !p.offline()))
+    let resolved = state.db.read_blocking(|c| {
+        crate::ai::config::resolve_chat(
+            c,
+            &state.secrets,
+            &state.http.trusted,
+            choice.provider.as_deref(),
+            choice.model.as_deref(),
+        )
+    })?;
+    Ok(resolved.map(|(p, _)| !p.offline()))
 }
 
 /// Ask for JSON fitting `schema`; one retry on an invalid answer, then an error message.
@@ -103,42 +104,71 @@ pub fn generate_json(
         "{system}\n\nAnswer with ONE JSON object only, no prose, with these fields: {{{}}}.",
         fields.join(", ")
     );
-    let mut ask = prompt.to_string();
-    for attempt in 0..2 {
-        let (text, _) = calls::complete(
-            state,
-            user_id,
-            function,
-            choice.provider.as_deref(),
-            choice.model.as_deref(),
-            &system,
-            &ask,
-            &mut |_| crate::ai::Flow::Continue,
-        )
-        .map_err(|e| match e {
-            CallError::Internal(e) => {
-                tracing::error!(error = %e, function, "model call failed");
-                "internal error".to_string()
-            }
-            other => other.to_string(),
-        })?;
-        let why = match parse(&text) {
-            Some(v) => match invalid(&v, schema) {
-                None => return Ok(v),
-                Some(why) => why,
-            },
-            None => "the answer was not valid JSON".to_string(),
-        };
-        if attempt == 1 {
-            return Err(format!(
-                "the model's answer did not fit the expected JSON twice: {why}"
-            ));
-        }
-        ask = format!(
+    let ask = |retry: Option<&str>| match retry {
+        None => prompt.to_string(),
+        Some(why) => format!(
             "{prompt}\n\nYour previous answer was rejected ({why}). Answer again with the JSON object only."
-        );
-    }
-    unreachable!("the loop returns on its second attempt")
+        ),
+    };
+    let first = attempt(
+        state,
+        user_id,
+        function,
+        choice,
+        &system,
+        &ask(None),
+        schema,
+    )?;
+    let why = match first {
+        Ok(v) => return Ok(v),
+        Err(why) => why,
+    };
+    attempt(
+        state,
+        user_id,
+        function,
+        choice,
+        &system,
+        &ask(Some(&why)),
+        schema,
+    )?
+    .map_err(|why| format!("the model's answer did not fit the expected JSON twice: {why}"))
+}
+
+/// One call: `Err` when the call failed, `Ok(Err(why))` when the answer did not fit.
+fn attempt(
+    state: &AppState,
+    user_id: &str,
+    function: &str,
+    choice: &ModelChoice,
+    system: &str,
+    prompt: &str,
+    schema: Schema,
+) -> Result<Result<Value, String>, String> {
+    let (text, _) = calls::complete(
+        state,
+        user_id,
+        function,
+        choice.provider.as_deref(),
+        choice.model.as_deref(),
+        system,
+        prompt,
+        &mut |_| crate::ai::Flow::Continue,
+    )
+    .map_err(|e| match e {
+        CallError::Internal(e) => {
+            tracing::error!(error = %e, function, "model call failed");
+            "internal error".to_string()
+        }
+        other => other.to_string(),
+    })?;
+    Ok(match parse(&text) {
+        Some(v) => match invalid(&v, schema) {
+            None => Ok(v),
+            Some(why) => Err(why),
+        },
+        None => Err("the answer was not valid JSON".to_string()),
+    })
 }
 
 #[cfg(test)]

@@ -185,8 +185,9 @@ pub fn measure<'a>(posts: impl IntoIterator<Item = &'a str>) -> Profile {
         Some((2, _)) => "second",
         _ => "third",
     };
-    // A phrase is a signature when it recurs across posts; longer phrases win over their parts.
-    let min = if n_posts >= 2 { 2 } else { 2.max(1) };
+    // A phrase is a signature when it recurs across posts (each post counts a phrase once);
+    // longer phrases win over their parts.
+    let min = 2;
     let mut signature: Vec<String> = Vec::new();
     for (g, _) in top(&grams, 40, min) {
         if !signature.iter().any(|s| s.contains(&g)) {
