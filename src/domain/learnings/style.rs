@@ -87,6 +87,19 @@ const CTA: &[&str] = &[
     "agree",
 ];
 
+/// The post with `#tags` removed (line structure kept).
+fn without_hashtags(post: &str) -> String {
+    post.lines()
+        .map(|l| {
+            l.split_whitespace()
+                .filter(|t| !(t.starts_with('#') && t.len() > 1))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub fn measure<'a>(posts: impl IntoIterator<Item = &'a str>) -> Profile {
     let (mut n_posts, mut n_words, mut n_sent, mut n_para, mut n_syl, mut n_emoji) =
         (0, 0, 0, 0, 0, 0);
@@ -97,11 +110,13 @@ pub fn measure<'a>(posts: impl IntoIterator<Item = &'a str>) -> Profile {
     let mut keys: Vec<String> = Vec::new();
     for post in posts {
         n_posts += 1;
-        let w = text::words(post);
+        // Hashtags are tags, not prose: they do not count as words or sentences.
+        let prose = without_hashtags(post);
+        let w = text::words(&prose);
         n_words += w.len();
         n_syl += w.iter().map(|x| text::syllables(x)).sum::<usize>();
-        n_sent += text::sentences(post).len();
-        n_para += text::paragraphs(post).len();
+        n_sent += text::sentences(&prose).len();
+        n_para += text::paragraphs(&prose).len();
         n_emoji += post.chars().filter(|c| text::is_emoji(*c)).count();
         breaks += post.matches('\n').count();
         lists += usize::from(post.lines().filter(|l| is_list_line(l)).count() >= 2);
