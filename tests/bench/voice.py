@@ -14,6 +14,11 @@ posts does not compete with the measured requests (learnings read the stored tex
 2. 1,000 persona x content pairs (5 built-in personas x 200 texts), 4 client threads, through
    POST /personas/{id}/simulate (target >= 200/s). Baseline: 1,000 GET /auth/me with the same
    client threads.
+
+Measured 2026-11-30, release build, 2 shared cores (load ~9 from other builds), one run:
+    learnings from 1,000 posts (292 kB): 144 ms to the done frame (reading the same sources back
+    through GET /sources/: 24 ms; Python word+sentence split: 13 ms) · simulate: 1501 pairs/s
+    (GET /auth/me with the same client: 2351 req/s).
 """
 import argparse, json, os, random, re, shutil, subprocess, sys, tempfile, time, urllib.request
 from concurrent.futures import ThreadPoolExecutor
