@@ -279,3 +279,44 @@ fn with_a_model_simulation_answers_validated_json_and_twice_invalid_is_a_502() {
     assert!(bad.detail().contains("relevance_score"), "{}", bad.text);
     assert_eq!(fake.requests().len(), 3, "one retry");
 }
+
+#[test]
+fn with_a_model_skills_and_personas_are_written_by_it() {
+    let skill = json!({"name": "Data storytelling", "description": "Lead with one number.", "skill_type": "writing",
+        "instructions": "Open with the single most surprising number. Explain what it means for the reader. End with what to do next."});
+    let persona = json!({"name": "CFO", "role": "Chief financial officer", "description": "Watches cash.", "goals": ["extend runway"],
+        "pain_points": ["surprise costs"], "interests": ["finance"], "objections": ["what's the ROI?"], "tone": "formal", "platforms": ["linkedin"]});
+    let answers = std::sync::Arc::new(std::sync::Mutex::new(vec![
+        skill.to_string(),
+        persona.to_string(),
+    ]));
+    let fake = crate::fake_llm::start(move |_| {
+        let text = answers.lock().unwrap().remove(0);
+        crate::fake_llm::Reply::Stream(
+            crate::fake_llm::openai_text(&[&text], (30, 10)),
+            std::time::Duration::ZERO,
+        )
+    });
+    let s = TestServer::start();
+    let t = s.admin_token();
+    crate::fake_llm::configure(
+        &s,
+        &t,
+        json!({"openai_base_url": format!("{}/v1", fake.svc.base), "openai_api_key": "sk-test-abcdefghijkl", "default_provider": "openai"}),
+    );
+    let k = s.post(
+        "/api/v1/skills/generate",
+        Some(&t),
+        &json!({"description": "Turn metrics into stories"}),
+    );
+    assert_eq!(k.status, 201, "{}", k.text);
+    assert_eq!(k.json()["name"], "Data storytelling");
+    let p = s.post(
+        "/api/v1/personas/generate",
+        Some(&t),
+        &json!({"description": "A finance leader at a scale-up"}),
+    );
+    assert_eq!(p.status, 201, "{}", p.text);
+    assert_eq!(p.json()["objections"][0], "what's the ROI?");
+    assert_eq!(fake.requests().len(), 2);
+}
