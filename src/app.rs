@@ -70,6 +70,7 @@ pub fn registry() -> Registry {
         tools: [
             crate::domain::tasks::tools::tools(),
             crate::domain::knowledge::tools::tools(),
+            crate::domain::learnings::tools::tools(),
         ]
         .into_iter()
         .flatten()
@@ -79,6 +80,9 @@ pub fn registry() -> Registry {
             crate::domain::knowledge::COLLECTION,
             crate::domain::tasks::RESOURCE,
             crate::domain::chat::CONVERSATION,
+            crate::domain::learnings::RESOURCE,
+            crate::domain::skills::RESOURCE,
+            crate::domain::personas::RESOURCE,
         ]),
     }
 }

@@ -7,9 +7,12 @@ pub mod automations;
 pub mod chat;
 pub mod enterprise;
 pub mod knowledge;
+pub mod learnings;
 pub mod mfa;
 pub mod notifications;
+pub mod personas;
 pub mod settings;
+pub mod skills;
 pub mod system;
 pub mod tasks;
 pub mod timesheets;
@@ -32,4 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     timesheets::configure(cfg);
     enterprise::configure(cfg);
     knowledge::configure(cfg);
+    learnings::configure(cfg);
+    skills::configure(cfg);
+    personas::configure(cfg);
 }

@@ -30,4 +30,8 @@ mod settings;
 mod supabase;
 mod tasks;
 mod timesheets;
+mod voice;
+mod voice_context;
+mod voice_extract;
+mod voice_skills;
 mod webhooks;

@@ -15,9 +15,21 @@ pub async fn context(
     q: web::Query<ContextQuery>,
 ) -> ApiResult<web::Json<ContextBlock>> {
     let q = q.into_inner();
-    Ok(web::Json(
-        claude_code::context(&state, viewer, q.q, q.limit).await?,
-    ))
+    // The same block every generation gets (skills, learnings, rules, persona), then memory and
+    // passages.
+    let voice = crate::domain::learnings::context::block(
+        &state.db,
+        viewer.clone(),
+        q.client_id,
+        q.project_id,
+        q.persona_id,
+    )
+    .await?;
+    let mut block = claude_code::context(&state, viewer, q.q, q.limit).await?;
+    if !voice.is_empty() {
+        block.context = format!("{voice}\n\n{}", block.context);
+    }
+    Ok(web::Json(block))
 }
 
 #[utoipa::path(tag = "claude-code", request_body = GenerateIn, responses((status = 200, body = Grounded), (status = 422, body = ErrorBody)))]

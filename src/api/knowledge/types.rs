@@ -120,6 +120,11 @@ pub struct QueryIn {
 pub struct ContextQuery {
     pub q: Option<String>,
     pub limit: Option<usize>,
+    /// Whose rules and learnings to include (the caller's own are always included).
+    pub client_id: Option<String>,
+    pub project_id: Option<String>,
+    /// The persona the generation aims at.
+    pub persona_id: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]

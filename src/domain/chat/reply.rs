@@ -49,7 +49,9 @@ pub async fn start(
     let st = state.clone();
     let uid = v.user_id.clone();
     let conv_id = conv.id.clone();
-    let (provider, model, history, user_msg) = state
+    let (viewer, client_id, project_id) =
+        (v.clone(), conv.client_id.clone(), conv.project_id.clone());
+    let (provider, model, history, user_msg, voice) = state
         .db
         .read(move |c| -> ApiResult<_> {
             if let Some(detail) = ai::logs::over_budget(c, &st.secrets, &uid)? {
@@ -84,7 +86,23 @@ pub async fn start(
                 error: None,
                 created_at: crate::time::now_rfc3339(),
             };
-            Ok((provider, model, context::history(c, &conv_id, &msg)?, msg))
+            // What every generation knows about the writer: active skills, learnings, the
+            // client's dos and don'ts.
+            let voice = crate::domain::learnings::context::generation_context(
+                c,
+                &viewer,
+                client_id.as_deref(),
+                project_id.as_deref(),
+                None,
+            )?
+            .render();
+            Ok((
+                provider,
+                model,
+                context::history(c, &conv_id, &msg)?,
+                msg,
+                voice,
+            ))
         })
         .await?;
     let retitle = (conv.title == "New conversation")
@@ -99,7 +117,11 @@ pub async fn start(
         })
         .filter(|t| !t.is_empty());
     let turn = agent::Turn {
-        system: ai::prompts::chat_system(&display_name),
+        system: if voice.is_empty() {
+            ai::prompts::chat_system(&display_name)
+        } else {
+            format!("{}\n\n{voice}", ai::prompts::chat_system(&display_name))
+        },
         provider,
         model,
         history,

@@ -156,6 +156,27 @@ pub fn events() -> Vec<EventDef> {
             false,
         ),
         def(
+            "learning.created",
+            "A learning (writing style, preferences, design system, product knowledge) was generated.",
+            &["learning_id", "type", "title", "client_id"],
+            json!({ "learning_id": "0193a3c1-0000-7000-8000-0000000000d1", "type": "writing_style", "title": "Writing style", "client_id": null }),
+            false,
+        ),
+        def(
+            "learning.merged",
+            "Several learnings were consolidated into one merged_<type> learning.",
+            &["learning_id", "type", "merged_ids", "title"],
+            json!({ "learning_id": "0193a3c1-0000-7000-8000-0000000000d3", "type": "merged_writing_style", "merged_ids": ["0193a3c1-0000-7000-8000-0000000000d1", "0193a3c1-0000-7000-8000-0000000000d2"], "title": "Merged writing style" }),
+            false,
+        ),
+        def(
+            "persona.created",
+            "A persona was created or generated.",
+            &["persona_id", "name"],
+            json!({ "persona_id": "0193a3c1-0000-7000-8000-0000000000e1", "name": "Startup founder" }),
+            false,
+        ),
+        def(
             "user.created",
             "A user account was created.",
             &["user_id", "email", "role"],

@@ -1,0 +1,203 @@
+//! Model-backed generation that must answer JSON: the reply is validated against a small
+//! schema; an invalid reply is retried once with the validation error, then reported. Calls go
+//! through `ai::calls::complete` (budget check and AI log). Shared by learnings, skills and
+//! personas.
+use crate::ai::calls::{self, CallError};
+use crate::state::AppState;
+use serde_json::Value;
+
+/// The type of one required field.
+#[derive(Debug, Clone, Copy)]
+pub enum Field {
+    Str,
+    StrList,
+    Num(f64, f64),
+    Obj,
+}
+
+/// Required top-level fields of an object.
+pub type Schema = &'static [(&'static str, Field)];
+
+/// Why a reply does not fit: `None` when it does.
+pub fn invalid(v: &Value, schema: Schema) -> Option<String> {
+    let Some(obj) = v.as_object() else {
+        return Some("the answer is not a JSON object".into());
+    };
+    for (key, field) in schema {
+        let Some(x) = obj.get(*key) else {
+            return Some(format!("`{key}` is missing"));
+        };
+        let ok = match field {
+            Field::Str => x.as_str().is_some_and(|s| !s.trim().is_empty()),
+            Field::StrList => x.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+            Field::Num(lo, hi) => x.as_f64().is_some_and(|n| n >= *lo && n <= *hi),
+            Field::Obj => x.is_object(),
+        };
+        if !ok {
+            let want = match field {
+                Field::Str => "a non-empty string".to_string(),
+                Field::StrList => "an array of strings".to_string(),
+                Field::Num(lo, hi) => format!("a number from {lo} to {hi}"),
+                Field::Obj => "an object".to_string(),
+            };
+            return Some(format!("`{key}` must be {want}"));
+        }
+    }
+    None
+}
+
+/// The JSON object in a reply (code fences and chatter around it are tolerated).
+pub fn parse(reply: &str) -> Option<Value> {
+    let start = reply.find('{')?;
+    let end = reply.rfind('}')?;
+    serde_json::from_str(reply.get(start..=end)?).ok()
+}
+
+/// Which provider a generation uses.
+#[derive(Debug, Clone, Default)]
+pub struct ModelChoice {
+    pub provider: Option<String>,
+    pub model: Option<String>,
+}
+
+/// True when the call would go to a real model; false for the built-in offline provider.
+/// `Err` when an explicitly chosen provider is not configured (a 400 for the caller).
+pub fn uses_model(state: &AppState, choice: &ModelChoice) -> anyhow::Result<Result<bool, String>> {
+    let resolved = state.db.read_blocking(|c| {
+        crate::ai::config::resolve_chat(
+            c,
+            &state.secrets,
+            &state.http.trusted,
+            choice.provider.as_deref(),
+            choice.model.as_deref(),
+        )
+    })?;
+    Ok(resolved.map(|(p, _)| !p.offline()))
+}
+
+/// Ask for JSON fitting `schema`; one retry on an invalid answer, then an error message.
+#[allow(clippy::too_many_arguments)]
+pub fn generate_json(
+    state: &AppState,
+    user_id: &str,
+    function: &str,
+    choice: &ModelChoice,
+    system: &str,
+    prompt: &str,
+    schema: Schema,
+) -> Result<Value, String> {
+    let fields: Vec<String> = schema
+        .iter()
+        .map(|(k, f)| {
+            format!(
+                "\"{k}\": {}",
+                match f {
+                    Field::Str => "string".to_string(),
+                    Field::StrList => "[string]".to_string(),
+                    Field::Num(lo, hi) => format!("number {lo}–{hi}"),
+                    Field::Obj => "object".to_string(),
+                }
+            )
+        })
+        .collect();
+    let system = format!(
+        "{system}\n\nAnswer with ONE JSON object only, no prose, with these fields: {{{}}}.",
+        fields.join(", ")
+    );
+    let ask = |retry: Option<&str>| match retry {
+        None => prompt.to_string(),
+        Some(why) => format!(
+            "{prompt}\n\nYour previous answer was rejected ({why}). Answer again with the JSON object only."
+        ),
+    };
+    let first = attempt(
+        state,
+        user_id,
+        function,
+        choice,
+        &system,
+        &ask(None),
+        schema,
+    )?;
+    let why = match first {
+        Ok(v) => return Ok(v),
+        Err(why) => why,
+    };
+    attempt(
+        state,
+        user_id,
+        function,
+        choice,
+        &system,
+        &ask(Some(&why)),
+        schema,
+    )?
+    .map_err(|why| format!("the model's answer did not fit the expected JSON twice: {why}"))
+}
+
+/// One call: `Err` when the call failed, `Ok(Err(why))` when the answer did not fit.
+fn attempt(
+    state: &AppState,
+    user_id: &str,
+    function: &str,
+    choice: &ModelChoice,
+    system: &str,
+    prompt: &str,
+    schema: Schema,
+) -> Result<Result<Value, String>, String> {
+    let (text, _) = calls::complete(
+        state,
+        user_id,
+        function,
+        choice.provider.as_deref(),
+        choice.model.as_deref(),
+        system,
+        prompt,
+        &mut |_| crate::ai::Flow::Continue,
+    )
+    .map_err(|e| match e {
+        CallError::Internal(e) => {
+            tracing::error!(error = %e, function, "model call failed");
+            "internal error".to_string()
+        }
+        other => other.to_string(),
+    })?;
+    Ok(match parse(&text) {
+        Some(v) => match invalid(&v, schema) {
+            None => Ok(v),
+            Some(why) => Err(why),
+        },
+        None => Err("the answer was not valid JSON".to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const S: Schema = &[
+        ("name", Field::Str),
+        ("score", Field::Num(0.0, 100.0)),
+        ("tags", Field::StrList),
+    ];
+
+    #[test]
+    fn validation_names_the_failing_field() {
+        assert_eq!(
+            invalid(&json!({"name": "a", "score": 5, "tags": []}), S),
+            None
+        );
+        assert!(
+            invalid(&json!({"name": "a", "score": 500, "tags": []}), S)
+                .unwrap()
+                .contains("score")
+        );
+        assert!(
+            invalid(&json!({"score": 5, "tags": []}), S)
+                .unwrap()
+                .contains("name")
+        );
+        assert_eq!(parse("```json\n{\"a\": 1}\n```"), Some(json!({"a": 1})));
+    }
+}
