@@ -7,6 +7,11 @@ while a 5 MB import ingests, and mixed writes/s from 8 clients next to a bare-ru
 
 Builds the release binary and the baseline example unless --binary is given. Target: p99 of a
 task create under the import < 100 ms; no answer >= 500 anywhere.
+
+Measured 2026-11-30, release, 2 cores shared with a debug build:
+    task create idle p50 1.00 ms / p99 2.35 ms; while a 5 MB import ingests (1.3 s) p50 1.23 ms /
+    p99 10.06 ms; mixed writes 863/s over HTTP from 8 Python clients on the same cores (each write
+    also records its event and fan-out job) vs 3,174/s bare rusqlite (8 threads) = 0.27; 0 >= 500.
 """
 import argparse, http.client, json, os, statistics, subprocess, sys, tempfile, threading, time
 sys.path.insert(0, os.path.dirname(__file__))
@@ -57,7 +62,7 @@ def mixed(port, token, seconds, clients=8):
     def run(n):
         api = Api(port, token)
         _, cols = api.call("GET", "/tasks/columns")
-        col_ids = [c["id"] for c in cols]
+        col_ids = [c["id"] for c in cols["items"]]
         mine, i = [], 0
         while time.time() < deadline:
             i += 1
@@ -110,11 +115,18 @@ def main():
         st, src = api.call("POST", "/sources/import/paste", {"title": "5 MB handbook", "content": doc[:5_000_000]})
         assert st < 300, (st, src)
         sid = src.get("source_id") or src.get("id") or (src.get("source") or {}).get("id")
-        loaded, loaded_bad = creates(api, a.writes, "under import")
-        during = source_status(api, sid)
-        while source_status(api, sid) not in ("ready", "completed", "done", "failed", "error"):
-            time.sleep(0.2)
-        ingest_s = time.perf_counter() - t_import
+        # Task creates for as long as the import ingests (at least --writes of them).
+        loaded, loaded_bad, status = [], 0, "pending"
+        while status not in ("ready", "failed") or len(loaded) < a.writes:
+            lat, bad = creates(api, 25, "under import")
+            if status not in ("ready", "failed"):
+                loaded += lat
+                loaded_bad += bad
+                status = source_status(api, sid)
+                ingest_s = time.perf_counter() - t_import
+            else:
+                break
+        during = status
 
         wps, mixed_bad = mixed(port, tok["access_token"], a.seconds)
     finally:
@@ -123,8 +135,8 @@ def main():
     base = json.loads(subprocess.run([baseline, os.path.join(data, "baseline.db"), "8", str(a.seconds), "full"],
                                      capture_output=True, text=True, check=True).stdout)
     print(f"task create, idle server:          p50 {statistics.median(idle):6.2f} ms  p99 {pct(idle, 99):6.2f} ms  ({a.writes} writes, {idle_bad} >= 500)")
-    print(f"task create, 5 MB import ingesting: p50 {statistics.median(loaded):6.2f} ms  p99 {pct(loaded, 99):6.2f} ms  ({a.writes} writes, {loaded_bad} >= 500; "
-          f"source was {during!r} after them; ingest took {ingest_s:.1f} s)  target p99 < 100 ms")
+    print(f"task create, 5 MB import ingesting: p50 {statistics.median(loaded):6.2f} ms  p99 {pct(loaded, 99):6.2f} ms  ({len(loaded)} writes while it ingested, {loaded_bad} >= 500; "
+          f"source {during!r} after {ingest_s:.1f} s)  target p99 < 100 ms")
     print(f"mixed writes, 8 clients, {a.seconds} s:     {wps:8.1f} writes/s through HTTP ({mixed_bad} >= 500)")
     print(f"bare rusqlite, 8 threads, {a.seconds} s:    {base['writes_per_s']:8.1f} writes/s (BEGIN IMMEDIATE + commit each, synchronous=FULL; {base['busy_errors']} busy errors)")
     print(f"ratio HTTP / bare: {wps / base['writes_per_s']:.2f}")
