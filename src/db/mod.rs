@@ -231,56 +231,6 @@ impl Db {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_write_past_its_budget_is_busy_and_a_queued_job_rings_the_bell() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut db = Db::open(&dir.path().join("t.db"), false).unwrap();
-        db.budget = Duration::from_millis(50);
-        let holder = db.clone();
-        let (held, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
-        let t = std::thread::spawn(move || {
-            holder
-                .write_blocking(|_| -> Result<(), DbError> {
-                    held.0.send(()).unwrap();
-                    release.1.recv().unwrap();
-                    Ok(())
-                })
-                .unwrap();
-        });
-        held.1.recv().unwrap();
-        let busy = db.write_blocking(|_| -> Result<(), DbError> { Ok(()) });
-        assert!(matches!(busy, Err(DbError::Busy)));
-        assert!(matches!(
-            crate::error::ApiError::from(busy.unwrap_err()),
-            crate::error::ApiError::Busy
-        ));
-        release.0.send(()).unwrap();
-        t.join().unwrap();
-
-        let seen = *db.bell.inner.0.lock().unwrap();
-        db.write_blocking(|tx| crate::jobs::enqueue(tx, "test.kind", serde_json::json!({})))
-            .unwrap();
-        assert_eq!(
-            *db.bell.inner.0.lock().unwrap(),
-            seen + 1,
-            "a queued job rang"
-        );
-        db.write_blocking(|tx| tx.execute("CREATE TABLE t (x)", []).map(|_| ()))
-            .unwrap();
-        assert_eq!(
-            *db.bell.inner.0.lock().unwrap(),
-            seen + 1,
-            "no job, no ring"
-        );
-        let denied = db.conn().unwrap().execute("INSERT INTO t VALUES (1)", []);
-        assert!(denied.is_err(), "pool connections are read-only");
-    }
-}
-
 /// Run blocking work on the runtime's blocking pool.
 async fn blocking<T, E, F>(f: F) -> Result<T, E>
 where
@@ -329,4 +279,54 @@ pub fn backup_to(src: &Path, dest: &Path) -> anyhow::Result<i32> {
     let ok: String = out.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     anyhow::ensure!(ok == "ok", "backup failed its integrity check: {ok}");
     Ok(pages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_past_its_budget_is_busy_and_a_queued_job_rings_the_bell() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join("t.db"), false).unwrap();
+        db.budget = Duration::from_millis(50);
+        let holder = db.clone();
+        let (held, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+        let t = std::thread::spawn(move || {
+            holder
+                .write_blocking(|_| -> Result<(), DbError> {
+                    held.0.send(()).unwrap();
+                    release.1.recv().unwrap();
+                    Ok(())
+                })
+                .unwrap();
+        });
+        held.1.recv().unwrap();
+        let busy = db.write_blocking(|_| -> Result<(), DbError> { Ok(()) });
+        assert!(matches!(busy, Err(DbError::Busy)));
+        assert!(matches!(
+            crate::error::ApiError::from(busy.unwrap_err()),
+            crate::error::ApiError::Busy
+        ));
+        release.0.send(()).unwrap();
+        t.join().unwrap();
+
+        let seen = *db.bell.inner.0.lock().unwrap();
+        db.write_blocking(|tx| crate::jobs::enqueue(tx, "test.kind", serde_json::json!({})))
+            .unwrap();
+        assert_eq!(
+            *db.bell.inner.0.lock().unwrap(),
+            seen + 1,
+            "a queued job rang"
+        );
+        db.write_blocking(|tx| tx.execute("CREATE TABLE t (x)", []).map(|_| ()))
+            .unwrap();
+        assert_eq!(
+            *db.bell.inner.0.lock().unwrap(),
+            seen + 1,
+            "no job, no ring"
+        );
+        let denied = db.conn().unwrap().execute("INSERT INTO t VALUES (1)", []);
+        assert!(denied.is_err(), "pool connections are read-only");
+    }
 }

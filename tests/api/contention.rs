@@ -4,7 +4,7 @@
 //! 2xx is there afterwards.
 use crate::helpers::*;
 use crate::receiver::Receiver;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -128,7 +128,7 @@ fn worker(n: usize, c: Client, token: String, columns: Vec<String>, ledger: Arc<
                     let sid = source_id(&r).expect("source id");
                     l.sources.insert(sid.clone());
                     drop(l);
-                    if i % 2 == 0 {
+                    if i.is_multiple_of(2) {
                         let d = c.raw("DELETE", &format!("/api/v1/sources/{sid}"), t, None, vec![]);
                         let mut l = ledger.lock().unwrap();
                         l.check("delete source", &d);
@@ -143,7 +143,7 @@ fn worker(n: usize, c: Client, token: String, columns: Vec<String>, ledger: Arc<
             }
             6 => {
                 if my_sources.len() >= 2 {
-                    let ids: Vec<String> = my_sources.drain(..).collect();
+                    let ids = std::mem::take(&mut my_sources);
                     let r = c.post("/api/v1/sources/bulk-delete", t, &json!({"ids": ids}));
                     let mut l = ledger.lock().unwrap();
                     l.check("bulk delete sources", &r);
@@ -300,5 +300,4 @@ fn mixed_writes_under_load_never_answer_5xx_and_every_acknowledged_write_is_kept
         !rx.got().is_empty(),
         "no webhook was delivered during the run"
     );
-    let _: Value = json!(null);
 }
