@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The module graph of src/: one node per .rs file, an edge for every `crate::…` path (in `use`
-lines and inline) resolved to the file that defines it. Prints the largest strongly connected
+lines and inline) resolved to the file that defines it; `#[cfg(test)]` modules are left out. Prints the largest strongly connected
 component (files that all reach each other through imports) and its size.
 
     python3 tests/bench/module_graph.py [--src src] [--show]
@@ -80,6 +80,8 @@ def parent_module(f):
 edges = {f: set() for f in files}
 for f, text in files.items():
     text = re.sub(r"//[^\n]*", "", text)
+    # Unit-test modules (at the end of a file, by convention) are not part of the program.
+    text = re.split(r"#\[cfg\(test\)\]\s*mod\s+\w+", text)[0]
     me = module_of(f)
     paths = []
     for m in re.finditer(r"\buse\s+(crate|super|self)((?:::)?[^;]*);", text, re.S):
