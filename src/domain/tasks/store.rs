@@ -102,19 +102,7 @@ pub fn list(
             list_where()
         ))?
         .query_map(
-            params![
-                v.user_id,
-                v.admin,
-                q.project_id,
-                q.client_id,
-                q.assignee_id,
-                q.column_id,
-                q.priority,
-                q.parent_task_id,
-                subtasks,
-                limit,
-                offset
-            ],
+            rusqlite::params_from_iter(filter.iter().chain(params![limit, offset].iter())),
             row,
         )?
         .collect::<rusqlite::Result<_>>()?;
