@@ -5,7 +5,7 @@
 //! short write at the end, never while fetching or waiting on a model.
 use super::model::{self, Field, ModelChoice, Schema};
 use super::types::*;
-use super::{design, product, store, style};
+use super::{design, product, product_model, store, style};
 use crate::access::Viewer;
 use crate::state::AppState;
 use serde_json::{Value, json};
@@ -320,10 +320,36 @@ fn product_knowledge(
     if sources.is_empty() {
         return Err("there are no sources with text to learn from".into());
     }
-    if !stage(out, "extracting claims", 0.5) {
+    if !stage(out, "extracting claims", 0.4) {
         return Ok(None);
     }
-    let data = product::extract(&sources);
+    let mut data = product::extract(&sources);
+    if plan.with_model {
+        if !stage(out, "asking the model", 0.6) {
+            return Ok(None);
+        }
+        let answer = model::generate_json(
+            state,
+            &v.user_id,
+            "learnings.product_knowledge",
+            &plan.choice,
+            product_model::SYSTEM,
+            &product_model::prompt(&sources, &data),
+            product_model::SCHEMA,
+        )?;
+        let dropped;
+        (data, dropped) = product_model::verify(&answer, &sources);
+        if dropped > 0 {
+            let what = format!(
+                "dropped {dropped} proof point{} not found word for word in the source named",
+                if dropped == 1 { "" } else { "s" }
+            );
+            if !stage(out, &what, 0.85) {
+                return Ok(None);
+            }
+        }
+        data["dropped_proof_points"] = json!(dropped);
+    }
     let found = ["features", "value_props", "proof_points"]
         .iter()
         .map(|k| data[k].as_array().map_or(0, Vec::len))

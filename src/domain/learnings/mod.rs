@@ -8,6 +8,7 @@ pub mod generate;
 pub mod merge;
 pub mod model;
 pub mod product;
+pub mod product_model;
 pub mod store;
 pub mod style;
 pub mod text;
@@ -323,11 +324,10 @@ pub async fn start(
     (plan.selection.client_id, plan.selection.project_id) = scope;
     let choice = plan.choice.clone();
     let st2 = st.clone();
-    plan.with_model = matches!(kind, generate::Kind::Writing)
-        && tokio::task::spawn_blocking(move || model::uses_model(&st2, &choice))
-            .await
-            .map_err(|e| ApiError::internal("checking the provider", e))??
-            .map_err(ApiError::BadRequest)?;
+    plan.with_model = tokio::task::spawn_blocking(move || model::uses_model(&st2, &choice))
+        .await
+        .map_err(|e| ApiError::internal("checking the provider", e))??
+        .map_err(ApiError::BadRequest)?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Value>(16);
     std::thread::Builder::new()
         .name("learnings".into())
