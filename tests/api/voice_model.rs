@@ -104,3 +104,132 @@ fn invalid_product_json_twice_is_an_error_frame_and_nothing_is_saved() {
     assert_eq!(fake.requests().len(), 2, "one retry");
     assert_eq!(learnings(&s, &t, "")["total"], 0);
 }
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde";
+
+/// A loopback site: a page whose CSS uses #e4572e most, and a brand image served as image/png.
+fn site() -> FakeService {
+    use actix_web::{HttpResponse, web};
+    FakeService::start(|cfg| {
+        cfg.route(
+            "/",
+            web::get().to(|| async {
+                HttpResponse::Ok().content_type("text/html").body(
+                    r#"<html><head><style>body{font-family:'Inter',sans-serif;font-size:16px;color:#222222}a{color:#e4572e}.btn{background:#e4572e;border-radius:8px}</style></head><body>Hi</body></html>"#,
+                )
+            }),
+        )
+        .route(
+            "/brand.png",
+            web::get().to(|| async { HttpResponse::Ok().content_type("image/png").body(PNG) }),
+        );
+    })
+}
+
+#[test]
+fn a_vision_model_reads_image_urls_and_its_colours_merge_with_the_measured_css() {
+    let (fake, s, t) = with_model(|_| {
+        json!({"colors": ["#E5582F", "#1a7f5a"], "fonts": ["Playfair Display", "inter"],
+               "font_sizes": ["48px"], "radii": [], "spacing": ["24px"]})
+        .to_string()
+    });
+    let svc = site();
+    let image = format!("{}/brand.png", svc.base);
+    let f = stream(
+        &s,
+        &t,
+        "/api/v1/learnings/generate-design-system",
+        json!({ "urls": [format!("{}/", svc.base), image] }),
+    );
+    assert_eq!(f.last().unwrap()["done"], true, "{f:?}");
+    let d = f.iter().find_map(|x| x.get("learning")).unwrap()["data"].clone();
+    assert_eq!(d["colors"][0], "#e4572e", "measured CSS wins: {d}");
+    let colors: Vec<&str> = d["colors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
+    assert!(
+        colors.contains(&"#1a7f5a"),
+        "the model adds what CSS lacks: {d}"
+    );
+    assert!(
+        !colors.contains(&"#e5582f"),
+        "a near-duplicate of a measured colour is folded: {d}"
+    );
+    assert_eq!(d["fonts"], json!(["Inter", "Playfair Display"]));
+    assert_eq!(d["font_sizes"], json!(["16px", "48px"]));
+    assert_eq!(d["from_images"]["colors"], json!(["#1a7f5a"]));
+    assert_eq!(d["images"], json!([image]));
+
+    let reqs = fake.requests();
+    assert_eq!(reqs.len(), 1);
+    let user = reqs[0]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "user")
+        .unwrap()
+        .clone();
+    let parts = user["content"]
+        .as_array()
+        .expect("a multi-part user message");
+    let url = parts
+        .iter()
+        .find(|p| p["type"] == "image_url")
+        .expect("an image part")["image_url"]["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(PNG);
+    assert_eq!(url, format!("data:image/png;base64,{b64}"));
+    assert!(
+        reqs[0].to_string().contains("#e4572e"),
+        "the model is told what CSS measured"
+    );
+}
+
+#[test]
+fn offline_image_urls_are_skipped_with_a_stage_frame_and_the_css_still_counts() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let r = s.put(
+        "/api/v1/settings/",
+        Some(&t),
+        &json!({ "allow_private_network": true }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let svc = site();
+    let image = format!("{}/brand.png", svc.base);
+    let f = stream(
+        &s,
+        &t,
+        "/api/v1/learnings/generate-design-system",
+        json!({ "urls": [format!("{}/", svc.base), image] }),
+    );
+    assert_eq!(f.last().unwrap()["done"], true, "{f:?}");
+    assert!(
+        f.iter()
+            .filter_map(|x| x["stage"].as_str())
+            .any(|st| st.contains("skipping 1 image") && st.contains("vision-capable")),
+        "{f:?}"
+    );
+    assert!(f.iter().all(|x| x.get("error").is_none()), "{f:?}");
+    let d = f.iter().find_map(|x| x.get("learning")).unwrap()["data"].clone();
+    assert_eq!(d["colors"][0], "#e4572e", "{d}");
+    assert!(d.get("from_images").is_none());
+
+    let only_image = stream(
+        &s,
+        &t,
+        "/api/v1/learnings/generate-design-system",
+        json!({ "urls": [image] }),
+    );
+    let err = only_image.last().unwrap()["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{only_image:?}"));
+    assert!(err.contains("vision-capable"), "{err}");
+    assert_eq!(learnings(&s, &t, "type=design_system")["total"], 1);
+}
