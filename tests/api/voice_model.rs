@@ -233,3 +233,21 @@ fn offline_image_urls_are_skipped_with_a_stage_frame_and_the_css_still_counts() 
     assert!(err.contains("vision-capable"), "{err}");
     assert_eq!(learnings(&s, &t, "type=design_system")["total"], 1);
 }
+
+#[test]
+fn a_vision_answer_that_is_not_the_schema_twice_is_an_error_frame_and_nothing_is_saved() {
+    let (fake, s, t) = with_model(|_| json!({"colors": ["teal"], "fonts": []}).to_string());
+    let svc = site();
+    let f = stream(
+        &s,
+        &t,
+        "/api/v1/learnings/generate-design-system",
+        json!({ "urls": [format!("{}/", svc.base), format!("{}/brand.png", svc.base)] }),
+    );
+    let err = f.last().unwrap()["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{f:?}"));
+    assert!(err.contains("twice") && err.contains("colors"), "{err}");
+    assert_eq!(fake.requests().len(), 2, "one retry");
+    assert_eq!(learnings(&s, &t, "")["total"], 0);
+}
