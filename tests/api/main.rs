@@ -33,5 +33,6 @@ mod timesheets;
 mod voice;
 mod voice_context;
 mod voice_extract;
+mod voice_model;
 mod voice_skills;
 mod webhooks;

@@ -27,7 +27,7 @@ pub fn stream(s: &TestServer, t: &str, path: &str, body: Value) -> Vec<Value> {
     frames(&r.text)
 }
 
-fn learnings(s: &TestServer, t: &str, query: &str) -> Value {
+pub fn learnings(s: &TestServer, t: &str, query: &str) -> Value {
     let r = s.get(&format!("/api/v1/learnings/?{query}"), Some(t));
     assert_eq!(r.status, 200, "{}", r.text);
     r.json()

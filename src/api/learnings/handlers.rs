@@ -38,7 +38,8 @@ pub async fn generate(
 }
 
 #[utoipa::path(tag = "learnings", request_body = DesignSystemRequest,
-    responses((status = 200, description = SSE), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = SSE), (status = 400, body = ErrorBody, description = "provider not configured"),
+        (status = 422, body = ErrorBody)))]
 #[post("/learnings/generate-design-system")]
 pub async fn generate_design_system(
     state: web::Data<AppState>,
@@ -56,6 +57,10 @@ pub async fn generate_design_system(
             ..Default::default()
         },
         urls: b.urls,
+        choice: ModelChoice {
+            provider: b.provider,
+            model: b.model,
+        },
         ..Default::default()
     };
     let rx = domain::start(&state, viewer, run::Kind::Design, plan).await?;
@@ -63,7 +68,8 @@ pub async fn generate_design_system(
 }
 
 #[utoipa::path(tag = "learnings", request_body = ProductKnowledgeRequest,
-    responses((status = 200, description = SSE), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = SSE), (status = 400, body = ErrorBody, description = "provider not configured"),
+        (status = 422, body = ErrorBody)))]
 #[post("/learnings/generate-product-knowledge")]
 pub async fn generate_product_knowledge(
     state: web::Data<AppState>,
@@ -77,6 +83,10 @@ pub async fn generate_product_knowledge(
             collection_ids: b.collection_ids,
             client_id: b.client_id,
             project_id: None,
+        },
+        choice: ModelChoice {
+            provider: b.provider,
+            model: b.model,
         },
         ..Default::default()
     };

@@ -22,11 +22,15 @@ pub struct DesignSystemRequest {
     #[serde(default)]
     #[schema(max_items = 1000)]
     pub source_ids: Vec<String>,
-    /// Pages to fetch (http/https; private addresses only when the admin allows them).
+    /// Pages to fetch (http/https; private addresses only when the admin allows them). A URL
+    /// answering `image/*` (PNG, JPEG, WebP) is read by a vision-capable model.
     #[serde(default)]
     #[schema(max_items = 20)]
     pub urls: Vec<String>,
     pub client_id: Option<String>,
+    /// Provider for image URLs (a vision-capable model; the offline provider skips images).
+    pub provider: Option<String>,
+    pub model: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -38,6 +42,9 @@ pub struct ProductKnowledgeRequest {
     #[schema(max_items = 100)]
     pub collection_ids: Vec<String>,
     pub client_id: Option<String>,
+    /// Provider for the model-backed path (default: the configured default; offline: extractive).
+    pub provider: Option<String>,
+    pub model: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -7,19 +7,17 @@ use serde_json::{Value, json};
 
 const MAX_SHEETS: usize = 10;
 
-/// A fetched page's CSS: its inline styles plus each linked stylesheet.
-pub fn fetch_css(agent: &ureq::Agent, url: &str) -> anyhow::Result<Vec<String>> {
-    crate::net::check_url(url).map_err(|e| anyhow::anyhow!("{url}: {e}"))?;
-    let (status, body) = get(agent, url, &[])?;
-    anyhow::ensure!(status < 400, "{url} answered HTTP {status}");
-    let mut css = vec![inline_css(&body)];
-    for href in stylesheet_links(&body).into_iter().take(MAX_SHEETS) {
+/// A fetched page's CSS: its inline styles plus each linked stylesheet (fetched through the
+/// same guarded agent).
+pub fn page_css(agent: &ureq::Agent, url: &str, html: &str) -> Vec<String> {
+    let mut css = vec![inline_css(html)];
+    for href in stylesheet_links(html).into_iter().take(MAX_SHEETS) {
         let sheet = resolve(url, &href);
         if let Ok((200, text)) = get(agent, &sheet, &[]) {
             css.push(text);
         }
     }
-    Ok(css)
+    css
 }
 
 /// `href`s of `<link rel="stylesheet">`.
@@ -173,6 +171,21 @@ fn values<'a>(css: &'a str, props: &[&str]) -> Vec<&'a str> {
     out
 }
 
+/// Whether two hex colours are near-duplicates (the distance `extract` folds together).
+pub fn near(a: &str, b: &str) -> bool {
+    match (parse_hex(a), parse_hex(b)) {
+        (Some(x), Some(y)) => distance(x, y) < NEAR,
+        _ => false,
+    }
+}
+
+const NEAR: f64 = 12.0;
+
+fn distance(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let d = |a: u8, b: u8| (f64::from(a) - f64::from(b)).powi(2);
+    (d(a.0, b.0) + d(a.1, b.1) + d(a.2, b.2)).sqrt()
+}
+
 fn hex((r, g, b): (u8, u8, u8)) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
@@ -181,10 +194,7 @@ fn hex((r, g, b): (u8, u8, u8)) -> String {
 fn merged_colors(all: &[(u8, u8, u8)]) -> Vec<(String, usize)> {
     let mut out: Vec<((u8, u8, u8), usize)> = Vec::new();
     for (c, n) in top(all, 200, 1) {
-        let near = out.iter_mut().find(|(o, _)| {
-            let d = |a: u8, b: u8| (f64::from(a) - f64::from(b)).powi(2);
-            (d(o.0, c.0) + d(o.1, c.1) + d(o.2, c.2)).sqrt() < 12.0
-        });
+        let near = out.iter_mut().find(|(o, _)| distance(*o, c) < NEAR);
         match near {
             Some((_, m)) => *m += n,
             None => out.push((c, n)),

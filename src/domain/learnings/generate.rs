@@ -2,10 +2,11 @@
 //! runs on its own worker thread (outbound HTTP and model calls are blocking) and reports
 //! frames: `{stage, progress}` while it works, `{learning}` per saved learning, `{done: true,
 //! learning_ids}` at the end, or `{error}` (then nothing is saved). Everything is saved in one
-//! short write at the end, never while fetching or waiting on a model.
+//! short write at the end, never while fetching or waiting on a model. The design system lives in
+//! `generate_design`.
 use super::model::{self, Field, ModelChoice, Schema};
 use super::types::*;
-use super::{design, product, store, style};
+use super::{product, product_model, store, style};
 use crate::access::Viewer;
 use crate::state::AppState;
 use serde_json::{Value, json};
@@ -37,7 +38,7 @@ pub enum Kind {
 /// The frame sink; `false` means the client went away (stop early, save nothing).
 pub type Frames<'a> = &'a mut dyn FnMut(Value) -> bool;
 
-fn stage(out: Frames, name: &str, progress: f64) -> bool {
+pub(super) fn stage(out: Frames, name: &str, progress: f64) -> bool {
     out(json!({"stage": name, "progress": (progress * 100.0).round() / 100.0}))
 }
 
@@ -45,7 +46,7 @@ fn stage(out: Frames, name: &str, progress: f64) -> bool {
 pub fn run(state: &AppState, v: &Viewer, kind: Kind, plan: &Plan, out: Frames) {
     let result = match kind {
         Kind::Writing => writing(state, v, plan, out),
-        Kind::Design => design_system(state, v, plan, out),
+        Kind::Design => super::generate_design::design_system(state, v, plan, out),
         Kind::Product => product_knowledge(state, v, plan, out),
     };
     let learnings = match result {
@@ -92,7 +93,11 @@ pub fn run(state: &AppState, v: &Viewer, kind: Kind, plan: &Plan, out: Frames) {
     out(json!({"done": true, "learning_ids": ids}));
 }
 
-fn load(state: &AppState, v: &Viewer, sel: &SourceSelection) -> Result<Vec<SourceText>, String> {
+pub(super) fn load(
+    state: &AppState,
+    v: &Viewer,
+    sel: &SourceSelection,
+) -> Result<Vec<SourceText>, String> {
     let mut sources = state
         .db
         .read_blocking(|c| store::sources(c, v, sel, SOURCE_BUDGET))
@@ -108,7 +113,7 @@ fn load(state: &AppState, v: &Viewer, sel: &SourceSelection) -> Result<Vec<Sourc
     Ok(sources)
 }
 
-fn placed(
+pub(super) fn placed(
     plan: &Plan,
     kind: &str,
     title: String,
@@ -230,83 +235,6 @@ fn writing(
     ]))
 }
 
-fn design_system(
-    state: &AppState,
-    v: &Viewer,
-    plan: &Plan,
-    out: Frames,
-) -> Result<Option<Vec<NewLearning>>, String> {
-    let sources = if plan.selection.source_ids.is_empty() && !plan.urls.is_empty() {
-        vec![]
-    } else {
-        load(state, v, &plan.selection)?
-    };
-    let mut sheets = Vec::new();
-    let mut ids = Vec::new();
-    let mut urls: Vec<(Option<String>, String)> =
-        plan.urls.iter().map(|u| (None, u.clone())).collect();
-    for s in &sources {
-        match &s.url {
-            Some(u) if u.starts_with("http") => urls.push((Some(s.id.clone()), u.clone())),
-            _ => {
-                sheets.push(design::inline_css(&s.content) + "\n" + &s.content);
-                ids.push(s.id.clone());
-            }
-        }
-    }
-    let allow = state
-        .db
-        .read_blocking(|c| crate::settings::store::allow_private_network(c, &state.secrets))
-        .unwrap_or(false);
-    let agent = state.http.user_url(allow, true);
-    let mut failures = Vec::new();
-    let total = urls.len().max(1) as f64;
-    for (i, (source, url)) in urls.iter().enumerate() {
-        if !stage(
-            out,
-            &format!("fetching {url}"),
-            0.1 + 0.7 * i as f64 / total,
-        ) {
-            return Ok(None);
-        }
-        match design::fetch_css(agent, url) {
-            Ok(css) => {
-                sheets.extend(css);
-                ids.extend(source.clone());
-            }
-            Err(e) => failures.push(e.to_string()),
-        }
-    }
-    if sheets.is_empty() {
-        return Err(match failures.first() {
-            Some(f) => format!("no page could be fetched: {f}"),
-            None => "give urls or sources with a URL or pasted CSS".into(),
-        });
-    }
-    if !stage(out, "reading the stylesheets", 0.85) {
-        return Ok(None);
-    }
-    let mut data = design::extract(&sheets);
-    if data["colors"].as_array().is_none_or(Vec::is_empty)
-        && data["fonts"].as_array().is_none_or(Vec::is_empty)
-    {
-        return Err("no colours or fonts were found in these pages' CSS".into());
-    }
-    data["pages"] = json!(urls.iter().map(|(_, u)| u).collect::<Vec<_>>());
-    data["failed"] = json!(failures);
-    let content = design::describe(&data);
-    let conf = if failures.is_empty() { 0.8 } else { 0.6 };
-    Ok(Some(vec![placed(
-        plan,
-        "design_system",
-        "Design system".into(),
-        content,
-        data,
-        conf,
-        ids,
-    )]))
-}
-
 fn product_knowledge(
     state: &AppState,
     v: &Viewer,
@@ -320,10 +248,36 @@ fn product_knowledge(
     if sources.is_empty() {
         return Err("there are no sources with text to learn from".into());
     }
-    if !stage(out, "extracting claims", 0.5) {
+    if !stage(out, "extracting claims", 0.4) {
         return Ok(None);
     }
-    let data = product::extract(&sources);
+    let mut data = product::extract(&sources);
+    if plan.with_model {
+        if !stage(out, "asking the model", 0.6) {
+            return Ok(None);
+        }
+        let answer = model::generate_json(
+            state,
+            &v.user_id,
+            "learnings.product_knowledge",
+            &plan.choice,
+            product_model::SYSTEM,
+            &product_model::prompt(&sources, &data),
+            product_model::SCHEMA,
+        )?;
+        let dropped;
+        (data, dropped) = product_model::verify(&answer, &sources);
+        if dropped > 0 {
+            let what = format!(
+                "dropped {dropped} proof point{} not found word for word in the source named",
+                if dropped == 1 { "" } else { "s" }
+            );
+            if !stage(out, &what, 0.85) {
+                return Ok(None);
+            }
+        }
+        data["dropped_proof_points"] = json!(dropped);
+    }
     let found = ["features", "value_props", "proof_points"]
         .iter()
         .map(|k| data[k].as_array().map_or(0, Vec::len))

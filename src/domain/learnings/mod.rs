@@ -4,10 +4,13 @@
 //! `learning.created` / `learning.merged`.
 pub mod context;
 pub mod design;
+pub mod design_vision;
 pub mod generate;
+mod generate_design;
 pub mod merge;
 pub mod model;
 pub mod product;
+pub mod product_model;
 pub mod store;
 pub mod style;
 pub mod text;
@@ -323,11 +326,17 @@ pub async fn start(
     (plan.selection.client_id, plan.selection.project_id) = scope;
     let choice = plan.choice.clone();
     let st2 = st.clone();
-    plan.with_model = matches!(kind, generate::Kind::Writing)
-        && tokio::task::spawn_blocking(move || model::uses_model(&st2, &choice))
-            .await
-            .map_err(|e| ApiError::internal("checking the provider", e))??
-            .map_err(ApiError::BadRequest)?;
+    let resolved = tokio::task::spawn_blocking(move || model::uses_model(&st2, &choice))
+        .await
+        .map_err(|e| ApiError::internal("checking the provider", e))??;
+    // A design system needs a model only for images: an unusable default provider must not turn
+    // a CSS-only request into an error (its images are skipped with a stage frame instead).
+    let lenient = matches!(kind, generate::Kind::Design) && plan.choice.provider.is_none();
+    plan.with_model = match resolved {
+        Ok(m) => m,
+        Err(_) if lenient => false,
+        Err(e) => return Err(ApiError::BadRequest(e)),
+    };
     let (tx, rx) = tokio::sync::mpsc::channel::<Value>(16);
     std::thread::Builder::new()
         .name("learnings".into())

@@ -3,6 +3,7 @@
 //! through `ai::calls::complete` (budget check and AI log). Shared by learnings, skills and
 //! personas.
 use crate::ai::calls::{self, CallError};
+use crate::ai::{Image, Message};
 use crate::state::AppState;
 use serde_json::Value;
 
@@ -13,6 +14,10 @@ pub enum Field {
     StrList,
     Num(f64, f64),
     Obj,
+    /// An array of objects, each with these non-empty string fields.
+    ObjList(&'static [&'static str]),
+    /// An array of CSS hex colours (`#rgb` or `#rrggbb`).
+    HexList,
 }
 
 /// Required top-level fields of an object.
@@ -32,18 +37,68 @@ pub fn invalid(v: &Value, schema: Schema) -> Option<String> {
             Field::StrList => x.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
             Field::Num(lo, hi) => x.as_f64().is_some_and(|n| n >= *lo && n <= *hi),
             Field::Obj => x.is_object(),
+            Field::ObjList(keys) => x.as_array().is_some_and(|a| {
+                a.iter().all(|o| {
+                    keys.iter()
+                        .all(|k| o[*k].as_str().is_some_and(|s| !s.trim().is_empty()))
+                })
+            }),
+            Field::HexList => x.as_array().is_some_and(|a| {
+                a.iter()
+                    .all(|c| c.as_str().is_some_and(|c| hex_colour(c).is_some()))
+            }),
         };
         if !ok {
-            let want = match field {
-                Field::Str => "a non-empty string".to_string(),
-                Field::StrList => "an array of strings".to_string(),
-                Field::Num(lo, hi) => format!("a number from {lo} to {hi}"),
-                Field::Obj => "an object".to_string(),
-            };
-            return Some(format!("`{key}` must be {want}"));
+            return Some(format!("`{key}` must be {}", wanted(field)));
         }
     }
     None
+}
+
+fn wanted(field: &Field) -> String {
+    match field {
+        Field::Str => "a non-empty string".to_string(),
+        Field::StrList => "an array of strings".to_string(),
+        Field::Num(lo, hi) => format!("a number from {lo} to {hi}"),
+        Field::Obj => "an object".to_string(),
+        Field::ObjList(keys) => format!(
+            "an array of objects, each with non-empty string fields {}",
+            keys.join(", ")
+        ),
+        Field::HexList => "an array of hex colours like \"#1a2b3c\"".to_string(),
+    }
+}
+
+/// How a field is shown to the model.
+fn shape(field: &Field) -> String {
+    match field {
+        Field::Str => "string".to_string(),
+        Field::StrList => "[string]".to_string(),
+        Field::Num(lo, hi) => format!("number {lo}–{hi}"),
+        Field::Obj => "object".to_string(),
+        Field::ObjList(keys) => format!(
+            "[{{{}}}]",
+            keys.iter()
+                .map(|k| format!("\"{k}\": string"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Field::HexList => "[\"#rrggbb\"]".to_string(),
+    }
+}
+
+/// `#abc` / `#AABBCC` → `#aabbcc`; `None` for anything else.
+pub fn hex_colour(c: &str) -> Option<String> {
+    let h = c.trim().strip_prefix('#')?;
+    if !h.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    match h.len() {
+        3 => Some(h.chars().flat_map(|c| [c, c]).collect::<String>()),
+        6 => Some(h.to_string()),
+        _ => None,
+    }
+    .map(|h| format!("#{}", h.to_ascii_lowercase()))
 }
 
 /// The JSON object in a reply (code fences and chatter around it are tolerated).
@@ -86,19 +141,34 @@ pub fn generate_json(
     prompt: &str,
     schema: Schema,
 ) -> Result<Value, String> {
+    generate_json_seeing(
+        state,
+        user_id,
+        function,
+        choice,
+        system,
+        prompt,
+        &[],
+        schema,
+    )
+}
+
+/// `generate_json` with images attached to the prompt (vision-capable models only: the offline
+/// provider is refused by `ai::calls` before any call).
+#[allow(clippy::too_many_arguments)]
+pub fn generate_json_seeing(
+    state: &AppState,
+    user_id: &str,
+    function: &str,
+    choice: &ModelChoice,
+    system: &str,
+    prompt: &str,
+    images: &[Image],
+    schema: Schema,
+) -> Result<Value, String> {
     let fields: Vec<String> = schema
         .iter()
-        .map(|(k, f)| {
-            format!(
-                "\"{k}\": {}",
-                match f {
-                    Field::Str => "string".to_string(),
-                    Field::StrList => "[string]".to_string(),
-                    Field::Num(lo, hi) => format!("number {lo}–{hi}"),
-                    Field::Obj => "object".to_string(),
-                }
-            )
-        })
+        .map(|(k, f)| format!("\"{k}\": {}", shape(f)))
         .collect();
     let system = format!(
         "{system}\n\nAnswer with ONE JSON object only, no prose, with these fields: {{{}}}.",
@@ -117,6 +187,7 @@ pub fn generate_json(
         choice,
         &system,
         &ask(None),
+        images,
         schema,
     )?;
     let why = match first {
@@ -130,12 +201,14 @@ pub fn generate_json(
         choice,
         &system,
         &ask(Some(&why)),
+        images,
         schema,
     )?
     .map_err(|why| format!("the model's answer did not fit the expected JSON twice: {why}"))
 }
 
 /// One call: `Err` when the call failed, `Ok(Err(why))` when the answer did not fit.
+#[allow(clippy::too_many_arguments)]
 fn attempt(
     state: &AppState,
     user_id: &str,
@@ -143,16 +216,19 @@ fn attempt(
     choice: &ModelChoice,
     system: &str,
     prompt: &str,
+    images: &[Image],
     schema: Schema,
 ) -> Result<Result<Value, String>, String> {
-    let (text, _) = calls::complete(
+    let mut message = Message::user(prompt);
+    message.images = images.to_vec();
+    let (text, _) = calls::complete_message(
         state,
         user_id,
         function,
         choice.provider.as_deref(),
         choice.model.as_deref(),
         system,
-        prompt,
+        message,
         &mut |_| crate::ai::Flow::Continue,
     )
     .map_err(|e| match e {

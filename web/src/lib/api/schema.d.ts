@@ -4287,6 +4287,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description provider not configured */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4331,6 +4340,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description provider not configured */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
                 };
                 422: {
                     headers: {
@@ -9454,8 +9472,14 @@ export interface components {
         };
         DesignSystemRequest: {
             client_id?: string | null;
+            model?: string | null;
+            /** @description Provider for image URLs (a vision-capable model; the offline provider skips images). */
+            provider?: string | null;
             source_ids?: string[];
-            /** @description Pages to fetch (http/https; private addresses only when the admin allows them). */
+            /**
+             * @description Pages to fetch (http/https; private addresses only when the admin allows them). A URL
+             *     answering `image/*` (PNG, JPEG, WebP) is read by a vision-capable model.
+             */
             urls?: string[];
         };
         DisableRequest: {
@@ -10644,6 +10668,9 @@ export interface components {
         ProductKnowledgeRequest: {
             client_id?: string | null;
             collection_ids?: string[];
+            model?: string | null;
+            /** @description Provider for the model-backed path (default: the configured default; offline: extractive). */
+            provider?: string | null;
             source_ids?: string[];
         };
         Project: {
