@@ -4,7 +4,6 @@
 use super::engine::{context, lookup, matches};
 use super::store;
 use super::types::{Automation, Run};
-use crate::access::Resource;
 use crate::events::{Event, Push};
 use crate::jobs::Job;
 use crate::state::AppState;
@@ -14,9 +13,6 @@ use std::time::Instant;
 
 pub const KIND: &str = "automations.run";
 pub const MAX_DEPTH: i64 = 3;
-/// The tasks' resource kind (as registered in `app.rs`): a member's automation fires on a task
-/// event only when the member may see the task.
-const TASK: Resource = Resource::shareable("task", "tasks");
 
 /// Whether the automation's owner may see what the event is about (members' automations only
 /// fire on their own work; admin-only triggers only for admins).
@@ -52,7 +48,13 @@ fn owner_may_see(c: &rusqlite::Connection, a: &Automation, event: &Event) -> any
         return Ok(true);
     }
     if let Some(t) = s("task.id") {
-        return Ok(crate::access::can_view(c, &v, &TASK, &t)?);
+        // A member's automation fires on a task event only when the member may see the task.
+        return Ok(crate::access::can_view(
+            c,
+            &v,
+            &crate::domain::tasks::RESOURCE,
+            &t,
+        )?);
     }
     Ok(false)
 }
