@@ -109,17 +109,25 @@ impl Resources {
 /// SQL condition: row `alias` (with columns id, owner_id, client_id, project_id) of kind
 /// `resource_type` is visible to the viewer bound at `?{p}` (user id) and `?{p+1}` (is admin).
 /// Only constants are formatted in: `alias` and `resource_type` must be literals of the caller.
-pub fn visible(alias: &str, resource_type: &str, p: usize) -> String {
-    let (u, a) = (p, p + 1);
-    format!(
-        "(?{a} = 1 OR {alias}.owner_id = ?{u}
-          OR ({alias}.project_id IS NOT NULL AND {alias}.project_id IN (SELECT project_id FROM user_projects WHERE user_id = ?{u}))
-          OR ({alias}.project_id IS NULL AND {alias}.client_id IS NOT NULL
-              AND {alias}.client_id IN (SELECT client_id FROM user_clients WHERE user_id = ?{u}))
-          OR EXISTS (SELECT 1 FROM shares s WHERE s.resource_type = '{resource_type}' AND s.resource_id = {alias}.id AND (
-                 (s.target_type = 'project' AND s.target_id IN (SELECT project_id FROM user_projects WHERE user_id = ?{u}))
-              OR (s.target_type = 'client' AND s.target_id IN (SELECT client_id FROM user_clients WHERE user_id = ?{u})))))"
-    )
+pub fn visible(alias: &str, resource_type: &'static str, p: usize) -> String {
+    Resource::shareable(resource_type, "").visible(alias, p)
+}
+
+impl Resource {
+    /// [`visible`] for this kind, with its own ownership and scope columns.
+    pub fn visible(&self, alias: &str, p: usize) -> String {
+        let (u, a) = (p, p + 1);
+        let (kind, o, c, pr) = (self.kind, self.owner_col, self.client_col, self.project_col);
+        format!(
+            "(?{a} = 1 OR {alias}.{o} = ?{u}
+              OR ({alias}.{pr} IS NOT NULL AND {alias}.{pr} IN (SELECT project_id FROM user_projects WHERE user_id = ?{u}))
+              OR ({alias}.{pr} IS NULL AND {alias}.{c} IS NOT NULL
+                  AND {alias}.{c} IN (SELECT client_id FROM user_clients WHERE user_id = ?{u}))
+              OR EXISTS (SELECT 1 FROM shares s WHERE s.resource_type = '{kind}' AND s.resource_id = {alias}.id AND (
+                     (s.target_type = 'project' AND s.target_id IN (SELECT project_id FROM user_projects WHERE user_id = ?{u}))
+                  OR (s.target_type = 'client' AND s.target_id IN (SELECT client_id FROM user_clients WHERE user_id = ?{u})))))"
+        )
+    }
 }
 
 /// Whether the viewer may see row `id` of this kind.

@@ -1,5 +1,5 @@
 //! The SQL of the access rule (membership look-ups and single-row checks).
-use super::{Resource, Viewer, visible};
+use super::{Resource, Viewer};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// Whether the viewer belongs to (or administers) this project.
@@ -52,7 +52,7 @@ pub fn can_view(c: &Connection, v: &Viewer, res: &Resource, id: &str) -> rusqlit
     let sql = format!(
         "SELECT EXISTS(SELECT 1 FROM {} r WHERE r.id = ?3 AND {})",
         res.table,
-        visible("r", res.kind, 1)
+        res.visible("r", 1)
     );
     c.prepare_cached(&sql)?
         .query_row(params![v.user_id, v.admin, id], |r| r.get(0))
