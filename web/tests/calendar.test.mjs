@@ -73,3 +73,9 @@ test('items group by day in their order', () => {
   assert.deepEqual(m.get('2026-12-02').map((x) => x.id), ['b']);
   assert.equal(m.get('2026-12-03'), undefined);
 });
+
+test('titles of a month and of a week span', () => {
+  assert.equal(cal.monthTitle('2026-11-30', 'en-GB'), 'November 2026');
+  assert.equal(cal.rangeTitle('2026-11-30', '2026-12-06', 'en-GB'), '30 Nov – 6 Dec 2026');
+  assert.equal(cal.weekdayNames('en-GB')[0], 'Mon');
+});

@@ -154,6 +154,12 @@ export function longDay(day: string, locale?: string): string {
   return parseIso(day).toLocaleDateString(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
+/** "30 Nov – 6 Dec 2026" for a span of days. */
+export function rangeTitle(from: string, to: string, locale?: string): string {
+  const short = (d: string) => parseIso(d).toLocaleDateString(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return `${short(from)} – ${short(to)} ${to.slice(0, 4)}`;
+}
+
 /** Short weekday names, Monday first. */
 export function weekdayNames(locale?: string): string[] {
   return weekDays('2024-01-01').map((d) => parseIso(d).toLocaleDateString(locale, { weekday: 'short', timeZone: 'UTC' }));

@@ -20,7 +20,7 @@ export function cadenceLabel(s: string | null | undefined): string {
 
 const PLATFORM_COLORS: Record<string, string> = {
   linkedin: '#0a66c2',
-  x: '#14171a',
+  x: '#536471',
   instagram: '#c13584',
   facebook: '#1877f2',
   threads: '#5b5b5b',
