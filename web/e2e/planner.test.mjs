@@ -63,7 +63,7 @@ test('create a plan, generate items into the calendar, drag one, draft it and ma
     await byTestId(page, 'plan-goals').fill('200 sign-ups in the first month');
     await byTestId(page, 'plan-save').click();
     await byTestId(page, 'plan-dialog').waitFor({ state: 'detached' });
-    await byTestId(page, 'plan-summary').getByText('Daily').waitFor();
+    await byTestId(page, 'plan-summary').getByText('Every day').waitFor();
     assert.match(await byTestId(page, 'plan-picker').locator('option:checked').textContent(), /Northwind self-serve launch/);
     assert.ok(page.url().includes('?plan='), 'the plan is in the address');
     await dayCell(page, start).waitFor();

@@ -24,6 +24,9 @@ export type ItemStatus = (typeof ITEM_STATUSES)[number];
 /** One frame of the item generators' streams (the spec does not describe SSE frames). */
 export interface PlanFrame {
   stage?: string;
+  /** Items saved so far and how many the schedule holds (with `stage: "writing"`). */
+  progress?: number;
+  total?: number;
   plan?: Plan;
   item?: PlanItem;
   done?: boolean;
