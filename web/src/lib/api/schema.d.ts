@@ -2127,6 +2127,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/content/platforms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlatformRules"][];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/enterprise/allocation": {
         parameters: {
             query?: never;
@@ -3785,6 +3827,140 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/graph/influence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    client_id?: string | null;
+                    content_id?: string | null;
+                    limit?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Influence"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/graph/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    client_id?: string | null;
+                    limit?: number | null;
+                    types?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KnowledgeGraph"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/graph/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GraphStats"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -5903,6 +6079,387 @@ export interface paths {
                 };
                 /** @description the model's answer did not fit */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    client_id?: string | null;
+                    from?: string | null;
+                    limit?: number;
+                    offset?: number;
+                    plan_id?: string | null;
+                    platform?: string | null;
+                    status?: string | null;
+                    to?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_PlanItem"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdatePlanItemRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanItem"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/items/{id}/task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanItem"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    client_id?: string | null;
+                    limit?: number;
+                    offset?: number;
+                    project_id?: string | null;
+                    status?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_Plan"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreatePlanRequest"];
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanDetail"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdatePlanRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/plans/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreatePlanItemRequest"];
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanItem"];
+                    };
+                };
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9200,6 +9757,18 @@ export interface components {
             name?: string | null;
             trigger?: string | null;
         };
+        AutonomousPlanRequest: {
+            brief: string;
+            cadence?: string | null;
+            client_id?: string | null;
+            days?: number | null;
+            model?: string | null;
+            platforms?: string[] | null;
+            project_id?: string | null;
+            provider?: string | null;
+            start_date?: string | null;
+            title?: string | null;
+        };
         AvailableModels: {
             default_model?: string | null;
             default_provider: string;
@@ -9411,6 +9980,24 @@ export interface components {
             minutes: number;
             task_id: string;
         };
+        CreatePlanItemRequest: {
+            brief?: string | null;
+            date: string;
+            platform: string;
+            status?: string | null;
+            title: string;
+        };
+        CreatePlanRequest: {
+            cadence?: string | null;
+            client_id?: string | null;
+            description?: string | null;
+            end_date: string;
+            goals?: string | null;
+            platforms: string[];
+            project_id?: string | null;
+            start_date: string;
+            title: string;
+        };
         CreateTask: {
             assignee_id?: string | null;
             client_id?: string | null;
@@ -9553,6 +10140,21 @@ export interface components {
             name: string;
             parent_id?: string | null;
         };
+        GenerateContentRequest: {
+            brief: string;
+            client_id?: string | null;
+            collection_ids?: string[] | null;
+            model?: string | null;
+            persona_id?: string | null;
+            plan_item_id?: string | null;
+            platform: string;
+            project_id?: string | null;
+            provider?: string | null;
+            task_id?: string | null;
+            temperature?: number | null;
+            template_id?: string | null;
+            title?: string | null;
+        };
         GenerateIn: {
             brief: string;
             collection_id?: string | null;
@@ -9560,6 +10162,13 @@ export interface components {
         };
         GeneratePersonaRequest: {
             description: string;
+        };
+        GeneratePlanItemsRequest: {
+            allow_same_day?: boolean | null;
+            count?: number | null;
+            instructions?: string | null;
+            model?: string | null;
+            provider?: string | null;
         };
         GenerateRequest: {
             client_id?: string | null;
@@ -9572,6 +10181,37 @@ export interface components {
         };
         GenerateSkillRequest: {
             description: string;
+        };
+        GraphEdge: {
+            source: string;
+            target: string;
+            type: string;
+            weight: number;
+        };
+        GraphNode: {
+            data: Record<string, unknown>;
+            id: string;
+            label: string;
+            type: string;
+        };
+        GraphStats: {
+            approved: number;
+            chunks: number;
+            collections: number;
+            contents: number;
+            contents_by_status: {
+                [key: string]: number;
+            };
+            learnings: number;
+            personas: number;
+            plan_items: number;
+            plan_items_by_status: {
+                [key: string]: number;
+            };
+            plans: number;
+            published: number;
+            skills: number;
+            sources: number;
         };
         Grounded: {
             passages: components["schemas"]["Hit"][];
@@ -9621,6 +10261,22 @@ export interface components {
         ImportedMany: {
             count: number;
             sources: components["schemas"]["Source"][];
+        };
+        Influence: {
+            items: components["schemas"]["InfluenceItem"][];
+        };
+        InfluenceItem: {
+            contents: number;
+            id: string;
+            label: string;
+            node_id: string;
+            strength: number;
+            type: string;
+        };
+        KnowledgeGraph: {
+            edges: components["schemas"]["GraphEdge"][];
+            nodes: components["schemas"]["GraphNode"][];
+            truncated: boolean;
         };
         LeaderboardEntry: {
             /** @description `champion` (first), `top3`, `power_user` (≥ 50 calls in the period). */
@@ -10273,6 +10929,18 @@ export interface components {
              */
             total: number;
         };
+        Paged_Plan: {
+            items: components["schemas"]["Plan"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        Paged_PlanItem: {
+            items: components["schemas"]["PlanItem"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
         /** @description One page of a list and where it sits in the whole. */
         Paged_Project: {
             items: {
@@ -10638,6 +11306,50 @@ export interface components {
             project_id?: string | null;
             role?: string;
             tone?: string;
+        };
+        Plan: {
+            cadence?: string | null;
+            client_id?: string | null;
+            created_at: string;
+            created_by: string;
+            description?: string | null;
+            end_date: string;
+            goals?: string | null;
+            id: string;
+            items_count: number;
+            platforms: string[];
+            project_id?: string | null;
+            start_date: string;
+            status: string;
+            title: string;
+            updated_at: string;
+        };
+        PlanDetail: components["schemas"]["Plan"] & {
+            items: components["schemas"]["PlanItem"][];
+        };
+        PlanItem: {
+            brief: string;
+            content_id?: string | null;
+            created_at: string;
+            date: string;
+            id: string;
+            plan_id: string;
+            platform: string;
+            status: string;
+            task_id?: string | null;
+            title: string;
+            updated_at: string;
+        };
+        PlatformRules: {
+            description_max?: number | null;
+            guidance: string;
+            label: string;
+            max_chars?: number | null;
+            max_hashtags?: number | null;
+            meta_max?: number | null;
+            name: string;
+            subject_max?: number | null;
+            title_max?: number | null;
         };
         ProductivityReport: {
             by_assignee: components["schemas"]["Breakdown"][];
@@ -11112,6 +11824,27 @@ export interface components {
             description?: string | null;
             /** Format: int64 */
             minutes?: number | null;
+        };
+        UpdatePlanItemRequest: {
+            brief?: string | null;
+            content_id?: string | null;
+            date?: string | null;
+            platform?: string | null;
+            status?: string | null;
+            task_id?: string | null;
+            title?: string | null;
+        };
+        UpdatePlanRequest: {
+            cadence?: string | null;
+            client_id?: string | null;
+            description?: string | null;
+            end_date?: string | null;
+            goals?: string | null;
+            platforms?: string[] | null;
+            project_id?: string | null;
+            start_date?: string | null;
+            status?: string | null;
+            title?: string | null;
         };
         UpdateTask: {
             assignee_id?: string | null;
