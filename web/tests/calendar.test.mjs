@@ -79,3 +79,17 @@ test('titles of a month and of a week span', () => {
   assert.equal(cal.rangeTitle('2026-11-30', '2026-12-06', 'en-GB'), '30 Nov – 6 Dec 2026');
   assert.equal(cal.weekdayNames('en-GB')[0], 'Mon');
 });
+
+test('a plan opens on the month that holds most of what is left of it', () => {
+  // Starts on the 30th, runs three weeks: December, not November.
+  assert.equal(cal.planAnchor('2026-11-30', '2026-12-20', '2026-11-30'), '2026-12-01');
+  // Under way mid-month: today.
+  assert.equal(cal.planAnchor('2026-11-01', '2026-12-03', '2026-11-10'), '2026-11-10');
+  // In the future: its start (or the next month when the start is the month's tail).
+  assert.equal(cal.planAnchor('2027-01-05', '2027-01-20', '2026-11-10'), '2027-01-05');
+  assert.equal(cal.planAnchor('2027-01-29', '2027-02-20', '2026-11-10'), '2027-02-01');
+  // Over: its start.
+  assert.equal(cal.planAnchor('2026-01-05', '2026-01-20', '2026-11-10'), '2026-01-05');
+  // Within one month: the starting day.
+  assert.equal(cal.planAnchor('2026-12-28', '2026-12-31', '2026-11-10'), '2026-12-28');
+});

@@ -95,6 +95,20 @@ export function inRange(day: string, start?: string | null, end?: string | null)
   return (!start || day >= start) && (!end || day <= end);
 }
 
+/**
+ * Where a calendar opens on a plan: from today when the plan is under way (else its start, or
+ * its end once it is over), moved to the next month when most of what is left falls there — a
+ * plan starting on the 30th opens on the month that holds it, not on the one that ends.
+ */
+export function planAnchor(start: string, end: string, today: string): string {
+  const from = today < start ? start : today > end ? start : today;
+  const next = addMonths(monthStart(from), 1);
+  if (next > end) return from;
+  const here = daysBetween(from, monthEnd(from)) + 1;
+  const there = daysBetween(next, end < monthEnd(next) ? end : monthEnd(next)) + 1;
+  return there > here ? next : from;
+}
+
 /** `day` moved inside [start, end]. */
 export function clampDay(day: string, start: string, end: string): string {
   return day < start ? start : day > end ? end : day;
