@@ -73,3 +73,25 @@ test('node pages and data rows', () => {
   ]);
   assert.equal(gv.typeColor('content'), gv.NODE_TYPES.find((t) => t.type === 'content').color);
 });
+
+test('the large-graph layout gives every node a spot, keeps types in their own slice and spreads them', () => {
+  const types = ['source', 'content', 'learning'];
+  const nodes = Array.from({ length: 600 }, (_, i) => ({ id: `${types[i % 3]}:${i}`, type: types[i % 3], label: `n${i}` }));
+  const deg = new Map(nodes.map((n, i) => [n.id, (i * 7919) % 600]));
+  const pos = gv.sectorLayout(nodes, deg, 20);
+  assert.equal(pos.size, 600);
+  // Slices: the angles of one type do not interleave with another's.
+  const angle = (p) => (Math.atan2(p.y, p.x) + 2 * Math.PI) % (2 * Math.PI);
+  const ranges = types.map((t) => {
+    const a = nodes.filter((n) => n.type === t).map((n) => angle(pos.get(n.id)));
+    return [Math.min(...a), Math.max(...a)];
+  });
+  ranges.sort((x, y) => x[0] - y[0]);
+  for (let i = 1; i < ranges.length; i++) assert.ok(ranges[i][0] >= ranges[i - 1][1], 'slices do not overlap');
+  // Spread: no two nodes on the same spot, and the best-connected node of a type sits nearest the centre.
+  assert.equal(new Set([...pos.values()].map((p) => `${p.x},${p.y}`)).size, 600);
+  const sources = nodes.filter((n) => n.type === 'source');
+  const r = (n) => Math.hypot(pos.get(n.id).x, pos.get(n.id).y);
+  const best = sources.reduce((a, b) => (deg.get(b.id) > deg.get(a.id) ? b : a));
+  assert.ok(sources.every((n) => r(best) <= r(n)));
+});

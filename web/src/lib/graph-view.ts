@@ -72,6 +72,36 @@ export function nodeSize(degree: number, maxDegree: number): number {
   return Math.round(min + (max - min) * Math.sqrt(Math.min(degree, maxDegree) / maxDegree));
 }
 
+/**
+ * Positions for a large graph in linear time: a disk cut into one slice per node type (in legend
+ * order, sized by its count), each slice filled from the centre outwards with its best-connected
+ * nodes first, at an even density (`spacing` pixels apart, roughly).
+ */
+export function sectorLayout(nodes: GNode[], degree: Map<string, number>, spacing = 28): Map<string, { x: number; y: number }> {
+  const order = (t: string) => {
+    const i = NODE_TYPES.findIndex((x) => x.type === t);
+    return i < 0 ? NODE_TYPES.length : i;
+  };
+  const groups = new Map<string, GNode[]>();
+  for (const n of nodes) groups.set(n.type, [...(groups.get(n.type) ?? []), n]);
+  const types = [...groups.keys()].sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+  const total = nodes.length;
+  const golden = (Math.sqrt(5) - 1) / 2;
+  const out = new Map<string, { x: number; y: number }>();
+  let start = 0;
+  for (const t of types) {
+    const list = groups.get(t)!.sort((a, b) => (degree.get(b.id) ?? 0) - (degree.get(a.id) ?? 0) || a.id.localeCompare(b.id));
+    const span = (2 * Math.PI * list.length) / total;
+    list.forEach((n, k) => {
+      const r = spacing * Math.sqrt(((k + 0.5) * total) / list.length);
+      const a = start + span * (0.05 + 0.9 * ((k * golden) % 1));
+      out.set(n.id, { x: Math.round(r * Math.cos(a)), y: Math.round(r * Math.sin(a)) });
+    });
+    start += span;
+  }
+  return out;
+}
+
 /** How a neighbour relates to a node, for the side panel. */
 export interface Link {
   node: GNode;
