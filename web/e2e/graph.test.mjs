@@ -35,6 +35,17 @@ async function generate(body) {
   return frames.find((f) => f.done);
 }
 
+/** Sources are indexed in the background; retrieval sees them once they are `ready`. */
+async function ready(id) {
+  for (let i = 0; i < 100; i++) {
+    const s = await (await api('GET', `/sources/${id}`)).json();
+    if (s.status === 'ready') return;
+    assert.notEqual(s.status, 'failed', `source ${id} failed: ${s.error}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.fail(`source ${id} was not indexed in 20 s`);
+}
+
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
@@ -64,6 +75,7 @@ test('find the content generated from a source, click it and see the source amon
         'Subscribers get a fresh bag every two weeks and 18 percent of them upgrade to the tasting box within three months.',
     })
   ).json();
+  await ready(source.id);
   const done = await generate({
     platform: 'linkedin',
     title: 'Harbor cold brew story',

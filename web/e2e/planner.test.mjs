@@ -24,14 +24,15 @@ before(async () => {
   server = await startServer();
   browser = await launchBrowser();
   token = (await api('POST', '/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD })).access_token;
-  // The material the offline generators work from.
-  await api('POST', '/sources/import/paste', {
+  // The material the offline generators work from (indexed in the background: wait for it).
+  const source = await api('POST', '/sources/import/paste', {
     title: 'Northwind launch notes',
     content:
       'Northwind Analytics launches its self-serve plan in January. Pricing starts at 49 euros a month for five seats. ' +
       'Beta customers cut their reporting time by 37 percent. The onboarding checklist has four steps and takes ten minutes. ' +
       'Our audience is finance teams at companies with 50 to 500 people who still build reports in spreadsheets.',
   });
+  for (let i = 0; i < 100 && (await api('GET', `/sources/${source.id}`)).status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 200));
 });
 
 after(async () => {
