@@ -158,8 +158,15 @@ test('an autonomous plan streams its plan, then its items, into the calendar', a
     await byTestId(page, 'auto-close').click();
     await byTestId(page, 'plan-summary').waitFor();
     assert.ok((await byTestId(page, 'plan-item').count()) >= 1);
-    // The week view shows the same items with their platform and status.
+    // "All plans" shows the calendar across plans: at least this plan's items in the same view.
+    const inPlan = await byTestId(page, 'plan-item').count();
+    await byTestId(page, 'plan-picker').selectOption('');
+    await page.waitForURL((u) => !u.search.includes('plan='));
+    await page.waitForLoadState('networkidle');
+    assert.ok((await byTestId(page, 'plan-item').count()) >= inPlan);
+    // The week view shows items with their platform and status.
     await byTestId(page, 'view-week').click();
     await page.locator('[data-testid="calendar"][data-mode="week"]').waitFor();
+    assert.equal(await byTestId(page, 'calendar-day').count(), 7);
   });
 });
