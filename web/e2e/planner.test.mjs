@@ -170,3 +170,27 @@ test('an autonomous plan streams its plan, then its items, into the calendar', a
     assert.equal(await byTestId(page, 'calendar-day').count(), 7);
   });
 });
+
+test('keyboard: move between days with the arrows and add an item on a day with Enter', async (t) => {
+  await withPage(t, browser, server.url, async (page) => {
+    await signIn(page, '/planner');
+    const option = byTestId(page, 'plan-picker').locator('option', { hasText: 'Northwind self-serve launch' });
+    await byTestId(page, 'plan-picker').selectOption(await option.getAttribute('value'));
+    await byTestId(page, 'plan-summary').waitFor();
+    const now = new Date();
+    const start = iso(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)));
+    await dayCell(page, start).focus();
+    await page.keyboard.press('ArrowDown');
+    const day = addDays(start, 7);
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.date), day);
+    await page.keyboard.press('Enter');
+    await byTestId(page, 'add-item-dialog').waitFor();
+    await byTestId(page, 'new-item-title').fill('Customer story: the 37 percent');
+    await byTestId(page, 'new-item-platform').selectOption('x');
+    await byTestId(page, 'new-item-save').click();
+    await byTestId(page, 'add-item-dialog').waitFor({ state: 'detached' });
+    await dayCell(page, day).getByText('Customer story: the 37 percent').waitFor();
+    await page.reload();
+    await dayCell(page, day).getByText('Customer story: the 37 percent').waitFor();
+  });
+});
