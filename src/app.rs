@@ -83,6 +83,7 @@ pub fn registry() -> Registry {
             crate::domain::learnings::RESOURCE,
             crate::domain::skills::RESOURCE,
             crate::domain::personas::RESOURCE,
+            crate::domain::planner::RESOURCE,
         ]),
     }
 }

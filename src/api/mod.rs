@@ -6,11 +6,13 @@ pub mod auth;
 pub mod automations;
 pub mod chat;
 pub mod enterprise;
+pub mod graph;
 pub mod knowledge;
 pub mod learnings;
 pub mod mfa;
 pub mod notifications;
 pub mod personas;
+pub mod planner;
 pub mod settings;
 pub mod skills;
 pub mod system;
@@ -38,4 +40,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     learnings::configure(cfg);
     skills::configure(cfg);
     personas::configure(cfg);
+    planner::configure(cfg);
+    graph::configure(cfg);
 }

@@ -1,0 +1,278 @@
+//! The knowledge graph over what the caller may see: sources, collections, learnings, skills,
+//! personas, templates, contents, plans, clients and projects as nodes; `in_collection`,
+//! `derived_from`, `used` (weighted by provenance), `belongs_to` and `planned_as` as edges.
+//! Plus the pipeline counts and the influence ranking. Every read is set-based (`store`).
+pub mod store;
+pub mod types;
+
+use crate::access::{self, Resource, Viewer};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use std::collections::{HashMap, HashSet};
+use store::Kinds;
+use types::*;
+
+pub const DEFAULT_NODES: u32 = 2000;
+pub const MAX_NODES: u32 = 20_000;
+const INPUT_KINDS: &[&str] = &["source", "learning", "skill", "persona", "template"];
+
+/// The registered visibility rule of each kind (the usual columns for one not registered).
+fn kinds(state: &AppState) -> Kinds {
+    let get = |kind: &'static str, table: &'static str| {
+        state
+            .registry
+            .resources
+            .get(kind)
+            .copied()
+            .unwrap_or(Resource::shareable(kind, table))
+    };
+    Kinds {
+        source: get("source", "sources"),
+        collection: get("collection", "collections"),
+        learning: get("learning", "learnings"),
+        skill: get("skill", "skills"),
+        persona: get("persona", "personas"),
+        content: get("content", "contents"),
+        plan: get("plan", "plans"),
+    }
+}
+
+fn node_type(kind: &str) -> Option<&'static str> {
+    NODE_TYPES.iter().copied().find(|t| *t == kind)
+}
+
+fn parse_types(types: Option<&str>) -> ApiResult<Vec<&'static str>> {
+    let Some(list) = types.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(NODE_TYPES.to_vec());
+    };
+    let mut wanted = HashSet::new();
+    for t in list.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        wanted.insert(node_type(t).ok_or_else(|| {
+            ApiError::unprocessable(format!(
+                "unknown node type '{t}'; known types: {}",
+                NODE_TYPES.join(", ")
+            ))
+        })?);
+    }
+    Ok(NODE_TYPES
+        .iter()
+        .copied()
+        .filter(|t| wanted.contains(t))
+        .collect())
+}
+
+/// Nodes then the edges between them; `truncated` when the limit left nodes out.
+pub async fn knowledge(state: &AppState, v: Viewer, f: GraphFilter) -> ApiResult<KnowledgeGraph> {
+    let limit = f.limit.unwrap_or(DEFAULT_NODES);
+    if !(1..=MAX_NODES).contains(&limit) {
+        return Err(ApiError::unprocessable(format!(
+            "limit must be 1–{MAX_NODES}"
+        )));
+    }
+    let types = parse_types(f.types.as_deref())?;
+    let k = kinds(state);
+    state
+        .db
+        .read(move |c| -> ApiResult<KnowledgeGraph> {
+            let client = f.client_id.as_deref();
+            let mut nodes: Vec<GraphNode> = Vec::new();
+            let mut truncated = false;
+            for kind in types {
+                let room = limit as usize - nodes.len();
+                let mut rows = store::nodes(c, &v, &k, kind, client, room as i64 + 1)?;
+                if rows.len() > room {
+                    truncated = true;
+                    rows.truncate(room);
+                }
+                nodes.extend(rows.into_iter().map(|(id, label, data)| GraphNode {
+                    id: format!("{kind}:{id}"),
+                    kind,
+                    label,
+                    data,
+                }));
+            }
+            let edges = edges(c, &v, &k, &nodes)?;
+            Ok(KnowledgeGraph {
+                nodes,
+                edges,
+                truncated,
+            })
+        })
+        .await
+}
+
+/// Every edge whose two ends are among `nodes`.
+fn edges(
+    c: &rusqlite::Connection,
+    v: &Viewer,
+    k: &Kinds,
+    nodes: &[GraphNode],
+) -> rusqlite::Result<Vec<GraphEdge>> {
+    let ids: HashSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+    let present: HashSet<&str> = nodes.iter().map(|n| n.kind).collect();
+    let mut out = Vec::new();
+    let mut add = |kind: &'static str, from: String, to: String, weight: f64| {
+        if ids.contains(from.as_str()) && ids.contains(to.as_str()) {
+            out.push(GraphEdge {
+                source: from,
+                target: to,
+                kind,
+                weight,
+            });
+        }
+    };
+    let has = |t: &str| present.contains(t);
+    if has("source") && has("collection") {
+        for (s, col, w) in store::in_collection(c, v, k)? {
+            add(
+                "in_collection",
+                format!("source:{s}"),
+                format!("collection:{col}"),
+                w,
+            );
+        }
+    }
+    if has("learning") && has("source") {
+        for (l, s, w) in store::derived_from(c, v, k)? {
+            add(
+                "derived_from",
+                format!("learning:{l}"),
+                format!("source:{s}"),
+                w,
+            );
+        }
+    }
+    if has("content") {
+        for (content, kind, input, w, _) in store::used(c, v, k, None, None)? {
+            add(
+                "used",
+                format!("content:{content}"),
+                format!("{kind}:{input}"),
+                w,
+            );
+        }
+    }
+    if has("client") || has("project") {
+        let placed = [
+            ("source", &k.source),
+            ("collection", &k.collection),
+            ("learning", &k.learning),
+            ("content", &k.content),
+            ("plan", &k.plan),
+        ];
+        for (kind, res) in placed {
+            if !has(kind) {
+                continue;
+            }
+            for (id, client, project) in store::placed(c, v, res)? {
+                let target = match (project, client) {
+                    (Some(p), _) => format!("project:{p}"),
+                    (None, Some(cl)) => format!("client:{cl}"),
+                    (None, None) => continue,
+                };
+                add("belongs_to", format!("{kind}:{id}"), target, 1.0);
+            }
+        }
+        if has("project") && has("client") {
+            for (p, cl, w) in store::project_clients(c, v)? {
+                add(
+                    "belongs_to",
+                    format!("project:{p}"),
+                    format!("client:{cl}"),
+                    w,
+                );
+            }
+        }
+    }
+    if has("plan") && has("content") {
+        for (plan, content, w) in store::planned_as(c, v, k)? {
+            add(
+                "planned_as",
+                format!("plan:{plan}"),
+                format!("content:{content}"),
+                w,
+            );
+        }
+    }
+    Ok(out)
+}
+
+pub async fn stats(state: &AppState, v: Viewer) -> ApiResult<GraphStats> {
+    let k = kinds(state);
+    Ok(state.db.read(move |c| store::stats(c, &v, &k)).await?)
+}
+
+/// Inputs ranked by how strongly they shaped the visible contents (of a client, or of one
+/// content). None: the content is not visible (404).
+pub async fn influence(
+    state: &AppState,
+    v: Viewer,
+    client_id: Option<String>,
+    content_id: Option<String>,
+    limit: Option<u32>,
+) -> ApiResult<Option<Influence>> {
+    let limit = limit.unwrap_or(20);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::unprocessable("limit must be 1–200"));
+    }
+    let k = kinds(state);
+    state
+        .db
+        .read(move |c| -> ApiResult<Option<Influence>> {
+            if let Some(id) = &content_id
+                && !access::can_view(c, &v, &k.content, id)?
+            {
+                return Ok(None);
+            }
+            let rows = store::used(c, &v, &k, client_id.as_deref(), content_id.as_deref())?;
+            let mut agg: HashMap<(String, String), (i64, f64, String)> = HashMap::new();
+            for (_, kind, id, w, label) in rows {
+                let e = agg.entry((kind, id)).or_insert((0, 0.0, label));
+                e.0 += 1;
+                e.1 += w;
+            }
+            let mut items = Vec::new();
+            for kind in INPUT_KINDS {
+                let ids: Vec<&String> = agg
+                    .keys()
+                    .filter(|(k2, _)| k2 == kind)
+                    .map(|(_, id)| id)
+                    .collect();
+                if ids.is_empty() {
+                    continue;
+                }
+                let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+                let mut labels: HashMap<String, String> =
+                    store::labels(c, &v, &k, kind, &json)?.into_iter().collect();
+                if *kind == "template" {
+                    // Built-ins are files, not rows: anyone may see them, labelled from provenance.
+                    let custom: HashSet<String> =
+                        store::custom_templates(c, &json)?.into_iter().collect();
+                    for id in ids.iter().filter(|id| !custom.contains(id.as_str())) {
+                        let label = agg[&(kind.to_string(), id.to_string())].2.clone();
+                        labels.insert(id.to_string(), label);
+                    }
+                }
+                for (id, label) in labels {
+                    let (contents, strength, _) = agg[&(kind.to_string(), id.clone())];
+                    items.push(InfluenceItem {
+                        node_id: format!("{kind}:{id}"),
+                        id,
+                        kind: kind.to_string(),
+                        label,
+                        contents,
+                        strength: (strength * 1000.0).round() / 1000.0,
+                    });
+                }
+            }
+            items.sort_by(|a, b| {
+                b.strength
+                    .total_cmp(&a.strength)
+                    .then(b.contents.cmp(&a.contents))
+                    .then(a.label.cmp(&b.label))
+            });
+            items.truncate(limit as usize);
+            Ok(Some(Influence { items }))
+        })
+        .await
+}
