@@ -101,55 +101,66 @@ pub async fn knowledge(state: &AppState, v: Viewer, f: GraphFilter) -> ApiResult
         .await
 }
 
-/// Every edge whose two ends are among `nodes`.
+/// Every edge whose two ends are among `nodes`. Ends are checked against the node set by
+/// (type, row id) without allocating; only kept edges build their strings.
 fn edges(
     c: &rusqlite::Connection,
     v: &Viewer,
     k: &Kinds,
     nodes: &[GraphNode],
 ) -> rusqlite::Result<Vec<GraphEdge>> {
-    let ids: HashSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
-    let present: HashSet<&str> = nodes.iter().map(|n| n.kind).collect();
+    let mut ids: HashMap<&'static str, HashSet<&str>> = HashMap::new();
+    for n in nodes {
+        ids.entry(n.kind)
+            .or_default()
+            .insert(&n.id[n.kind.len() + 1..]);
+    }
+    let is = |kind: &str, id: &str| ids.get(kind).is_some_and(|s| s.contains(id));
+    let has = |kind: &str| ids.contains_key(kind);
     let mut out = Vec::new();
-    let mut add = |kind: &'static str, from: String, to: String, weight: f64| {
-        if ids.contains(from.as_str()) && ids.contains(to.as_str()) {
-            out.push(GraphEdge {
-                source: from,
-                target: to,
-                kind,
-                weight,
-            });
-        }
-    };
-    let has = |t: &str| present.contains(t);
+    let mut link =
+        |kind: &'static str, (fk, from): (&str, &str), (tk, to): (&str, &str), weight: f64| {
+            if is(fk, from) && is(tk, to) {
+                out.push(GraphEdge {
+                    source: format!("{fk}:{from}"),
+                    target: format!("{tk}:{to}"),
+                    kind,
+                    weight,
+                });
+            }
+        };
     if has("source") && has("collection") {
         for (s, col, w) in store::in_collection(c, v, k)? {
-            add(
-                "in_collection",
-                format!("source:{s}"),
-                format!("collection:{col}"),
-                w,
-            );
+            link("in_collection", ("source", &s), ("collection", &col), w);
         }
     }
     if has("learning") && has("source") {
         for (l, s, w) in store::derived_from(c, v, k)? {
-            add(
-                "derived_from",
-                format!("learning:{l}"),
-                format!("source:{s}"),
-                w,
-            );
+            link("derived_from", ("learning", &l), ("source", &s), w);
         }
     }
     if has("content") {
-        for (content, kind, input, w, _) in store::used(c, v, k, None, None)? {
-            add(
-                "used",
-                format!("content:{content}"),
-                format!("{kind}:{input}"),
-                w,
-            );
+        let latest = store::latest_versions(c)?;
+        // Keyed by the node set's own strings: no allocation per provenance row.
+        let find = |kind: &str, id: &str| ids.get(kind).and_then(|s| s.get(id)).copied();
+        let mut used: HashMap<(&str, &'static str, &str), f64> = HashMap::new();
+        store::each_provenance(c, v, k, true, None, None, &mut |(
+            content,
+            version,
+            kind,
+            input,
+            w,
+            _,
+        )| {
+            if latest.get(content) != Some(&version) {
+                return;
+            }
+            if let (Some(content), Some(input)) = (find("content", content), find(kind, input)) {
+                *used.entry((content, kind, input)).or_default() += w;
+            }
+        })?;
+        for ((content, kind, input), w) in used {
+            link("used", ("content", content), (kind, input), w);
         }
     }
     if has("client") || has("project") {
@@ -165,33 +176,22 @@ fn edges(
                 continue;
             }
             for (id, client, project) in store::placed(c, v, res)? {
-                let target = match (project, client) {
-                    (Some(p), _) => format!("project:{p}"),
-                    (None, Some(cl)) => format!("client:{cl}"),
-                    (None, None) => continue,
-                };
-                add("belongs_to", format!("{kind}:{id}"), target, 1.0);
+                match (project, client) {
+                    (Some(p), _) => link("belongs_to", (kind, &id), ("project", &p), 1.0),
+                    (None, Some(cl)) => link("belongs_to", (kind, &id), ("client", &cl), 1.0),
+                    (None, None) => {}
+                }
             }
         }
         if has("project") && has("client") {
             for (p, cl, w) in store::project_clients(c, v)? {
-                add(
-                    "belongs_to",
-                    format!("project:{p}"),
-                    format!("client:{cl}"),
-                    w,
-                );
+                link("belongs_to", ("project", &p), ("client", &cl), w);
             }
         }
     }
     if has("plan") && has("content") {
         for (plan, content, w) in store::planned_as(c, v, k)? {
-            add(
-                "planned_as",
-                format!("plan:{plan}"),
-                format!("content:{content}"),
-                w,
-            );
+            link("planned_as", ("plan", &plan), ("content", &content), w);
         }
     }
     Ok(out)
@@ -224,10 +224,27 @@ pub async fn influence(
             {
                 return Ok(None);
             }
-            let rows = store::used(c, &v, &k, client_id.as_deref(), content_id.as_deref())?;
+            let latest = store::latest_versions(c)?;
+            // Per (content, input): summed weight; then per input: contents and strength.
+            let mut per: HashMap<(String, &'static str, String), (f64, String)> = HashMap::new();
+            store::each_provenance(
+                c,
+                &v,
+                &k,
+                false,
+                client_id.as_deref(),
+                content_id.as_deref(),
+                &mut |(content, version, kind, input, w, label)| {
+                    if latest.get(content) == Some(&version) {
+                        per.entry((content.to_string(), kind, input.to_string()))
+                            .or_insert_with(|| (0.0, label.to_string()))
+                            .0 += w;
+                    }
+                },
+            )?;
             let mut agg: HashMap<(String, String), (i64, f64, String)> = HashMap::new();
-            for (_, kind, id, w, label) in rows {
-                let e = agg.entry((kind, id)).or_insert((0, 0.0, label));
+            for ((_, kind, id), (w, label)) in per {
+                let e = agg.entry((kind.to_string(), id)).or_insert((0, 0.0, label));
                 e.0 += 1;
                 e.1 += w;
             }

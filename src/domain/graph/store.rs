@@ -3,8 +3,7 @@
 use super::types::*;
 use crate::access::{Resource, Viewer};
 use rusqlite::{Connection, Row, params};
-use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The visibility rules of the graph's shareable kinds (from the registry).
 pub struct Kinds {
@@ -17,26 +16,27 @@ pub struct Kinds {
     pub plan: Resource,
 }
 
-type NodeRow = (String, String, Value);
+type NodeRow = (String, String, GraphNodeData);
 
-fn source_row(r: &Row) -> rusqlite::Result<NodeRow> {
+/// Every node query selects: id, label, kind, platform, status, chunks, confidence,
+/// start_date, end_date, description, client_id, project_id, updated_at.
+fn node_row(r: &Row) -> rusqlite::Result<NodeRow> {
     Ok((
         r.get(0)?,
         r.get(1)?,
-        json!({"kind": r.get::<_, String>(2)?, "platform": r.get::<_, Option<String>>(3)?,
-               "status": r.get::<_, String>(4)?, "chunks": r.get::<_, i64>(5)?,
-               "collection_id": r.get::<_, Option<String>>(6)?, "client_id": r.get::<_, Option<String>>(7)?,
-               "project_id": r.get::<_, Option<String>>(8)?, "created_at": r.get::<_, String>(9)?}),
-    ))
-}
-
-fn scoped_row(r: &Row) -> rusqlite::Result<NodeRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        json!({"detail": r.get::<_, Option<String>>(2)?, "status": r.get::<_, Option<String>>(3)?,
-               "client_id": r.get::<_, Option<String>>(4)?, "project_id": r.get::<_, Option<String>>(5)?,
-               "updated_at": r.get::<_, String>(6)?}),
+        GraphNodeData {
+            kind: r.get(2)?,
+            platform: r.get(3)?,
+            status: r.get(4)?,
+            chunks: r.get(5)?,
+            confidence: r.get(6)?,
+            start_date: r.get(7)?,
+            end_date: r.get(8)?,
+            description: r.get(9)?,
+            client_id: r.get(10)?,
+            project_id: r.get(11)?,
+            updated_at: r.get(12)?,
+        },
     ))
 }
 
@@ -58,72 +58,64 @@ pub fn nodes(
             res.visible("x", 1)
         )
     };
-    let common = "x.client_id, x.project_id, x.updated_at";
-    let (sql, row): (String, fn(&Row) -> rusqlite::Result<NodeRow>) = match kind {
-        "source" => (
-            scoped(
-                &k.source,
-                "x.id, x.title, x.kind, x.platform, x.status, x.chunk_count, x.collection_id, x.client_id, x.project_id, x.created_at",
-            ),
-            source_row,
+    let tail = "x.client_id, x.project_id, x.updated_at";
+    let sql = match kind {
+        "source" => scoped(
+            &k.source,
+            &format!("x.id, x.title, x.kind, x.platform, x.status, x.chunk_count, NULL, NULL, NULL, NULL, {tail}"),
         ),
-        "collection" => (
-            scoped(&k.collection, &format!("x.id, x.name, x.description, NULL, {common}")),
-            scoped_row,
+        "collection" => scoped(
+            &k.collection,
+            &format!("x.id, x.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULLIF(x.description, ''), {tail}"),
         ),
-        "learning" => (
-            scoped(&k.learning, &format!("x.id, x.title, x.type, printf('%.2f', x.confidence), {common}")),
-            scoped_row,
+        "learning" => scoped(
+            &k.learning,
+            &format!("x.id, x.title, x.type, NULL, NULL, NULL, x.confidence, NULL, NULL, NULL, {tail}"),
         ),
-        "skill" => (
-            scoped(&k.skill, &format!("x.id, x.name, x.skill_type, CASE x.active WHEN 1 THEN 'active' ELSE 'inactive' END, {common}")),
-            scoped_row,
+        "skill" => scoped(
+            &k.skill,
+            &format!("x.id, x.name, x.skill_type, NULL, CASE x.active WHEN 1 THEN 'active' ELSE 'inactive' END, \
+                      NULL, NULL, NULL, NULL, NULL, {tail}"),
         ),
-        "persona" => (
-            scoped(&k.persona, &format!("x.id, x.name, x.role, NULL, {common}")),
-            scoped_row,
+        "persona" => scoped(
+            &k.persona,
+            &format!("x.id, x.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULLIF(x.role, ''), {tail}"),
         ),
-        "content" => (
-            scoped(&k.content, &format!("x.id, x.title, x.platform, x.status, {common}")),
-            scoped_row,
+        "content" => scoped(
+            &k.content,
+            &format!("x.id, x.title, NULL, x.platform, x.status, NULL, NULL, NULL, NULL, NULL, {tail}"),
         ),
-        "plan" => (
-            scoped(&k.plan, &format!("x.id, x.title, x.start_date || ' – ' || x.end_date, x.status, {common}")),
-            scoped_row,
+        "plan" => scoped(
+            &k.plan,
+            &format!("x.id, x.title, NULL, NULL, x.status, NULL, NULL, x.start_date, x.end_date, NULL, {tail}"),
         ),
-        "client" => (
-            "SELECT x.id, x.name, NULL, x.status, NULL, NULL, x.updated_at FROM clients x
-             WHERE (?2 = 1 OR x.id IN (SELECT client_id FROM user_clients WHERE user_id = ?1))
-               AND (?3 IS NULL OR x.id = ?3) ORDER BY x.name, x.id LIMIT ?4"
-                .to_string(),
-            scoped_row,
-        ),
-        "project" => (
-            "SELECT x.id, x.name, NULL, x.status, x.client_id, NULL, x.updated_at FROM projects x
-             WHERE (?2 = 1 OR x.id IN (SELECT project_id FROM user_projects WHERE user_id = ?1))
-               AND (?3 IS NULL OR x.client_id = ?3) ORDER BY x.name, x.id LIMIT ?4"
-                .to_string(),
-            scoped_row,
-        ),
+        "client" => "SELECT x.id, x.name, NULL, NULL, x.status, NULL, NULL, NULL, NULL, NULL, NULL, NULL, x.updated_at
+               FROM clients x
+              WHERE (?2 = 1 OR x.id IN (SELECT client_id FROM user_clients WHERE user_id = ?1))
+                AND (?3 IS NULL OR x.id = ?3) ORDER BY x.name, x.id LIMIT ?4"
+            .to_string(),
+        "project" => "SELECT x.id, x.name, NULL, NULL, x.status, NULL, NULL, NULL, NULL, NULL, x.client_id, NULL, x.updated_at
+               FROM projects x
+              WHERE (?2 = 1 OR x.id IN (SELECT project_id FROM user_projects WHERE user_id = ?1))
+                AND (?3 IS NULL OR x.client_id = ?3) ORDER BY x.name, x.id LIMIT ?4"
+            .to_string(),
         // Custom templates of the viewer, and the built-ins (named by id) the viewer's contents used.
-        _ => (
-            format!(
-                "SELECT t.id, t.name, t.platform, 'custom', NULL, NULL, t.created_at FROM content_templates t
-                  WHERE ?2 = 1 OR t.owner_id = ?1
-                 UNION
-                 SELECT cp.ref_id, MAX(cp.label), NULL, 'builtin', NULL, NULL, '' FROM content_provenance cp
-                  JOIN {} x ON x.id = cp.content_id
-                  WHERE cp.kind = 'template' AND {} AND cp.ref_id NOT IN (SELECT id FROM content_templates)
-                  GROUP BY cp.ref_id
-                 LIMIT ?4",
-                k.content.table,
-                k.content.visible("x", 1)
-            ),
-            scoped_row,
+        _ => format!(
+            "SELECT t.id, t.name, 'custom', t.platform, NULL, NULL, NULL, NULL, NULL, NULLIF(t.description, ''),
+                    NULL, NULL, t.created_at
+               FROM content_templates t WHERE ?2 = 1 OR t.owner_id = ?1
+             UNION
+             SELECT cp.ref_id, MAX(cp.label), 'builtin', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+               FROM content_provenance cp JOIN {} x ON x.id = cp.content_id
+              WHERE cp.kind = 'template' AND {} AND cp.ref_id NOT IN (SELECT id FROM content_templates)
+              GROUP BY cp.ref_id
+             LIMIT ?4",
+            k.content.table,
+            k.content.visible("x", 1)
         ),
     };
     c.prepare_cached(&sql)?
-        .query_map(params![v.user_id, v.admin, client_id, limit], row)?
+        .query_map(params![v.user_id, v.admin, client_id, limit], node_row)?
         .collect()
 }
 
@@ -159,33 +151,68 @@ pub fn derived_from(c: &Connection, v: &Viewer, k: &Kinds) -> rusqlite::Result<P
     pairs(c, v, &sql)
 }
 
-/// What each visible content's latest recorded generation drew on: (content id, input kind —
-/// `source` for chunks —, input id, summed weight).
-pub fn used(
+/// One provenance row: content id, version, input kind (`source` for chunks), input id (the
+/// chunk's source), weight, label.
+pub type Provenance<'a> = (&'a str, i64, &'static str, &'a str, f64, &'a str);
+
+fn input_kind(k: &str) -> Option<&'static str> {
+    ["source", "learning", "skill", "persona", "template"]
+        .into_iter()
+        .find(|x| *x == k)
+}
+
+/// The latest version that recorded provenance, per content.
+pub fn latest_versions(c: &Connection) -> rusqlite::Result<HashMap<String, i64>> {
+    c.prepare_cached("SELECT content_id, MAX(version) FROM content_provenance GROUP BY content_id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
+}
+
+/// Feed `f` the provenance rows (models left out) of the contents the viewer sees — of client ?3
+/// and content ?4 when given. `every`: all rows, unfiltered, for a caller that keeps only the
+/// contents it already knows are visible (one sequential scan instead of a join).
+pub fn each_provenance(
     c: &Connection,
     v: &Viewer,
     k: &Kinds,
+    every: bool,
     client_id: Option<&str>,
     content_id: Option<&str>,
-) -> rusqlite::Result<Vec<(String, String, String, f64, String)>> {
-    let sql = format!(
-        "WITH latest AS (SELECT content_id, MAX(version) AS version FROM content_provenance GROUP BY content_id)
-         SELECT cp.content_id, CASE cp.kind WHEN 'chunk' THEN 'source' ELSE cp.kind END,
-                COALESCE(cp.source_id, cp.ref_id), SUM(cp.weight), MAX(cp.label)
-           FROM latest
-           JOIN content_provenance cp ON cp.content_id = latest.content_id AND cp.version = latest.version
-           JOIN {} x ON x.id = cp.content_id
-          WHERE cp.kind <> 'model' AND (cp.kind <> 'chunk' OR cp.source_id IS NOT NULL) AND {}
-            AND (?3 IS NULL OR x.client_id = ?3) AND (?4 IS NULL OR x.id = ?4)
-          GROUP BY 1, 2, 3",
-        k.content.table,
-        k.content.visible("x", 1)
-    );
-    c.prepare_cached(&sql)?
-        .query_map(params![v.user_id, v.admin, client_id, content_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?
-        .collect()
+    f: &mut dyn FnMut(Provenance),
+) -> rusqlite::Result<()> {
+    let cols = "cp.content_id, cp.version, CASE cp.kind WHEN 'chunk' THEN 'source' ELSE cp.kind END, \
+                COALESCE(cp.source_id, cp.ref_id), cp.weight, cp.label";
+    let sql = if every {
+        format!("SELECT {cols} FROM content_provenance cp WHERE cp.kind <> 'model'")
+    } else {
+        format!(
+            "SELECT {cols} FROM {} x JOIN content_provenance cp ON cp.content_id = x.id
+              WHERE cp.kind <> 'model' AND {} AND (?3 IS NULL OR x.client_id = ?3) AND (?4 IS NULL OR x.id = ?4)",
+            k.content.table,
+            k.content.visible("x", 1)
+        )
+    };
+    let mut st = c.prepare_cached(&sql)?;
+    let mut rows = if every {
+        st.query([])?
+    } else {
+        st.query(params![v.user_id, v.admin, client_id, content_id])?
+    };
+    while let Some(r) = rows.next()? {
+        let Some(kind) = input_kind(r.get_ref(2)?.as_str()?) else {
+            continue;
+        };
+        let weight: f64 = r.get(4)?;
+        f((
+            r.get_ref(0)?.as_str()?,
+            r.get(1)?,
+            kind,
+            r.get_ref(3)?.as_str()?,
+            weight,
+            r.get_ref(5)?.as_str()?,
+        ));
+    }
+    Ok(())
 }
 
 /// Rows of a kind placed in a client or project: (id, client_id, project_id).

@@ -1,6 +1,5 @@
 //! The knowledge graph's shapes: nodes and weighted edges, pipeline counts, influence.
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
@@ -27,9 +26,42 @@ pub struct GraphNode {
     #[schema(rename = "type")]
     pub kind: &'static str,
     pub label: String,
-    /// Type-specific fields (status, platform, dates, counts…).
-    #[schema(value_type = Object)]
-    pub data: Value,
+    /// Type-specific fields; absent ones are left out.
+    pub data: GraphNodeData,
+}
+
+/// What a node carries besides its label (each type fills what applies).
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct GraphNodeData {
+    /// Source kind (paste, url, file…), learning type, skill type, template origin (custom | builtin).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// Row status (source, content, plan, client, project; skills: active | inactive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Sources: how many chunks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chunks: Option<i64>,
+    /// Learnings: 0–1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// Plans: first day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Plans: last day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Collections: description; personas: role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
