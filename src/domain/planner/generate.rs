@@ -329,7 +329,7 @@ fn run(state: &AppState, v: &Viewer, job: &Job, out: &mut dyn FnMut(Value) -> bo
         }
     };
     let query = themes::query(plan, job.instructions.as_deref());
-    let facts = themes::facts(&query, &job.hits, &ctx.learnings, &newest);
+    let facts = themes::facts(&query, &job.hits, &ctx.learnings, &newest, job.slots.len());
     let ctx = ctx.with_passages(themes::passages(&job.hits));
     let mut ids: Vec<String> = Vec::new();
     for (b, batch) in job.slots.chunks(BATCH).enumerate() {

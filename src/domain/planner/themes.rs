@@ -65,21 +65,31 @@ fn product_facts(l: &Learning) -> Vec<Fact> {
 }
 
 /// The facts offline themes build on: retrieved passages, product-knowledge learnings, then
-/// the newest sources when retrieval found nothing. Deduplicated, in that order.
+/// the newest sources when retrieval found nothing. Deduplicated, in that order; each passage
+/// gives enough statements for `want` items to differ.
 pub fn facts(
     query: &str,
     hits: &[Hit],
     learnings: &[Learning],
     newest: &[SourceText],
+    want: usize,
 ) -> Vec<Fact> {
     let terms: HashSet<String> = text::keywords(query).into_iter().collect();
+    let per_hit = want.div_ceil(hits.len().max(1)).max(2);
     let mut out: Vec<Fact> = Vec::new();
-    for (_, title, body) in hits {
-        for s in key_sentences(body, &terms, 2) {
-            out.push(Fact {
-                text: s,
-                origin: format!("source \"{title}\""),
-            });
+    // Round-robin over the passages (best first) so consecutive items use different sources.
+    let lists: Vec<Vec<String>> = hits
+        .iter()
+        .map(|(_, _, body)| key_sentences(body, &terms, per_hit))
+        .collect();
+    for j in 0..per_hit {
+        for ((_, title, _), list) in hits.iter().zip(&lists) {
+            if let Some(s) = list.get(j) {
+                out.push(Fact {
+                    text: s.clone(),
+                    origin: format!("source \"{title}\""),
+                });
+            }
         }
     }
     for l in learnings
@@ -90,7 +100,7 @@ pub fn facts(
     }
     if hits.is_empty() {
         for s in newest {
-            for t in key_sentences(&s.content, &terms, 3) {
+            for t in key_sentences(&s.content, &terms, per_hit.max(3)) {
                 out.push(Fact {
                     text: t,
                     origin: format!("source \"{}\"", s.title),
@@ -153,7 +163,7 @@ pub fn offline(
         .map(|(k, slot)| {
             let i = start + k;
             let hint = platforms::find(&slot.platform).map_or(String::new(), |p| {
-                format!(" For {}: {}", p.label, first_sentence(p.guidance))
+                format!(" For {}: {}.", p.label, first_sentence(p.guidance))
             });
             let goal = if goal.is_empty() {
                 String::new()
@@ -323,7 +333,7 @@ mod tests {
             "Acme notes".to_string(),
             "Agencies using the scheduler save 6 hours a week. Our onboarding takes ten minutes for a new client.".to_string(),
         )];
-        let f = facts("scheduler agencies", &hits, &[], &[]);
+        let f = facts("scheduler agencies", &hits, &[], &[], 3);
         assert_eq!(f.len(), 2);
         let slots: Vec<Slot> = (1..=3)
             .map(|d| Slot {
