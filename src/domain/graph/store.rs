@@ -215,12 +215,11 @@ pub fn each_provenance(
     Ok(())
 }
 
-/// Rows of a kind placed in a client or project: (id, client_id, project_id).
-pub fn placed(
-    c: &Connection,
-    v: &Viewer,
-    res: &Resource,
-) -> rusqlite::Result<Vec<(String, Option<String>, Option<String>)>> {
+/// A row placed in a client or project: (id, client_id, project_id).
+pub type Placed = (String, Option<String>, Option<String>);
+
+/// Rows of a kind placed in a client or project.
+pub fn placed(c: &Connection, v: &Viewer, res: &Resource) -> rusqlite::Result<Vec<Placed>> {
     let sql = format!(
         "SELECT x.id, x.client_id, x.project_id FROM {} x
           WHERE (x.client_id IS NOT NULL OR x.project_id IS NOT NULL) AND {}",
