@@ -111,6 +111,7 @@ pub async fn update(
         .brief
         .map(|b| check_text("brief", &b, 0, 4000))
         .transpose()?;
+    let status_given = u.status.is_some();
     let status = u.status.map(|s| check_status(&s)).transpose()?;
     let st = state.clone();
     state
@@ -133,6 +134,13 @@ pub async fn update(
                     cid if visible(&st, tx, &v, "content", cid)? => Some(cid.to_string()),
                     _ => return Err(ApiError::unprocessable("content not found")),
                 };
+                // Linking a draft moves an idea or a planned item on, as "Draft it" does.
+                if item.content_id.is_some()
+                    && !status_given
+                    && ["idea", "planned"].contains(&item.status.as_str())
+                {
+                    item.status = "drafted".into();
+                }
             }
             if let Some(tid) = u.task_id {
                 item.task_id = match tid.trim() {
