@@ -62,7 +62,7 @@ pub fn nodes(
     let sql = match kind {
         "source" => scoped(
             &k.source,
-            &format!("x.id, x.title, x.kind, x.platform, x.status, x.chunk_count, NULL, NULL, NULL, NULL, {tail}"),
+            &format!("x.id, COALESCE(NULLIF(x.title, ''), x.url, 'Untitled source'), x.kind, x.platform, x.status, x.chunk_count, NULL, NULL, NULL, NULL, {tail}"),
         ),
         "collection" => scoped(
             &k.collection,
