@@ -736,3 +736,43 @@ fn drafting_an_item_links_its_content_and_marks_it_drafted() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json()["content_id"], Value::Null, "an empty id unlinks");
 }
+
+#[test]
+fn the_same_platform_comes_back_on_a_day_only_when_allowed() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let short = || {
+        let p = plan(
+            &s,
+            &t,
+            json!({"title": "Short", "start_date": MONDAY, "end_date": "2026-12-01",
+                                     "platforms": ["x"], "cadence": "daily"}),
+        );
+        format!("/api/v1/planner/plans/{}/generate", id(&p))
+    };
+    let once = items_of(&stream(&s, &t, &short(), json!({"count": 6})));
+    assert_eq!(once.len(), 2, "two days, one platform: {once:?}");
+    let path = short();
+    let allowed = items_of(&stream(
+        &s,
+        &t,
+        &path,
+        json!({"count": 4, "allow_same_day": true}),
+    ));
+    assert_eq!(allowed.len(), 4);
+    let dates: HashSet<&str> = allowed
+        .iter()
+        .map(|i| i["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates.len(), 2, "each day gets two posts on x");
+    let again = items_of(&stream(
+        &s,
+        &t,
+        &path,
+        json!({"count": 4, "allow_same_day": true}),
+    ));
+    assert!(
+        again.is_empty(),
+        "an existing slot is never doubled: {again:?}"
+    );
+}

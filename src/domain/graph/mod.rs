@@ -293,3 +293,22 @@ pub async fn influence(
         })
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_parse_in_graph_order_and_unknown_ones_are_named() {
+        assert_eq!(
+            parse_types(Some("source, client")).unwrap(),
+            vec!["client", "source"]
+        );
+        assert_eq!(parse_types(None).unwrap().len(), NODE_TYPES.len());
+        let err = parse_types(Some("source,unicorn")).unwrap_err().to_string();
+        assert!(
+            err.contains("'unicorn'") && err.contains("known types"),
+            "{err}"
+        );
+    }
+}
