@@ -1,0 +1,717 @@
+//! The offline composer: a draft made of the user's own material when no model is configured.
+//! Sentences are lifted verbatim from the retrieved passages (so facts, names and numbers are
+//! the sources' own), ranked by how much of the brief they cover, whether they carry a number,
+//! how well the passage was retrieved and how close they are to the measured sentence length;
+//! then laid out in the platform's shape (LinkedIn hook, X thread, subject lines, blog title and
+//! meta description, YouTube title and chapters, TikTok beats), one part per template section
+//! when a template is given, with the measured hashtags, inside the platform's limits.
+use super::platforms::{self, PlatformRules};
+use super::types::TemplateSection;
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// The measured style (from the writing_style learning's data), all optional.
+#[derive(Debug, Clone, Default)]
+pub struct Style {
+    pub avg_sentence_words: Option<f64>,
+    pub point_of_view: Option<String>,
+    pub hashtags: Vec<String>,
+}
+
+impl Style {
+    pub fn from_data(d: &Value) -> Style {
+        Style {
+            avg_sentence_words: d["avg_sentence_words"].as_f64().filter(|w| *w > 0.0),
+            point_of_view: d["point_of_view"].as_str().map(str::to_string),
+            hashtags: d["top_hashtags"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// A retrieved passage: its source's title and text (best match first).
+#[derive(Debug, Clone)]
+pub struct Material {
+    pub title: String,
+    pub text: String,
+}
+
+pub struct Input<'a> {
+    pub platform: &'static PlatformRules,
+    pub brief: &'a str,
+    pub title: Option<&'a str>,
+    pub passages: &'a [Material],
+    pub style: &'a Style,
+    pub sections: &'a [TemplateSection],
+    /// Refinement instructions ("shorter", "more about pricing", "no hashtags"…).
+    pub instructions: Option<&'a str>,
+}
+
+const STOP: &[&str] = &[
+    "the",
+    "and",
+    "for",
+    "with",
+    "about",
+    "that",
+    "this",
+    "from",
+    "into",
+    "your",
+    "our",
+    "their",
+    "write",
+    "post",
+    "posts",
+    "thread",
+    "draft",
+    "create",
+    "make",
+    "article",
+    "blog",
+    "email",
+    "newsletter",
+    "linkedin",
+    "tweet",
+    "video",
+    "script",
+    "caption",
+    "how",
+    "why",
+    "what",
+    "are",
+    "was",
+    "were",
+    "will",
+    "can",
+    "has",
+    "have",
+    "had",
+    "not",
+    "but",
+    "all",
+    "any",
+    "its",
+    "it's",
+    "they",
+    "them",
+    "you",
+    "we",
+    "us",
+    "a",
+    "an",
+    "on",
+    "of",
+    "to",
+    "in",
+    "is",
+    "be",
+    "it",
+    "or",
+    "as",
+    "at",
+    "by",
+    "more",
+    "less",
+    "make",
+    "add",
+    "use",
+    "some",
+    "new",
+];
+
+fn words(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+fn terms(s: &str) -> HashSet<String> {
+    words(s)
+        .filter(|w| w.chars().count() >= 3 && !STOP.contains(&w.as_str()))
+        .collect()
+}
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// `s` cut to at most `max` characters at a word boundary (with an ellipsis when cut).
+pub fn fit(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if chars(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for w in s.split_whitespace() {
+        if chars(&out) + 1 + chars(w) + 1 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    if out.is_empty() {
+        out = s.chars().take(max.saturating_sub(1)).collect();
+    }
+    out.trim_end_matches([',', ';', ':', '-']).to_string() + "…"
+}
+
+/// The sentences of a text (split on . ! ? and line breaks), trimmed of list markers.
+pub fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line
+            .trim()
+            .trim_start_matches(['-', '*', '•', '>', '#'])
+            .trim();
+        let mut cur = String::new();
+        let cs: Vec<char> = line.chars().collect();
+        for (i, ch) in cs.iter().enumerate() {
+            cur.push(*ch);
+            // "4.5" and "e.g.x" do not end a sentence: the stop must be followed by a space.
+            let end =
+                matches!(ch, '.' | '!' | '?') && cs.get(i + 1).is_none_or(|n| n.is_whitespace());
+            if end {
+                out.push(std::mem::take(&mut cur).trim().to_string());
+            }
+        }
+        if !cur.trim().is_empty() {
+            out.push(cur.trim().to_string());
+        }
+    }
+    out.retain(|s| {
+        let n = chars(s);
+        (15..=400).contains(&n) && !s.starts_with("http") && s.split_whitespace().count() >= 3
+    });
+    out
+}
+
+struct Scored {
+    text: String,
+    passage: usize,
+    score: f64,
+}
+
+fn rank(i: &Input, focus: &HashSet<String>) -> Vec<Scored> {
+    let target = i.style.avg_sentence_words.unwrap_or(16.0).clamp(5.0, 40.0);
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (p, m) in i.passages.iter().enumerate() {
+        for s in sentences(&m.text) {
+            if !seen.insert(s.to_lowercase()) {
+                continue;
+            }
+            let ws: HashSet<String> = terms(&s);
+            let overlap = ws.intersection(focus).count() as f64;
+            let n = s.split_whitespace().count() as f64;
+            let score = overlap * 2.0
+                + if s.chars().any(|c| c.is_ascii_digit()) {
+                    1.5
+                } else {
+                    0.0
+                }
+                + 1.0 / (1.0 + p as f64)
+                - ((n - target).abs() / target).min(2.0) * 0.5;
+            out.push(Scored {
+                text: s,
+                passage: p,
+                score,
+            });
+        }
+    }
+    out.sort_by(|a, b| b.score.total_cmp(&a.score));
+    out
+}
+
+/// What the brief is about: "Write a LinkedIn post about our Q3 launch" → "our Q3 launch".
+pub fn topic(brief: &str) -> String {
+    let first = brief
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    let lower = first.to_lowercase();
+    let cut = [
+        " about ",
+        " on ",
+        " covering ",
+        " announcing ",
+        " introducing ",
+    ]
+    .iter()
+    .filter_map(|k| lower.find(k).map(|i| i + k.len()))
+    .min();
+    let t = match cut {
+        Some(i)
+            if lower.starts_with("write")
+                || lower.starts_with("draft")
+                || lower.starts_with("create") =>
+        {
+            &first[i..]
+        }
+        _ => first,
+    };
+    fit(t.trim_end_matches(['.', '!', '?']).trim(), 90)
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn hashtags(i: &Input, focus: &HashSet<String>, n: usize) -> Vec<String> {
+    let mut tags: Vec<String> = i.style.hashtags.iter().take(n).cloned().collect();
+    let mut extra: Vec<&String> = focus
+        .iter()
+        .filter(|t| t.chars().all(char::is_alphanumeric))
+        .collect();
+    extra.sort();
+    for t in extra {
+        if tags.len() >= n {
+            break;
+        }
+        let tag = format!("#{}", t);
+        if !tags.iter().any(|x| x.eq_ignore_ascii_case(&tag)) {
+            tags.push(tag);
+        }
+    }
+    tags
+}
+
+/// The line that places the writer, in the measured point of view.
+fn voice_line(style: &Style, topic: &str) -> String {
+    match style.point_of_view.as_deref() {
+        Some("first_singular") => format!("Here is what I found about {topic}."),
+        Some("first_plural") => format!("Here is what we found about {topic}."),
+        Some("second") => format!("Here is what you should know about {topic}."),
+        _ => format!("Here is what the record shows about {topic}."),
+    }
+}
+
+/// How many characters of body the platform gets, scaled by "shorter"/"longer" instructions.
+fn budget(i: &Input) -> usize {
+    let base = match i.platform.name {
+        "linkedin" => 1300,
+        "x" => 800,
+        "instagram" | "facebook" => 900,
+        "threads" => 380,
+        "email" => 900,
+        "newsletter" | "youtube" => 1600,
+        "blog" => 3200,
+        "tiktok" => 600,
+        _ => 1000,
+    };
+    let ins = i.instructions.unwrap_or("").to_lowercase();
+    if ["shorter", "shorten", "concise", "brief", "tighter"]
+        .iter()
+        .any(|k| ins.contains(k))
+    {
+        base * 3 / 5
+    } else if ["longer", "expand", "more detail", "elaborate"]
+        .iter()
+        .any(|k| ins.contains(k))
+    {
+        base * 3 / 2
+    } else {
+        base
+    }
+}
+
+/// The draft for `i`, in the platform's shape and limits.
+pub fn compose(i: &Input) -> String {
+    let focus = terms(&format!("{} {}", i.brief, i.instructions.unwrap_or("")));
+    let ranked = rank(i, &focus);
+    let topic = i
+        .title
+        .map(str::to_string)
+        .unwrap_or_else(|| topic(i.brief));
+    let no_tags = i
+        .instructions
+        .is_some_and(|s| s.to_lowercase().contains("no hashtag"));
+    // The hook: the best short sentence carrying a number, else the best short one.
+    let hook = ranked
+        .iter()
+        .take(8)
+        .find(|s| chars(&s.text) <= 150 && s.text.chars().any(|c| c.is_ascii_digit()))
+        .or_else(|| ranked.iter().take(8).find(|s| chars(&s.text) <= 150))
+        .map(|s| s.text.clone())
+        .unwrap_or_else(|| format!("{}.", capitalise(&topic)));
+    let mut used: HashSet<String> = HashSet::from([hook.clone()]);
+    let budget = budget(i);
+    let parts: Vec<(String, Vec<String>)> = if i.sections.is_empty() {
+        let mut picked: Vec<&Scored> = Vec::new();
+        let mut total = 0;
+        for s in &ranked {
+            if total + chars(&s.text) > budget || used.contains(&s.text) {
+                continue;
+            }
+            total += chars(&s.text) + 1;
+            used.insert(s.text.clone());
+            picked.push(s);
+        }
+        if picked.is_empty() && ranked.is_empty() {
+            return shape(
+                i,
+                &topic,
+                &hook,
+                &[(String::new(), sentences_of_brief(i.brief))],
+                no_tags,
+                &focus,
+            );
+        }
+        // Group by passage (in retrieval order) so each part stays on one source.
+        picked.sort_by_key(|s| s.passage);
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for s in picked {
+            let title = i.passages[s.passage].title.clone();
+            match groups.last_mut() {
+                Some((t, v)) if *t == title => v.push(s.text.clone()),
+                _ => groups.push((title, vec![s.text.clone()])),
+            }
+        }
+        groups
+    } else {
+        let per = (budget / i.sections.len()).max(120);
+        i.sections
+            .iter()
+            .map(|sec| {
+                let f: HashSet<String> = focus
+                    .union(&terms(&format!("{} {}", sec.name, sec.guidance)))
+                    .cloned()
+                    .collect();
+                let mut best: Vec<(&Scored, usize)> = ranked
+                    .iter()
+                    .filter(|s| !used.contains(&s.text))
+                    .map(|s| (s, terms(&s.text).intersection(&f).count()))
+                    .collect();
+                best.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.score.total_cmp(&a.0.score)));
+                let mut out = Vec::new();
+                let mut total = 0;
+                for (s, _) in best {
+                    if total + chars(&s.text) > per && !out.is_empty() {
+                        break;
+                    }
+                    total += chars(&s.text);
+                    out.push(s.text.clone());
+                    if out.len() >= 2 {
+                        break;
+                    }
+                }
+                used.extend(out.iter().cloned());
+                (sec.name.clone(), out)
+            })
+            .collect()
+    };
+    shape(i, &topic, &hook, &parts, no_tags, &focus)
+}
+
+fn sentences_of_brief(brief: &str) -> Vec<String> {
+    let s = sentences(brief);
+    if s.is_empty() {
+        vec![brief.trim().to_string()]
+    } else {
+        s
+    }
+}
+
+/// Lay the parts out for the platform.
+fn shape(
+    i: &Input,
+    topic: &str,
+    hook: &str,
+    parts: &[(String, Vec<String>)],
+    no_tags: bool,
+    focus: &HashSet<String>,
+) -> String {
+    let templated = !i.sections.is_empty();
+    let para = |(name, body): &(String, Vec<String>), heading: &str| -> String {
+        let text = body.join(" ");
+        match (templated, heading) {
+            (true, "##") => format!("## {name}\n\n{text}"),
+            (true, _) => format!("{name}: {text}"),
+            (false, "##") if !name.is_empty() => format!("## {name}\n\n{text}"),
+            _ => text,
+        }
+    };
+    let body = |heading: &str| -> Vec<String> {
+        parts
+            .iter()
+            .filter(|p| templated || !p.1.is_empty())
+            .map(|p| para(p, heading))
+            .filter(|p| !p.trim().is_empty())
+            .collect()
+    };
+    let tags = |n: usize| {
+        if no_tags {
+            String::new()
+        } else {
+            hashtags(i, focus, n).join(" ")
+        }
+    };
+    let cap_topic = capitalise(topic);
+    let out = match i.platform.name {
+        "linkedin" => {
+            let mut lines = vec![
+                fit(hook, 150),
+                fit(&voice_line(i.style, topic), 55),
+                String::new(),
+            ];
+            lines.push(body("").join("\n\n"));
+            lines.push(String::new());
+            lines.push(format!(
+                "What has your experience been with {}?",
+                fit(topic, 80)
+            ));
+            let t = tags(4);
+            if !t.is_empty() {
+                lines.push(String::new());
+                lines.push(t);
+            }
+            let mut text = lines.join("\n");
+            while chars(&text) > 3000 {
+                text = fit(&text, 2990);
+            }
+            text
+        }
+        "x" => {
+            let mut text = format!("{hook}\n{}", body("").join(" "));
+            let t = tags(2);
+            if !t.is_empty() {
+                text.push(' ');
+                text.push_str(&t);
+            }
+            let flat = text.replace('\n', " ");
+            platforms::normalize("x", &flat)
+        }
+        "instagram" | "facebook" | "threads" => {
+            let max = i.platform.max_chars.unwrap_or(2200);
+            let mut text = format!("{}\n\n{}", fit(hook, 150), body("").join("\n\n"));
+            if i.platform.name == "facebook" {
+                text.push_str(&format!("\n\nWhat do you think about {}?", fit(topic, 80)));
+            }
+            let t = tags(if i.platform.name == "threads" { 1 } else { 8 });
+            let room = max.saturating_sub(chars(&t) + 2);
+            let mut text = fit(&text, room);
+            if !t.is_empty() {
+                text.push_str("\n\n");
+                text.push_str(&t);
+            }
+            text
+        }
+        "email" => format!(
+            "Subject: {}\n\nHi,\n\n{}\n\n{}\n\nReply to this email if you want to talk about {}.\n\nBest regards",
+            fit(&cap_topic, 80),
+            hook,
+            body("").join("\n\n"),
+            fit(topic, 80)
+        ),
+        "newsletter" => format!(
+            "Subject: {}\n\n{}\n\n{}",
+            fit(&cap_topic, 80),
+            hook,
+            body("##").join("\n\n")
+        ),
+        "blog" => format!(
+            "# {}\n\nMeta description: {}\n\n{}\n\n{}",
+            fit(&cap_topic, 90),
+            fit(hook, 160),
+            voice_line(i.style, topic),
+            body("##").join("\n\n")
+        ),
+        "youtube" => {
+            let mut chapters = vec!["0:00 Intro".to_string()];
+            for (n, p) in parts.iter().enumerate().take(8) {
+                let label = if p.0.is_empty() {
+                    fit(p.1.first().map_or("", String::as_str), 50)
+                } else {
+                    fit(&p.0, 50)
+                };
+                chapters.push(format!(
+                    "{}:{:02} {}",
+                    (n + 1) / 2,
+                    ((n + 1) % 2) * 30,
+                    label
+                ));
+            }
+            fit(
+                &format!(
+                    "Title: {}\n\nDescription:\n{}\n\n{}\n\n{}",
+                    fit(&cap_topic, 100),
+                    hook,
+                    body("").join("\n\n"),
+                    chapters.join("\n")
+                ),
+                5000,
+            )
+        }
+        "tiktok" => {
+            let mut beats = vec![format!("[0:00-0:03] Hook: {}", fit(hook, 120))];
+            let mut at = 3;
+            for p in parts.iter().filter(|p| !p.1.is_empty()).take(5) {
+                let line = if templated {
+                    format!("{}: {}", p.0, fit(&p.1[0], 160))
+                } else {
+                    fit(&p.1[0], 160)
+                };
+                beats.push(format!("[0:{at:02}-0:{:02}] {line}", at + 8));
+                at += 8;
+            }
+            beats.push(format!(
+                "[0:{at:02}-0:{:02}] CTA: Follow for more on {}.",
+                at + 5,
+                fit(topic, 60)
+            ));
+            beats.join("\n")
+        }
+        _ => format!("{hook}\n\n{}", body("").join("\n\n")),
+    };
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(title: &str, text: &str) -> Material {
+        Material {
+            title: title.into(),
+            text: text.into(),
+        }
+    }
+
+    fn input<'a>(
+        platform: &str,
+        brief: &'a str,
+        passages: &'a [Material],
+        style: &'a Style,
+    ) -> Input<'a> {
+        Input {
+            platform: platforms::find(platform).unwrap(),
+            brief,
+            title: None,
+            passages,
+            style,
+            sections: &[],
+            instructions: None,
+        }
+    }
+
+    const NOTES: &str = "Our backup service restored 4,812 customer databases last quarter. The median restore took 11 minutes. Customers in Lyon asked for hourly snapshots, so we shipped them in May.";
+
+    #[test]
+    fn a_linkedin_draft_quotes_the_sources_within_the_limits() {
+        let p = [
+            m("Q3 report", NOTES),
+            m("Unrelated", "Bread needs a long proof and a hot oven."),
+        ];
+        let style = Style {
+            avg_sentence_words: Some(10.0),
+            point_of_view: Some("first_plural".into()),
+            hashtags: vec!["#backups".into()],
+        };
+        let d = compose(&input(
+            "linkedin",
+            "Write a LinkedIn post about our backup restores",
+            &p,
+            &style,
+        ));
+        assert!(d.contains("4,812"), "{d}");
+        assert!(d.contains("we found"), "{d}");
+        assert!(d.contains("#backups"), "{d}");
+        assert!(
+            platforms::check("linkedin", &d).is_empty(),
+            "{:?}\n{d}",
+            platforms::check("linkedin", &d)
+        );
+    }
+
+    #[test]
+    fn every_platform_gets_its_shape() {
+        let p = [
+            m("Q3 report", &NOTES.repeat(3)),
+            m(
+                "Ops",
+                "Hourly snapshots cost 12% more storage. Restores in Lyon run from a second site.",
+            ),
+        ];
+        let style = Style::default();
+        for name in platforms::names() {
+            let d = compose(&input(
+                name,
+                "Write about backup restores and snapshots",
+                &p,
+                &style,
+            ));
+            let w = platforms::check(name, &d);
+            assert!(w.is_empty(), "{name}: {w:?}\n{d}");
+        }
+        let x = compose(&input(
+            "x",
+            "backup restores",
+            &[m("r", &NOTES.repeat(4))],
+            &style,
+        ));
+        assert!(
+            platforms::x_posts(&x).len() >= 1 && x.contains("4,812"),
+            "{x}"
+        );
+    }
+
+    #[test]
+    fn template_sections_become_the_parts() {
+        let p = [m("Q3 report", NOTES)];
+        let style = Style::default();
+        let sections = vec![
+            TemplateSection {
+                name: "Challenge".into(),
+                guidance: "the problem".into(),
+            },
+            TemplateSection {
+                name: "Results".into(),
+                guidance: "measured restores and minutes".into(),
+            },
+        ];
+        let mut i = input("blog", "Case study of backup restores", &p, &style);
+        i.sections = &sections;
+        let d = compose(&i);
+        assert!(
+            d.contains("## Challenge") && d.contains("## Results"),
+            "{d}"
+        );
+        assert!(platforms::check("blog", &d).is_empty());
+    }
+
+    #[test]
+    fn without_material_the_brief_is_restated_and_shorter_cuts() {
+        let style = Style::default();
+        let d = compose(&input(
+            "threads",
+            "Announce our meetup in Berlin on Friday.",
+            &[],
+            &style,
+        ));
+        assert!(d.contains("Berlin"), "{d}");
+        let p = [m("Q3 report", &NOTES.repeat(5))];
+        let long = compose(&input("newsletter", "backup restores", &p, &style));
+        let mut i = input("newsletter", "backup restores", &p, &style);
+        i.instructions = Some("make it shorter");
+        assert!(compose(&i).len() <= long.len());
+        assert_eq!(
+            topic("Write a LinkedIn post about our Q3 launch."),
+            "our Q3 launch"
+        );
+        assert_eq!(fit("one two three four", 10), "one two…");
+    }
+}
