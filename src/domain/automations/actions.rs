@@ -126,13 +126,24 @@ fn generate(state: &AppState, a: &Automation, ctx: &Value) -> anyhow::Result<Val
         .db
         .read_blocking(|c| crate::access::viewer_of(c, &a.owner_id))?
         .context("the automation's owner is not an active user")?;
+    // The trigger's client/project when the owner belongs to it; otherwise the content is the
+    // owner's own (a trigger must not fail the action over where the draft is filed).
+    let (client_id, project_id) = state.db.read_blocking(|c| {
+        crate::access::check_placement(
+            c,
+            &viewer,
+            from_trigger(&["client_id", "task.client_id"]).as_deref(),
+            from_trigger(&["project_id", "task.project_id"]).as_deref(),
+        )
+        .map(Result::unwrap_or_default)
+    })?;
     let req = GenerateRequest {
         platform: cfg_str(a, "platform").unwrap_or_else(|| "linkedin".into()),
         brief: prompt.clone(),
         title: cfg_str(a, "title").map(|t| render(&t, ctx)),
         template_id: cfg_str(a, "template_id"),
-        client_id: from_trigger(&["client_id", "task.client_id"]),
-        project_id: from_trigger(&["project_id", "task.project_id"]),
+        client_id,
+        project_id,
         ..Default::default()
     };
     let saved = generate::generate_blocking(state, &viewer, Ask::Generate(req))

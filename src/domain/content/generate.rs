@@ -29,8 +29,10 @@ pub struct GenerateRequest {
     pub plan_item_id: Option<String>,
 }
 
-/// A generation or a refinement of an existing content.
+/// A generation or a refinement of an existing content (built once per generation, so the
+/// size of the larger variant does not matter).
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum Ask {
     Generate(GenerateRequest),
     Refine {

@@ -9,6 +9,7 @@ pub mod feedback;
 pub mod generate;
 pub mod platforms;
 pub mod run;
+mod shape;
 pub mod store;
 pub mod templates;
 pub mod templates_store;

@@ -304,7 +304,7 @@ pub fn check(platform: &str, text: &str) -> Vec<String> {
         }
         "newsletter" | "email" => match labelled(text, "subject") {
             None => w.push("no \"Subject:\" line".to_string()),
-            Some(s) if s.is_empty() => w.push("the subject line is empty".to_string()),
+            Some("") => w.push("the subject line is empty".to_string()),
             Some(s) if chars(s) > 80 => w.push(format!(
                 "the subject line is {} characters; keep it to 80",
                 chars(s)
