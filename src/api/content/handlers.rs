@@ -1,7 +1,7 @@
 //! Thin handlers of /content: extract, call one domain operation, respond.
+use super::sse;
 use super::types::*;
 use crate::access::Viewer;
-use super::sse;
 use crate::domain::content::{self as domain, generate, platforms, templates, types::*};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::page::{Page, Paged};

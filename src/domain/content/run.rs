@@ -130,7 +130,7 @@ fn compose_offline(
     job: &Job,
     ctx: &GenerationContext,
     out: &mut dyn FnMut(Value) -> bool,
-) -> String {
+) -> compose::Draft {
     let passages: Vec<Material> = ctx
         .passages
         .iter()
@@ -150,7 +150,7 @@ fn compose_offline(
         .as_ref()
         .map(|t| t.structure.sections.clone())
         .unwrap_or_default();
-    let text = compose::compose(&compose::Input {
+    let draft = compose::compose(&compose::Input {
         platform: job.platform,
         brief: &job.brief,
         title: job.title.as_deref(),
@@ -160,7 +160,7 @@ fn compose_offline(
         instructions: job.refine.as_ref().map(|(_, i)| i.as_str()),
     });
     let mut chunk = String::new();
-    for (n, word) in text.split_inclusive(char::is_whitespace).enumerate() {
+    for (n, word) in draft.text.split_inclusive(char::is_whitespace).enumerate() {
         chunk.push_str(word);
         if n % 6 == 5 {
             out(json!({ "content": std::mem::take(&mut chunk) }));
@@ -169,7 +169,7 @@ fn compose_offline(
     if !chunk.is_empty() {
         out(json!({ "content": chunk }));
     }
-    text
+    draft
 }
 
 /// What this version drew on.
@@ -228,8 +228,11 @@ pub fn run(
     let ctx = context(state, job, &hits)?;
     stage(out, "drafting");
     let (system, user) = prompts(job, &ctx);
+    let mut grounded = true;
     let (text, usage) = if job.offline {
-        let text = compose_offline(job, &ctx, out);
+        let draft = compose_offline(job, &ctx, out);
+        grounded = draft.grounded;
+        let text = draft.text;
         let (i, o) = (
             estimate_tokens(&system) + estimate_tokens(&user),
             estimate_tokens(&text),
@@ -266,9 +269,9 @@ pub fn run(
     stage(out, "checking");
     let draft = platforms::normalize(job.platform.name, text.trim());
     let mut warnings = platforms::check(job.platform.name, &draft);
-    if job.offline && hits.is_empty() {
+    if !grounded {
         warnings.push(
-            "no source matched the brief, so the offline draft only restates it: import sources or configure a model".into(),
+            "no source matched the brief, so the offline draft only restates it: import sources about it or configure a model".into(),
         );
     }
     stage(out, "saving");

@@ -86,12 +86,13 @@ fn hashtags(i: &Input, focus: &HashSet<String>, n: usize) -> Vec<String> {
 }
 
 /// The line that places the writer, in the measured point of view.
-fn voice_line(style: &Style, topic: &str) -> String {
+fn voice_line(style: &Style, topic: Option<&str>) -> String {
+    let about = topic.map(|t| format!(" about {t}")).unwrap_or_default();
     match style.point_of_view.as_deref() {
-        Some("first_singular") => format!("Here is what I found about {topic}."),
-        Some("first_plural") => format!("Here is what we found about {topic}."),
-        Some("second") => format!("Here is what you should know about {topic}."),
-        _ => format!("Here is what the record shows about {topic}."),
+        Some("first_singular") => format!("Here is what I found{about}."),
+        Some("first_plural") => format!("Here is what we found{about}."),
+        Some("second") => format!("Here is what you should know{about}."),
+        _ => format!("Here is what stood out{about}."),
     }
 }
 
@@ -161,11 +162,15 @@ pub(super) fn shape(
     let cap_topic = capitalise(topic);
     let out = match i.platform.name {
         "linkedin" => {
-            let mut lines = vec![
-                fit(hook, 150),
-                fit(&voice_line(i.style, topic), 55),
-                String::new(),
-            ];
+            // The hook is the first two lines, before LinkedIn's fold.
+            let first = fit(hook, 150);
+            let full = voice_line(i.style, Some(topic));
+            let second = if chars(&first) + chars(&full) <= 200 {
+                full
+            } else {
+                voice_line(i.style, None)
+            };
+            let mut lines = vec![first, second, String::new()];
             lines.push(body("").join("\n\n"));
             lines.push(String::new());
             lines.push(format!(
@@ -225,7 +230,7 @@ pub(super) fn shape(
             "# {}\n\nMeta description: {}\n\n{}\n\n{}",
             fit(&cap_topic, 90),
             fit(hook, 160),
-            voice_line(i.style, topic),
+            voice_line(i.style, Some(topic)),
             body("##").join("\n\n")
         ),
         "youtube" => {
