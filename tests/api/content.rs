@@ -175,6 +175,35 @@ fn the_fake_model_gets_template_persona_and_passages_and_provenance_is_recorded(
     }
     let logs = s.get("/api/v1/ai-logs", Some(&t));
     assert!(logs.text.contains("content.generate"), "{}", logs.text);
+    // A refinement sends the current draft and the instructions, and is a new version.
+    let id = done["content_id"].as_str().unwrap();
+    let f = stream(
+        &s,
+        &t,
+        "/api/v1/content/refine",
+        json!({ "content_id": id, "instructions": "Mention the night shift" }),
+    );
+    assert_eq!(f.last().unwrap()["version"], 2, "{f:?}");
+    let req = fake.requests()[1].to_string();
+    assert!(req.contains("Parcels flew out of Lyon.") && req.contains("Mention the night shift"));
+    assert!(
+        req.contains("Results"),
+        "the template still shapes a refinement"
+    );
+    let c = content(&s, &t, id);
+    assert_eq!(c["version"], 2);
+    assert!(
+        c["provenance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["kind"] == "model" && p["version"] == 2)
+    );
+    assert!(
+        s.get("/api/v1/ai-logs", Some(&t))
+            .text
+            .contains("content.refine")
+    );
 }
 
 #[test]
@@ -321,9 +350,12 @@ fn refine_adds_a_version_and_restore_brings_the_first_back_as_a_new_one() {
         &json!({}),
     );
     assert_eq!(r.status, 404);
-    // Provenance is per version: the refinement recorded its own.
+    // Provenance is per version; a restore carries the restored version's over.
     let c = content(&s, &t, &id);
     assert_eq!(c["versions_count"], 3);
+    let prov = c["provenance"].as_array().unwrap();
+    assert!(prov.iter().all(|p| p["version"] == 3), "{prov:?}");
+    assert!(prov.iter().any(|p| p["kind"] == "chunk"), "{prov:?}");
     assert_eq!(events(&s, "content.updated").len(), 2);
 }
 
@@ -437,6 +469,10 @@ fn templates_list_builtins_then_custom_ones_and_guard_the_builtins() {
     let s = TestServer::start();
     let t = s.admin_token();
     let (_, member) = s.member("mia@example.com");
+    let platforms = s.get("/api/v1/content/platforms", Some(&t)).json();
+    assert_eq!(platforms.as_array().unwrap().len(), 10);
+    assert_eq!(platforms[0]["name"], "linkedin");
+    assert_eq!(platforms[0]["max_chars"], 3000);
     let list = s.get("/api/v1/content/templates", Some(&t)).json();
     let ids: Vec<&str> = list
         .as_array()

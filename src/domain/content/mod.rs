@@ -172,7 +172,8 @@ fn nonempty(s: String) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-/// Edit a content: new text or title makes a version (origin `edit`); a status change emits
+/// Edit a content: new text or title makes a version (origin `edit`, keeping what the previous
+/// version drew on); a status change emits
 /// `content.status_changed`; a new client/project is checked like any placement.
 pub async fn update(db: &Db, v: Viewer, id: String, p: ContentPatch) -> ApiResult<Option<Content>> {
     if let Some(s) = &p.status
@@ -251,6 +252,7 @@ pub async fn update(db: &Db, v: Viewer, id: String, p: ContentPatch) -> ApiResul
                 warnings: &x.warnings,
             };
             store::insert_version(tx, &x.id, x.version, &nv, &v.user_id, &now)?;
+            store::copy_provenance(tx, &x.id, before.version, x.version)?;
         }
         store::update(tx, &x)?;
         emit(tx, "content.updated", &v.user_id, &x, None)?;
@@ -298,7 +300,7 @@ pub async fn versions(
         .await?)
 }
 
-/// Make version `n` current again, as a new version (origin `restore`).
+/// Make version `n` current again, as a new version (origin `restore`) with what `n` drew on.
 pub async fn restore(db: &Db, v: Viewer, id: String, n: i64) -> ApiResult<Option<Content>> {
     db.write(move |tx| -> ApiResult<Option<Content>> {
         let Some(mut x) = editable(tx, &v, &id)? else {
@@ -320,6 +322,7 @@ pub async fn restore(db: &Db, v: Viewer, id: String, n: i64) -> ApiResult<Option
             warnings: &x.warnings,
         };
         store::insert_version(tx, &id, x.version, &nv, &v.user_id, &now)?;
+        store::copy_provenance(tx, &id, n, x.version)?;
         store::update(tx, &x)?;
         emit(tx, "content.updated", &v.user_id, &x, None)?;
         Ok(Some(x))

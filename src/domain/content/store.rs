@@ -267,6 +267,22 @@ pub fn insert_provenance(
     Ok(())
 }
 
+/// Carry what version `from` drew on over to version `to` (an edit or a restore builds on it).
+pub fn copy_provenance(
+    c: &Connection,
+    content_id: &str,
+    from: i64,
+    to: i64,
+) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "INSERT OR IGNORE INTO content_provenance (content_id, version, kind, ref_id, source_id, label, weight)
+         SELECT content_id, ?3, kind, ref_id, source_id, label, weight FROM content_provenance
+         WHERE content_id = ?1 AND version = ?2",
+    )?
+    .execute(params![content_id, from, to])?;
+    Ok(())
+}
+
 pub fn provenance(
     c: &Connection,
     content_id: &str,
