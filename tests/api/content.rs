@@ -631,6 +631,15 @@ fn a_member_never_sees_or_uses_another_users_content() {
         &json!({ "platform": "x", "brief": "hi", "task_id": task["id"] }),
     );
     assert_eq!((r.status, r.detail()), (422, "task not found".to_string()));
+    let r = s.post(
+        "/api/v1/content/generate",
+        Some(&member),
+        &json!({ "platform": "x", "brief": "hi", "client_id": "someone-elses" }),
+    );
+    assert_eq!(
+        (r.status, r.detail()),
+        (422, "client not found".to_string())
+    );
     let (mine, _) = generate(&s, &member, json!({ "platform": "x", "brief": "Mine" }));
     let r = s.put(
         &format!("/api/v1/content/{}", mine["content_id"].as_str().unwrap()),
@@ -643,4 +652,21 @@ fn a_member_never_sees_or_uses_another_users_content() {
         2,
         "an admin sees every content"
     );
+}
+
+#[test]
+fn a_spent_budget_refuses_generation_before_it_streams() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let fake = fake_llm::start(|_| Reply::Stream(openai_text(&["Hi"], (500, 500)), Duration::ZERO));
+    openai(&s, &t, &fake);
+    generate(&s, &t, json!({ "platform": "x", "brief": "first" }));
+    fake_llm::configure(&s, &t, json!({ "monthly_token_budget": "10" }));
+    let r = s.post(
+        "/api/v1/content/generate",
+        Some(&t),
+        &json!({ "platform": "x", "brief": "second" }),
+    );
+    assert_eq!(r.status, 429, "{}", r.text);
+    assert_eq!(s.get("/api/v1/content/", Some(&t)).json()["total"], 1);
 }

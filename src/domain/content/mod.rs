@@ -213,6 +213,8 @@ pub async fn update(db: &Db, v: Viewer, id: String, p: ContentPatch) -> ApiResul
         }
         if p.client_id.is_some() || p.project_id.is_some() {
             let (cid, pid) = match (&p.client_id, &p.project_id) {
+                // Removing the project keeps the client; a new project brings its own.
+                (None, Some(pr)) if pr.trim().is_empty() => (x.client_id.clone(), None),
                 (c, Some(pr)) => (c.clone().and_then(nonempty), nonempty(pr.clone())),
                 (Some(c), None) => {
                     let c = nonempty(c.clone());
