@@ -262,3 +262,88 @@ fn contents_are_shared_and_their_events_are_in_the_catalog() {
         assert!(catalog.contains(e), "{e}");
     }
 }
+
+/// With the planner's `plan` resource registered (the planner area registers it in `app.rs`),
+/// generating with `plan_item_id` links the item in the same write: content_id set, status
+/// `drafted`. Driven through the domain on a state whose registry has that resource.
+#[test]
+fn generating_for_a_plan_item_links_it_and_marks_it_drafted() {
+    use neuromancer::access::{Resource, Resources, Viewer};
+    use neuromancer::domain::content::{
+        self,
+        generate::{Ask, GenerateRequest, generate_blocking},
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut registry = neuromancer::app::registry();
+    registry.resources = Resources::new(vec![
+        content::RESOURCE,
+        Resource::shareable("plan", "plans"),
+    ]);
+    let state = neuromancer::state::AppState::new(test_config(dir.path()), registry).unwrap();
+    let add = |email: &str| {
+        let u = neuromancer::users::admin::add_user(
+            &state.db,
+            email,
+            "member",
+            None,
+            "member-pass-123",
+        )
+        .unwrap();
+        Viewer {
+            user_id: u.id,
+            admin: false,
+        }
+    };
+    let (owner, other) = (add("owner@example.com"), add("other@example.com"));
+    let uid = owner.user_id.clone();
+    state
+        .db
+        .write_blocking(|tx| -> rusqlite::Result<()> {
+            tx.execute(
+                "INSERT INTO plans (id, owner_id, title, start_date, end_date, created_at, updated_at)
+                 VALUES ('p1', ?1, 'Launch', '2026-12-01', '2026-12-31', 'now', 'now')",
+                [&uid],
+            )?;
+            tx.execute(
+                "INSERT INTO plan_items (id, plan_id, date, platform, title, brief, created_at, updated_at)
+                 VALUES ('i1', 'p1', '2026-12-02', 'linkedin', 'Kick-off', 'Announce the launch', 'now', 'now')",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let conn = state.db.conn().unwrap();
+    let ask = |item: &str| {
+        Ask::Generate(GenerateRequest {
+            platform: "linkedin".into(),
+            brief: "Announce the launch".into(),
+            plan_item_id: Some(item.into()),
+            ..Default::default()
+        })
+    };
+    let err = generate_blocking(&state, &other, ask("i1")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "plan item not found",
+        "another user's plan"
+    );
+    let err = generate_blocking(&state, &owner, ask("nope")).unwrap_err();
+    assert_eq!(err.to_string(), "plan item not found");
+    let saved = generate_blocking(&state, &owner, ask("i1")).unwrap();
+    let (linked, status): (String, String) = conn
+        .query_row(
+            "SELECT content_id, status FROM plan_items WHERE id = 'i1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (linked.as_str(), status.as_str()),
+        (saved.content_id.as_str(), "drafted")
+    );
+    let detail = actix_web::rt::System::new()
+        .block_on(content::get(&state.db, owner, saved.content_id))
+        .unwrap()
+        .unwrap();
+    assert_eq!(detail.plan_item_id.as_deref(), Some("i1"));
+}
