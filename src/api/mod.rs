@@ -5,6 +5,7 @@ pub mod ai_settings;
 pub mod auth;
 pub mod automations;
 pub mod chat;
+pub mod content;
 pub mod enterprise;
 pub mod graph;
 pub mod knowledge;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     learnings::configure(cfg);
     skills::configure(cfg);
     personas::configure(cfg);
+    content::configure(cfg);
     planner::configure(cfg);
     graph::configure(cfg);
 }
