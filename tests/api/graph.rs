@@ -1,9 +1,9 @@
 //! The knowledge graph: node and edge shapes, provenance as weighted "used" edges, belongs_to
 //! and planned_as, the pipeline counts, the influence ranking, filters, and isolation (a member
-//! never sees another user's nodes). Contents and their provenance are seeded with SQL until
-//! the content area's routes exist on this branch.
+//! never sees another user's nodes). Contents are generated offline through POST
+//! /content/generate, so the provenance the graph reads is the real one, end to end.
 use crate::helpers::*;
-use crate::planner::{id, plan, seed_content};
+use crate::planner::{id, plan, stream};
 use crate::tasks::workspace;
 use serde_json::{Value, json};
 
@@ -17,40 +17,24 @@ fn paste_in(s: &TestServer, t: &str, title: &str, content: &str, extra: Value) -
     id(&r.json())
 }
 
-/// Provenance of a content's version: (kind, ref_id, source_id, label, weight).
-fn provenance(
-    s: &TestServer,
-    content: &str,
-    version: i64,
-    rows: &[(&str, &str, Option<&str>, &str, f64)],
-) {
-    let content = content.to_string();
-    let rows: Vec<(String, String, Option<String>, String, f64)> = rows
+/// Generate a content offline; its id.
+fn generate(s: &TestServer, t: &str, body: Value) -> String {
+    let f = stream(s, t, "/api/v1/content/generate", body);
+    let done = f.last().unwrap();
+    assert_eq!(done["done"], true, "{f:?}");
+    done["content_id"].as_str().unwrap().to_string()
+}
+
+/// Summed provenance weight of one input in a content's current version, as the content page shows it.
+fn weight_of(s: &TestServer, t: &str, content: &str, kind: &str, input: &str) -> f64 {
+    let c = s.get(&format!("/api/v1/content/{content}"), Some(t)).json();
+    c["provenance"]
+        .as_array()
+        .unwrap()
         .iter()
-        .map(|(k, r, src, l, w)| {
-            (
-                k.to_string(),
-                r.to_string(),
-                src.map(str::to_string),
-                l.to_string(),
-                *w,
-            )
-        })
-        .collect();
-    s.state
-        .db
-        .write_blocking(move |tx| -> rusqlite::Result<()> {
-            tx.execute("UPDATE contents SET version = ?2 WHERE id = ?1", rusqlite::params![content, version])?;
-            for (k, r, src, l, w) in rows {
-                tx.execute(
-                    "INSERT INTO content_provenance (content_id, version, kind, ref_id, source_id, label, weight)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    rusqlite::params![content, version, k, r, src, l, w],
-                )?;
-            }
-            Ok(())
-        })
-        .unwrap();
+        .filter(|p| p["kind"] == kind && (p["source_id"] == input || p["ref_id"] == input))
+        .map(|p| p["weight"].as_f64().unwrap())
+        .sum()
 }
 
 fn graph(s: &TestServer, t: &str, q: &str) -> Value {
@@ -75,8 +59,9 @@ fn edge<'a>(g: &'a Value, kind: &str, from: &str, to: &str) -> Option<&'a Value>
         .find(|e| e["type"] == kind && e["source"] == from && e["target"] == to)
 }
 
-/// Alice's world: two sources (one in a collection), a persona, two contents built from them,
-/// a plan in her project with an item drafted as the first content.
+/// Mia's world: two sources (one in a collection, one in her project), a persona, two contents
+/// generated from them (the first with the persona and a template, for a plan item), statuses
+/// approved and published.
 struct World {
     s: TestServer,
     member: String,
@@ -95,17 +80,6 @@ struct World {
 fn world() -> World {
     let s = TestServer::start();
     let (_, member, outsider, project, client) = workspace(&s);
-    let uid: String = s
-        .state
-        .db
-        .read_blocking(|c| {
-            c.query_row(
-                "SELECT id FROM users WHERE email = 'mia@example.com'",
-                [],
-                |r| r.get(0),
-            )
-        })
-        .unwrap();
     let col = id(&s
         .post(
             "/api/v1/collections",
@@ -117,14 +91,14 @@ fn world() -> World {
         &s,
         &member,
         "Grinder specs",
-        "The grinder holds 5 micron tolerance. It ships in March.",
+        "The Kestrel grinder holds a 5 micron burr tolerance. The Kestrel grinder ships to cafes in March.",
         json!({"collection_id": col}),
     );
     let b = paste_in(
         &s,
         &member,
         "Barista survey",
-        "Baristas lose 20 minutes a day dialing in.",
+        "Baristas told us they lose 20 minutes every morning dialing in the grinder.",
         json!({"project_id": project}),
     );
     s.drain_jobs();
@@ -135,34 +109,6 @@ fn world() -> World {
             &json!({"name": "Head barista"}),
         )
         .json());
-    let c1 = seed_content(&s, &uid, "Launch post", "approved");
-    let c2 = seed_content(&s, &uid, "Survey thread", "published");
-    provenance(
-        &s,
-        &c1,
-        1,
-        &[("chunk", "1", Some(&a), "Grinder specs", 0.9)],
-    );
-    // The latest version counts: two chunks of A summed, one of B, the persona and a template.
-    provenance(
-        &s,
-        &c1,
-        2,
-        &[
-            ("chunk", "1", Some(&a), "Grinder specs", 0.8),
-            ("chunk", "2", Some(&a), "Grinder specs", 0.5),
-            ("chunk", "3", Some(&b), "Barista survey", 0.2),
-            ("persona", &persona, None, "Head barista", 1.0),
-            ("template", "linkedin_post", None, "LinkedIn post", 1.0),
-            ("model", "openai/gpt-4o-mini", None, "gpt-4o-mini", 1.0),
-        ],
-    );
-    provenance(
-        &s,
-        &c2,
-        1,
-        &[("chunk", "4", Some(&a), "Grinder specs", 0.6)],
-    );
     let p = plan(
         &s,
         &member,
@@ -176,18 +122,25 @@ fn world() -> World {
             &json!({"date": "2026-12-01", "platform": "linkedin", "title": "Launch post"}),
         )
         .json();
-    let (iid, cid) = (id(&item), c1.clone());
-    s.state
-        .db
-        .write_blocking(move |tx| {
-            neuromancer::domain::planner::store::link_content(
-                tx,
-                &iid,
-                &cid,
-                "2026-11-30T10:00:00Z",
-            )
-        })
-        .unwrap();
+    let c1 = generate(
+        &s,
+        &member,
+        json!({"platform": "linkedin", "brief": "The Kestrel grinder burr tolerance and how baristas lose minutes dialing in the grinder",
+        "persona_id": persona, "template_id": "linkedin_post", "plan_item_id": item["id"]}),
+    );
+    let c2 = generate(
+        &s,
+        &member,
+        json!({"platform": "x", "brief": "Kestrel grinder micron burr tolerance"}),
+    );
+    for (c, status) in [(&c1, "approved"), (&c2, "published")] {
+        let r = s.put(
+            &format!("/api/v1/content/{c}"),
+            Some(&member),
+            &json!({"status": status}),
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
     World {
         s,
         member,
@@ -235,9 +188,11 @@ fn the_graph_links_sources_contents_plans_and_scopes_with_weighted_edges() {
         &format!("source:{}", w.a),
     )
     .expect("used edge");
+    let want = weight_of(&w.s, &w.member, &w.c1, "chunk", &w.a);
+    assert!(want > 0.0);
     assert!(
-        (used["weight"].as_f64().unwrap() - 1.3).abs() < 1e-9,
-        "two chunks summed, latest version only: {used}"
+        (used["weight"].as_f64().unwrap() - want).abs() < 1e-9,
+        "the chunks of the source summed: {used} vs {want}"
     );
     assert!(
         edge(
@@ -332,26 +287,67 @@ fn influence_ranks_inputs_by_summed_provenance_and_explains_one_content() {
     let r = w.s.get("/api/v1/graph/influence", Some(&w.member));
     assert_eq!(r.status, 200, "{}", r.text);
     let items = r.json()["items"].as_array().unwrap().clone();
-    assert_eq!(items[0]["node_id"], format!("source:{}", w.a));
-    assert_eq!(items[0]["type"], "source");
-    assert_eq!(items[0]["label"], "Grinder specs");
-    assert_eq!(items[0]["contents"], 2);
+    let a = items
+        .iter()
+        .find(|i| i["id"] == w.a.as_str())
+        .expect("source A ranked");
+    assert_eq!(a["node_id"], format!("source:{}", w.a));
+    assert_eq!(a["type"], "source");
+    assert_eq!(a["label"], "Grinder specs");
+    assert_eq!(a["contents"], 2, "both contents drew on it");
+    let b = items
+        .iter()
+        .find(|i| i["id"] == w.b.as_str())
+        .expect("source B ranked");
+    let strength = |i: &Value| i["strength"].as_f64().unwrap();
+    assert_eq!(
+        strength(a),
+        2.0,
+        "the strongest source of both contents: {items:?}"
+    );
     assert!(
-        (items[0]["strength"].as_f64().unwrap() - 1.9).abs() < 1e-9,
+        strength(b) < strength(a) && b["contents"].as_i64().unwrap() >= 1,
         "{items:?}"
     );
-    let b = items.iter().find(|i| i["id"] == w.b.as_str()).unwrap();
-    assert_eq!(b["contents"], 1);
+    assert!(
+        items
+            .iter()
+            .any(|i| i["node_id"] == format!("persona:{}", w.persona) && i["contents"] == 1)
+    );
+    assert!(
+        items
+            .iter()
+            .any(|i| i["node_id"] == "template:linkedin_post")
+    );
     assert!(items.iter().all(|i| i["type"] != "model"));
+    let strengths: Vec<f64> = items
+        .iter()
+        .map(|i| i["strength"].as_f64().unwrap())
+        .collect();
+    assert!(
+        strengths.windows(2).all(|p| p[0] >= p[1]),
+        "ranked: {strengths:?}"
+    );
     let one =
         w.s.get(
             &format!("/api/v1/graph/influence?content_id={}", w.c2),
             Some(&w.member),
         )
         .json();
-    assert_eq!(one["items"].as_array().unwrap().len(), 1);
-    assert_eq!(one["items"][0]["contents"], 1);
-    assert!((one["items"][0]["strength"].as_f64().unwrap() - 0.6).abs() < 1e-9);
+    let inputs = one["items"].as_array().unwrap();
+    assert!(inputs.iter().all(|i| i["contents"] == 1), "{inputs:?}");
+    let a2 = inputs
+        .iter()
+        .find(|i| i["id"] == w.a.as_str())
+        .expect("c2's source");
+    assert_eq!(
+        a2["strength"], 1.0,
+        "the strongest source of c2: {inputs:?}"
+    );
+    assert!(
+        !inputs.iter().any(|i| i["type"] == "persona"),
+        "c2 had no persona"
+    );
     let top1 =
         w.s.get("/api/v1/graph/influence?limit=1", Some(&w.member))
             .json();

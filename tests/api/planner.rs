@@ -663,76 +663,67 @@ fn make_a_task_puts_a_card_on_the_project_board_due_on_the_item_date() {
     assert_eq!(card["title"], "Solo post");
 }
 
-/// A content row owned by `owner` (the content area's own routes are tested there).
-pub fn seed_content(s: &TestServer, owner: &str, title: &str, status: &str) -> String {
-    let id = uuid::Uuid::now_v7().to_string();
-    let (cid, owner, title, status) = (
-        id.clone(),
-        owner.to_string(),
-        title.to_string(),
-        status.to_string(),
-    );
-    s.state
-        .db
-        .write_blocking(move |tx| -> rusqlite::Result<()> {
-            tx.execute(
-                "INSERT INTO contents (id, owner_id, title, platform, status, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, 'linkedin', ?4, '2026-11-30T00:00:00Z', '2026-11-30T00:00:00Z')",
-                rusqlite::params![cid, owner, title, status],
-            )?;
-            Ok(())
-        })
-        .unwrap();
-    id
-}
-
 #[test]
 fn drafting_an_item_links_its_content_and_marks_it_drafted() {
     let s = TestServer::start();
-    let (uid, t) = s.member("writer@example.com");
+    let (_, t) = s.member("writer@example.com");
+    let (_, other) = s.member("other@example.com");
+    paste(
+        &s,
+        &t,
+        "Our spring workshop teaches 12 bakers to laminate croissant dough in one weekend.",
+    );
+    s.drain_jobs();
     let p = two_weeks(&s, &t, json!({}));
-    let item = s
-        .post(
-            &format!("/api/v1/planner/plans/{}/items", id(&p)),
-            Some(&t),
-            &json!({"date": "2026-12-01", "platform": "linkedin", "title": "Draft me"}),
-        )
-        .json();
-    let content = seed_content(&s, &uid, "Draft me", "draft");
-    let (iid, cid) = (id(&item), content.clone());
-    let linked = s
-        .state
-        .db
-        .write_blocking(move |tx| -> rusqlite::Result<bool> {
-            assert_eq!(
-                neuromancer::domain::planner::store::plan_of_item(tx, &iid)?,
-                Some(id(&p))
-            );
-            neuromancer::domain::planner::store::link_content(
-                tx,
-                &iid,
-                &cid,
-                "2026-11-30T10:00:00Z",
-            )
-        })
-        .unwrap();
-    assert!(linked);
+    let add = |title: &str| {
+        s.post(&format!("/api/v1/planner/plans/{}/items", id(&p)), Some(&t),
+               &json!({"date": "2026-12-01", "platform": "linkedin", "title": title, "status": "idea"}))
+            .json()
+    };
+    // "Draft it": the content area links the item while saving the content (store::link_content).
+    let item = add("Croissant workshop");
+    let f = stream(
+        &s,
+        &t,
+        "/api/v1/content/generate",
+        json!({"platform": "linkedin", "brief": "Croissant lamination workshop for bakers", "plan_item_id": item["id"]}),
+    );
+    let content = f.last().unwrap()["content_id"]
+        .as_str()
+        .expect("saved")
+        .to_string();
     let got = s
         .get(
-            &format!(
-                "/api/v1/planner/items?plan_id={}",
-                item["plan_id"].as_str().unwrap()
-            ),
+            &format!("/api/v1/planner/items?plan_id={}", id(&p)),
             Some(&t),
         )
         .json();
     assert_eq!(got["items"][0]["content_id"], content.as_str());
     assert_eq!(got["items"][0]["status"], "drafted");
-    let r = s.put(
-        &format!("/api/v1/planner/items/{}", id(&item)),
-        Some(&t),
-        &json!({"content_id": ""}),
+    // Linking by hand: a content the caller owns is accepted and moves an idea on.
+    let second = add("Workshop recap");
+    let path = format!("/api/v1/planner/items/{}", id(&second));
+    let r = s.put(&path, Some(&t), &json!({"content_id": content}));
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["content_id"], content.as_str());
+    assert_eq!(r.json()["status"], "drafted");
+    // Someone else's content is "not found", and an empty id unlinks.
+    let theirs = stream(
+        &s,
+        &other,
+        "/api/v1/content/generate",
+        json!({"platform": "x", "brief": "Anything at all"}),
     );
+    let theirs = theirs.last().unwrap()["content_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = s.put(&path, Some(&t), &json!({"content_id": theirs}));
+    assert_eq!(
+        (r.status, r.detail()),
+        (422, "content not found".to_string())
+    );
+    let r = s.put(&path, Some(&t), &json!({"content_id": ""}));
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json()["content_id"], Value::Null, "an empty id unlinks");
 }

@@ -203,7 +203,9 @@ pub async fn stats(state: &AppState, v: Viewer) -> ApiResult<GraphStats> {
 }
 
 /// Inputs ranked by how strongly they shaped the visible contents (of a client, or of one
-/// content). None: the content is not visible (404).
+/// content): per content, an input's provenance weight relative to the strongest input of the
+/// same kind in that content (1.0 for the top source, the persona, …), summed over contents.
+/// None: the content is not visible (404).
 pub async fn influence(
     state: &AppState,
     v: Viewer,
@@ -242,11 +244,21 @@ pub async fn influence(
                     }
                 },
             )?;
+            // Weights differ in scale by kind (retrieval scores for chunks, 1.0 for a persona):
+            // within one content each input counts relative to the strongest of its kind there.
+            let mut top: HashMap<(&str, &str), f64> = HashMap::new();
+            for ((content, kind, _), (w, _)) in &per {
+                let t = top.entry((content.as_str(), kind)).or_insert(0.0);
+                *t = t.max(*w);
+            }
             let mut agg: HashMap<(String, String), (i64, f64, String)> = HashMap::new();
-            for ((_, kind, id), (w, label)) in per {
-                let e = agg.entry((kind.to_string(), id)).or_insert((0, 0.0, label));
+            for ((content, kind, id), (w, label)) in &per {
+                let t = top[&(content.as_str(), *kind)];
+                let e =
+                    agg.entry((kind.to_string(), id.clone()))
+                        .or_insert((0, 0.0, label.clone()));
                 e.0 += 1;
-                e.1 += w;
+                e.1 += if t > 0.0 { w / t } else { 0.0 };
             }
             let mut items = Vec::new();
             for kind in INPUT_KINDS {
@@ -278,7 +290,7 @@ pub async fn influence(
                         kind: kind.to_string(),
                         label,
                         contents,
-                        strength: (strength * 1000.0).round() / 1000.0,
+                        strength: (strength * 1e6).round() / 1e6,
                     });
                 }
             }

@@ -112,7 +112,8 @@ pub struct InfluenceItem {
     pub label: String,
     /// How many contents it went into.
     pub contents: i64,
-    /// Summed provenance weight.
+    /// Summed over contents: the input's provenance weight relative to the strongest input of
+    /// its kind in that content (the top source of a content counts 1.0).
     pub strength: f64,
 }
 
