@@ -133,6 +133,14 @@ fn world() -> World {
         &member,
         json!({"platform": "x", "brief": "Kestrel grinder micron burr tolerance"}),
     );
+    // A second version: the graph reads the provenance of the newest one.
+    let f = stream(
+        &s,
+        &member,
+        "/api/v1/content/refine",
+        json!({"content_id": c1, "instructions": "Shorter, and open with the burr tolerance"}),
+    );
+    assert_eq!(f.last().unwrap()["version"], 2, "{f:?}");
     for (c, status) in [(&c1, "approved"), (&c2, "published")] {
         let r = s.put(
             &format!("/api/v1/content/{c}"),

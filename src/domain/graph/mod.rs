@@ -140,10 +140,11 @@ fn edges(
         }
     }
     if has("content") {
-        let latest = store::latest_versions(c)?;
-        // Keyed by the node set's own strings: no allocation per provenance row.
+        // One pass, keyed by the node set's own strings (no allocation per row): the newest
+        // version per content, and per (content, input) the summed weight of its newest version.
         let find = |kind: &str, id: &str| ids.get(kind).and_then(|s| s.get(id)).copied();
-        let mut used: HashMap<(&str, &'static str, &str), f64> = HashMap::new();
+        let mut newest: HashMap<&str, i64> = HashMap::new();
+        let mut used: HashMap<(&str, &'static str, &str), (i64, f64)> = HashMap::new();
         store::each_provenance(c, v, k, true, None, None, &mut |(
             content,
             version,
@@ -152,15 +153,26 @@ fn edges(
             w,
             _,
         )| {
-            if latest.get(content) != Some(&version) {
+            let Some(content) = find("content", content) else {
+                return;
+            };
+            let top = newest.entry(content).or_insert(version);
+            *top = (*top).max(version);
+            if version < *top {
                 return;
             }
-            if let (Some(content), Some(input)) = (find("content", content), find(kind, input)) {
-                *used.entry((content, kind, input)).or_default() += w;
+            if let Some(input) = find(kind, input) {
+                let e = used.entry((content, kind, input)).or_insert((version, 0.0));
+                if version > e.0 {
+                    *e = (version, 0.0);
+                }
+                e.1 += w;
             }
         })?;
-        for ((content, kind, input), w) in used {
-            link("used", ("content", content), (kind, input), w);
+        for ((content, kind, input), (version, w)) in used {
+            if newest.get(content) == Some(&version) {
+                link("used", ("content", content), (kind, input), w);
+            }
         }
     }
     if has("client") || has("project") {
