@@ -22,10 +22,13 @@ Timed (p50/p99 of --requests sequential requests each, after one warm-up):
 The answer's node and edge counts are printed so a run that seeded too little shows it.
 
 Only smoke-run so far, on the DEBUG binary (unoptimised Rust; SQLite is built at -O3 even in
-debug) with small numbers, 2 shared cores at load ~10 (2026-11-30):
-    --nodes 1000 --edges 5000: 1,002 nodes / 4,908 edges; graph p50 179 ms (member), 183 ms
-    (admin); /health 0.9 ms, /auth/me 0.8 ms; stats 3.5 ms; influence 48 ms.
-The release figure at 10,000 / 50,000 (the target) is still to be measured.
+debug), 2 shared cores at load 3-5 (2026-11-30):
+    --nodes 1000 --edges 5000: 1,002 nodes / 4,908 edges; graph p50 107-117 ms (admin/member);
+    /health 0.7 ms, /auth/me 0.8 ms; stats 1.9 ms; influence 27 ms.
+One debug probe at 10,000 / 49,868 (answer 6.2 MB): nodes 51 ms, the provenance pass 188 ms,
+serialising the answer ~340 ms — Rust-bound phases that optimisation shrinks by an order of
+magnitude; the SQL alone (sqlite3 CLI, same file) is ~10 ms for the provenance scan and ~6 ms
+for the largest node query. The release figure (the target) is still to be measured.
 """
 import argparse, json, os, random, sqlite3, statistics, subprocess, sys, tempfile, time, urllib.request
 
