@@ -141,9 +141,14 @@ fn the_fake_model_gets_template_persona_and_passages_and_provenance_is_recorded(
     let (done, f) = generate(
         &s,
         &t,
-        json!({ "platform": "linkedin", "brief": "The Lyon warehouse in October", "template_id": "case_study", "persona_id": persona["id"] }),
+        json!({ "platform": "linkedin", "brief": "The Lyon warehouse in October", "template_id": "case_study", "persona_id": persona["id"], "temperature": 0.25 }),
     );
     assert_eq!(streamed_text(&f), "Parcels flew out of Lyon.");
+    assert_eq!(
+        fake.requests()[0]["temperature"],
+        0.25,
+        "the temperature reaches the provider"
+    );
     let req = fake.requests()[0].to_string();
     for section in ["Challenge", "Solution", "Results", "Next step"] {
         assert!(

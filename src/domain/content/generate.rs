@@ -61,6 +61,8 @@ pub struct Job {
     pub refine: Option<(Content, String)>,
     pub provider: String,
     pub model: String,
+    /// Sampling temperature for a real provider (checked 0–2).
+    pub temperature: Option<f64>,
     /// The built-in offline provider resolved: the composer writes the draft.
     pub offline: bool,
 }
@@ -167,6 +169,7 @@ pub fn prepare(state: &AppState, c: &Connection, v: &Viewer, ask: Ask) -> ApiRes
                 refine: Some((content, instructions)),
                 provider,
                 model,
+                temperature: None,
                 offline,
             })
         }
@@ -245,6 +248,7 @@ fn prepare_generate(
         refine: None,
         provider,
         model,
+        temperature: r.temperature,
         offline,
     })
 }

@@ -36,7 +36,7 @@ fn emit(
 ) -> rusqlite::Result<()> {
     let mut data = json!({
         "content_id": x.id, "title": x.title, "platform": x.platform, "status": x.status,
-        "client_id": x.client_id, "project_id": x.project_id,
+        "client_id": x.client_id, "project_id": x.project_id, "owner_id": x.created_by,
     });
     if let Some(p) = previous_status {
         data["previous_status"] = Value::from(p);

@@ -257,6 +257,7 @@ pub fn run(
             function,
             Some(&job.provider),
             Some(&job.model),
+            job.temperature.map(|t| t as f32),
             &system,
             &user,
             &mut |t| {
