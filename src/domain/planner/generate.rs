@@ -196,7 +196,7 @@ pub async fn autonomous(
         .unwrap_or_else(|| start.clone());
     let title = match r.title.filter(|t| !t.trim().is_empty()) {
         Some(t) => t,
-        None => themes_title(&brief),
+        None => title_from_brief(&brief),
     };
     let row = super::validate_new(CreatePlanRequest {
         title,
@@ -236,7 +236,7 @@ pub async fn autonomous(
 }
 
 /// A plan title from its brief: the first sentence, at most 80 characters.
-fn themes_title(brief: &str) -> String {
+fn title_from_brief(brief: &str) -> String {
     let first = crate::domain::learnings::text::sentences(brief)
         .first()
         .map_or(brief.trim().to_string(), |s| s.to_string());
@@ -263,9 +263,7 @@ fn save(
                 return Err(ApiError::NotFound("plan"));
             };
             let (date, platform) = (slot.date.to_string(), slot.platform.clone());
-            let taken = store::slots_of(tx, &plan.id)?
-                .into_iter()
-                .any(|(d, p)| d == date && p == platform);
+            let taken = store::slot_taken(tx, &plan.id, &date, &platform)?;
             if taken && !job.allow_same_day {
                 return Ok(None);
             }
@@ -355,6 +353,13 @@ fn run(state: &AppState, v: &Viewer, job: &Job, out: &mut dyn FnMut(Value) -> bo
         } else {
             themes::offline(plan, &facts, job.instructions.as_deref(), batch, b * BATCH)
         };
+        if list.len() < batch.len()
+            && !out(
+                json!({"stage": format!("the model proposed {} items for {} dates", list.len(), batch.len())}),
+            )
+        {
+            return;
+        }
         for (slot, theme) in batch.iter().zip(&list) {
             match save(state, v, job, slot, theme) {
                 Ok(Some(item)) => {

@@ -320,3 +320,16 @@ pub fn slots_of(c: &Connection, plan_id: &str) -> rusqlite::Result<Vec<(String, 
         .query_map([plan_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect()
 }
+
+/// Whether the plan already has an item on this platform that day.
+pub fn slot_taken(
+    c: &Connection,
+    plan_id: &str,
+    date: &str,
+    platform: &str,
+) -> rusqlite::Result<bool> {
+    c.prepare_cached(
+        "SELECT EXISTS(SELECT 1 FROM plan_items WHERE plan_id = ?1 AND date = ?2 AND platform = ?3)",
+    )?
+    .query_row(params![plan_id, date, platform], |r| r.get(0))
+}
