@@ -5,12 +5,15 @@ pub mod ai_settings;
 pub mod auth;
 pub mod automations;
 pub mod chat;
+pub mod content;
 pub mod enterprise;
+pub mod graph;
 pub mod knowledge;
 pub mod learnings;
 pub mod mfa;
 pub mod notifications;
 pub mod personas;
+pub mod planner;
 pub mod settings;
 pub mod skills;
 pub mod system;
@@ -38,4 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     learnings::configure(cfg);
     skills::configure(cfg);
     personas::configure(cfg);
+    content::configure(cfg);
+    planner::configure(cfg);
+    graph::configure(cfg);
 }

@@ -50,6 +50,19 @@ fn task_example(extra: Value) -> Value {
     out
 }
 
+/// Content events carry the content's id, title, platform, status and placement.
+fn content_example(previous_status: Option<&str>) -> Value {
+    let mut v = json!({
+        "content_id": "0193a3c1-0000-7000-8000-0000000000f1", "title": "Launch week recap",
+        "platform": "linkedin", "status": if previous_status.is_some() { "in_review" } else { "draft" },
+        "client_id": null, "project_id": null,
+    });
+    if let Some(p) = previous_status {
+        v["previous_status"] = json!(p);
+    }
+    v
+}
+
 fn task_fields() -> Vec<&'static str> {
     vec![
         "task_id",
@@ -170,10 +183,83 @@ pub fn events() -> Vec<EventDef> {
             false,
         ),
         def(
+            "content.created",
+            "A content was generated and saved in the content studio.",
+            &[
+                "content_id",
+                "title",
+                "platform",
+                "status",
+                "client_id",
+                "project_id",
+            ],
+            content_example(None),
+            false,
+        ),
+        def(
+            "content.updated",
+            "A content was edited, refined or restored (a new version), or its fields changed.",
+            &[
+                "content_id",
+                "title",
+                "platform",
+                "status",
+                "client_id",
+                "project_id",
+            ],
+            content_example(None),
+            false,
+        ),
+        def(
+            "content.status_changed",
+            "A content moved to another status (draft, in_review, approved, scheduled, published, rejected, archived).",
+            &[
+                "content_id",
+                "title",
+                "platform",
+                "status",
+                "previous_status",
+                "client_id",
+                "project_id",
+            ],
+            content_example(Some("draft")),
+            false,
+        ),
+        def(
             "persona.created",
             "A persona was created or generated.",
             &["persona_id", "name"],
             json!({ "persona_id": "0193a3c1-0000-7000-8000-0000000000e1", "name": "Startup founder" }),
+            false,
+        ),
+        def(
+            "plan.created",
+            "An editorial plan was created (by hand or by the autonomous planner).",
+            &[
+                "plan_id",
+                "title",
+                "start_date",
+                "end_date",
+                "platforms",
+                "client_id",
+                "project_id",
+            ],
+            json!({ "plan_id": "0193a3c1-0000-7000-8000-0000000000f1", "title": "December launch", "start_date": "2026-12-01", "end_date": "2026-12-31", "platforms": ["linkedin", "x"], "client_id": null, "project_id": null }),
+            false,
+        ),
+        def(
+            "plan.item_created",
+            "An item was added to an editorial plan (by hand or generated).",
+            &[
+                "item_id",
+                "plan_id",
+                "date",
+                "platform",
+                "title",
+                "client_id",
+                "project_id",
+            ],
+            json!({ "item_id": "0193a3c1-0000-7000-8000-0000000000f2", "plan_id": "0193a3c1-0000-7000-8000-0000000000f1", "date": "2026-12-02", "platform": "linkedin", "title": "Behind the number: 6 hours a week", "client_id": null, "project_id": null }),
             false,
         ),
         def(
