@@ -13,13 +13,6 @@ export function isoOf(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Whether `s` is a real calendar day written YYYY-MM-DD. */
-export function isIsoDay(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = parseIso(s);
-  return !Number.isNaN(d.getTime()) && isoOf(d) === s;
-}
-
 export function addDays(day: string, n: number): string {
   return isoOf(new Date(parseIso(day).getTime() + n * DAY_MS));
 }
@@ -109,11 +102,6 @@ export function planAnchor(start: string, end: string, today: string): string {
   return there > here ? next : from;
 }
 
-/** `day` moved inside [start, end]. */
-export function clampDay(day: string, start: string, end: string): string {
-  return day < start ? start : day > end ? end : day;
-}
-
 /**
  * Where the keyboard focus goes from `day` in a calendar grid: arrows move a day or a week,
  * Home/End go to the week's Monday/Sunday, PageUp/PageDown a month. Null for other keys.
@@ -156,11 +144,6 @@ export function byDay<T extends { date: string }>(items: T[]): Map<string, T[]> 
 /** "November 2026" for the month of `day`. */
 export function monthTitle(day: string, locale?: string): string {
   return parseIso(day).toLocaleDateString(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' });
-}
-
-/** "Mon 30" style label. */
-export function dayLabel(day: string, locale?: string): string {
-  return parseIso(day).toLocaleDateString(locale, { weekday: 'short', day: 'numeric', timeZone: 'UTC' });
 }
 
 /** "Monday 30 November 2026" style label (screen readers, drawers). */

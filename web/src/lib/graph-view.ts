@@ -159,13 +159,6 @@ export function searchNodes(nodes: GNode[], query: string, limit = 8): GNode[] {
   return scored.slice(0, limit).map((s) => s.n);
 }
 
-/** The graph restricted to nodes of the given types (edges need both ends kept). */
-export function filterByType(g: Graph, types: Set<string>): Graph {
-  const nodes = g.nodes.filter((n) => types.has(n.type));
-  const keep = new Set(nodes.map((n) => n.id));
-  return { nodes, edges: g.edges.filter((e) => keep.has(e.source) && keep.has(e.target)) };
-}
-
 /** How many nodes of each type. */
 export function countByType(nodes: GNode[]): Map<string, number> {
   const out = new Map<string, number>();

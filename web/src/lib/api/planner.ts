@@ -19,7 +19,6 @@ export type ItemFilters = NonNullable<ListParams<'/api/v1/planner/items'>['query
 
 export const PLAN_STATUSES = ['draft', 'active', 'completed', 'archived'] as const;
 export const ITEM_STATUSES = ['idea', 'planned', 'drafted', 'scheduled', 'published', 'skipped'] as const;
-export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
 /** One frame of the item generators' streams (the spec does not describe SSE frames). */
 export interface PlanFrame {

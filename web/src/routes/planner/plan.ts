@@ -9,10 +9,6 @@ export const CADENCES: { value: string; label: string }[] = [
   ...[2, 3, 4, 5].map((n) => ({ value: `${n}_per_week`, label: `${n} per week` })),
 ];
 
-export function isCadence(s: string): boolean {
-  return s === 'daily' || s === 'weekdays' || s === 'weekly' || /^[1-7]_per_week$/.test(s);
-}
-
 export function cadenceLabel(s: string | null | undefined): string {
   if (!s) return 'No cadence';
   return CADENCES.find((c) => c.value === s)?.label ?? s.replace(/_/g, ' ');
