@@ -26,6 +26,9 @@ export const STATUS_LABELS: Record<string, string> = {
   archived: 'Archived',
 };
 
+/** A template's display name: built-ins are named like ids (`linkedin_post` → "Linkedin post"). */
+export const templateLabel = (t: ContentTemplate) => (t.builtin ? (t.name.charAt(0).toUpperCase() + t.name.slice(1)).replace(/_/g, ' ') : t.name);
+
 /** One frame of POST /content/generate and /content/refine (the spec does not describe SSE frames). */
 export interface GenerationFrame {
   stage?: 'retrieving' | 'drafting' | 'checking' | 'saving' | string;
