@@ -1,6 +1,7 @@
 // The content studio: generate a LinkedIn post offline from two pasted sources and watch it
 // stream in within the limit, quoting the sources; refine it, compare the versions and restore
-// the first; rate it, file it under a status, and keep a custom template.
+// the first; rate it, file it under a status, and keep a custom template; an X thread with a
+// counter per post; the list from the keyboard.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { byTestId, launchBrowser, signIn, withPage } from './browser.mjs';
@@ -187,5 +188,39 @@ test('edit by hand, rate it, move it to review, and keep a custom template', asy
     await dialog.waitFor({ state: 'detached' });
     await byTestId(page, 'content-new').click();
     await byTestId(page, 'composer-template').locator('option', { hasText: 'Launch recap' }).waitFor({ state: 'attached' });
+  });
+});
+
+test('an X draft is a thread: one counter per post, each within 280, previewed as cards; the list works from the keyboard', async (t) => {
+  await withPage(t, browser, server.url, async (page) => {
+    await signIn(page, '/content');
+    await byTestId(page, 'platform-x').check();
+    await byTestId(page, 'composer-brief').fill('A thread on the onboarding rewrite, the import wizard and what the interviews said');
+    await byTestId(page, 'composer-generate').click();
+    await byTestId(page, 'content-editor').waitFor({ timeout: 30_000 });
+    assert.equal(await byTestId(page, 'editor-platform').textContent(), 'X');
+    const posts = await page.locator('[data-testid="preview-x-post"]').count();
+    const counters = page.locator('[data-testid="counter"][data-key^="post-"]');
+    assert.equal(await counters.count(), posts);
+    for (let i = 0; i < posts; i++) {
+      assert.equal(await counters.nth(i).getAttribute('data-over'), 'false');
+      assert.ok(Number(await counters.nth(i).locator('[data-testid="counter-count"]').textContent()) <= 280);
+    }
+    // Typing past the limit turns the counter red before any save.
+    await byTestId(page, 'editor-text').fill('y'.repeat(300));
+    await page.locator('[data-testid="counter"][data-key="post-1"][data-over="true"]').waitFor();
+    // Arrow keys move through the list, Enter opens a row — after confirming the edits may go.
+    const rows = page.locator('[data-testid="content-row"]');
+    assert.ok((await rows.count()) >= 2);
+    await rows.first().focus();
+    await page.keyboard.press('ArrowDown');
+    const second = await rows.nth(1).getAttribute('data-id');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-id')), second);
+    let asked = '';
+    page.once('dialog', (d) => ((asked = d.message()), d.accept()));
+    await page.keyboard.press('Enter');
+    await page.locator(`[data-testid="content-editor"][data-id="${second}"]`).waitFor();
+    assert.match(asked, /unsaved edits/);
+    assert.equal(new URL(page.url()).pathname, `/content/${second}`);
   });
 });
