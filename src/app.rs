@@ -71,6 +71,7 @@ pub fn registry() -> Registry {
             crate::domain::tasks::tools::tools(),
             crate::domain::knowledge::tools::tools(),
             crate::domain::learnings::tools::tools(),
+            crate::domain::content::tools::tools(),
         ]
         .into_iter()
         .flatten()
@@ -83,6 +84,7 @@ pub fn registry() -> Registry {
             crate::domain::learnings::RESOURCE,
             crate::domain::skills::RESOURCE,
             crate::domain::personas::RESOURCE,
+            crate::domain::content::RESOURCE,
         ]),
     }
 }

@@ -78,6 +78,7 @@ pub fn run(turn: Turn, out_frames: &mut dyn Frames) -> Outcome {
                 vec![]
             },
             max_tokens: 4096,
+            temperature: None,
         };
         let started = Instant::now();
         let mut ttft = None;

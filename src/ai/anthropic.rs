@@ -65,6 +65,10 @@ impl Anthropic {
             "stream": true,
             "messages": messages,
         });
+        // Anthropic's range is 0–1.
+        if let Some(t) = req.temperature {
+            body["temperature"] = json!(t.min(1.0));
+        }
         if !req.system.is_empty() {
             body["system"] = json!(req.system);
         }

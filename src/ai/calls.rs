@@ -33,6 +33,7 @@ pub fn complete(
     function: &str,
     provider: Option<&str>,
     model: Option<&str>,
+    temperature: Option<f32>,
     system: &str,
     prompt: &str,
     on_text: &mut dyn FnMut(&str) -> Flow,
@@ -41,8 +42,7 @@ pub fn complete(
         state,
         user_id,
         function,
-        provider,
-        model,
+        (provider, model, temperature),
         system,
         Message::user(prompt),
         on_text,
@@ -56,8 +56,7 @@ pub fn complete_message(
     state: &AppState,
     user_id: &str,
     function: &str,
-    provider: Option<&str>,
-    model: Option<&str>,
+    (provider, model, temperature): (Option<&str>, Option<&str>, Option<f32>),
     system: &str,
     message: Message,
     on_text: &mut dyn FnMut(&str) -> Flow,
@@ -82,6 +81,7 @@ pub fn complete_message(
         messages: vec![message],
         tools: vec![],
         max_tokens: 4096,
+        temperature,
     };
     let started = Instant::now();
     let (mut text, mut usage, mut ttft) = (String::new(), None, None);

@@ -69,6 +69,9 @@ impl Gemini {
             "contents": contents,
             "generationConfig": {"maxOutputTokens": req.max_tokens},
         });
+        if let Some(t) = req.temperature {
+            body["generationConfig"]["temperature"] = json!(t);
+        }
         if !req.system.is_empty() {
             body["systemInstruction"] = json!({"parts": [{"text": req.system}]});
         }

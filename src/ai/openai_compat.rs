@@ -104,6 +104,9 @@ impl OpenAiCompat {
             "messages": messages,
             "max_tokens": req.max_tokens,
         });
+        if let Some(t) = req.temperature {
+            body["temperature"] = json!(t);
+        }
         if !req.tools.is_empty() {
             body["tools"] = req
                 .tools

@@ -5,6 +5,7 @@ pub mod ai_settings;
 pub mod auth;
 pub mod automations;
 pub mod chat;
+pub mod content;
 pub mod enterprise;
 pub mod knowledge;
 pub mod learnings;
@@ -38,4 +39,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     learnings::configure(cfg);
     skills::configure(cfg);
     personas::configure(cfg);
+    content::configure(cfg);
 }

@@ -421,6 +421,7 @@ fn other_areas_can_generate_and_embed_offline_with_logs() {
         "content.generate",
         None,
         None,
+        None,
         "",
         "Write a blog post about tea",
         &mut |t| {

@@ -12,6 +12,8 @@ mod auth;
 mod automations;
 mod automations_tasks;
 mod binary;
+mod content;
+mod content_links;
 mod contention;
 mod docs_and_errors;
 mod enterprise;

@@ -293,3 +293,41 @@ fn the_spec_documents_the_stream_ticket_and_paged_lists() {
         assert!(get["responses"]["422"].is_object(), "{path}");
     }
 }
+
+#[test]
+fn the_author_hears_when_someone_else_moves_their_content_along() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let (_, m) = s.member("writer@example.com");
+    let (done, _) = crate::content::generate(
+        &s,
+        &m,
+        json!({"platform": "linkedin", "brief": "Why we ship one binary"}),
+    );
+    let id = done["content_id"].as_str().unwrap().to_string();
+    // The author's own status change notifies nobody.
+    let r = s.put(
+        &format!("/api/v1/content/{id}"),
+        Some(&m),
+        &json!({"status": "in_review"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    s.drain_jobs();
+    assert_eq!(count(&s, &m), 0);
+    // The admin approves it: the author is told, with a link to the content.
+    let r = s.put(
+        &format!("/api/v1/content/{id}"),
+        Some(&t),
+        &json!({"status": "approved"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    s.drain_jobs();
+    let n = list(&s, &m);
+    assert_eq!(n.len(), 1, "{n:?}");
+    assert!(
+        n[0]["title"].as_str().unwrap().ends_with("is now approved"),
+        "{n:?}"
+    );
+    assert_eq!(n[0]["link"], format!("/content/{id}"));
+    assert_eq!(count(&s, &t), 0, "the actor is never notified");
+}

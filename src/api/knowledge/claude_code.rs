@@ -32,7 +32,9 @@ pub async fn context(
     Ok(web::Json(block))
 }
 
-#[utoipa::path(tag = "claude-code", request_body = GenerateIn, responses((status = 200, body = Grounded), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "claude-code", request_body = GenerateIn, responses((status = 200, body = Grounded),
+    (status = 400, body = ErrorBody, description = "provider not configured"), (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "AI budget spent"), (status = 502, body = ErrorBody, description = "the provider failed")))]
 #[post("/claude-code/generate")]
 pub async fn generate(
     state: web::Data<AppState>,
@@ -40,8 +42,13 @@ pub async fn generate(
     body: web::Json<GenerateIn>,
 ) -> ApiResult<web::Json<Grounded>> {
     let b = body.into_inner();
+    let collections = b
+        .collection_ids
+        .into_iter()
+        .chain(b.collection_id)
+        .collect();
     Ok(web::Json(
-        claude_code::generate(&state, viewer, b.brief, b.collection_id, b.limit).await?,
+        claude_code::generate(&state, viewer, b.brief, b.platform, collections).await?,
     ))
 }
 

@@ -129,9 +129,16 @@ pub struct ContextQuery {
 
 #[derive(Deserialize, ToSchema)]
 pub struct GenerateIn {
+    #[schema(min_length = 1, max_length = 20000)]
     pub brief: String,
+    /// The platform to write for (default linkedin).
+    pub platform: Option<String>,
+    /// Retrieve passages only from these collections.
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    pub collection_ids: Vec<String>,
+    /// One collection (older form of `collection_ids`).
     pub collection_id: Option<String>,
-    pub limit: Option<usize>,
 }
 
 #[derive(Deserialize, ToSchema)]

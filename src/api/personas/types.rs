@@ -12,6 +12,6 @@ pub struct GeneratePersonaRequest {
 pub struct SimulateRequest {
     /// The text to judge (up to 50,000 characters)…
     pub content: Option<String>,
-    /// …or the id of a visible source to judge.
+    /// …or the id of a visible content (its current draft is judged).
     pub content_id: Option<String>,
 }

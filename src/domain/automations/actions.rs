@@ -108,24 +108,49 @@ fn send_webhook(state: &AppState, a: &Automation, run: &Run, ctx: &Value) -> any
     Ok(json!({ "webhook_id": msg, "status_code": out.status_code, "duration_ms": out.duration_ms }))
 }
 
-/// Generate text with the configured model as the owner (budget-checked, logged in AI logs).
-/// There is no content library to save into yet: the text is the run's output.
+/// Generate a content as the owner through the content studio's one generation path (the
+/// configured model, budget-checked and logged, or the offline composer): it is saved like any
+/// other, placed in the trigger's client/project when the payload names one.
 fn generate(state: &AppState, a: &Automation, ctx: &Value) -> anyhow::Result<Value> {
+    use crate::domain::content::generate::{self, Ask, GenerateRequest};
     let prompt = render(
-        &cfg_str(a, "prompt").context("generate_content needs a prompt")?,
+        &cfg_str(a, "prompt").context("generate_content needs a prompt (the brief)")?,
         ctx,
     );
-    let system = "You write content for a content studio. Answer with the content only.";
-    let (text, usage) = crate::ai::calls::complete(
-        state,
-        &a.owner_id,
-        "automation.generate_content",
-        None,
-        None,
-        system,
-        &prompt,
-        &mut |_| crate::ai::Flow::Continue,
-    )
-    .map_err(|e| anyhow::anyhow!("generate_content: {e}"))?;
-    Ok(json!({ "text": text, "prompt": prompt, "usage": usage }))
+    let from_trigger = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|p| super::engine::lookup(ctx, p).and_then(Value::as_str))
+            .map(str::to_string)
+    };
+    let viewer = state
+        .db
+        .read_blocking(|c| crate::access::viewer_of(c, &a.owner_id))?
+        .context("the automation's owner is not an active user")?;
+    // The trigger's client/project when the owner belongs to it; otherwise the content is the
+    // owner's own (a trigger must not fail the action over where the draft is filed).
+    let (client_id, project_id) = state.db.read_blocking(|c| {
+        crate::access::check_placement(
+            c,
+            &viewer,
+            from_trigger(&["client_id", "task.client_id"]).as_deref(),
+            from_trigger(&["project_id", "task.project_id"]).as_deref(),
+        )
+        .map(Result::unwrap_or_default)
+    })?;
+    let req = GenerateRequest {
+        platform: cfg_str(a, "platform").unwrap_or_else(|| "linkedin".into()),
+        brief: prompt.clone(),
+        title: cfg_str(a, "title").map(|t| render(&t, ctx)),
+        template_id: cfg_str(a, "template_id"),
+        client_id,
+        project_id,
+        ..Default::default()
+    };
+    let saved = generate::generate_blocking(state, &viewer, Ask::Generate(req))
+        .map_err(|e| anyhow::anyhow!("generate_content: {e}"))?;
+    Ok(json!({
+        "content_id": saved.content_id, "title": saved.title, "platform": saved.platform,
+        "version": saved.version, "warnings": saved.warnings, "text": saved.draft,
+        "prompt": prompt, "usage": saved.usage,
+    }))
 }

@@ -168,15 +168,34 @@ pub fn actions() -> Vec<ActionDef> {
         },
         ActionDef {
             name: "generate_content",
-            description: "Generate text with the configured model (logged in AI logs); the text is the run's output.",
-            config: vec![f(
-                "prompt",
-                "textarea",
-                true,
-                "What to generate.",
-                &[],
-                true,
-            )],
+            description: "Generate a content with the configured model (or offline from your sources) and save it in the content studio; the run's output carries content_id and the text.",
+            config: vec![
+                f(
+                    "prompt",
+                    "textarea",
+                    true,
+                    "The brief: what to write about (templates like {{task.title}} are filled in).",
+                    &[],
+                    true,
+                ),
+                f(
+                    "platform",
+                    "select",
+                    false,
+                    "Platform (default linkedin).",
+                    &crate::domain::content::platforms::names(),
+                    false,
+                ),
+                f("title", "text", false, "Title of the content.", &[], true),
+                f(
+                    "template_id",
+                    "text",
+                    false,
+                    "Template (e.g. linkedin_post, case_study).",
+                    &[],
+                    false,
+                ),
+            ],
             available: true,
         },
     ]

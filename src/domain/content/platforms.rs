@@ -193,6 +193,24 @@ fn is_numbered(p: &str) -> bool {
         if !a.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && !b.is_empty() && b.chars().all(|c| c.is_ascii_digit()))
 }
 
+/// The text cut after each sentence: a stop followed by white space, or a line break ("1.8%"
+/// and "e.g.x" stay whole).
+fn sentence_pieces(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let next = it.peek().map(|(_, n)| *n);
+        if c == '\n' || (matches!(c, '.' | '!' | '?') && next.is_none_or(char::is_whitespace)) {
+            let end = i + c.len_utf8();
+            out.push(&text[start..end]);
+            start = end;
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
 /// Split text longer than one post into a numbered thread ("1/n …"), each post at most 280
 /// characters, breaking between sentences (between words when a sentence is too long).
 pub fn x_thread(text: &str) -> Vec<String> {
@@ -204,8 +222,8 @@ pub fn x_thread(text: &str) -> Vec<String> {
         return vec![text.to_string()];
     }
     let mut pieces: Vec<String> = Vec::new();
-    for sentence in text
-        .split_inclusive(['.', '!', '?', '\n'])
+    for sentence in sentence_pieces(text)
+        .into_iter()
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
@@ -304,7 +322,7 @@ pub fn check(platform: &str, text: &str) -> Vec<String> {
         }
         "newsletter" | "email" => match labelled(text, "subject") {
             None => w.push("no \"Subject:\" line".to_string()),
-            Some(s) if s.is_empty() => w.push("the subject line is empty".to_string()),
+            Some("") => w.push("the subject line is empty".to_string()),
             Some(s) if chars(s) > 80 => w.push(format!(
                 "the subject line is {} characters; keep it to 80",
                 chars(s)
@@ -402,6 +420,11 @@ mod tests {
             assert!(p.chars().count() <= 280, "{p}");
         }
         assert!(check("x", &saved).is_empty(), "{:?}", check("x", &saved));
+        let numbers = normalize("x", &"Returns fell to 1.8% in May. ".repeat(20));
+        assert!(
+            numbers.contains("1.8%") && !numbers.contains("1. 8%"),
+            "{numbers}"
+        );
         // A single long word still fits.
         let word = "a".repeat(700);
         assert!(check("x", &normalize("x", &word)).is_empty());

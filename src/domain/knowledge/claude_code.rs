@@ -62,29 +62,38 @@ pub async fn context(
     })
 }
 
-/// The brief followed by the passages it should draw on.
+/// Generate and save a content for the brief through the content studio's one generation path
+/// (non-streamed): the saved draft with the prompt and passages it was built from.
 pub async fn generate(
     state: &AppState,
     v: Viewer,
     brief: String,
-    collection_id: Option<String>,
-    limit: Option<usize>,
+    platform: Option<String>,
+    collection_ids: Vec<String>,
 ) -> ApiResult<Grounded> {
-    if brief.trim().is_empty() {
-        return Err(ApiError::unprocessable("brief is empty"));
-    }
-    let q = search::Query {
-        text: brief.clone(),
-        limit: limit.unwrap_or(6),
-        filters: search::Filters {
-            collection_ids: collection_id.into_iter().collect(),
-            ..Default::default()
-        },
+    use crate::domain::content::generate::{self, Ask, GenerateRequest};
+    let req = GenerateRequest {
+        platform: platform.unwrap_or_else(|| "linkedin".into()),
+        brief,
+        collection_ids,
         ..Default::default()
     };
-    let passages = sources::search(state, v, q).await?;
-    let prompt = format!("# Brief\n{}\n\n{}", brief.trim(), render(&[], &passages));
-    Ok(Grounded { prompt, passages })
+    let st = state.clone();
+    let saved = tokio::task::spawn_blocking(move || {
+        generate::generate_blocking(&st, &v, Ask::Generate(req))
+    })
+    .await
+    .map_err(|e| ApiError::internal("generating a content", e))??;
+    Ok(Grounded {
+        prompt: saved.prompt,
+        passages: saved.passages,
+        content_id: saved.content_id,
+        version: saved.version,
+        title: saved.title,
+        platform: saved.platform,
+        draft_content: saved.draft,
+        warnings: saved.warnings,
+    })
 }
 
 /// Passages for an agent's query.

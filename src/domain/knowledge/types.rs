@@ -45,9 +45,17 @@ pub struct ContextBlock {
 
 #[derive(Serialize, ToSchema)]
 pub struct Grounded {
-    /// The brief followed by the numbered passages it should draw on: the prompt a provider gets.
+    /// The prompt the drafter got: platform rules, voice, the passages, then the brief.
     pub prompt: String,
     pub passages: Vec<Hit>,
+    /// The content saved in the content studio.
+    pub content_id: String,
+    pub version: i64,
+    pub title: String,
+    pub platform: String,
+    pub draft_content: String,
+    /// The platform rules the draft breaks.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -173,6 +173,18 @@ fn writing(
         p
     };
     pref_data["platforms"] = json!(platforms);
+    // How the user rated their contents (platforms and lengths that score well, tags, notes).
+    let feedback = state
+        .db
+        .read_blocking(|c| crate::domain::content::store::ratings_of(c, &v.user_id, 500))
+        .map_err(|e: rusqlite::Error| {
+            tracing::error!(error = %e, "reading content feedback");
+            "the content feedback could not be read".to_string()
+        })?;
+    let feedback = crate::domain::content::feedback::summarise(&feedback);
+    if let Some((data, _)) = &feedback {
+        pref_data["content_feedback"] = data.clone();
+    }
     let (mut style_title, mut style_text) = ("Writing style".to_string(), profile.describe_style());
     let (mut pref_title, mut pref_text) = (
         "Content preferences".to_string(),
@@ -212,6 +224,9 @@ fn writing(
         );
         style_data["observations"] = v["style_observations"].clone();
         pref_data["observations"] = v["preferences_observations"].clone();
+    }
+    if let Some((_, said)) = feedback {
+        pref_text = format!("{pref_text} {said}");
     }
     Ok(Some(vec![
         placed(

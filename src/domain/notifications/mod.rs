@@ -93,7 +93,12 @@ pub fn subscriber(c: &rusqlite::Connection, event: &Event) -> anyhow::Result<Vec
     let d = &event.data;
     let title = str_at(d, &["/task/title", "/title"]).unwrap_or("a task");
     let task_id = str_at(d, &["/task_id", "/task/id"]);
-    let link = task_id.map(|_| "/tasks".to_string());
+    let content_id = str_at(d, &["/content_id"]);
+    let link = match (task_id, content_id) {
+        (_, Some(c)) if event.kind.starts_with("content.") => Some(format!("/content/{c}")),
+        (Some(_), _) => Some("/tasks".to_string()),
+        _ => None,
+    };
     let mut targets: Vec<(String, String, String)> = Vec::new();
     match event.kind.as_str() {
         "task.assigned" => {
@@ -128,6 +133,17 @@ pub fn subscriber(c: &rusqlite::Connection, event: &Event) -> anyhow::Result<Vec
                 }
             }
         }
+        // Someone else moved your content along (approved it, sent it back, published it).
+        "content.status_changed" => {
+            if let Some(u) = str_at(d, &["/owner_id"]) {
+                let status = str_at(d, &["/status"]).unwrap_or("").replace('_', " ");
+                targets.push((
+                    u.to_string(),
+                    format!("“{title}” is now {status}"),
+                    String::new(),
+                ));
+            }
+        }
         _ => return Ok(Vec::new()),
     }
     let mut out = Vec::new();
@@ -145,7 +161,7 @@ pub fn subscriber(c: &rusqlite::Connection, event: &Event) -> anyhow::Result<Vec
                 title: &title,
                 body: &body,
                 link: link.as_deref(),
-                data: serde_json::json!({ "event_id": event.id, "task_id": task_id }),
+                data: serde_json::json!({ "event_id": event.id, "task_id": task_id, "content_id": content_id }),
                 event_id: Some(&event.id),
             },
         )?;

@@ -268,7 +268,7 @@ pub async fn generate(state: &AppState, v: Viewer, description: String) -> ApiRe
     create(&state.db, v, input).await
 }
 
-/// Predict the persona's reaction to `content` (or a visible source's text).
+/// Predict the persona's reaction to `content` (or the current draft of a visible content).
 pub async fn simulate(
     state: &AppState,
     v: Viewer,
@@ -285,7 +285,7 @@ pub async fn simulate(
                     return Ok(None);
                 };
                 let s = match &cid {
-                    Some(s) => store::source_text(c, &vv, s)?,
+                    Some(s) => crate::domain::content::store::draft_text(c, &vv, s)?,
                     None => None,
                 };
                 Ok(Some((p, s)))

@@ -123,14 +123,3 @@ pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<bool> {
         .execute([id])?
         > 0)
 }
-
-/// The text of a visible source (a `content_id` to simulate against).
-pub fn source_text(c: &Connection, v: &Viewer, id: &str) -> rusqlite::Result<Option<String>> {
-    let sql = format!(
-        "SELECT s.content FROM sources s WHERE s.id = ?3 AND {}",
-        access::visible("s", "source", 1)
-    );
-    c.prepare_cached(&sql)?
-        .query_row(params![v.user_id, v.admin, id], |r| r.get(0))
-        .optional()
-}

@@ -50,6 +50,19 @@ fn task_example(extra: Value) -> Value {
     out
 }
 
+/// Content events carry the content's id, title, platform, status and placement.
+fn content_example(previous_status: Option<&str>) -> Value {
+    let mut v = json!({
+        "content_id": "0193a3c1-0000-7000-8000-0000000000f1", "title": "Launch week recap",
+        "platform": "linkedin", "status": if previous_status.is_some() { "in_review" } else { "draft" },
+        "client_id": null, "project_id": null,
+    });
+    if let Some(p) = previous_status {
+        v["previous_status"] = json!(p);
+    }
+    v
+}
+
 fn task_fields() -> Vec<&'static str> {
     vec![
         "task_id",
@@ -167,6 +180,49 @@ pub fn events() -> Vec<EventDef> {
             "Several learnings were consolidated into one merged_<type> learning.",
             &["learning_id", "type", "merged_ids", "title"],
             json!({ "learning_id": "0193a3c1-0000-7000-8000-0000000000d3", "type": "merged_writing_style", "merged_ids": ["0193a3c1-0000-7000-8000-0000000000d1", "0193a3c1-0000-7000-8000-0000000000d2"], "title": "Merged writing style" }),
+            false,
+        ),
+        def(
+            "content.created",
+            "A content was generated and saved in the content studio.",
+            &[
+                "content_id",
+                "title",
+                "platform",
+                "status",
+                "client_id",
+                "project_id",
+            ],
+            content_example(None),
+            false,
+        ),
+        def(
+            "content.updated",
+            "A content was edited, refined or restored (a new version), or its fields changed.",
+            &[
+                "content_id",
+                "title",
+                "platform",
+                "status",
+                "client_id",
+                "project_id",
+            ],
+            content_example(None),
+            false,
+        ),
+        def(
+            "content.status_changed",
+            "A content moved to another status (draft, in_review, approved, scheduled, published, rejected, archived).",
+            &[
+                "content_id",
+                "title",
+                "platform",
+                "status",
+                "previous_status",
+                "client_id",
+                "project_id",
+            ],
+            content_example(Some("draft")),
             false,
         ),
         def(
