@@ -1724,7 +1724,34 @@ export interface paths {
                         "application/json": components["schemas"]["Grounded"];
                     };
                 };
+                /** @description provider not configured */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description AI budget spent */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2122,6 +2149,653 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    client_id?: string | null;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                    platform?: string | null;
+                    project_id?: string | null;
+                    /** @description Words in the title, brief or text. */
+                    q?: string | null;
+                    /** @description draft, in_review, approved, scheduled, published, rejected or archived. */
+                    status?: string | null;
+                    task_id?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_Content"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContentDetail"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateContentRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Content"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ContentFeedbackRequest"];
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContentFeedback"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_ContentVersion"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{id}/versions/{n}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    n: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Content"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no such content or version */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GenerateContentRequest"];
+                };
+            };
+            responses: {
+                /** @description text/event-stream of {stage} | {content} | {done, content_id, version, warnings} | {error} */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description provider not configured */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description AI budget spent */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/platforms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlatformRules"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/refine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RefineContentRequest"];
+                };
+            };
+            responses: {
+                /** @description text/event-stream of {stage} | {content} | {done, content_id, version, warnings} | {error} */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description provider not configured */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description AI budget spent */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContentTemplate"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateTemplateRequest"];
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContentTemplate"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description built-in template */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -9354,6 +10028,83 @@ export interface components {
             /** @description text, textarea, url, select, user, json. */
             type: string;
         };
+        Content: {
+            brief: string;
+            client_id?: string | null;
+            created_at: string;
+            created_by: string;
+            draft_content: string;
+            id: string;
+            model?: string | null;
+            persona_id?: string | null;
+            platform: string;
+            project_id?: string | null;
+            provider?: string | null;
+            /** @description draft | in_review | approved | scheduled | published | rejected | archived. */
+            status: string;
+            task_id?: string | null;
+            template_id?: string | null;
+            title: string;
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description The current version's number.
+             */
+            version: number;
+            /** @description The platform rules the current text breaks. */
+            warnings: string[];
+        };
+        ContentDetail: components["schemas"]["Content"] & {
+            /** @description Images and other media (empty until multimodal generation). */
+            assets: unknown[];
+            feedback: components["schemas"]["ContentFeedback"][];
+            /** @description The planner item this content drafts, if any. */
+            plan_item_id?: string | null;
+            /** @description What the current version drew on. */
+            provenance: components["schemas"]["ProvenanceItem"][];
+            /** Format: int64 */
+            versions_count: number;
+        };
+        ContentFeedback: {
+            created_at: string;
+            id: string;
+            /**
+             * Format: int64
+             * @description 1–5.
+             */
+            score: number;
+            summary?: string | null;
+            tags: string[];
+            user_id?: string | null;
+        };
+        ContentFeedbackRequest: {
+            /** Format: int64 */
+            score: number;
+            summary?: string | null;
+            tags?: string[];
+        };
+        ContentTemplate: {
+            builtin: boolean;
+            created_at?: string | null;
+            description: string;
+            /** @description A built-in's name (`linkedin_post`, …) or a custom template's id. */
+            id: string;
+            name: string;
+            platform?: string | null;
+            structure: components["schemas"]["TemplateStructure"];
+        };
+        ContentVersion: {
+            created_at: string;
+            created_by?: string | null;
+            draft_content: string;
+            instructions?: string | null;
+            /** @description generate | refine | edit | restore. */
+            origin: string;
+            title: string;
+            /** Format: int64 */
+            version: number;
+            warnings: string[];
+        };
         ContextBlock: {
             /** @description Markdown ready to paste into an agent's prompt. */
             context: string;
@@ -9427,6 +10178,12 @@ export interface components {
             priority?: string | null;
             project_id?: string | null;
             title: string;
+        };
+        CreateTemplateRequest: {
+            description?: string | null;
+            name: string;
+            platform?: string | null;
+            structure: components["schemas"]["TemplateStructure"];
         };
         CrossReference: {
             collection_ids?: string[] | null;
@@ -9553,10 +10310,37 @@ export interface components {
             name: string;
             parent_id?: string | null;
         };
+        GenerateContentRequest: {
+            brief: string;
+            client_id?: string | null;
+            /** @description Retrieve passages only from these collections. */
+            collection_ids?: string[];
+            model?: string | null;
+            persona_id?: string | null;
+            /** @description A planner item to link (its status becomes `drafted`). */
+            plan_item_id?: string | null;
+            /** @description linkedin, x, instagram, facebook, threads, newsletter, email, blog, youtube or tiktok. */
+            platform: string;
+            project_id?: string | null;
+            provider?: string | null;
+            task_id?: string | null;
+            /**
+             * Format: double
+             * @description 0–2 (validated; providers here use their own sampling defaults).
+             */
+            temperature?: number | null;
+            /** @description A built-in template's name (`linkedin_post`, …) or a custom template's id. */
+            template_id?: string | null;
+            title?: string | null;
+        };
         GenerateIn: {
             brief: string;
+            /** @description One collection (older form of `collection_ids`). */
             collection_id?: string | null;
-            limit?: number | null;
+            /** @description Retrieve passages only from these collections. */
+            collection_ids?: string[];
+            /** @description The platform to write for (default linkedin). */
+            platform?: string | null;
         };
         GeneratePersonaRequest: {
             description: string;
@@ -9574,9 +10358,18 @@ export interface components {
             description: string;
         };
         Grounded: {
+            /** @description The content saved in the content studio. */
+            content_id: string;
+            draft_content: string;
             passages: components["schemas"]["Hit"][];
-            /** @description The brief followed by the numbered passages it should draw on: the prompt a provider gets. */
+            platform: string;
+            /** @description The prompt the drafter got: platform rules, voice, the passages, then the brief. */
             prompt: string;
+            title: string;
+            /** Format: int64 */
+            version: number;
+            /** @description The platform rules the draft breaks. */
+            warnings: string[];
         };
         Group: {
             client_id: string;
@@ -9944,6 +10737,68 @@ export interface components {
                 created_at: string;
                 id: string;
                 task_id: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Content: {
+            items: {
+                brief: string;
+                client_id?: string | null;
+                created_at: string;
+                created_by: string;
+                draft_content: string;
+                id: string;
+                model?: string | null;
+                persona_id?: string | null;
+                platform: string;
+                project_id?: string | null;
+                provider?: string | null;
+                /** @description draft | in_review | approved | scheduled | published | rejected | archived. */
+                status: string;
+                task_id?: string | null;
+                template_id?: string | null;
+                title: string;
+                updated_at: string;
+                /**
+                 * Format: int64
+                 * @description The current version's number.
+                 */
+                version: number;
+                /** @description The platform rules the current text breaks. */
+                warnings: string[];
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_ContentVersion: {
+            items: {
+                created_at: string;
+                created_by?: string | null;
+                draft_content: string;
+                instructions?: string | null;
+                /** @description generate | refine | edit | restore. */
+                origin: string;
+                title: string;
+                /** Format: int64 */
+                version: number;
+                warnings: string[];
             }[];
             /** Format: int32 */
             limit: number;
@@ -10639,6 +11494,24 @@ export interface components {
             role?: string;
             tone?: string;
         };
+        PlatformRules: {
+            /** @description Characters of the description (`youtube`). */
+            description_max?: number | null;
+            /** @description What a draft must look like, in words (shown in the UI and given to the model). */
+            guidance: string;
+            label: string;
+            /** @description Characters of the whole text (for `x`: of each post of a thread). */
+            max_chars?: number | null;
+            max_hashtags?: number | null;
+            /** @description Characters of the meta description (`blog`). */
+            meta_max?: number | null;
+            /** @description `linkedin`, `x`, `instagram`, … */
+            name: string;
+            /** @description Characters of the subject line (`newsletter`, `email`). */
+            subject_max?: number | null;
+            /** @description Characters of the title (`youtube`, `blog`). */
+            title_max?: number | null;
+        };
         ProductivityReport: {
             by_assignee: components["schemas"]["Breakdown"][];
             by_priority: components["schemas"]["Breakdown"][];
@@ -10705,6 +11578,20 @@ export interface components {
             status?: string | null;
             team_ids?: string[] | null;
         };
+        ProvenanceItem: {
+            /** @description chunk | learning | skill | persona | template | model. */
+            kind: string;
+            label: string;
+            ref_id: string;
+            source_id?: string | null;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: double
+             * @description The retrieval score for chunks, 1 otherwise.
+             */
+            weight: number;
+        };
         ProviderModels: {
             configured: boolean;
             error?: string | null;
@@ -10724,6 +11611,12 @@ export interface components {
             platform: string;
             /** @description `queued`: sources appear (pending → ready) as the job fetches items. */
             status: string;
+        };
+        RefineContentRequest: {
+            content_id: string;
+            instructions: string;
+            model?: string | null;
+            provider?: string | null;
         };
         Run: {
             automation_id: string;
@@ -10805,7 +11698,7 @@ export interface components {
         SimulateRequest: {
             /** @description The text to judge (up to 50,000 characters)… */
             content?: string | null;
-            /** @description …or the id of a visible source to judge. */
+            /** @description …or the id of a visible content (its current draft is judged). */
             content_id?: string | null;
         };
         /** @description How a persona would take a piece of content. */
@@ -10984,6 +11877,14 @@ export interface components {
             member_ids?: string[] | null;
             name?: string | null;
         };
+        TemplateSection: {
+            guidance: string;
+            name: string;
+        };
+        TemplateStructure: {
+            notes?: string | null;
+            sections: components["schemas"]["TemplateSection"][];
+        };
         TestGithubRequest: {
             /** @description A token to test; the stored `github_token` when absent. */
             token?: string | null;
@@ -11101,6 +12002,18 @@ export interface components {
             position?: number | null;
             /** Format: int64 */
             wip_limit?: number | null;
+        };
+        UpdateContentRequest: {
+            /** @description An empty string removes the client (and the project). */
+            client_id?: string | null;
+            draft_content?: string | null;
+            persona_id?: string | null;
+            /** @description An empty string removes the project. */
+            project_id?: string | null;
+            /** @description draft, in_review, approved, scheduled, published, rejected or archived. */
+            status?: string | null;
+            task_id?: string | null;
+            title?: string | null;
         };
         UpdateConversationRequest: {
             metadata?: unknown;
