@@ -107,6 +107,9 @@ test('generate a LinkedIn post offline from two pasted sources: it streams in, w
     const sources = page.locator('[data-testid="built-from-group"][data-kind="chunk"] [data-testid="provenance-item"]');
     await sources.first().waitFor();
     assert.match(await byTestId(page, 'built-from').textContent(), /Onboarding rewrite retro|Customer interviews, spring/);
+    // The passage a draft drew on can be read in place.
+    await byTestId(page, 'provenance-passage-toggle').first().click();
+    await page.locator('[data-testid="provenance-passage"]', { hasText: /import wizard/ }).waitFor();
     generated = { id, text };
   });
 });
