@@ -194,14 +194,18 @@ test('edit by hand, rate it, move it to review, and keep a custom template', asy
   });
 });
 
-test('an X draft is a thread: one counter per post, each within 280, previewed as cards; the list works from the keyboard', async (t) => {
+test('an X draft for a client is a thread: one counter per post, each within 280, previewed as cards; the list works from the keyboard', async (t) => {
   await withPage(t, browser, server.url, async (page) => {
+    const client = await api('POST', '/enterprise/clients', { name: 'Lumen' });
     await signIn(page, '/content');
     await byTestId(page, 'platform-x').check();
+    await byTestId(page, 'composer-client').selectOption({ label: 'Lumen' });
     await byTestId(page, 'composer-brief').fill('A thread on the onboarding rewrite, the import wizard and what the interviews said');
     await byTestId(page, 'composer-generate').click();
-    await byTestId(page, 'content-editor').waitFor({ timeout: 30_000 });
+    const editor = byTestId(page, 'content-editor');
+    await editor.waitFor({ timeout: 30_000 });
     assert.equal(await byTestId(page, 'editor-platform').textContent(), 'X');
+    assert.equal((await api('GET', `/content/${await editor.getAttribute('data-id')}`)).client_id, client.id);
     const posts = await page.locator('[data-testid="preview-x-post"]').count();
     const counters = page.locator('[data-testid="counter"][data-key^="post-"]');
     assert.equal(await counters.count(), posts);
