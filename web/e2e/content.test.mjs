@@ -1,7 +1,7 @@
 // The content studio: generate a LinkedIn post offline from two pasted sources and watch it
 // stream in within the limit, quoting the sources; refine it, compare the versions and restore
 // the first; rate it, file it under a status, and keep a custom template; an X thread with a
-// counter per post; the list from the keyboard.
+// counter per post; the list from the keyboard; repurposing a draft for another platform.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { byTestId, launchBrowser, signIn, withPage } from './browser.mjs';
@@ -194,7 +194,7 @@ test('edit by hand, rate it, move it to review, and keep a custom template', asy
   });
 });
 
-test('an X draft for a client is a thread: one counter per post, each within 280, previewed as cards; the list works from the keyboard', async (t) => {
+test('an X draft for a client is a thread: one counter per post, each within 280, previewed as cards; the list works from the keyboard; repurpose it', async (t) => {
   await withPage(t, browser, server.url, async (page) => {
     const client = await api('POST', '/enterprise/clients', { name: 'Lumen' });
     await signIn(page, '/content');
@@ -229,5 +229,11 @@ test('an X draft for a client is a thread: one counter per post, each within 280
     await page.locator(`[data-testid="content-editor"][data-id="${second}"]`).waitFor();
     assert.match(asked, /unsaved edits/);
     assert.equal(new URL(page.url()).pathname, `/content/${second}`);
+    // Repurpose: the composer opens for Instagram with the same brief.
+    const brief = (await api('GET', `/content/${second}`)).brief;
+    await byTestId(page, 'editor-repurpose').selectOption('instagram');
+    await byTestId(page, 'composer').waitFor();
+    assert.equal(await byTestId(page, 'platform-instagram').isChecked(), true);
+    assert.equal(await byTestId(page, 'composer-brief').inputValue(), brief);
   });
 });
