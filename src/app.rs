@@ -85,6 +85,7 @@ pub fn registry() -> Registry {
             crate::domain::skills::RESOURCE,
             crate::domain::personas::RESOURCE,
             crate::domain::content::RESOURCE,
+            crate::domain::planner::RESOURCE,
         ]),
     }
 }

@@ -7,11 +7,13 @@ pub mod automations;
 pub mod chat;
 pub mod content;
 pub mod enterprise;
+pub mod graph;
 pub mod knowledge;
 pub mod learnings;
 pub mod mfa;
 pub mod notifications;
 pub mod personas;
+pub mod planner;
 pub mod settings;
 pub mod skills;
 pub mod system;
@@ -40,4 +42,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     skills::configure(cfg);
     personas::configure(cfg);
     content::configure(cfg);
+    planner::configure(cfg);
+    graph::configure(cfg);
 }

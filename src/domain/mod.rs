@@ -8,6 +8,7 @@ pub mod automations;
 pub mod chat;
 pub mod content;
 pub mod enterprise;
+pub mod graph;
 pub mod knowledge;
 pub mod learnings;
 pub mod notifications;
