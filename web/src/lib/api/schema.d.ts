@@ -1724,7 +1724,34 @@ export interface paths {
                         "application/json": components["schemas"]["Grounded"];
                     };
                 };
+                /** @description provider not configured */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description AI budget spent */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2122,6 +2149,653 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    client_id?: string | null;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                    platform?: string | null;
+                    project_id?: string | null;
+                    /** @description Words in the title, brief or text. */
+                    q?: string | null;
+                    /** @description draft, in_review, approved, scheduled, published, rejected or archived. */
+                    status?: string | null;
+                    task_id?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_Content"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContentDetail"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateContentRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Content"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ContentFeedbackRequest"];
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContentFeedback"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_ContentVersion"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{id}/versions/{n}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    n: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Content"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no such content or version */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GenerateContentRequest"];
+                };
+            };
+            responses: {
+                /** @description text/event-stream of {stage} | {content} | {done, content_id, version, warnings} | {error} */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description provider not configured */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description AI budget spent */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/platforms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlatformRules"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/refine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RefineContentRequest"];
+                };
+            };
+            responses: {
+                /** @description text/event-stream of {stage} | {content} | {done, content_id, version, warnings} | {error} */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description provider not configured */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description AI budget spent */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContentTemplate"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateTemplateRequest"];
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContentTemplate"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description built-in template */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -3785,6 +4459,149 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/graph/influence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    client_id?: string;
+                    /** @description The inputs of this one content. */
+                    content_id?: string;
+                    /** @description Most items (1–200, default 20). */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Influence"];
+                    };
+                };
+                /** @description content not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/graph/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    client_id?: string;
+                    /** @description Most nodes (1–20000, default 2000). */
+                    limit?: number;
+                    /**
+                     * @description Comma-separated node types: source, collection, learning, skill, persona, template,
+                     *     content, plan, client, project (default all).
+                     */
+                    types?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KnowledgeGraph"];
+                    };
+                };
+                /** @description unknown type or limit out of range */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/graph/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GraphStats"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -5903,6 +6720,622 @@ export interface paths {
                 };
                 /** @description the model's answer did not fit */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AutonomousPlanRequest"];
+                };
+            };
+            responses: {
+                /** @description text/event-stream of {plan: Plan}, then {stage} | {item: PlanItem} | {done: true, plan_id, item_ids} | {error} */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description provider not configured */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    client_id?: string;
+                    /** @description First date, YYYY-MM-DD. */
+                    from?: string;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                    plan_id?: string;
+                    platform?: string;
+                    /** @description idea | planned | drafted | scheduled | published | skipped. */
+                    status?: string;
+                    /** @description Last date, YYYY-MM-DD. */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_PlanItem"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdatePlanItemRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanItem"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description date outside the plan, unknown platform, content or task not found */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/items/{id}/task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the item with task_id set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanItem"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the plan's project is not the caller's */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    client_id?: string;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                    project_id?: string;
+                    /** @description draft | active | completed | archived. */
+                    status?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_Plan"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreatePlanRequest"];
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                /** @description bad dates, cadence, platform or placement */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanDetail"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdatePlanRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/plans/{id}/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GeneratePlanItemsRequest"];
+                };
+            };
+            responses: {
+                /** @description text/event-stream of {stage} | {item: PlanItem} | {done: true, item_ids} | {error} */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description provider not configured */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/plans/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreatePlanItemRequest"];
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanItem"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description date outside the plan, unknown platform, bad title */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9200,6 +10633,29 @@ export interface components {
             name?: string | null;
             trigger?: string | null;
         };
+        AutonomousPlanRequest: {
+            /** @description What the plan is about (becomes its goals and description). */
+            brief: string;
+            /** @description Default: 3_per_week. */
+            cadence?: string | null;
+            client_id?: string | null;
+            /**
+             * Format: int32
+             * @description 1–366, default 14.
+             */
+            days?: number | null;
+            model?: string | null;
+            /** @description Default: linkedin. */
+            platforms?: string[] | null;
+            project_id?: string | null;
+            provider?: string | null;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD; default today.
+             */
+            start_date?: string | null;
+            title?: string | null;
+        };
         AvailableModels: {
             default_model?: string | null;
             default_provider: string;
@@ -9354,6 +10810,83 @@ export interface components {
             /** @description text, textarea, url, select, user, json. */
             type: string;
         };
+        Content: {
+            brief: string;
+            client_id?: string | null;
+            created_at: string;
+            created_by: string;
+            draft_content: string;
+            id: string;
+            model?: string | null;
+            persona_id?: string | null;
+            platform: string;
+            project_id?: string | null;
+            provider?: string | null;
+            /** @description draft | in_review | approved | scheduled | published | rejected | archived. */
+            status: string;
+            task_id?: string | null;
+            template_id?: string | null;
+            title: string;
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description The current version's number.
+             */
+            version: number;
+            /** @description The platform rules the current text breaks. */
+            warnings: string[];
+        };
+        ContentDetail: components["schemas"]["Content"] & {
+            /** @description Images and other media (empty until multimodal generation). */
+            assets: unknown[];
+            feedback: components["schemas"]["ContentFeedback"][];
+            /** @description The planner item this content drafts, if any. */
+            plan_item_id?: string | null;
+            /** @description What the current version drew on. */
+            provenance: components["schemas"]["ProvenanceItem"][];
+            /** Format: int64 */
+            versions_count: number;
+        };
+        ContentFeedback: {
+            created_at: string;
+            id: string;
+            /**
+             * Format: int64
+             * @description 1–5.
+             */
+            score: number;
+            summary?: string | null;
+            tags: string[];
+            user_id?: string | null;
+        };
+        ContentFeedbackRequest: {
+            /** Format: int64 */
+            score: number;
+            summary?: string | null;
+            tags?: string[];
+        };
+        ContentTemplate: {
+            builtin: boolean;
+            created_at?: string | null;
+            description: string;
+            /** @description A built-in's name (`linkedin_post`, …) or a custom template's id. */
+            id: string;
+            name: string;
+            platform?: string | null;
+            structure: components["schemas"]["TemplateStructure"];
+        };
+        ContentVersion: {
+            created_at: string;
+            created_by?: string | null;
+            draft_content: string;
+            instructions?: string | null;
+            /** @description generate | refine | edit | restore. */
+            origin: string;
+            title: string;
+            /** Format: int64 */
+            version: number;
+            warnings: string[];
+        };
         ContextBlock: {
             /** @description Markdown ready to paste into an agent's prompt. */
             context: string;
@@ -9411,6 +10944,39 @@ export interface components {
             minutes: number;
             task_id: string;
         };
+        CreatePlanItemRequest: {
+            brief?: string | null;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD inside the plan's range.
+             */
+            date: string;
+            platform: string;
+            /** @description idea | planned (default) | drafted | scheduled | published | skipped. */
+            status?: string | null;
+            title: string;
+        };
+        CreatePlanRequest: {
+            /** @description `daily | weekdays | weekly | <n>_per_week` (n 1–7). */
+            cadence?: string | null;
+            client_id?: string | null;
+            description?: string | null;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD, on or after start_date, at most 366 days in all.
+             */
+            end_date: string;
+            goals?: string | null;
+            /** @description Known platform names (see GET /content/platforms), 1–10. */
+            platforms: string[];
+            project_id?: string | null;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD.
+             */
+            start_date: string;
+            title: string;
+        };
         CreateTask: {
             assignee_id?: string | null;
             client_id?: string | null;
@@ -9427,6 +10993,12 @@ export interface components {
             priority?: string | null;
             project_id?: string | null;
             title: string;
+        };
+        CreateTemplateRequest: {
+            description?: string | null;
+            name: string;
+            platform?: string | null;
+            structure: components["schemas"]["TemplateStructure"];
         };
         CrossReference: {
             collection_ids?: string[] | null;
@@ -9553,13 +11125,52 @@ export interface components {
             name: string;
             parent_id?: string | null;
         };
+        GenerateContentRequest: {
+            brief: string;
+            client_id?: string | null;
+            /** @description Retrieve passages only from these collections. */
+            collection_ids?: string[];
+            model?: string | null;
+            persona_id?: string | null;
+            /** @description A planner item to link (its status becomes `drafted`). */
+            plan_item_id?: string | null;
+            /** @description linkedin, x, instagram, facebook, threads, newsletter, email, blog, youtube or tiktok. */
+            platform: string;
+            project_id?: string | null;
+            provider?: string | null;
+            task_id?: string | null;
+            /**
+             * Format: double
+             * @description 0–2 (validated; providers here use their own sampling defaults).
+             */
+            temperature?: number | null;
+            /** @description A built-in template's name (`linkedin_post`, …) or a custom template's id. */
+            template_id?: string | null;
+            title?: string | null;
+        };
         GenerateIn: {
             brief: string;
+            /** @description One collection (older form of `collection_ids`). */
             collection_id?: string | null;
-            limit?: number | null;
+            /** @description Retrieve passages only from these collections. */
+            collection_ids?: string[];
+            /** @description The platform to write for (default linkedin). */
+            platform?: string | null;
         };
         GeneratePersonaRequest: {
             description: string;
+        };
+        GeneratePlanItemsRequest: {
+            /** @description Allow two items on the same platform on the same day. */
+            allow_same_day?: boolean;
+            /**
+             * Format: int32
+             * @description How many items at most (1–400); default: one on every cadence date without an item.
+             */
+            count?: number | null;
+            instructions?: string | null;
+            model?: string | null;
+            provider?: string | null;
         };
         GenerateRequest: {
             client_id?: string | null;
@@ -9573,10 +11184,93 @@ export interface components {
         GenerateSkillRequest: {
             description: string;
         };
+        GraphEdge: {
+            source: string;
+            target: string;
+            /** @description in_collection | derived_from | used | belongs_to | planned_as. */
+            type: string;
+            /** Format: double */
+            weight: number;
+        };
+        GraphNode: {
+            /** @description Type-specific fields; absent ones are left out. */
+            data: components["schemas"]["GraphNodeData"];
+            /** @description `<type>:<row id>`. */
+            id: string;
+            label: string;
+            /** @description source | collection | learning | skill | persona | template | content | plan | client | project. */
+            type: string;
+        };
+        /** @description What a node carries besides its label (each type fills what applies). */
+        GraphNodeData: {
+            /**
+             * Format: int64
+             * @description Sources: how many chunks.
+             */
+            chunks?: number | null;
+            client_id?: string | null;
+            /**
+             * Format: double
+             * @description Learnings: 0–1.
+             */
+            confidence?: number | null;
+            /** @description Collections: description; personas: role. */
+            description?: string | null;
+            /** @description Plans: last day. */
+            end_date?: string | null;
+            /** @description Source kind (paste, url, file…), learning type, skill type, template origin (custom | builtin). */
+            kind?: string | null;
+            platform?: string | null;
+            project_id?: string | null;
+            /** @description Plans: first day. */
+            start_date?: string | null;
+            /** @description Row status (source, content, plan, client, project; skills: active | inactive). */
+            status?: string | null;
+            updated_at?: string | null;
+        };
+        GraphStats: {
+            /** Format: int64 */
+            approved: number;
+            /** Format: int64 */
+            chunks: number;
+            /** Format: int64 */
+            collections: number;
+            /** Format: int64 */
+            contents: number;
+            contents_by_status: {
+                [key: string]: number;
+            };
+            /** Format: int64 */
+            learnings: number;
+            /** Format: int64 */
+            personas: number;
+            /** Format: int64 */
+            plan_items: number;
+            plan_items_by_status: {
+                [key: string]: number;
+            };
+            /** Format: int64 */
+            plans: number;
+            /** Format: int64 */
+            published: number;
+            /** Format: int64 */
+            skills: number;
+            /** Format: int64 */
+            sources: number;
+        };
         Grounded: {
+            /** @description The content saved in the content studio. */
+            content_id: string;
+            draft_content: string;
             passages: components["schemas"]["Hit"][];
-            /** @description The brief followed by the numbered passages it should draw on: the prompt a provider gets. */
+            platform: string;
+            /** @description The prompt the drafter got: platform rules, voice, the passages, then the brief. */
             prompt: string;
+            title: string;
+            /** Format: int64 */
+            version: number;
+            /** @description The platform rules the draft breaks. */
+            warnings: string[];
         };
         Group: {
             client_id: string;
@@ -9621,6 +11315,34 @@ export interface components {
         ImportedMany: {
             count: number;
             sources: components["schemas"]["Source"][];
+        };
+        Influence: {
+            items: components["schemas"]["InfluenceItem"][];
+        };
+        InfluenceItem: {
+            /**
+             * Format: int64
+             * @description How many contents it went into.
+             */
+            contents: number;
+            id: string;
+            label: string;
+            /** @description `<type>:<id>`, as in the graph. */
+            node_id: string;
+            /**
+             * Format: double
+             * @description Summed over contents: the input's provenance weight relative to the strongest input of
+             *     its kind in that content (the top source of a content counts 1.0).
+             */
+            strength: number;
+            /** @description source | learning | skill | persona | template. */
+            type: string;
+        };
+        KnowledgeGraph: {
+            edges: components["schemas"]["GraphEdge"][];
+            nodes: components["schemas"]["GraphNode"][];
+            /** @description True when the node limit cut the graph. */
+            truncated: boolean;
         };
         LeaderboardEntry: {
             /** @description `champion` (first), `top3`, `power_user` (≥ 50 calls in the period). */
@@ -9956,6 +11678,68 @@ export interface components {
             total: number;
         };
         /** @description One page of a list and where it sits in the whole. */
+        Paged_Content: {
+            items: {
+                brief: string;
+                client_id?: string | null;
+                created_at: string;
+                created_by: string;
+                draft_content: string;
+                id: string;
+                model?: string | null;
+                persona_id?: string | null;
+                platform: string;
+                project_id?: string | null;
+                provider?: string | null;
+                /** @description draft | in_review | approved | scheduled | published | rejected | archived. */
+                status: string;
+                task_id?: string | null;
+                template_id?: string | null;
+                title: string;
+                updated_at: string;
+                /**
+                 * Format: int64
+                 * @description The current version's number.
+                 */
+                version: number;
+                /** @description The platform rules the current text breaks. */
+                warnings: string[];
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_ContentVersion: {
+            items: {
+                created_at: string;
+                created_by?: string | null;
+                draft_content: string;
+                instructions?: string | null;
+                /** @description generate | refine | edit | restore. */
+                origin: string;
+                title: string;
+                /** Format: int64 */
+                version: number;
+                warnings: string[];
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
         Paged_ConversationResponse: {
             items: {
                 client_id?: string | null;
@@ -10261,6 +12045,67 @@ export interface components {
                 project_id?: string | null;
                 role: string;
                 tone: string;
+                updated_at: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Plan: {
+            items: {
+                /** @description `daily | weekdays | weekly | <n>_per_week`. */
+                cadence?: string | null;
+                client_id?: string | null;
+                created_at: string;
+                created_by: string;
+                description: string;
+                /** @description YYYY-MM-DD, on or after `start_date`. */
+                end_date: string;
+                goals?: string | null;
+                id: string;
+                /** Format: int64 */
+                items_count: number;
+                platforms: string[];
+                project_id?: string | null;
+                /** @description YYYY-MM-DD. */
+                start_date: string;
+                /** @description draft | active | completed | archived. */
+                status: string;
+                title: string;
+                updated_at: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_PlanItem: {
+            items: {
+                brief: string;
+                content_id?: string | null;
+                created_at: string;
+                /** @description YYYY-MM-DD. */
+                date: string;
+                id: string;
+                plan_id: string;
+                platform: string;
+                /** @description idea | planned | drafted | scheduled | published | skipped. */
+                status: string;
+                task_id?: string | null;
+                title: string;
                 updated_at: string;
             }[];
             /** Format: int32 */
@@ -10639,6 +12484,65 @@ export interface components {
             role?: string;
             tone?: string;
         };
+        Plan: {
+            /** @description `daily | weekdays | weekly | <n>_per_week`. */
+            cadence?: string | null;
+            client_id?: string | null;
+            created_at: string;
+            created_by: string;
+            description: string;
+            /** @description YYYY-MM-DD, on or after `start_date`. */
+            end_date: string;
+            goals?: string | null;
+            id: string;
+            /** Format: int64 */
+            items_count: number;
+            platforms: string[];
+            project_id?: string | null;
+            /** @description YYYY-MM-DD. */
+            start_date: string;
+            /** @description draft | active | completed | archived. */
+            status: string;
+            title: string;
+            updated_at: string;
+        };
+        /** @description A plan with its items, by date. */
+        PlanDetail: components["schemas"]["Plan"] & {
+            items: components["schemas"]["PlanItem"][];
+        };
+        PlanItem: {
+            brief: string;
+            content_id?: string | null;
+            created_at: string;
+            /** @description YYYY-MM-DD. */
+            date: string;
+            id: string;
+            plan_id: string;
+            platform: string;
+            /** @description idea | planned | drafted | scheduled | published | skipped. */
+            status: string;
+            task_id?: string | null;
+            title: string;
+            updated_at: string;
+        };
+        PlatformRules: {
+            /** @description Characters of the description (`youtube`). */
+            description_max?: number | null;
+            /** @description What a draft must look like, in words (shown in the UI and given to the model). */
+            guidance: string;
+            label: string;
+            /** @description Characters of the whole text (for `x`: of each post of a thread). */
+            max_chars?: number | null;
+            max_hashtags?: number | null;
+            /** @description Characters of the meta description (`blog`). */
+            meta_max?: number | null;
+            /** @description `linkedin`, `x`, `instagram`, … */
+            name: string;
+            /** @description Characters of the subject line (`newsletter`, `email`). */
+            subject_max?: number | null;
+            /** @description Characters of the title (`youtube`, `blog`). */
+            title_max?: number | null;
+        };
         ProductivityReport: {
             by_assignee: components["schemas"]["Breakdown"][];
             by_priority: components["schemas"]["Breakdown"][];
@@ -10705,6 +12609,20 @@ export interface components {
             status?: string | null;
             team_ids?: string[] | null;
         };
+        ProvenanceItem: {
+            /** @description chunk | learning | skill | persona | template | model. */
+            kind: string;
+            label: string;
+            ref_id: string;
+            source_id?: string | null;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: double
+             * @description The retrieval score for chunks, 1 otherwise.
+             */
+            weight: number;
+        };
         ProviderModels: {
             configured: boolean;
             error?: string | null;
@@ -10724,6 +12642,12 @@ export interface components {
             platform: string;
             /** @description `queued`: sources appear (pending → ready) as the job fetches items. */
             status: string;
+        };
+        RefineContentRequest: {
+            content_id: string;
+            instructions: string;
+            model?: string | null;
+            provider?: string | null;
         };
         Run: {
             automation_id: string;
@@ -10805,7 +12729,7 @@ export interface components {
         SimulateRequest: {
             /** @description The text to judge (up to 50,000 characters)… */
             content?: string | null;
-            /** @description …or the id of a visible source to judge. */
+            /** @description …or the id of a visible content (its current draft is judged). */
             content_id?: string | null;
         };
         /** @description How a persona would take a piece of content. */
@@ -10984,6 +12908,14 @@ export interface components {
             member_ids?: string[] | null;
             name?: string | null;
         };
+        TemplateSection: {
+            guidance: string;
+            name: string;
+        };
+        TemplateStructure: {
+            notes?: string | null;
+            sections: components["schemas"]["TemplateSection"][];
+        };
         TestGithubRequest: {
             /** @description A token to test; the stored `github_token` when absent. */
             token?: string | null;
@@ -11102,6 +13034,18 @@ export interface components {
             /** Format: int64 */
             wip_limit?: number | null;
         };
+        UpdateContentRequest: {
+            /** @description An empty string removes the client (and the project). */
+            client_id?: string | null;
+            draft_content?: string | null;
+            persona_id?: string | null;
+            /** @description An empty string removes the project. */
+            project_id?: string | null;
+            /** @description draft, in_review, approved, scheduled, published, rejected or archived. */
+            status?: string | null;
+            task_id?: string | null;
+            title?: string | null;
+        };
         UpdateConversationRequest: {
             metadata?: unknown;
             title?: string | null;
@@ -11112,6 +13056,36 @@ export interface components {
             description?: string | null;
             /** Format: int64 */
             minutes?: number | null;
+        };
+        /**
+         * @description Every field optional. Moving `date` is the calendar's drag and drop. An empty `content_id`
+         *     or `task_id` unlinks it.
+         */
+        UpdatePlanItemRequest: {
+            brief?: string | null;
+            content_id?: string | null;
+            /** Format: date */
+            date?: string | null;
+            platform?: string | null;
+            status?: string | null;
+            task_id?: string | null;
+            title?: string | null;
+        };
+        /** @description Every field optional; an empty `cadence` or `goals` clears it. */
+        UpdatePlanRequest: {
+            cadence?: string | null;
+            client_id?: string | null;
+            description?: string | null;
+            /** Format: date */
+            end_date?: string | null;
+            goals?: string | null;
+            platforms?: string[] | null;
+            project_id?: string | null;
+            /** Format: date */
+            start_date?: string | null;
+            /** @description draft | active | completed | archived. */
+            status?: string | null;
+            title?: string | null;
         };
         UpdateTask: {
             assignee_id?: string | null;
