@@ -135,7 +135,8 @@ test('create a plan, generate items into the calendar, drag one, draft it and ma
     assert.equal(content.plan_item_id, first.id, 'the content is linked to the item');
     await byTestId(page, 'item-content-link').click();
     await page.waitForURL(`**/content/${contentId}`);
-    await byTestId(page, 'page-title').waitFor();
+    // The content page opens the draft and says it belongs to a plan.
+    await byTestId(page, 'editor-plan').waitFor();
 
     // Escape closes the drawer (back on the planner).
     await page.goBack();

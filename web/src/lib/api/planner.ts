@@ -1,6 +1,6 @@
 // /planner: editorial plans, their dated items, the two generators (items for a plan, a whole
-// autonomous plan), and what an item turns into (a content draft, a task). The platform catalogue
-// and the draft generation are the content area's routes, used here for "Draft it".
+// autonomous plan), and "Make a task". "Draft it" and the platform catalogue are the content
+// area's (content.ts).
 import { api, listAll, ok, stream, type ListParams, type Schema } from './client';
 
 export type Plan = Schema<'Plan'>;
@@ -12,8 +12,6 @@ export type NewPlanItem = Schema<'CreatePlanItemRequest'>;
 export type PlanItemPatch = Schema<'UpdatePlanItemRequest'>;
 export type GenerateItems = Schema<'GeneratePlanItemsRequest'>;
 export type AutonomousPlan = Schema<'AutonomousPlanRequest'>;
-export type PlatformRules = Schema<'PlatformRules'>;
-export type GenerateContent = Schema<'GenerateContentRequest'>;
 export type PlanFilters = NonNullable<ListParams<'/api/v1/planner/plans'>['query']>;
 export type ItemFilters = NonNullable<ListParams<'/api/v1/planner/items'>['query']>;
 
@@ -31,17 +29,6 @@ export interface PlanFrame {
   done?: boolean;
   plan_id?: string;
   item_ids?: string[];
-  error?: string;
-}
-
-/** One frame of a content generation stream. */
-export interface DraftFrame {
-  stage?: string;
-  content?: string;
-  done?: boolean;
-  content_id?: string;
-  version?: number;
-  warnings?: string[];
   error?: string;
 }
 
@@ -66,7 +53,3 @@ export const generateItems = (planId: string, body: GenerateItems, signal?: Abor
   stream<PlanFrame>(`/planner/plans/${encodeURIComponent(planId)}/generate`, body, signal);
 export const generatePlan = (body: AutonomousPlan, signal?: AbortSignal) => stream<PlanFrame>('/planner/generate', body, signal);
 
-/** The platforms content can be written for, with their limits. */
-export const platforms = () => ok(api.GET('/api/v1/content/platforms'));
-/** "Draft it": generate a content for an item (with `plan_item_id` the server links them). */
-export const draft = (body: GenerateContent, signal?: AbortSignal) => stream<DraftFrame>('/content/generate', body, signal);
