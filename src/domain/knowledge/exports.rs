@@ -19,7 +19,13 @@ pub fn csv_records(
         .map_while(Result::ok)
         .map(|r| {
             r.iter()
-                .map(|f| String::from_utf8_lossy(f).trim().to_string())
+                .map(|f| {
+                    // Quoted multi-line fields keep the file's line endings: read them as \n.
+                    String::from_utf8_lossy(f)
+                        .trim()
+                        .replace("\r\n", "\n")
+                        .replace('\r', "\n")
+                })
                 .collect()
         })
         .collect();
@@ -118,7 +124,7 @@ mod tests {
 
     #[test]
     fn csv_handles_quotes_newlines_bom_and_notes_above_the_header() {
-        let csv = "\u{feff}Notes:\n\"When exported\"\n\nDate,ShareCommentary,ShareLink\n2026-01-02 10:00:00,\"Hello, \"\"world\"\"\nsecond line\",https://l/1\n";
+        let csv = "\u{feff}Notes:\r\n\"When exported\"\r\n\r\nDate,ShareCommentary,ShareLink\r\n2026-01-02 10:00:00,\"Hello, \"\"world\"\"\r\nsecond line\",https://l/1\r\n";
         let recs = csv_records(csv.as_bytes(), "sharecommentary");
         assert_eq!(recs.len(), 1);
         assert_eq!(recs[0]["sharecommentary"], "Hello, \"world\"\nsecond line");

@@ -6,7 +6,6 @@
 //! feeds from `<link rel=alternate>`.
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use scraper::{Html, Selector};
-use std::sync::LazyLock;
 
 pub use super::entities::decode_entities;
 
@@ -22,15 +21,11 @@ pub struct Extracted {
 /// How far into the bytes a `<meta charset>` is looked for (browsers read at least 1024).
 const PRESCAN: usize = 4096;
 
-fn selector(css: &str) -> Selector {
+/// A built-in selector. Compiled where used (microseconds, next to parsing a page) rather than
+/// held in a process-wide static.
+fn sel(css: &str) -> Selector {
     Selector::parse(css).expect("a valid built-in selector")
 }
-static META: LazyLock<Selector> = LazyLock::new(|| selector("meta"));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("title"));
-static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
-static LINKS: LazyLock<Selector> = LazyLock::new(|| selector("a[href], area[href]"));
-static BASE: LazyLock<Selector> = LazyLock::new(|| selector("base[href]"));
-static FEEDS: LazyLock<Selector> = LazyLock::new(|| selector("link[rel~=alternate][href]"));
 
 /// The text of an HTML document in bytes, decoded by (in order) its BOM, the `charset` of the
 /// response's Content-Type, its `<meta charset>` / `<meta http-equiv=content-type>`, and
@@ -61,7 +56,7 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     // Every charset label is ASCII, which windows-1252 keeps as it is.
     let (text, _) = WINDOWS_1252.decode_without_bom_handling(head);
     let doc = Html::parse_document(&text);
-    doc.select(&META).find_map(|m| {
+    doc.select(&sel("meta")).find_map(|m| {
         if let Some(label) = m.attr("charset") {
             return Encoding::for_label(label.trim().as_bytes());
         }
@@ -88,7 +83,12 @@ impl Page {
     /// The page's own base URL: its `<base href>` resolved against where it was fetched.
     fn base(&self, url: &str) -> Option<url::Url> {
         let fetched = url::Url::parse(url).ok()?;
-        match self.0.select(&BASE).next().and_then(|b| b.attr("href")) {
+        match self
+            .0
+            .select(&sel("base[href]"))
+            .next()
+            .and_then(|b| b.attr("href"))
+        {
             Some(href) => fetched.join(href.trim()).ok().or(Some(fetched)),
             None => Some(fetched),
         }
@@ -102,7 +102,7 @@ impl Page {
         };
         let mut seen = std::collections::HashSet::new();
         self.0
-            .select(&LINKS)
+            .select(&sel("a[href], area[href]"))
             .filter_map(|a| base.join(a.attr("href")?.trim()).ok())
             .filter(|u| matches!(u.scheme(), "http" | "https"))
             .map(|mut u| {
@@ -118,7 +118,7 @@ impl Page {
     pub fn feed_link(&self, url: &str) -> Option<String> {
         let base = self.base(url)?;
         self.0
-            .select(&FEEDS)
+            .select(&sel("link[rel~=alternate][href]"))
             .filter(|l| {
                 l.attr("type").is_some_and(|t| {
                     let t = t.trim().to_ascii_lowercase();
@@ -134,7 +134,7 @@ impl Page {
     /// Main text and metadata.
     pub fn extract(&self) -> Extracted {
         let mut meta = Extracted::default();
-        for m in self.0.select(&META) {
+        for m in self.0.select(&sel("meta")) {
             let key = m
                 .attr("property")
                 .or_else(|| m.attr("name"))
@@ -161,10 +161,10 @@ impl Page {
                 .unwrap_or_default()
         };
         if meta.title.is_empty() {
-            meta.title = first_text(&TITLE);
+            meta.title = first_text(&sel("title"));
         }
         if meta.title.is_empty() {
-            meta.title = first_text(&H1);
+            meta.title = first_text(&sel("h1"));
         }
         meta.text = super::main_text::read(self.0.root_element());
         meta

@@ -89,7 +89,7 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
     let items = match platform.as_str() {
         "rss" | "substack" | "medium" => {
             let url = feed_url(&platform, params, setting("medium_base_url"))?;
-            feed(state, &url, allow_private)?
+            feed(state, &url, allow_private, true)?
         }
         "website" => super::crawl::crawl(state, params, allow_private)?,
         "github" => {
@@ -200,7 +200,14 @@ pub fn get(
     Ok((f.status, String::from_utf8_lossy(&f.body).into_owned()))
 }
 
-fn feed(state: &AppState, url: &str, allow_private: bool) -> anyhow::Result<Vec<Item>> {
+/// The items of the feed at `url`; a page instead of a feed is followed to the feed it
+/// advertises when `discover` (once: two pages naming each other do not loop).
+fn feed(
+    state: &AppState,
+    url: &str,
+    allow_private: bool,
+    discover: bool,
+) -> anyhow::Result<Vec<Item>> {
     crate::net::check_url(url).map_err(|e| Permanent(e.to_string()))?;
     let agent = state.http.user_url(allow_private, true);
     let got = fetch(agent, url, &[])?;
@@ -217,7 +224,9 @@ fn feed(state: &AppState, url: &str, allow_private: bool) -> anyhow::Result<Vec<
         Err(e) => {
             let page = html::Page::from_bytes(&got.body, got.content_type.as_deref());
             match page.feed_link(url) {
-                Some(found) if found != url => return feed(state, &found, allow_private),
+                Some(found) if discover && found != url => {
+                    return feed(state, &found, allow_private, false);
+                }
                 _ => bail!(Permanent(format!("not an RSS, Atom or JSON feed: {e}"))),
             }
         }
