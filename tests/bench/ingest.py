@@ -8,7 +8,9 @@ no MiniLM files) and indexed, measured end to end through the API.
 Runs against any binary (so the same 20 MB can be timed on an old build and a new one): it
 starts `BINARY serve` on a fresh data dir and a free loopback port, logs in as the bootstrap
 admin, uploads the pages with POST /sources/import/file and polls GET /sources/ until every
-source is ready. The clock runs from the first upload to the last source ready. The pages are
+source is ready. The clock runs from the first upload to the last source ready; the server's
+CPU time (user + system, from /proc) over the same span is printed too, because on a shared
+machine wall time mostly measures the neighbours. The pages are
 generated deterministically (seeded): a head with scripts and <meta>, nav, an <article> of
 French/German/English paragraphs written with character references (&eacute;, &uuml;,
 &#8217;…), a sidebar, comments and a footer — the shapes the main-text heuristics prune.
@@ -77,6 +79,12 @@ def statuses(base, token):
             return out
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process and its threads (Linux /proc)."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", default=os.path.join(ROOT, "target", "debug", "neuromancer"))
@@ -105,7 +113,7 @@ def main():
                     sys.exit("server exited during start")
                 time.sleep(0.1)
         token = call(base, "POST", "/api/v1/auth/login", body=json.dumps({"email": ADMIN, "password": PASSWORD}).encode())["access_token"]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_seconds(proc.pid)
         for i, p in enumerate(pages):
             upload(base, token, f"page-{i}.html", p)
         uploaded = time.perf_counter() - t0
@@ -114,12 +122,13 @@ def main():
             if st.get("ready", 0) + st.get("failed", 0) >= len(pages):
                 break
             time.sleep(0.25)
-        secs = time.perf_counter() - t0
+        secs, cpu = time.perf_counter() - t0, cpu_seconds(proc.pid) - c0
         mb = total / 1e6
         print(f"binary   {a.binary}")
         print(f"pages    {len(pages)} × ~{a.page_kb:.0f} kB = {mb:.1f} MB of HTML   statuses {st}")
         print(f"uploads  {uploaded:.1f} s;  all ready after {secs:.1f} s")
         print(f"ingest   {mb / secs:.2f} MB/s end to end (upload → decode → parse → main text → chunk → embed → index)")
+        print(f"cpu      {cpu:.1f} s of server CPU = {mb / cpu:.2f} MB per CPU-second")
         if st.get("failed"):
             sys.exit("some pages failed to import")
     finally:

@@ -51,8 +51,8 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
     let emb = embed::configured(state);
     let indexed = obtain(state, &src, content, blob, allow_private).and_then(|g| {
         let g = Got {
-            title: chunk::nfc(&g.title).into_owned(),
-            text: chunk::nfc(&g.text).into_owned(),
+            title: chunk::nfc(g.title),
+            text: chunk::nfc(g.text),
             meta: g.meta,
         };
         anyhow::ensure!(!g.text.trim().is_empty(), "no text could be extracted");

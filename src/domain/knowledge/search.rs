@@ -137,7 +137,7 @@ pub fn search(
 ) -> anyhow::Result<Vec<Hit>> {
     let limit = q.limit.clamp(1, 100);
     // The same NFC the indexed text went through, so a decomposed "é" finds a composed one.
-    let text = super::chunk::nfc(&q.text);
+    let text = super::chunk::nfc(q.text.clone());
     let kw = if q.mode == Mode::Vector {
         Vec::new()
     } else {
@@ -150,7 +150,7 @@ pub fn search(
     let vec = if q.mode == Mode::Keyword || text.trim().is_empty() || active != emb.model_id() {
         Vec::new()
     } else {
-        let qv = emb.embed(&[&*text])?.pop().unwrap_or_default();
+        let qv = emb.embed(&[text.as_str()])?.pop().unwrap_or_default();
         knn_store::vector_ids(c, ann, v, q, &active, &qv)?
     };
     let fused = rrf(&[&kw, &vec]);
