@@ -2,8 +2,8 @@
 //! Content-Type or the page's `<meta>` names (WHATWG labels through encoding_rs, so
 //! windows-1252 and ISO-8859-1 pages read right), parsed by html5ever as a browser parses them
 //! (every character reference, implied tags, error recovery), then read from the DOM: main text
-//! (`main_text`), metadata from `<title>`/`<meta>`/`<h1>`, links from `<a href>` and advertised
-//! feeds from `<link rel=alternate>`.
+//! (`main_text`), metadata from `<title>`/`<meta>`/`<h1>`, links from `<a href>`, advertised
+//! feeds from `<link rel=alternate>` and, for the design-system reader, the page's CSS.
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use scraper::{Html, Selector};
 
@@ -131,6 +131,34 @@ impl Page {
             .map(String::from)
     }
 
+    /// Linked stylesheets (`<link rel="stylesheet" href>`), resolved against the page.
+    pub fn stylesheets(&self, url: &str) -> Vec<String> {
+        let Some(base) = self.base(url) else {
+            return Vec::new();
+        };
+        self.0
+            .select(&sel("link[rel~=stylesheet][href]"))
+            .filter_map(|l| base.join(l.attr("href")?.trim()).ok())
+            .map(String::from)
+            .collect()
+    }
+
+    /// The page's own CSS as one sheet: its `<style>` blocks, then each `style=""` attribute
+    /// as a rule of its own (`x{…}`).
+    pub fn inline_css(&self) -> String {
+        let mut out = String::new();
+        for block in self.0.select(&sel("style")) {
+            out.extend(block.text());
+            out.push('\n');
+        }
+        for el in self.0.select(&sel("[style]")) {
+            out.push_str("x{");
+            out.push_str(el.attr("style").unwrap_or_default());
+            out.push_str("}\n");
+        }
+        out
+    }
+
     /// Main text and metadata.
     pub fn extract(&self) -> Extracted {
         let mut meta = Extracted::default();
@@ -212,5 +240,18 @@ mod tests {
             page.feed_link("https://x.test/start/page").as_deref(),
             Some("https://x.test/docs/feed.atom")
         );
+    }
+
+    #[test]
+    fn stylesheets_and_inline_css_are_read_from_the_dom() {
+        let page = Page::parse(
+            "<link rel='stylesheet' href='/css/site.css?v=1&amp;m=2'><link rel=icon href=x.ico>\
+             <style>body{color:#112233}</style><p style='margin: 4px'>x</p>",
+        );
+        assert_eq!(
+            page.stylesheets("https://x.test/a/"),
+            vec!["https://x.test/css/site.css?v=1&m=2"]
+        );
+        assert_eq!(page.inline_css(), "body{color:#112233}\nx{margin: 4px}\n");
     }
 }

@@ -269,26 +269,3 @@ fn feed(
         })
         .collect())
 }
-
-/// Resolve a possibly relative link against the page URL (RFC 3986: `../`, `//host`, `?query`).
-pub fn resolve(base: &str, link: &str) -> String {
-    url::Url::parse(base)
-        .and_then(|b| b.join(link))
-        .map(String::from)
-        .unwrap_or_else(|_| link.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_links_resolve_against_the_page() {
-        let base = "https://blog.example.com/posts/";
-        assert_eq!(resolve(base, "../about"), "https://blog.example.com/about");
-        assert_eq!(
-            resolve(base, "//cdn.example.com/a.xml"),
-            "https://cdn.example.com/a.xml"
-        );
-    }
-}
