@@ -43,7 +43,6 @@ fn site(
                 let target = req.uri().to_string();
                 log.lock().unwrap().push(target.clone());
                 match pages.iter().find(|(p, _, _)| *p == target) {
-                    Some((_, ct, body)) if ct.is_empty() => HttpResponse::Ok().body(body.clone()),
                     Some((_, ct, body)) => HttpResponse::Ok().content_type(*ct).body(body.clone()),
                     None => HttpResponse::NotFound().finish(),
                 }
