@@ -25,6 +25,7 @@ mod knowledge_embed;
 mod knowledge_fetch;
 mod knowledge_layers;
 mod knowledge_models;
+mod knowledge_parsers;
 mod knowledge_platforms;
 mod knowledge_vision;
 mod mfa;

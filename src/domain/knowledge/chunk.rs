@@ -1,6 +1,17 @@
 //! Chunking: heading- and paragraph-aware, bounded by a token budget (words as a cheap proxy
 //! for tokens), with overlap between consecutive chunks. Every chunk keeps its byte offsets in
-//! the original text so a hit can be shown in context.
+//! the original text so a hit can be shown in context. Text is NFC-normalised first (`nfc`).
+
+/// Unicode NFC, so "é" typed as one code point and "é" decomposed (e + U+0301) are the same
+/// text for the chunker, the keyword index, the embedder and the search box. Text that is
+/// already NFC (the common case, checked without allocating) is returned as it came.
+pub fn nfc(text: String) -> String {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text,
+        _ => text.nfc().collect(),
+    }
+}
 
 /// A passage and where it sits in the document (byte offsets, `text == &doc[start..end]`).
 #[derive(Debug, Clone, PartialEq)]
@@ -211,6 +222,15 @@ mod tests {
             &chunks[1].text[..20]
         );
         assert!(chunks.last().unwrap().text.ends_with("w499"));
+    }
+
+    #[test]
+    fn decomposed_and_composed_accents_become_the_same_text() {
+        assert_eq!(
+            nfc("cre\u{300}me bru\u{302}le\u{301}e".into()),
+            "crème brûlée"
+        );
+        assert_eq!(nfc("crème brûlée".into()), "crème brûlée");
     }
 
     #[test]

@@ -1,14 +1,16 @@
-//! Website import: robots.txt (RFC 9309) first, then the sitemap(s) it names (or
-//! /sitemap.xml), else links followed from the start page; same host only, a page cap and a
-//! polite delay between requests.
-use super::formats::{self, Robots};
-use super::html;
-use super::platforms::{Item, get, resolve};
+//! Website import: robots.txt first (texting_robots, RFC 9309: wildcards, `$`, longest match,
+//! Allow on ties; a 4xx answer allows everything, a 5xx one nothing), then the sitemap(s) it
+//! names (or /sitemap.xml), else the links of the pages' DOM followed from the start page; same
+//! host only, a page cap and a polite delay between requests (at least the Crawl-delay asked).
+use super::formats;
+use super::html::Page;
+use super::platforms::{Item, fetch};
 use crate::jobs::Permanent;
 use crate::state::AppState;
 use anyhow::bail;
 use serde_json::{Value, json};
 use std::collections::{HashSet, VecDeque};
+use texting_robots::Robot;
 
 const AGENT: &str = "neuromancer";
 
@@ -22,37 +24,6 @@ fn same_host(url: &str, host: &str) -> bool {
     origin_and_host(url).is_some_and(|(_, h)| h == host)
 }
 
-fn path_of(url: &str) -> String {
-    url.parse::<ureq::http::Uri>()
-        .ok()
-        .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()))
-        .unwrap_or_else(|| "/".into())
-}
-
-/// `<a href>` targets of a page, resolved, without fragments.
-fn links(page: &str, base: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let lower = page.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("href=") {
-        let at = from + i + 5;
-        from = at;
-        let Some(q) = page[at..].chars().next() else {
-            break;
-        };
-        if q != '"' && q != '\'' {
-            continue;
-        }
-        let v: String = page[at + 1..].chars().take_while(|c| *c != q).collect();
-        let v = v.split('#').next().unwrap_or("").to_string();
-        if v.is_empty() || v.starts_with("mailto:") || v.starts_with("javascript:") {
-            continue;
-        }
-        out.push(resolve(base, &html::decode_entities(&v)));
-    }
-    out
-}
-
 pub fn crawl(state: &AppState, params: &Value, allow_private: bool) -> anyhow::Result<Vec<Item>> {
     let start = params["url"].as_str().unwrap_or("").trim().to_string();
     crate::net::check_url(&start).map_err(|e| Permanent(e.to_string()))?;
@@ -63,16 +34,29 @@ pub fn crawl(state: &AppState, params: &Value, allow_private: bool) -> anyhow::R
         bail!(Permanent("the URL has no host".into()));
     };
     let agent = state.http.user_url(allow_private, true);
-    let (rs, rb) = get(agent, &format!("{origin}/robots.txt"), &[])?;
-    let robots = Robots::from_response(rs, &rb, AGENT);
-    if robots.disallow_all {
+    let robots = fetch(agent, &format!("{origin}/robots.txt"), &[])?;
+    if robots.status >= 500 {
         bail!(Permanent(
             "robots.txt could not be read (server error): crawling is not allowed".into()
         ));
     }
+    // A 4xx robots.txt (or one that does not parse) sets no rules.
+    let robot = (robots.status < 400)
+        .then(|| Robot::new(AGENT, &robots.body).ok())
+        .flatten();
+    let allowed = |url: &str| robot.as_ref().is_none_or(|r| r.allowed(url));
+    let delay = robot
+        .as_ref()
+        .and_then(|r| r.delay)
+        .filter(|s| s.is_finite())
+        .map(|s| std::time::Duration::from_secs_f32(s.clamp(0.0, 10.0)))
+        .map_or(delay, |asked| asked.max(delay));
     // Candidate pages: sitemap entries first.
     let mut queue: VecDeque<String> = VecDeque::new();
-    let mut sitemaps: Vec<String> = robots.sitemaps.clone();
+    let mut sitemaps: Vec<String> = robot
+        .as_ref()
+        .map(|r| r.sitemaps.clone())
+        .unwrap_or_default();
     if sitemaps.is_empty() {
         sitemaps.push(format!("{origin}/sitemap.xml"));
     }
@@ -81,13 +65,13 @@ pub fn crawl(state: &AppState, params: &Value, allow_private: bool) -> anyhow::R
         if !seen_maps.insert(sm.clone()) || seen_maps.len() > 10 || !same_host(&sm, &host) {
             continue;
         }
-        let Ok((status, body)) = get(agent, &sm, &[]) else {
+        let Ok(got) = fetch(agent, &sm, &[]) else {
             continue;
         };
-        if status != 200 {
+        if got.status != 200 {
             continue;
         }
-        let (index, locs) = formats::parse_sitemap(&body);
+        let (index, locs) = formats::parse_sitemap(&String::from_utf8_lossy(&got.body));
         if index {
             sitemaps.extend(locs);
         } else {
@@ -105,27 +89,24 @@ pub fn crawl(state: &AppState, params: &Value, allow_private: bool) -> anyhow::R
         if items.len() >= max_pages || fetched >= max_pages * 3 {
             break;
         }
-        if !seen.insert(url.clone()) || !robots.allowed(&path_of(&url)) {
+        if !seen.insert(url.clone()) || !allowed(&url) {
             continue;
         }
         if fetched > 0 {
             std::thread::sleep(delay);
         }
         fetched += 1;
-        let Ok((status, body)) = get(agent, &url, &[]) else {
+        let Ok(got) = fetch(agent, &url, &[]) else {
             continue;
         };
-        if status != 200 {
+        if got.status != 200 {
             continue;
         }
+        let dom = Page::from_bytes(&got.body, got.content_type.as_deref());
         if !from_sitemap {
-            queue.extend(
-                links(&body, &url)
-                    .into_iter()
-                    .filter(|u| same_host(u, &host)),
-            );
+            queue.extend(dom.links(&url).into_iter().filter(|u| same_host(u, &host)));
         }
-        let page = html::extract(&body);
+        let page = dom.extract();
         if page.text.trim().is_empty() {
             continue;
         }

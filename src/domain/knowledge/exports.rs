@@ -1,65 +1,46 @@
-//! Parsers of files people export or download and then import: CSV (RFC 4180, as in LinkedIn
-//! exports), WebVTT / SRT captions, and the Twitter archive's tweets.js. Pure functions, so each
-//! is tested on its own.
+//! Parsers of files people export or download and then import: CSV (the csv crate, as in
+//! LinkedIn exports), WebVTT / SRT captions, and the Twitter archive's tweets.js. Pure
+//! functions, so each is tested on its own.
 
-/// RFC 4180 CSV: quoted fields with commas, doubled quotes and newlines; BOM stripped.
-pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let text = text.trim_start_matches('\u{feff}');
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
-/// CSV rows as header → value maps. The header is the first row naming `must_have` (exports
-/// may put notes above it); header names are matched case-insensitively.
-pub fn csv_records(text: &str, must_have: &str) -> Vec<std::collections::HashMap<String, String>> {
-    let rows = parse_csv(text);
+/// CSV rows (RFC 4180 through the csv crate: quoted fields with commas, doubled quotes and
+/// newlines, any line ending) as header → value maps. The header is the first row naming
+/// `must_have` (exports may put notes above it); header names are matched case-insensitively,
+/// and a UTF-8 BOM or invalid UTF-8 does not hide them.
+pub fn csv_records(
+    bytes: &[u8],
+    must_have: &str,
+) -> Vec<std::collections::HashMap<String, String>> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes)
+        .byte_records()
+        .map_while(Result::ok)
+        .map(|r| {
+            r.iter()
+                .map(|f| {
+                    // Quoted multi-line fields keep the file's line endings: read them as \n.
+                    String::from_utf8_lossy(f)
+                        .trim()
+                        .replace("\r\n", "\n")
+                        .replace('\r', "\n")
+                })
+                .collect()
+        })
+        .collect();
     let want = must_have.to_ascii_lowercase();
     let Some(h) = rows
         .iter()
-        .position(|r| r.iter().any(|c| c.trim().to_ascii_lowercase() == want))
+        .position(|r| r.iter().any(|c| c.to_ascii_lowercase() == want))
     else {
         return Vec::new();
     };
-    let header: Vec<String> = rows[h]
-        .iter()
-        .map(|c| c.trim().to_ascii_lowercase())
-        .collect();
+    let header: Vec<String> = rows[h].iter().map(|c| c.to_ascii_lowercase()).collect();
     rows[h + 1..]
         .iter()
-        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
-        .map(|r| {
-            header
-                .iter()
-                .cloned()
-                .zip(r.iter().map(|c| c.trim().to_string()))
-                .collect()
-        })
+        .filter(|r| r.iter().any(|c| !c.is_empty()))
+        .map(|r| header.iter().cloned().zip(r.iter().cloned()).collect())
         .collect()
 }
 
@@ -143,8 +124,8 @@ mod tests {
 
     #[test]
     fn csv_handles_quotes_newlines_bom_and_notes_above_the_header() {
-        let csv = "\u{feff}Notes:\n\"When exported\"\n\nDate,ShareCommentary,ShareLink\n2026-01-02 10:00:00,\"Hello, \"\"world\"\"\nsecond line\",https://l/1\n";
-        let recs = csv_records(csv, "sharecommentary");
+        let csv = "\u{feff}Notes:\r\n\"When exported\"\r\n\r\nDate,ShareCommentary,ShareLink\r\n2026-01-02 10:00:00,\"Hello, \"\"world\"\"\r\nsecond line\",https://l/1\r\n";
+        let recs = csv_records(csv.as_bytes(), "sharecommentary");
         assert_eq!(recs.len(), 1);
         assert_eq!(recs[0]["sharecommentary"], "Hello, \"world\"\nsecond line");
         assert_eq!(recs[0]["sharelink"], "https://l/1");

@@ -107,25 +107,26 @@ pub fn sniff(bytes: &[u8], filename: &str) -> Result<Kind, ExtractError> {
         };
     }
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return Err(ExtractError::Unsupported(
-            "binary content (expected PDF, DOCX, TXT, MD, CSV, HTML or JSON)".into(),
-        ));
+        // A page saved in a legacy charset (windows-1252, ISO-8859-1…) is still a page.
+        return if !bytes.contains(&0) && looks_like_html(&String::from_utf8_lossy(bytes)) {
+            Ok(Kind::Html)
+        } else {
+            Err(ExtractError::Unsupported(
+                "binary content (expected PDF, DOCX, TXT, MD, CSV, HTML or JSON)".into(),
+            ))
+        };
     };
     if text.is_empty() || text.contains('\0') {
         return Err(ExtractError::Unsupported("binary content".into()));
     }
     let lower = filename.to_ascii_lowercase();
     let trimmed = text.trim_start();
-    let head = trimmed
-        .get(..512.min(trimmed.len()))
-        .unwrap_or("")
-        .to_ascii_lowercase();
     if (trimmed.starts_with('{') || trimmed.starts_with('['))
         && serde_json::from_str::<serde_json::Value>(text).is_ok()
     {
         return Ok(Kind::Json);
     }
-    if head.starts_with("<!doctype html") || head.contains("<html") || head.contains("<body") {
+    if looks_like_html(text) {
         return Ok(Kind::Html);
     }
     if lower.ends_with(".csv") {
@@ -135,6 +136,13 @@ pub fn sniff(bytes: &[u8], filename: &str) -> Result<Kind, ExtractError> {
         return Ok(Kind::Md);
     }
     Ok(Kind::Txt)
+}
+
+/// A doctype, `<html>` or `<body>` near the top.
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text.trim_start().chars().take(512).collect();
+    let head = head.to_ascii_lowercase();
+    head.starts_with("<!doctype html") || head.contains("<html") || head.contains("<body")
 }
 
 fn is_docx(bytes: &[u8]) -> bool {
@@ -170,7 +178,7 @@ pub fn extract(bytes: &[u8], filename: &str) -> Result<Text, ExtractError> {
         Kind::Pdf => plain(pdf(bytes)?),
         Kind::Docx => plain(docx(bytes)?),
         Kind::Html => {
-            let e = html::extract(&String::from_utf8_lossy(bytes));
+            let e = html::Page::from_bytes(bytes, None).extract();
             Text {
                 kind,
                 title: (!e.title.is_empty()).then_some(e.title),

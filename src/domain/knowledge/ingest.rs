@@ -50,6 +50,11 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
         .write_blocking(|tx| store::set_status(tx, &id, "processing", None))?;
     let emb = embed::configured(state);
     let indexed = obtain(state, &src, content, blob, allow_private).and_then(|g| {
+        let g = Got {
+            title: chunk::nfc(g.title),
+            text: chunk::nfc(g.text),
+            meta: g.meta,
+        };
         anyhow::ensure!(!g.text.trim().is_empty(), "no text could be extracted");
         let emb = emb.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(index_in_batches(state, &id, emb.as_ref(), &g.text)?.map(|n| (g, n)))
@@ -223,8 +228,8 @@ pub fn fetch(state: &AppState, url: &str, allow_private: bool) -> anyhow::Result
         .limit(crate::net::MAX_RESPONSE_BYTES)
         .read_to_vec()
         .with_context(|| format!("reading {url}"))?;
-    if ctype.contains("html") || ctype.is_empty() && bytes.starts_with(b"<") {
-        let e = html::extract(&String::from_utf8_lossy(&bytes));
+    if ctype.contains("html") || ctype.is_empty() && bytes.trim_ascii_start().starts_with(b"<") {
+        let e = html::Page::from_bytes(&bytes, Some(&ctype)).extract();
         return Ok(Got {
             title: e.title,
             text: e.text,

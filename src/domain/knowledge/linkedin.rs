@@ -20,7 +20,7 @@ pub fn parse_export(bytes: &[u8]) -> Result<Vec<Item>, String> {
     if z.len() > MAX_ENTRIES {
         return Err(format!("the archive has more than {MAX_ENTRIES} entries"));
     }
-    let mut files: Vec<(String, String)> = Vec::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut total = 0u64;
     for i in 0..z.len() {
         let f = z.by_index(i).map_err(|e| e.to_string())?;
@@ -44,7 +44,7 @@ pub fn parse_export(bytes: &[u8]) -> Result<Vec<Item>, String> {
         if buf.len() as u64 > MAX_UNPACKED || total > MAX_EXPORT_UNPACKED {
             return Err("the archive unpacks to more than the allowed size".into());
         }
-        files.push((name, String::from_utf8_lossy(&buf).into_owned()));
+        files.push((name, buf));
     }
     let find = |base: &str| find_file(&files, base);
     let mut items = Vec::new();
@@ -86,7 +86,7 @@ pub fn parse_export(bytes: &[u8]) -> Result<Vec<Item>, String> {
     for (name, body) in files.iter().filter(|(n, _)| {
         n.to_ascii_lowercase().contains("articles/") && n.to_ascii_lowercase().ends_with("html")
     }) {
-        let e = html::extract(body);
+        let e = html::Page::from_bytes(body, None).extract();
         let title = if e.title.is_empty() {
             name.rsplit('/').next().unwrap_or(name).to_string()
         } else {
@@ -107,7 +107,7 @@ pub fn parse_export(bytes: &[u8]) -> Result<Vec<Item>, String> {
 }
 
 /// A file of the export by its base name (exports nest files in varying folders).
-fn find_file<'a>(files: &'a [(String, String)], base: &str) -> Option<&'a str> {
+fn find_file<'a>(files: &'a [(String, Vec<u8>)], base: &str) -> Option<&'a [u8]> {
     files
         .iter()
         .find(|(n, _)| {
@@ -115,10 +115,10 @@ fn find_file<'a>(files: &'a [(String, String)], base: &str) -> Option<&'a str> {
                 .next()
                 .is_some_and(|f| f.eq_ignore_ascii_case(base))
         })
-        .map(|(_, t)| t.as_str())
+        .map(|(_, t)| t.as_slice())
 }
 
-fn profile_item(files: &[(String, String)]) -> Option<Item> {
+fn profile_item(files: &[(String, Vec<u8>)]) -> Option<Item> {
     let find = |base: &str| find_file(files, base);
     let mut sections: Vec<Section> = Vec::new();
     let mut name = String::new();

@@ -24,6 +24,7 @@ pub mod linkedin;
 pub mod linkedin_fetch;
 pub mod linkedin_import;
 pub mod linkedin_store;
+pub mod main_text;
 pub mod memory;
 pub mod memory_store;
 #[cfg(feature = "minilm")]

@@ -3,7 +3,7 @@
 //! re-import) whose text is then indexed by the ingest job. Every outside base URL comes from
 //! settings so tests point them at loopback fakes; user-supplied URLs use the SSRF-guarded agent.
 use super::sources_store::{self as store, NewSource};
-use super::{formats, html, ingest};
+use super::{html, ingest};
 use crate::jobs::{Job, Permanent};
 use crate::settings::store as settings;
 use crate::state::AppState;
@@ -89,7 +89,7 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
     let items = match platform.as_str() {
         "rss" | "substack" | "medium" => {
             let url = feed_url(&platform, params, setting("medium_base_url"))?;
-            feed(state, &url, allow_private)?
+            feed(state, &url, allow_private, true)?
         }
         "website" => super::crawl::crawl(state, params, allow_private)?,
         "github" => {
@@ -156,12 +156,15 @@ fn feed_url(platform: &str, params: &Value, medium_base: Option<String>) -> anyh
     })
 }
 
-/// GET through an agent; (status, body) with the size cap.
-pub fn get(
-    agent: &ureq::Agent,
-    url: &str,
-    headers: &[(&str, &str)],
-) -> anyhow::Result<(u16, String)> {
+/// A response read with the size cap.
+pub struct Fetched {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// GET through an agent, the body as bytes (pages and feeds name their own charset).
+pub fn fetch(agent: &ureq::Agent, url: &str, headers: &[(&str, &str)]) -> anyhow::Result<Fetched> {
     let mut req = agent.get(url);
     for (k, v) in headers {
         req = req.header(*k, *v);
@@ -170,100 +173,99 @@ pub fn get(
         Some(r) => anyhow::Error::new(Permanent(format!("refused: {r}"))),
         None => anyhow::anyhow!("GET {url}: {e}"),
     })?;
-    let status = resp.status().as_u16();
-    let body = crate::net::read_text(&mut resp, crate::net::MAX_RESPONSE_BYTES)?;
-    Ok((status, body))
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(crate::net::MAX_RESPONSE_BYTES)
+        .read_to_vec()?;
+    Ok(Fetched {
+        status: resp.status().as_u16(),
+        content_type,
+        body,
+    })
 }
 
-fn feed(state: &AppState, url: &str, allow_private: bool) -> anyhow::Result<Vec<Item>> {
+/// GET through an agent; (status, body as UTF-8 text) with the size cap, for JSON APIs.
+pub fn get(
+    agent: &ureq::Agent,
+    url: &str,
+    headers: &[(&str, &str)],
+) -> anyhow::Result<(u16, String)> {
+    let f = fetch(agent, url, headers)?;
+    Ok((f.status, String::from_utf8_lossy(&f.body).into_owned()))
+}
+
+/// The items of the feed at `url`; a page instead of a feed is followed to the feed it
+/// advertises when `discover` (once: two pages naming each other do not loop).
+fn feed(
+    state: &AppState,
+    url: &str,
+    allow_private: bool,
+    discover: bool,
+) -> anyhow::Result<Vec<Item>> {
     crate::net::check_url(url).map_err(|e| Permanent(e.to_string()))?;
     let agent = state.http.user_url(allow_private, true);
-    let (status, body) = get(agent, url, &[])?;
-    if status >= 400 {
-        bail!(Permanent(format!("the feed answered HTTP {status}")));
+    let got = fetch(agent, url, &[])?;
+    if got.status >= 400 {
+        bail!(Permanent(format!("the feed answered HTTP {}", got.status)));
     }
-    let (feed_title, items) = match formats::parse_feed(&body) {
+    let parsed = feed_rs::parser::Builder::new()
+        .base_uri(Some(url))
+        .build()
+        .parse(got.body.as_slice());
+    let feed = match parsed {
         Ok(f) => f,
         // A page instead of a feed: follow its <link rel="alternate"> once (feed discovery).
-        Err(e) => match discover(&body, url) {
-            Some(found) if found != url => return feed(state, &found, allow_private),
-            _ => bail!(Permanent(e)),
-        },
+        Err(e) => {
+            let page = html::Page::from_bytes(&got.body, got.content_type.as_deref());
+            match page.feed_link(url) {
+                Some(found) if discover && found != url => {
+                    return feed(state, &found, allow_private, false);
+                }
+                _ => bail!(Permanent(format!("not an RSS, Atom or JSON feed: {e}"))),
+            }
+        }
     };
-    Ok(items
+    let feed_title = feed.title.map(|t| html::decode_entities(&t.content));
+    Ok(feed
+        .entries
         .into_iter()
-        .map(|it| {
-            let text = if it.body.contains('<') {
-                html::extract(&it.body).text
+        .map(|e| {
+            let body = e
+                .content
+                .and_then(|c| c.body)
+                .or(e.summary.map(|s| s.content))
+                .unwrap_or_default();
+            let text = if body.contains(['<', '&']) {
+                html::extract(&body).text
             } else {
-                it.body.clone()
+                body
             };
+            let link = e
+                .links
+                .iter()
+                .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+                .map(|l| l.href.clone());
+            let title = e
+                .title
+                .map(|t| html::decode_entities(&t.content))
+                .filter(|t| !t.trim().is_empty())
+                .or_else(|| link.clone())
+                .unwrap_or_else(|| e.id.clone());
+            let author = e.authors.first().map(|a| a.name.clone());
+            let date = e.published.or(e.updated).map(|d| d.to_rfc3339());
             Item {
-                external_id: if it.id.is_empty() {
-                    it.link.clone()
-                } else {
-                    it.id.clone()
-                },
-                title: it.title,
-                url: (!it.link.is_empty()).then_some(it.link),
+                external_id: e.id,
+                title,
+                url: link,
                 text,
-                metadata: json!({ "author": it.author, "date": it.date, "feed": feed_title }),
+                metadata: json!({ "author": author, "date": date, "feed": feed_title }),
             }
         })
         .collect())
-}
-
-/// The feed a page advertises (`<link rel="alternate" type="application/rss+xml" href=…>`, or
-/// Atom), resolved against the page URL.
-fn discover(page: &str, base: &str) -> Option<String> {
-    let lower = page.to_ascii_lowercase();
-    ["application/rss+xml", "application/atom+xml"]
-        .iter()
-        .find_map(|ty| {
-            let at = lower.find(ty)?;
-            let tag_start = lower[..at].rfind('<')?;
-            let tag_end = at + lower[at..].find('>')?;
-            // ASCII lower-casing keeps byte offsets, so the attribute is found case-insensitively.
-            let href = &page[tag_start..tag_end][lower[tag_start..tag_end].find("href=")? + 5..];
-            let v: String = match href.chars().next()? {
-                q @ ('"' | '\'') => href[1..].chars().take_while(|c| *c != q).collect(),
-                _ => href.chars().take_while(|c| !c.is_whitespace()).collect(),
-            };
-            (!v.is_empty()).then(|| resolve(base, &v))
-        })
-}
-
-/// Resolve a possibly relative link against the page URL (RFC 3986: `../`, `//host`, `?query`).
-pub fn resolve(base: &str, link: &str) -> String {
-    url::Url::parse(base)
-        .and_then(|b| b.join(link))
-        .map(String::from)
-        .unwrap_or_else(|_| link.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_page_advertises_its_rss_or_atom_feed() {
-        let base = "https://blog.example.com/posts/";
-        let rss =
-            r#"<head><LINK rel="alternate" type="application/rss+xml" HREF="/feed.xml"></head>"#;
-        assert_eq!(
-            discover(rss, base).as_deref(),
-            Some("https://blog.example.com/feed.xml")
-        );
-        let atom = "<head><link rel=alternate type='application/atom+xml' href='atom.xml'></head>";
-        assert_eq!(
-            discover(atom, base).as_deref(),
-            Some("https://blog.example.com/posts/atom.xml")
-        );
-        assert_eq!(discover("<head><title>no feed</title></head>", base), None);
-        assert_eq!(resolve(base, "../about"), "https://blog.example.com/about");
-        assert_eq!(
-            resolve(base, "//cdn.example.com/a.xml"),
-            "https://cdn.example.com/a.xml"
-        );
-    }
 }

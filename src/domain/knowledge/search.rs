@@ -136,25 +136,27 @@ pub fn search(
     q: &Query,
 ) -> anyhow::Result<Vec<Hit>> {
     let limit = q.limit.clamp(1, 100);
+    // The same NFC the indexed text went through, so a decomposed "é" finds a composed one.
+    let text = super::chunk::nfc(q.text.clone());
     let kw = if q.mode == Mode::Vector {
         Vec::new()
     } else {
-        match fts_query(&q.text) {
+        match fts_query(&text) {
             Some(m) => store::keyword_ids(c, v, q, &m)?,
             None => Vec::new(),
         }
     };
     let active = index_store::active_model(c)?.unwrap_or_else(|| emb.model_id().to_string());
-    let vec = if q.mode == Mode::Keyword || q.text.trim().is_empty() || active != emb.model_id() {
+    let vec = if q.mode == Mode::Keyword || text.trim().is_empty() || active != emb.model_id() {
         Vec::new()
     } else {
-        let qv = emb.embed(&[q.text.as_str()])?.pop().unwrap_or_default();
+        let qv = emb.embed(&[text.as_str()])?.pop().unwrap_or_default();
         knn_store::vector_ids(c, ann, v, q, &active, &qv)?
     };
     let fused = rrf(&[&kw, &vec]);
     let top: Vec<_> = fused.into_iter().take(limit).collect();
     let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
-    let terms: Vec<String> = embed::words(&q.text).filter(|w| w.len() > 1).collect();
+    let terms: Vec<String> = embed::words(&text).filter(|w| w.len() > 1).collect();
     let mut rows = store::hits(c, v, q, &ids, &terms)?;
     Ok(top
         .into_iter()

@@ -20,12 +20,13 @@ fn escape(s: &str) -> String {
 fn matches(word: &str, terms: &[String]) -> bool {
     let w = word.to_lowercase();
     terms.iter().any(|t| {
-        let stem = if t.len() > 4 {
-            &t[..t.len() - 1]
-        } else {
-            t.as_str()
+        // In characters, not bytes: "névé" loses its last letter, not half of an "é".
+        let chars = t.chars().count();
+        let stem = match t.char_indices().last() {
+            Some((last, _)) if chars > 4 => &t[..last],
+            _ => t.as_str(),
         };
-        w == *t || (t.len() >= 3 && w.starts_with(stem))
+        w == *t || (chars >= 3 && w.starts_with(stem))
     })
 }
 
@@ -113,6 +114,15 @@ mod tests {
         assert_eq!(
             s,
             "Use &lt;b&gt;<mark>embeddings</mark>&lt;/b&gt; &amp; vectors"
+        );
+    }
+
+    #[test]
+    fn accented_terms_mark_their_words() {
+        let t = vec!["moitié".to_string(), "névé".to_string()];
+        assert_eq!(
+            highlight("Fondue moitié-moitié sur le névé", &t, 200),
+            "Fondue <mark>moitié</mark>-<mark>moitié</mark> sur le <mark>névé</mark>"
         );
     }
 

@@ -2,17 +2,18 @@
 //! families, font sizes, radii and spacing. Pages are fetched through the SSRF-guarded client
 //! with their linked stylesheets; inline `<style>` blocks and `style=""` attributes count too.
 use super::text::top;
-use crate::domain::knowledge::platforms::{get, resolve};
+use crate::domain::knowledge::html::Page;
+use crate::domain::knowledge::platforms::get;
 use serde_json::{Value, json};
 
 const MAX_SHEETS: usize = 10;
 
 /// A fetched page's CSS: its inline styles plus each linked stylesheet (fetched through the
-/// same guarded agent).
+/// same guarded agent). The page is read by the importers' HTML parser.
 pub fn page_css(agent: &ureq::Agent, url: &str, html: &str) -> Vec<String> {
-    let mut css = vec![inline_css(html)];
-    for href in stylesheet_links(html).into_iter().take(MAX_SHEETS) {
-        let sheet = resolve(url, &href);
+    let page = Page::parse(html);
+    let mut css = vec![page.inline_css()];
+    for sheet in page.stylesheets(url).into_iter().take(MAX_SHEETS) {
         if let Ok((200, text)) = get(agent, &sheet, &[]) {
             css.push(text);
         }
@@ -20,70 +21,9 @@ pub fn page_css(agent: &ureq::Agent, url: &str, html: &str) -> Vec<String> {
     css
 }
 
-/// `href`s of `<link rel="stylesheet">`.
-pub fn stylesheet_links(html: &str) -> Vec<String> {
-    let lower = html.to_ascii_lowercase();
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("<link") {
-        let start = from + i;
-        let end = lower[start..].find('>').map_or(lower.len(), |e| start + e);
-        let tag = &html[start..end];
-        from = end;
-        if !tag.to_ascii_lowercase().contains("stylesheet") {
-            continue;
-        }
-        if let Some(h) = attr(tag, "href") {
-            out.push(crate::domain::knowledge::html::decode_entities(&h));
-        }
-    }
-    out
-}
-
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let lower = tag.to_ascii_lowercase();
-    let at = lower.find(&format!("{name}="))? + name.len() + 1;
-    let q = tag[at..].chars().next()?;
-    if q == '"' || q == '\'' {
-        Some(tag[at + 1..].chars().take_while(|c| *c != q).collect())
-    } else {
-        Some(
-            tag[at..]
-                .chars()
-                .take_while(|c| !c.is_whitespace() && *c != '>')
-                .collect(),
-        )
-    }
-}
-
 /// `<style>` blocks and `style="…"` attributes of a page, as one stylesheet.
 pub fn inline_css(html: &str) -> String {
-    let lower = html.to_ascii_lowercase();
-    let mut out = String::new();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("<style") {
-        let open = from + i;
-        let Some(gt) = lower[open..].find('>') else {
-            break;
-        };
-        let body = open + gt + 1;
-        let close = lower[body..]
-            .find("</style")
-            .map_or(lower.len(), |e| body + e);
-        out.push_str(&html[body..close]);
-        out.push('\n');
-        from = close;
-    }
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("style=\"") {
-        let at = from + i + 7;
-        let end = lower[at..].find('"').map_or(lower.len(), |e| at + e);
-        out.push_str("x{");
-        out.push_str(&html[at..end]);
-        out.push_str("}\n");
-        from = end;
-    }
-    out
+    Page::parse(html).inline_css()
 }
 
 fn parse_hex(h: &str) -> Option<(u8, u8, u8)> {
