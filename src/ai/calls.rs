@@ -25,6 +25,14 @@ impl From<crate::db::DbError> for CallError {
     }
 }
 
+/// What a streaming call hands its caller: a piece of text, or `Flush` once everything the
+/// provider sent in one read has been handed over (the moment to write downstream in one go).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Text(&'a str),
+    Flush,
+}
+
 /// Generate text (streamed to `on_text`) for `function` (e.g. `content.generate`), logged under it.
 #[allow(clippy::too_many_arguments)]
 pub fn complete(
@@ -36,7 +44,7 @@ pub fn complete(
     temperature: Option<f32>,
     system: &str,
     prompt: &str,
-    on_text: &mut dyn FnMut(&str) -> Flow,
+    on_text: &mut dyn FnMut(Piece) -> Flow,
 ) -> Result<(String, Usage), CallError> {
     complete_message(
         state,
@@ -59,7 +67,7 @@ pub fn complete_message(
     (provider, model, temperature): (Option<&str>, Option<&str>, Option<f32>),
     system: &str,
     message: Message,
-    on_text: &mut dyn FnMut(&str) -> Flow,
+    on_text: &mut dyn FnMut(Piece) -> Flow,
 ) -> Result<(String, Usage), CallError> {
     let (p, model) = state.db.read_blocking(|c| -> Result<_, CallError> {
         if let Some(d) = logs::over_budget(c, &state.secrets, user_id)? {
@@ -89,8 +97,9 @@ pub fn complete_message(
         Event::Text(t) => {
             ttft.get_or_insert_with(|| started.elapsed().as_millis() as i64);
             text.push_str(&t);
-            on_text(&t)
+            on_text(Piece::Text(&t))
         }
+        Event::Flush => on_text(Piece::Flush),
         Event::Usage(u) => {
             usage = Some(u);
             Flow::Continue

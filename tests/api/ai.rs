@@ -424,8 +424,10 @@ fn other_areas_can_generate_and_embed_offline_with_logs() {
         None,
         "",
         "Write a blog post about tea",
-        &mut |t| {
-            streamed.push_str(t);
+        &mut |p| {
+            if let neuromancer::ai::calls::Piece::Text(t) = p {
+                streamed.push_str(t);
+            }
             neuromancer::ai::Flow::Continue
         },
     )

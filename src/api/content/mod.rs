@@ -26,19 +26,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::add_feedback);
 }
 
-/// An SSE response of `data: {json}\n\n` frames from a generation's channel. Unlike the
-/// learnings' one-frame-per-write stream, every frame already queued goes out in one write: a
-/// fast model streams a frame per token, and one write per token would halve the relay's rate.
-pub fn sse(mut rx: mpsc::Receiver<Value>) -> HttpResponse {
+/// An SSE response of `data: {json}\n\n` frames from a generation's channel of batches (one per
+/// upstream read); every batch already queued goes out in one write.
+pub fn sse(mut rx: mpsc::Receiver<Vec<Value>>) -> HttpResponse {
     let body = futures_util::stream::poll_fn(move |cx| {
         let mut buf: Vec<u8> = Vec::new();
         loop {
             match rx.poll_recv(cx) {
-                Poll::Ready(Some(v)) => {
-                    buf.extend_from_slice(b"data: ");
-                    // Writing JSON to a Vec cannot fail.
-                    let _ = serde_json::to_writer(&mut buf, &v);
-                    buf.extend_from_slice(b"\n\n");
+                Poll::Ready(Some(batch)) => {
+                    for v in batch {
+                        buf.extend_from_slice(b"data: ");
+                        // Writing JSON to a Vec cannot fail.
+                        let _ = serde_json::to_writer(&mut buf, &v);
+                        buf.extend_from_slice(b"\n\n");
+                    }
                     if buf.len() >= 64 * 1024 {
                         break;
                     }

@@ -265,31 +265,67 @@ fn check_plan_item(state: &AppState, c: &Connection, v: &Viewer, item: &str) -> 
     Ok(())
 }
 
-/// Validate on the request, then run on a worker thread; the receiver yields the frames.
+/// Frames of a generation, buffered on the worker and handed to the response in batches (one
+/// per upstream read): a wake-up of the response task per token would cap the relay's rate.
+struct Batches {
+    tx: tokio::sync::mpsc::Sender<Vec<Value>>,
+    buf: Vec<Value>,
+    open: bool,
+}
+
+impl crate::ai::agent::Frames for Batches {
+    fn send(&mut self, frame: Value) -> bool {
+        if self.open {
+            self.buf.push(frame);
+        }
+        self.open
+    }
+
+    fn flush(&mut self) -> bool {
+        if self.open && !self.buf.is_empty() {
+            self.open = self.tx.blocking_send(std::mem::take(&mut self.buf)).is_ok();
+        }
+        self.open
+    }
+}
+
+/// No frames (callers that only want the saved result).
+struct Silent;
+
+impl crate::ai::agent::Frames for Silent {
+    fn send(&mut self, _: Value) -> bool {
+        true
+    }
+    fn flush(&mut self) -> bool {
+        true
+    }
+}
+
+/// Validate on the request, then run on a worker thread; the receiver yields batches of frames.
 /// A client that goes away does not stop the worker: it finishes the draft and saves it
 /// (the frames are simply no longer sent), so a closed tab never loses a paid-for generation.
 pub async fn start(
     state: &AppState,
     v: Viewer,
     ask: Ask,
-) -> ApiResult<tokio::sync::mpsc::Receiver<Value>> {
+) -> ApiResult<tokio::sync::mpsc::Receiver<Vec<Value>>> {
     let st = state.clone();
     let job = state.db.read(move |c| prepare(&st, c, &v, ask)).await?;
-    let (tx, rx) = tokio::sync::mpsc::channel::<Value>(64);
+    let (tx, rx) = tokio::sync::mpsc::channel::<Vec<Value>>(16);
     let st = state.clone();
     std::thread::Builder::new()
         .name("content".into())
         .spawn(move || {
-            let mut open = true;
-            let mut out = |f: Value| {
-                if open {
-                    open = tx.blocking_send(f).is_ok();
-                }
-                open
+            use crate::ai::agent::Frames;
+            let mut out = Batches {
+                tx,
+                buf: Vec::with_capacity(64),
+                open: true,
             };
             if let Err(e) = run::run(&st, &job, &mut out) {
-                out(serde_json::json!({"error": e}));
+                out.send(serde_json::json!({"error": e}));
             }
+            out.flush();
         })
         .map_err(|e| ApiError::internal("spawning the generation", e))?;
     Ok(rx)
@@ -299,5 +335,5 @@ pub async fn start(
 /// validated, drafted and saved; no frames.
 pub fn generate_blocking(state: &AppState, v: &Viewer, ask: Ask) -> ApiResult<run::Saved> {
     let job = state.db.read_blocking(|c| prepare(state, c, v, ask))?;
-    run::run(state, &job, &mut |_| true).map_err(ApiError::BadGateway)
+    run::run(state, &job, &mut Silent).map_err(ApiError::BadGateway)
 }

@@ -7,11 +7,13 @@ use super::compose::{self, Material, Style};
 use super::generate::Job;
 use super::platforms;
 use super::types::*;
+use crate::ai::agent::Frames;
+use crate::ai::calls::Piece;
 use crate::ai::{Flow, Usage, estimate_tokens};
 use crate::domain::knowledge::{embed, search};
 use crate::domain::learnings::context::{GenerationContext, Passage, generation_context};
 use crate::state::AppState;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// How many passages a generation retrieves.
 const PASSAGES: usize = 8;
@@ -31,8 +33,10 @@ pub struct Saved {
     pub usage: Usage,
 }
 
-fn stage(out: &mut dyn FnMut(Value) -> bool, name: &str) {
-    out(json!({ "stage": name }));
+/// A stage frame goes out at once (the UI shows progress while the next step works).
+fn stage(out: &mut dyn Frames, name: &str) {
+    out.send(json!({ "stage": name }));
+    out.flush();
 }
 
 fn retrieve(state: &AppState, job: &Job) -> Result<Vec<search::Hit>, String> {
@@ -126,11 +130,7 @@ fn prompts(job: &Job, ctx: &GenerationContext) -> (String, String) {
 }
 
 /// The offline draft, streamed in chunks of a few words.
-fn compose_offline(
-    job: &Job,
-    ctx: &GenerationContext,
-    out: &mut dyn FnMut(Value) -> bool,
-) -> compose::Draft {
+fn compose_offline(job: &Job, ctx: &GenerationContext, out: &mut dyn Frames) -> compose::Draft {
     let passages: Vec<Material> = ctx
         .passages
         .iter()
@@ -163,12 +163,13 @@ fn compose_offline(
     for (n, word) in draft.text.split_inclusive(char::is_whitespace).enumerate() {
         chunk.push_str(word);
         if n % 6 == 5 {
-            out(json!({ "content": std::mem::take(&mut chunk) }));
+            out.send(json!({ "content": std::mem::take(&mut chunk) }));
         }
     }
     if !chunk.is_empty() {
-        out(json!({ "content": chunk }));
+        out.send(json!({ "content": chunk }));
     }
+    out.flush();
     draft
 }
 
@@ -218,11 +219,8 @@ fn drawn(job: &Job, ctx: &GenerationContext, hits: &[search::Hit]) -> Vec<Drawn>
 }
 
 /// Run one generation to its `done` frame; `Err` is the message of the `error` frame.
-pub fn run(
-    state: &AppState,
-    job: &Job,
-    out: &mut dyn FnMut(Value) -> bool,
-) -> Result<Saved, String> {
+/// Frames are buffered and written per upstream read (a fast model sends a frame per token).
+pub fn run(state: &AppState, job: &Job, out: &mut dyn Frames) -> Result<Saved, String> {
     stage(out, "retrieving");
     let hits = retrieve(state, job)?;
     let ctx = context(state, job, &hits)?;
@@ -260,8 +258,11 @@ pub fn run(
             job.temperature.map(|t| t as f32),
             &system,
             &user,
-            &mut |t| {
-                out(json!({ "content": t }));
+            &mut |p| {
+                match p {
+                    Piece::Text(t) => out.send(json!({ "content": t })),
+                    Piece::Flush => out.flush(),
+                };
                 Flow::Continue
             },
         )
@@ -284,9 +285,10 @@ pub fn run(
             tracing::error!(error = %e, "saving a content");
             "the content could not be saved; try again".to_string()
         })?;
-    out(
+    out.send(
         json!({ "done": true, "content_id": content_id, "version": version, "warnings": warnings }),
     );
+    out.flush();
     Ok(Saved {
         content_id,
         version,
