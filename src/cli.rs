@@ -32,7 +32,12 @@ pub struct DataArg {
     #[arg(long = "data", env = "NEUROMANCER_DATA_DIR")]
     pub data: Option<PathBuf>,
     /// Litestream replicates the database: leave every checkpoint to it (README: Backup and restore).
-    #[arg(long, env = "NEUROMANCER_LITESTREAM", default_value_t = false)]
+    #[arg(
+        long,
+        env = "NEUROMANCER_LITESTREAM",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub litestream: bool,
 }
 

@@ -26,6 +26,7 @@ mod knowledge_layers;
 mod knowledge_models;
 mod knowledge_platforms;
 mod knowledge_vision;
+mod litestream;
 mod mfa;
 mod notifications;
 mod settings;
