@@ -1,4 +1,4 @@
-//! Command line: serve | user add/reset-password | backup | openapi | healthcheck.
+//! Command line: serve | user add/reset-password | backup | models | openapi | healthcheck.
 use crate::config::{Config, default_data_dir};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -71,7 +71,8 @@ pub enum Command {
     Models(ModelsCommand),
     /// Print the OpenAPI document (JSON).
     Openapi,
-    /// Exit 0 when the server at ADDR answers /api/v1/health with status ok.
+    /// Exit 0 when the server at ADDR answers /api/v1/health with status ok; prints the answer
+    /// (with the WAL's size, who checkpoints it and the last checkpoint seen).
     Healthcheck {
         #[arg(long, env = "NEUROMANCER_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
