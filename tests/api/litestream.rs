@@ -1,5 +1,6 @@
 //! Continuous replication with Litestream: the real binary (checkpoints handed to Litestream) takes
-//! writes from three clients for 20 s while `litestream replicate` streams its WAL to a `file://`
+//! writes (tasks with their outbox events, pasted sources chunked and embedded, uploaded files kept
+//! as blobs, webhook deliveries) from three clients for 20 s while `litestream replicate` streams its WAL to a `file://`
 //! replica; the server is killed with SIGKILL, the replica restored into a new data dir, and a
 //! server started on it must have every write acknowledged more than the sync interval (plus a
 //! margin) before the kill, answer keyword and vector search, and pass `PRAGMA integrity_check`.
@@ -79,6 +80,30 @@ struct Acked {
     /// (when the 2xx arrived, id)
     tasks: Vec<(Instant, String)>,
     sources: Vec<(Instant, String)>,
+    /// Uploaded files: (when, source id, the bytes sent).
+    files: Vec<(Instant, String, Vec<u8>)>,
+}
+
+fn source_id(r: &Resp) -> String {
+    let v = r.json();
+    v["id"]
+        .as_str()
+        .or_else(|| v["source_id"].as_str())
+        .or_else(|| v["source"]["id"].as_str())
+        .expect("source id")
+        .to_string()
+}
+
+fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "nmlitestream7MA4YWxkTrZu0gW";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 fn writer(n: usize, c: Client, token: String, acked: Arc<Mutex<Acked>>) {
@@ -87,7 +112,20 @@ fn writer(n: usize, c: Client, token: String, acked: Arc<Mutex<Acked>>) {
     let mut i = 0usize;
     while Instant::now() < deadline {
         i += 1;
-        if i.is_multiple_of(10) {
+        if i % 20 == 10 {
+            let bytes =
+                format!("# Field notes {n}-{i}\n\nThe pelicans replicate in October, entry {i}.\n")
+                    .into_bytes();
+            let (ct, body) = multipart(&format!("notes-{n}-{i}.md"), &bytes);
+            let r = c.raw("POST", "/api/v1/sources/import/file", t, Some(&ct), body);
+            assert!(r.status < 300, "file import: {} {}", r.status, r.text);
+            let id = source_id(&r);
+            acked
+                .lock()
+                .unwrap()
+                .files
+                .push((Instant::now(), id, bytes));
+        } else if i.is_multiple_of(10) {
             let r = c.post(
                 "/api/v1/sources/import/paste",
                 t,
@@ -95,13 +133,7 @@ fn writer(n: usize, c: Client, token: String, acked: Arc<Mutex<Acked>>) {
                         "content": format!("Marmalade oranges and replication, paragraph {i}. ").repeat(30)}),
             );
             assert!(r.status < 300, "paste import: {} {}", r.status, r.text);
-            let v = r.json();
-            let id = v["id"]
-                .as_str()
-                .or_else(|| v["source_id"].as_str())
-                .or_else(|| v["source"]["id"].as_str())
-                .expect("source id")
-                .to_string();
+            let id = source_id(&r);
             acked.lock().unwrap().sources.push((Instant::now(), id));
         } else {
             let r = c.post(
@@ -227,6 +259,13 @@ fn a_replica_restored_after_a_crash_holds_every_write_acknowledged_before_the_sy
     let tasks = ids("SELECT id FROM tasks");
     let sources = ids("SELECT id FROM sources");
     let outbox = ids("SELECT data FROM events WHERE type = 'task.created'");
+    let blobs: std::collections::HashMap<String, Vec<u8>> = file
+        .prepare("SELECT source_id, bytes FROM source_blobs")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
     let deliveries: i64 = file
         .query_row("SELECT COUNT(*) FROM webhook_deliveries", [], |r| r.get(0))
         .unwrap();
@@ -282,6 +321,19 @@ fn a_replica_restored_after_a_crash_holds_every_write_acknowledged_before_the_sy
         GUARANTEED_AFTER,
         lost_tasks.first().or(lost_sources.first())
     );
+    let due_files: Vec<_> = acked.files.iter().filter(|w| due(&w.0)).collect();
+    assert!(!due_files.is_empty(), "no file was uploaded in time");
+    eprintln!(
+        "litestream: {} uploaded files, {deliveries} webhook deliveries replicated",
+        due_files.len()
+    );
+    for (_, id, bytes) in &due_files {
+        assert_eq!(
+            blobs.get(id),
+            Some(bytes),
+            "uploaded file {id} is missing or altered in the restored replica"
+        );
+    }
     let unrecorded: Vec<&&String> = due_tasks
         .iter()
         .filter(|id| !outbox.iter().any(|d| d.contains(id.as_str())))
