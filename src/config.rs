@@ -27,6 +27,8 @@ pub struct Config {
     /// Trust X-Forwarded-For / Forwarded for the client IP (only behind your own reverse proxy).
     pub trust_proxy: bool,
     pub sync_full: bool,
+    /// Litestream replicates the database file and owns its checkpoints (the app never runs one).
+    pub litestream: bool,
     /// Mount a bare hello-world route at /__bench/hello (benchmarks compare against it).
     pub bench_routes: bool,
     /// Delay before each webhook delivery attempt (the first is normally 0: immediately).
@@ -51,6 +53,7 @@ impl Config {
             secret_key: None,
             trust_proxy: false,
             sync_full: true,
+            litestream: false,
             bench_routes: false,
             webhook_retry_schedule: default_retry_schedule(),
         }

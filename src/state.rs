@@ -64,7 +64,13 @@ pub struct AppState {
 /// Create the data dir (0700) and open the database with migrations applied.
 pub fn open_store(cfg: &Config) -> anyhow::Result<Db> {
     create_private_dir(&cfg.data_dir)?;
-    Db::open(&cfg.db_path(), cfg.sync_full)
+    let checkpoints = if cfg.litestream {
+        tracing::info!("checkpoints are left to Litestream (wal_autocheckpoint = 0)");
+        crate::db::wal::Checkpoints::Litestream
+    } else {
+        crate::db::wal::Checkpoints::App
+    };
+    Db::open_with(&cfg.db_path(), cfg.sync_full, checkpoints)
 }
 
 pub fn create_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {

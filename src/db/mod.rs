@@ -7,10 +7,12 @@
 //! transaction that holds the write lock from its first statement can never fail with
 //! `SQLITE_BUSY_SNAPSHOT` after reading. A write that cannot get the lock within its budget is
 //! [`DbError::Busy`] (503 with `Retry-After`), never a 500. When a write queued a job (an insert
-//! into `jobs`, seen by an update hook) the workers are woken after the commit.
+//! into `jobs`, seen by an update hook) the workers are woken after the commit. Checkpoints
+//! belong to the application or, when it replicates the file, to Litestream (see [`wal`]).
 pub mod ann;
 pub mod migrate;
 pub mod vector;
+pub mod wal;
 
 use anyhow::Context;
 use r2d2_sqlite::SqliteConnectionManager;
@@ -110,6 +112,9 @@ struct Writer {
     conn: parking_lot::Mutex<Connection>,
     /// Set by the writer's update hook when a row is inserted into `jobs`.
     queued: Arc<AtomicBool>,
+    /// The WAL as of the last commit (locked only while `conn` is held).
+    wal: parking_lot::Mutex<wal::Watch>,
+    checkpoints: wal::Checkpoints,
 }
 
 /// Handle to the database; cheap to clone.
@@ -123,13 +128,25 @@ pub struct Db {
 }
 
 impl Db {
-    /// Open (creating if needed) the database file, apply migrations, and build the pool.
+    /// Open (creating if needed) the database file, apply migrations, and build the pool; the
+    /// application checkpoints the WAL.
     pub fn open(path: &Path, sync_full: bool) -> anyhow::Result<Self> {
+        Self::open_with(path, sync_full, wal::Checkpoints::App)
+    }
+
+    /// [`Db::open`] with the owner of checkpoints chosen (Litestream when it replicates the file).
+    pub fn open_with(
+        path: &Path,
+        sync_full: bool,
+        checkpoints: wal::Checkpoints,
+    ) -> anyhow::Result<Self> {
         vector::register();
         let sync = if sync_full { "FULL" } else { "NORMAL" };
         let mut writer =
             Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
         configure(&mut writer, sync)?;
+        // Only the writer commits, so only its automatic checkpoint matters.
+        writer.execute_batch(checkpoints.pragma())?;
         migrate::apply(&mut writer).with_context(|| format!("migrating {}", path.display()))?;
         let queued = Arc::new(AtomicBool::new(false));
         let flag = queued.clone();
@@ -140,6 +157,7 @@ impl Db {
                 }
             },
         ))?;
+        let watch = wal::Watch::baseline(&writer)?;
         // Pool connections are read-only: a write that bypasses `Db::write` fails loudly
         // ("attempt to write a readonly database") instead of racing the writer.
         let manager = SqliteConnectionManager::file(path).with_init(move |c| {
@@ -156,6 +174,8 @@ impl Db {
             writer: Arc::new(Writer {
                 conn: parking_lot::Mutex::new(writer),
                 queued,
+                wal: parking_lot::Mutex::new(watch),
+                checkpoints,
             }),
             bell: Bell::default(),
             budget: WRITE_BUDGET,
@@ -223,11 +243,34 @@ impl Db {
         self.writer.queued.store(false, Ordering::Relaxed);
         let out = f(&tx)?;
         tx.commit().map_err(DbError::from)?;
+        if let Err(e) = self.writer.wal.lock().observe(&conn) {
+            tracing::warn!(error = %e, "could not read the WAL's state after a commit");
+        }
         drop(conn);
         if self.writer.queued.swap(false, Ordering::Relaxed) {
             self.bell.notify();
         }
         Ok(out)
+    }
+}
+
+impl Db {
+    /// The WAL's size, who checkpoints it and when a checkpoint was last seen (for `/health`).
+    pub fn wal_status_blocking(&self) -> Result<wal::WalStatus, DbError> {
+        let conn = self
+            .writer
+            .conn
+            .try_lock_for(self.budget)
+            .ok_or(DbError::Busy)?;
+        let mut watch = self.writer.wal.lock();
+        watch.observe(&conn)?;
+        Ok(watch.status(&conn, self.writer.checkpoints)?)
+    }
+
+    /// [`Db::wal_status_blocking`] off the async executor.
+    pub async fn wal_status(&self) -> Result<wal::WalStatus, DbError> {
+        let db = self.clone();
+        blocking(move || db.wal_status_blocking()).await
     }
 }
 

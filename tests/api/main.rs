@@ -28,6 +28,7 @@ mod knowledge_models;
 mod knowledge_parsers;
 mod knowledge_platforms;
 mod knowledge_vision;
+mod litestream;
 mod mfa;
 mod notifications;
 mod planner;

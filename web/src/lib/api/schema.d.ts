@@ -11288,6 +11288,12 @@ export interface components {
             /** @description `ok` when the database answers. */
             status: string;
             version: string;
+            /**
+             * @description The write-ahead log: a WAL that keeps growing while `last_checkpoint_at` stays old means
+             *     checkpoints (and, under Litestream, replication) have stalled. Sizes only, no content:
+             *     monitors read this without a token.
+             */
+            wal: components["schemas"]["WalHealth"];
         };
         Hit: {
             /** Format: int64 */
@@ -13167,6 +13173,25 @@ export interface components {
         };
         VerifyRequest: {
             code: string;
+        };
+        WalHealth: {
+            /**
+             * Format: int64
+             * @description Bytes of WAL written since it last restarted.
+             */
+            bytes: number;
+            /**
+             * Format: int64
+             * @description Of those, bytes already copied back into the database file.
+             */
+            checkpointed_bytes: number;
+            /**
+             * @description Who checkpoints the WAL: `app` (default) or `litestream` (`NEUROMANCER_LITESTREAM=1`).
+             * @example app
+             */
+            checkpoints: string;
+            /** @description When this server last saw a checkpoint (RFC 3339); null when none since it started. */
+            last_checkpoint_at?: string | null;
         };
         Webhook: {
             active: boolean;
