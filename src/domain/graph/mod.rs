@@ -8,9 +8,7 @@ pub mod types;
 use crate::access::{self, Resource, Viewer};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-// foldhash: the graph hashes tens of thousands of short ids per request; SipHash's DoS
-// resistance buys nothing for keys that come from our own database.
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::collections::{HashMap, HashSet};
 use store::Kinds;
 use types::*;
 
@@ -119,7 +117,7 @@ fn edges(
     }
     let is = |kind: &str, id: &str| ids.get(kind).is_some_and(|s| s.contains(id));
     let has = |kind: &str| ids.contains_key(kind);
-    let mut out = Vec::with_capacity(nodes.len() * 4);
+    let mut out = Vec::new();
     let mut link =
         |kind: &'static str, (fk, from): (&str, &str), (tk, to): (&str, &str), weight: f64| {
             if is(fk, from) && is(tk, to) {
@@ -145,10 +143,8 @@ fn edges(
         // One pass, keyed by the node set's own strings (no allocation per row): the newest
         // version per content, and per (content, input) the summed weight of its newest version.
         let find = |kind: &str, id: &str| ids.get(kind).and_then(|s| s.get(id)).copied();
-        let n_contents = ids.get("content").map_or(0, |s| s.len());
-        let mut newest: HashMap<&str, i64> = HashMap::with_capacity(n_contents);
-        let mut used: HashMap<(&str, &'static str, &str), (i64, f64)> =
-            HashMap::with_capacity(n_contents * 6);
+        let mut newest: HashMap<&str, i64> = HashMap::new();
+        let mut used: HashMap<(&str, &'static str, &str), (i64, f64)> = HashMap::new();
         store::each_provenance(c, v, k, true, None, None, &mut |(
             content,
             version,
