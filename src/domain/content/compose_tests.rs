@@ -158,4 +158,36 @@ fn without_material_the_brief_is_restated_and_shorter_cuts() {
         "our Q3 launch"
     );
     assert_eq!(fit("one two three four", 10), "one two…");
+    // A brief that is a question or starts with a function word sits inside a sentence.
+    assert_eq!(
+        topic("What the Lyon warehouse achieved in October"),
+        "what the Lyon warehouse achieved in October"
+    );
+    assert_eq!(
+        topic("The Lyon warehouse in October"),
+        "the Lyon warehouse in October"
+    );
+    assert_eq!(topic("Lyon in October"), "Lyon in October");
+}
+
+#[test]
+fn a_question_brief_reads_as_a_clause_in_the_linkedin_hook() {
+    let style = Style::default();
+    let p = [m(
+        "Q3 warehouse report",
+        "The Lyon warehouse shipped 73,914 parcels in October, up 18% on September.",
+    )];
+    let text = compose(&input(
+        "linkedin",
+        "What the Lyon warehouse achieved in October",
+        &p,
+        &style,
+    ))
+    .text;
+    assert!(
+        text.contains("Here is what the Lyon warehouse achieved in October."),
+        "{text}"
+    );
+    assert!(text.contains("What would you add?"), "{text}");
+    assert!(!text.contains("about What"), "{text}");
 }

@@ -55,7 +55,38 @@ pub fn topic(brief: &str) -> String {
         }
         _ => first,
     };
-    fit(t.trim_end_matches(['.', '!', '?']).trim(), 90)
+    fit(
+        &mid_sentence(t.trim_end_matches(['.', '!', '?']).trim()),
+        90,
+    )
+}
+
+/// Words a brief may start with that read as a clause inside a sentence ("what the team
+/// shipped", "how we cut costs").
+const CLAUSE_WORDS: &[&str] = &["what", "how", "why", "when", "where", "who", "which"];
+
+/// The topic written to sit inside a sentence: a leading function word ("The", "Our", "What")
+/// is lowercased; names ("Lyon", "Q3") are kept as they are.
+fn mid_sentence(t: &str) -> String {
+    const FUNCTION: &[&str] = &[
+        "the", "a", "an", "our", "my", "your", "their", "its", "this", "these", "those", "what",
+        "how", "why", "when", "where", "who", "which",
+    ];
+    let first = t.split_whitespace().next().unwrap_or("");
+    if FUNCTION.contains(&first.to_lowercase().as_str()) {
+        let mut c = t.chars();
+        c.next()
+            .map(|f| f.to_lowercase().collect::<String>() + c.as_str())
+            .unwrap_or_default()
+    } else {
+        t.to_string()
+    }
+}
+
+/// Whether the topic is a clause ("what the team shipped") rather than a noun phrase.
+fn is_clause(topic: &str) -> bool {
+    let first = topic.split_whitespace().next().unwrap_or("").to_lowercase();
+    CLAUSE_WORDS.contains(&first.as_str())
 }
 
 pub(super) fn capitalise(s: &str) -> String {
@@ -87,6 +118,10 @@ fn hashtags(i: &Input, focus: &HashSet<String>, n: usize) -> Vec<String> {
 
 /// The line that places the writer, in the measured point of view.
 fn voice_line(style: &Style, topic: Option<&str>) -> String {
+    // "Here is what the team shipped." reads better than "… about what the team shipped".
+    if let Some(t) = topic.filter(|t| is_clause(t)) {
+        return format!("Here is {t}.");
+    }
     let about = topic.map(|t| format!(" about {t}")).unwrap_or_default();
     match style.point_of_view.as_deref() {
         Some("first_singular") => format!("Here is what I found{about}."),
@@ -173,10 +208,11 @@ pub(super) fn shape(
             let mut lines = vec![first, second, String::new()];
             lines.push(body("").join("\n\n"));
             lines.push(String::new());
-            lines.push(format!(
-                "What has your experience been with {}?",
-                fit(topic, 80)
-            ));
+            lines.push(if is_clause(topic) {
+                "What would you add?".to_string()
+            } else {
+                format!("What has your experience been with {}?", fit(topic, 80))
+            });
             let t = tags(4);
             if !t.is_empty() {
                 lines.push(String::new());
@@ -202,7 +238,11 @@ pub(super) fn shape(
             let max = i.platform.max_chars.unwrap_or(2200);
             let mut text = format!("{}\n\n{}", fit(hook, 150), body("").join("\n\n"));
             if i.platform.name == "facebook" {
-                text.push_str(&format!("\n\nWhat do you think about {}?", fit(topic, 80)));
+                text.push_str(&if is_clause(topic) {
+                    "\n\nWhat would you add?".to_string()
+                } else {
+                    format!("\n\nWhat do you think about {}?", fit(topic, 80))
+                });
             }
             let t = tags(if i.platform.name == "threads" { 1 } else { 8 });
             let room = max.saturating_sub(chars(&t) + 2);
