@@ -30,6 +30,58 @@ pub trait Frames {
     fn flush(&mut self) -> bool;
 }
 
+/// Frames serialized as `data: {json}\n\n` and buffered on the worker, handed to the response
+/// channel on `flush` (once per upstream read) or at 32 KiB: a wake-up of the response task per
+/// token would cap the relay's rate.
+pub struct ChannelFrames {
+    tx: tokio::sync::mpsc::Sender<bytes::Bytes>,
+    buf: Vec<u8>,
+    open: bool,
+}
+
+impl ChannelFrames {
+    pub fn new(tx: tokio::sync::mpsc::Sender<bytes::Bytes>) -> Self {
+        ChannelFrames {
+            tx,
+            buf: Vec::with_capacity(8192),
+            open: true,
+        }
+    }
+}
+
+impl Frames for ChannelFrames {
+    fn send(&mut self, v: Value) -> bool {
+        self.buf.extend_from_slice(b"data: ");
+        // Writing JSON to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut self.buf, &v);
+        self.buf.extend_from_slice(b"\n\n");
+        if self.buf.len() >= 32 * 1024 {
+            return self.flush();
+        }
+        self.open
+    }
+
+    fn flush(&mut self) -> bool {
+        if self.open && !self.buf.is_empty() {
+            let chunk = bytes::Bytes::from(std::mem::take(&mut self.buf));
+            self.open = self.tx.blocking_send(chunk).is_ok();
+        }
+        self.open
+    }
+}
+
+/// No frames (callers that only want the result).
+pub struct Silent;
+
+impl Frames for Silent {
+    fn send(&mut self, _: Value) -> bool {
+        true
+    }
+    fn flush(&mut self) -> bool {
+        true
+    }
+}
+
 #[derive(Default)]
 pub struct Outcome {
     pub text: String,

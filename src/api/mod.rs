@@ -16,6 +16,7 @@ pub mod personas;
 pub mod planner;
 pub mod settings;
 pub mod skills;
+pub mod sse;
 pub mod system;
 pub mod tasks;
 pub mod timesheets;

@@ -5,46 +5,15 @@
 use super::types::*;
 use crate::access::Viewer;
 use crate::ai::agent;
+use crate::api::sse;
 use crate::auth::AuthUser;
 use crate::domain::chat::{self, reply};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, get, post, web};
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::sync::mpsc;
-
-fn frame(v: &Value) -> Bytes {
-    Bytes::from(format!("data: {v}\n\n"))
-}
-
-/// An SSE response fed by a channel; frames that are already queued go out in one write.
-fn sse_response(mut rx: mpsc::Receiver<Bytes>) -> HttpResponse {
-    let body = futures_util::stream::poll_fn(move |cx| {
-        let mut buf: Vec<u8> = Vec::new();
-        loop {
-            match rx.poll_recv(cx) {
-                std::task::Poll::Ready(Some(b)) => {
-                    buf.extend_from_slice(&b);
-                    if buf.len() >= 64 * 1024 {
-                        break;
-                    }
-                }
-                std::task::Poll::Ready(None) if buf.is_empty() => {
-                    return std::task::Poll::Ready(None);
-                }
-                std::task::Poll::Pending if buf.is_empty() => return std::task::Poll::Pending,
-                _ => break,
-            }
-        }
-        std::task::Poll::Ready(Some(Ok::<_, actix_web::Error>(Bytes::from(buf))))
-    });
-    HttpResponse::Ok()
-        .content_type("text/event-stream")
-        .insert_header(("Cache-Control", "no-cache"))
-        .insert_header(("X-Accel-Buffering", "no"))
-        .streaming(body)
-}
 
 #[utoipa::path(tag = "chat", request_body = SendMessageRequest,
     responses((status = 200, description = "text/event-stream of {content} | {tool_use, status} | {error} | {done, message_id, usage}"),
@@ -80,43 +49,11 @@ pub async fn send_message(
         .name("chat-stream".into())
         .stack_size(1024 * 1024)
         .spawn(move || {
-            let mut frames = ChannelFrames {
-                tx,
-                buf: Vec::with_capacity(8192),
-                open: true,
-            };
+            let mut frames = agent::ChannelFrames::new(tx);
             reply::run(st, started, &mut frames);
         })
         .map_err(|e| ApiError::internal("spawning the chat worker", e))?;
-    Ok(sse_response(rx))
-}
-
-/// Frames buffered per upstream read and written to the response channel on `flush`.
-struct ChannelFrames {
-    tx: mpsc::Sender<Bytes>,
-    buf: Vec<u8>,
-    open: bool,
-}
-
-impl agent::Frames for ChannelFrames {
-    fn send(&mut self, v: Value) -> bool {
-        self.buf.extend_from_slice(b"data: ");
-        // Writing JSON to a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut self.buf, &v);
-        self.buf.extend_from_slice(b"\n\n");
-        if self.buf.len() >= 32 * 1024 {
-            return self.flush();
-        }
-        self.open
-    }
-
-    fn flush(&mut self) -> bool {
-        if self.open && !self.buf.is_empty() {
-            let chunk = Bytes::from(std::mem::take(&mut self.buf));
-            self.open = self.tx.blocking_send(chunk).is_ok();
-        }
-        self.open
-    }
+    Ok(sse::response(rx))
 }
 
 #[utoipa::path(tag = "chat", responses((status = 200, description = "text/event-stream of {type: \"message\", message}"), (status = 404, body = ErrorBody)))]
@@ -162,11 +99,11 @@ pub async fn conversation_events(
                     if !chat::still_visible(&st, me.clone(), conv.id.clone()).await {
                         return;
                     }
-                    let f = frame(&json!({"type": "message", "message": ev.data["message"]}));
+                    let f = sse::frame(&json!({"type": "message", "message": ev.data["message"]}));
                     if tx.send(f).await.is_err() { return; }
                 }
             }
         }
     });
-    Ok(sse_response(rx))
+    Ok(sse::response(rx))
 }

@@ -1,7 +1,7 @@
 //! Thin handlers of /content: extract, call one domain operation, respond.
-use super::sse;
 use super::types::*;
 use crate::access::Viewer;
+use crate::api::sse;
 use crate::domain::content::{self as domain, generate, platforms, templates, types::*};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::page::{Page, Paged};
@@ -68,7 +68,7 @@ pub async fn generate_content(
     body: web::Json<GenerateContentRequest>,
 ) -> ApiResult<HttpResponse> {
     let ask = generate::Ask::Generate(body.into_inner().into());
-    Ok(sse(generate::start(&state, viewer, ask).await?))
+    Ok(sse::response(generate::start(&state, viewer, ask).await?))
 }
 
 #[utoipa::path(tag = "content", request_body = RefineContentRequest,
@@ -88,7 +88,7 @@ pub async fn refine_content(
         provider: b.provider,
         model: b.model,
     };
-    Ok(sse(generate::start(&state, viewer, ask).await?))
+    Ok(sse::response(generate::start(&state, viewer, ask).await?))
 }
 
 #[utoipa::path(tag = "content", params(ContentQuery, Page),

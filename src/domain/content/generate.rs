@@ -9,7 +9,6 @@ use crate::access::{self, Viewer};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use rusqlite::Connection;
-use serde_json::Value;
 
 /// A request to generate a new content.
 #[derive(Debug, Clone, Default)]
@@ -265,63 +264,24 @@ fn check_plan_item(state: &AppState, c: &Connection, v: &Viewer, item: &str) -> 
     Ok(())
 }
 
-/// Frames of a generation, buffered on the worker and handed to the response in batches (one
-/// per upstream read): a wake-up of the response task per token would cap the relay's rate.
-struct Batches {
-    tx: tokio::sync::mpsc::Sender<Vec<Value>>,
-    buf: Vec<Value>,
-    open: bool,
-}
-
-impl crate::ai::agent::Frames for Batches {
-    fn send(&mut self, frame: Value) -> bool {
-        if self.open {
-            self.buf.push(frame);
-        }
-        self.open
-    }
-
-    fn flush(&mut self) -> bool {
-        if self.open && !self.buf.is_empty() {
-            self.open = self.tx.blocking_send(std::mem::take(&mut self.buf)).is_ok();
-        }
-        self.open
-    }
-}
-
-/// No frames (callers that only want the saved result).
-struct Silent;
-
-impl crate::ai::agent::Frames for Silent {
-    fn send(&mut self, _: Value) -> bool {
-        true
-    }
-    fn flush(&mut self) -> bool {
-        true
-    }
-}
-
-/// Validate on the request, then run on a worker thread; the receiver yields batches of frames.
+/// Validate on the request, then run on a worker thread; the receiver yields serialized frames,
+/// batched per upstream read.
 /// A client that goes away does not stop the worker: it finishes the draft and saves it
 /// (the frames are simply no longer sent), so a closed tab never loses a paid-for generation.
 pub async fn start(
     state: &AppState,
     v: Viewer,
     ask: Ask,
-) -> ApiResult<tokio::sync::mpsc::Receiver<Vec<Value>>> {
+) -> ApiResult<tokio::sync::mpsc::Receiver<bytes::Bytes>> {
     let st = state.clone();
     let job = state.db.read(move |c| prepare(&st, c, &v, ask)).await?;
-    let (tx, rx) = tokio::sync::mpsc::channel::<Vec<Value>>(16);
+    let (tx, rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(16);
     let st = state.clone();
     std::thread::Builder::new()
         .name("content".into())
         .spawn(move || {
             use crate::ai::agent::Frames;
-            let mut out = Batches {
-                tx,
-                buf: Vec::with_capacity(64),
-                open: true,
-            };
+            let mut out = crate::ai::agent::ChannelFrames::new(tx);
             if let Err(e) = run::run(&st, &job, &mut out) {
                 out.send(serde_json::json!({"error": e}));
             }
@@ -335,5 +295,5 @@ pub async fn start(
 /// validated, drafted and saved; no frames.
 pub fn generate_blocking(state: &AppState, v: &Viewer, ask: Ask) -> ApiResult<run::Saved> {
     let job = state.db.read_blocking(|c| prepare(state, c, v, ask))?;
-    run::run(state, &job, &mut Silent).map_err(ApiError::BadGateway)
+    run::run(state, &job, &mut crate::ai::agent::Silent).map_err(ApiError::BadGateway)
 }
