@@ -102,7 +102,12 @@ test('find the content generated from a source, click it and see the source amon
     // The search centred the node: close the panel and click it on the canvas.
     await page.keyboard.press('Escape');
     await byTestId(page, 'node-panel').waitFor({ state: 'detached' });
-    await page.waitForTimeout(400); // the centring animation
+    // The centring animation has ended; the canvas kept the node in the middle as the panel closed.
+    await page.locator('[data-testid="graph-canvas"][data-moving="false"]').waitFor();
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid="graph-canvas"]');
+      return el && el.dataset.size === `${el.clientWidth}x${el.clientHeight}`;
+    });
     const box = await byTestId(page, 'graph-canvas').boundingBox();
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await panel.waitFor();
