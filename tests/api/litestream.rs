@@ -160,6 +160,13 @@ fn wait_for_replica(replica: &Path) {
     panic!("litestream wrote nothing to {}", replica.display());
 }
 
+/// `PRAGMA integrity_check` of a database file, or the error opening or reading it.
+fn integrity(db: &Path) -> String {
+    rusqlite::Connection::open(db)
+        .and_then(|c| c.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)))
+        .unwrap_or_else(|e| format!("error: {e}"))
+}
+
 fn walkdir_count(dir: &Path) -> usize {
     std::fs::read_dir(dir)
         .map(|rd| {
@@ -247,11 +254,28 @@ fn a_replica_restored_after_a_crash_holds_every_write_acknowledged_before_the_sy
 
     let acked = acked.lock().unwrap();
     let due = |at: &Instant| killed.duration_since(*at) > GUARANTEED_AFTER;
+    // The crashed server's own file (a copy, with its WAL) must be sound: a damaged replica of a
+    // sound source is Litestream's doing, a damaged source ours.
+    let copy = dir.path().join("source-copy");
+    std::fs::create_dir_all(&copy).unwrap();
+    for f in ["neuromancer.db", "neuromancer.db-wal"] {
+        if data.join(f).exists() {
+            std::fs::copy(data.join(f), copy.join(f)).unwrap();
+        }
+    }
+    let source_check = integrity(&copy.join("neuromancer.db"));
+    let replica_check = integrity(&restored.join("neuromancer.db"));
+    if source_check != "ok" || replica_check != "ok" {
+        let kept = dir.keep();
+        let log = std::fs::read_to_string(kept.join("litestream.log")).unwrap_or_default();
+        panic!(
+            "integrity_check: crashed source {source_check:?}, restored replica {replica_check:?}; \
+             files kept in {}; Litestream log tail:\n{}",
+            kept.display(),
+            log.lines().rev().take(30).collect::<Vec<_>>().join("\n")
+        );
+    }
     let file = rusqlite::Connection::open(restored.join("neuromancer.db")).unwrap();
-    let ok: String = file
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(ok, "ok", "the restored database is damaged");
     let ids = |sql: &str| -> HashSet<String> {
         file.prepare(sql)
             .unwrap()
