@@ -120,8 +120,10 @@ pub struct ServeArgs {
     #[arg(long, env = "NEUROMANCER_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
     /// SQLite synchronous mode: full (fsync every commit; survives power loss) or normal.
-    #[arg(long, env = "NEUROMANCER_DB_SYNC", default_value = "full", value_parser = ["full", "normal"])]
-    pub db_sync: String,
+    /// Default: full, or normal with --litestream (Litestream's advice, and a far narrower window
+    /// for the crash-during-commit replica damage described in README: Backup and restore).
+    #[arg(long, env = "NEUROMANCER_DB_SYNC", value_parser = ["full", "normal"])]
+    pub db_sync: Option<String>,
     /// Mount /__bench/hello, a bare route benchmarks compare against.
     #[arg(
         long,
@@ -232,7 +234,10 @@ fn serve_config(a: ServeArgs) -> anyhow::Result<Config> {
     cfg.admin_password = a.admin_password;
     cfg.secret_key = a.secret_key;
     cfg.trust_proxy = a.trust_proxy;
-    cfg.sync_full = a.db_sync == "full";
+    cfg.sync_full = match a.db_sync.as_deref() {
+        Some(mode) => mode == "full",
+        None => !cfg.litestream,
+    };
     cfg.bench_routes = a.bench_routes;
     if let Some(s) = &a.webhook_retry_schedule {
         cfg.webhook_retry_schedule = crate::config::parse_retry_schedule(s)?;
