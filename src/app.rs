@@ -302,6 +302,8 @@ pub fn serve(cfg: Config) -> anyhow::Result<()> {
     let _lock = lock_data_dir(&cfg)?;
     let state = state(cfg.clone())?;
     crate::jobs::recover(&state)?;
+    // The vector index loads in the background: the first search after a start never waits.
+    state.ann.warm();
     let pool = crate::jobs::start_workers(&state, cfg.workers)?;
     let http_workers = if cfg.http_workers == 0 {
         std::thread::available_parallelism()

@@ -114,7 +114,7 @@ impl AppState {
             jwks: Default::default(),
             http: Default::default(),
             bodies: Default::default(),
-            ann: Default::default(),
+            ann: Arc::new(crate::db::ann::Ann::new(db.clone())),
             embed_dims: Default::default(),
             local_model: Default::default(),
             registry: Arc::new(registry),

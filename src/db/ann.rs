@@ -1,16 +1,28 @@
 //! In-memory binary (sign-bit) index of the active model's vectors: the first pass of vector
 //! search on large stores. 384 dims → 48 bytes of sign bits, plus the vector's mean |x| (so the
 //! query can be scored asymmetrically against the bits) and its vec0 rowid: 60 bytes a vector,
-//! ~6 MB at 100k chunks, ~60 MB at 1M. Only built once a store holds `BUILD_ABOVE` vectors.
+//! ~6 MB at 100k chunks, ~60 MB at 1M. Only used once a store holds `BUILD_ABOVE` vectors.
+//!
+//! The codes are persisted in `vec_codes`, written in the same transaction as each vector
+//! ([`code`]), so a start loads them (a sequential read of ~60 MB at 1M, a fraction of a second)
+//! instead of rebuilding them from every float32 vector. The server loads the index in the
+//! background as it starts ([`Ann::warm`]); searches that arrive meanwhile get
+//! [`Lookup::Warming`] and are answered without it (never waiting for the load). Vectors written
+//! before the codes existed get theirs computed by that same background load.
 //!
 //! It only proposes candidates. Distances are recomputed in float32 from vec0 and visibility is
 //! applied in SQL afterwards, so a stale entry can cost recall but never shows a wrong or hidden
-//! chunk. Kept in step cheaply: new vectors (rowid above the highest seen) are appended before
-//! each search; deleted ones are noticed when they fail to come back from vec0 and the index is
-//! rebuilt once too many have gone; a change of model rebuilds it for the new model.
+//! chunk. Kept in step cheaply: new vectors (rowid above the highest seen) are appended from
+//! their persisted codes before each search; deleted ones are noticed when they fail to come
+//! back from vec0 and the index is reloaded once too many have gone; a change of model loads the
+//! new model's codes.
+//!
+//! Large scans are split across the cores (each thread scans a contiguous slice of the codes and
+//! keeps its own histogram; the candidates are merged after).
 //!
 //! One [`Ann`] per open database lives in `AppState` (`state.ann`): nothing is keyed by path in a
 //! process-wide static, so two databases in one process (tests) never share an index.
+use super::Db;
 use rusqlite::{Connection, params};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -20,6 +32,10 @@ pub const DIMS: usize = 384;
 const WORDS: usize = DIMS / 64;
 /// Stores smaller than this are searched exactly (a vec0 float32 scan of 10k is ~7 ms).
 pub const BUILD_ABOVE: i64 = 10_000;
+/// Below this many codes one thread scans them all (splitting costs more than it saves).
+const PARALLEL_ABOVE: usize = 100_000;
+/// Codes written per transaction when the background load fills in missing ones.
+const BACKFILL_BATCH: usize = 5_000;
 
 pub struct BinIndex {
     model: String,
@@ -35,12 +51,52 @@ pub struct BinIndex {
 
 pub type Shared = Arc<RwLock<BinIndex>>;
 
-/// The binary index of one database (built on demand) and the lock that lets only one build
-/// run at a time.
 #[derive(Default)]
-pub struct Ann {
+struct Inner {
     index: Mutex<Option<Shared>>,
+    /// Only one load at a time.
     building: Mutex<()>,
+    /// The model whose index is loading in the background.
+    warming: Mutex<Option<String>>,
+    /// Where background loads read and persist codes (None: loads run in the caller).
+    db: Option<Db>,
+}
+
+/// The binary index of one database and how it is loaded.
+#[derive(Clone, Default)]
+pub struct Ann {
+    inner: Arc<Inner>,
+}
+
+/// What a search can use.
+pub enum Lookup {
+    /// The index, up to date.
+    Ready(Shared),
+    /// The store is small enough to scan exactly.
+    Exact,
+    /// The index is loading in the background: answer without it.
+    Warming,
+}
+
+/// The persisted form of a 384-d vector's code: 48 bytes of sign bits and its scale (None for
+/// other sizes, which the index does not cover).
+pub fn code(v: &[f32]) -> Option<(Vec<u8>, f32)> {
+    if v.len() != DIMS {
+        return None;
+    }
+    let (words, scale) = encode(v);
+    Some((words.iter().flat_map(|w| w.to_le_bytes()).collect(), scale))
+}
+
+fn decode(blob: &[u8]) -> Option<[u64; WORDS]> {
+    if blob.len() != WORDS * 8 {
+        return None;
+    }
+    let mut words = [0u64; WORDS];
+    for (w, b) in words.iter_mut().zip(blob.chunks_exact(8)) {
+        *w = u64::from_le_bytes(b.try_into().ok()?);
+    }
+    Some(words)
 }
 
 fn encode(v: &[f32]) -> ([u64; WORDS], f32) {
@@ -88,73 +144,97 @@ impl BinIndex {
         self.vids.capacity() * 8 + self.codes.capacity() * WORDS * 8 + self.scale.capacity() * 4
     }
 
-    /// Append the vectors written since the last sync (rowids only grow); `upto` is the highest
-    /// rowid of any model, so other models' rows are not scanned again next time.
+    fn push_code(&mut self, vid: i64, code: [u64; WORDS], scale: f32) {
+        self.vids.push(vid);
+        self.codes.push(code);
+        self.scale.push(scale);
+        self.max_vid = self.max_vid.max(vid);
+    }
+
+    /// Append the vectors written since the last sync from their persisted codes (rowids only
+    /// grow); `upto` is the highest rowid of any model, so other models' rows are not read
+    /// again next time.
     fn sync(&mut self, c: &Connection, upto: i64) -> rusqlite::Result<()> {
         let mut stmt = c.prepare_cached(
-            "SELECT cv.id, vc.embedding FROM chunk_vectors cv JOIN vec_chunks vc ON vc.rowid = cv.id
-             WHERE cv.id > ?1 AND cv.model = ?2 ORDER BY cv.id",
+            "SELECT vid, code, scale FROM vec_codes WHERE model = ?2 AND vid > ?1 ORDER BY vid",
         )?;
         let rows = stmt.query_map(params![self.max_vid, self.model], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, f64>(2)?,
+            ))
         })?;
         for row in rows {
-            let (vid, blob) = row?;
-            self.push(vid, &from_blob(&blob));
+            let (vid, blob, scale) = row?;
+            if let Some(code) = decode(&blob) {
+                self.push_code(vid, code, scale as f32);
+            }
         }
         self.max_vid = self.max_vid.max(upto);
         Ok(())
     }
 
-    /// A first build reads the model's partition of vec0 sequentially.
-    fn build(c: &Connection, model: &str) -> rusqlite::Result<Self> {
+    /// Load the persisted codes of `model`, then compute the codes of its vectors that have
+    /// none yet (written before `vec_codes` existed) from vec0; those are returned so the caller
+    /// can persist them.
+    fn load(c: &Connection, model: &str) -> rusqlite::Result<(Self, Vec<(i64, Vec<u8>, f32)>)> {
         let mut idx = BinIndex::empty(model);
-        let mut stmt = c.prepare("SELECT rowid, embedding FROM vec_chunks WHERE model = ?1")?;
+        let mut stmt =
+            c.prepare("SELECT vid, code, scale FROM vec_codes WHERE model = ?1 ORDER BY vid")?;
+        let rows = stmt.query_map([model], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, f64>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (vid, blob, scale) = row?;
+            if let Some(code) = decode(&blob) {
+                idx.push_code(vid, code, scale as f32);
+            }
+        }
+        let mut missing = Vec::new();
+        let mut stmt = c.prepare(
+            "SELECT cv.id, vc.embedding FROM chunk_vectors cv JOIN vec_chunks vc ON vc.rowid = cv.id
+             WHERE cv.model = ?1 AND NOT EXISTS (SELECT 1 FROM vec_codes k WHERE k.vid = cv.id)",
+        )?;
         let rows = stmt.query_map([model], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
         })?;
         for row in rows {
             let (vid, blob) = row?;
-            idx.push(vid, &from_blob(&blob));
+            let v = from_blob(&blob);
+            idx.push(vid, &v);
+            if let Some((code, scale)) = code(&v) {
+                missing.push((vid, code, scale));
+            }
         }
         idx.vids.shrink_to_fit();
         idx.codes.shrink_to_fit();
         idx.scale.shrink_to_fit();
-        Ok(idx)
+        Ok((idx, missing))
     }
 
     /// The `keep` most promising rowids for `q`: Hamming distance on the sign bits over every
     /// vector keeps `wide`, then the float query against each kept vector's signs (scaled)
     /// orders them and keeps `keep`.
-    pub fn candidates(&self, q: &[f32], wide: usize, keep: usize) -> Vec<i64> {
+    /// `threads`: of the Hamming scan (None = [`scan_threads`] for the store's size).
+    pub fn candidates(
+        &self,
+        q: &[f32],
+        wide: usize,
+        keep: usize,
+        threads: Option<usize>,
+    ) -> Vec<i64> {
         let n = self.vids.len();
         if n == 0 {
             return Vec::new();
         }
         let (qc, _) = encode(q);
-        let dist = hamming_all(&self.codes, &qc);
-        // Counting select: the Hamming radius that admits `wide` vectors, ties broken by order.
-        let mut hist = [0usize; DIMS + 1];
-        for d in &dist {
-            hist[*d as usize] += 1;
-        }
-        let wide = wide.min(n);
-        let (mut radius, mut below) = (0usize, 0usize);
-        while radius < DIMS && below + hist[radius] < wide {
-            below += hist[radius];
-            radius += 1;
-        }
-        let mut at_radius = wide - below;
-        let mut pool: Vec<usize> = Vec::with_capacity(wide);
-        for (i, d) in dist.iter().enumerate() {
-            let d = *d as usize;
-            if d < radius {
-                pool.push(i);
-            } else if d == radius && at_radius > 0 {
-                at_radius -= 1;
-                pool.push(i);
-            }
-        }
+        let threads = threads.unwrap_or_else(|| scan_threads(n)).max(1);
+        let pool = nearest_codes(&self.codes, &qc, wide.min(n), threads);
         // Asymmetric estimate through per-byte lookup tables: table[b][byte] = Σ ±q over the
         // byte's 8 dimensions (+ where the bit is set).
         let mut table = vec![0f32; (DIMS / 8) * 256];
@@ -199,27 +279,30 @@ impl BinIndex {
 }
 
 #[inline(always)]
-fn hamming_body(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> Vec<u16> {
-    codes
+fn hamming_body(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> (Vec<u16>, Vec<usize>) {
+    let mut hist = vec![0usize; DIMS + 1];
+    let dist = codes
         .iter()
         .map(|code| {
             let mut d = 0u32;
             for w in 0..WORDS {
                 d += (code[w] ^ qc[w]).count_ones();
             }
+            hist[d as usize] += 1;
             d as u16
         })
-        .collect()
+        .collect();
+    (dist, hist)
 }
 
-/// The Hamming distance of every code to the query's. The default x86-64 target has no POPCNT
-/// instruction (count_ones becomes ~15 bit tricks a word, 8x slower over 1M codes), so the
-/// loop is compiled a second time with it and chosen when the CPU has it.
-fn hamming_all(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> Vec<u16> {
+/// The Hamming distance of every code to the query's, with their histogram. The default x86-64
+/// target has no POPCNT instruction (count_ones becomes ~15 bit tricks a word, 8x slower over 1M
+/// codes), so the loop is compiled a second time with it and chosen when the CPU has it.
+fn hamming_all(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> (Vec<u16>, Vec<usize>) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("popcnt") {
         #[target_feature(enable = "popcnt")]
-        unsafe fn with_popcnt(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> Vec<u16> {
+        unsafe fn with_popcnt(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> (Vec<u16>, Vec<usize>) {
             hamming_body(codes, qc)
         }
         // SAFETY: the CPU supports POPCNT (checked just above).
@@ -228,19 +311,196 @@ fn hamming_all(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> Vec<u16> {
     hamming_body(codes, qc)
 }
 
+/// How many threads a scan of `n` codes uses: one below `PARALLEL_ABOVE`, else the cores (at most 8).
+fn scan_threads(n: usize) -> usize {
+    if n < PARALLEL_ABOVE {
+        return 1;
+    }
+    std::thread::available_parallelism()
+        .map(|p| p.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+}
+
+/// Indexes of the `wide` codes nearest `qc` in Hamming distance (ties broken by position): each
+/// thread scans a contiguous slice; the merged histogram gives the radius that admits `wide`,
+/// then each slice contributes what lies inside it, in slice order.
+fn nearest_codes(
+    codes: &[[u64; WORDS]],
+    qc: &[u64; WORDS],
+    wide: usize,
+    threads: usize,
+) -> Vec<usize> {
+    let size = codes.len().div_ceil(threads).max(1);
+    let parts: Vec<(Vec<u16>, Vec<usize>)> = if threads == 1 {
+        vec![hamming_all(codes, qc)]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = codes
+                .chunks(size)
+                .map(|part| s.spawn(move || hamming_all(part, qc)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("hamming scan thread"))
+                .collect()
+        })
+    };
+    let mut hist = [0usize; DIMS + 1];
+    for (_, h) in &parts {
+        for (total, n) in hist.iter_mut().zip(h) {
+            *total += n;
+        }
+    }
+    let (mut radius, mut below) = (0usize, 0usize);
+    while radius < DIMS && below + hist[radius] < wide {
+        below += hist[radius];
+        radius += 1;
+    }
+    let mut at_radius = wide.saturating_sub(below);
+    let mut pool: Vec<usize> = Vec::with_capacity(wide);
+    for (p, (dist, _)) in parts.iter().enumerate() {
+        let base = p * size;
+        for (i, d) in dist.iter().enumerate() {
+            let d = *d as usize;
+            if d < radius {
+                pool.push(base + i);
+            } else if d == radius && at_radius > 0 {
+                at_radius -= 1;
+                pool.push(base + i);
+            }
+        }
+    }
+    pool
+}
+
 impl Ann {
-    fn current(&self) -> Option<Shared> {
-        self.index.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    /// The index of the database behind `db`: loads run in the background and persist the
+    /// codes they had to compute.
+    pub fn new(db: Db) -> Self {
+        Ann {
+            inner: Arc::new(Inner {
+                db: Some(db),
+                ..Default::default()
+            }),
+        }
     }
 
-    /// The index for `model`, built (or rebuilt for a new model) and brought up to date. None
-    /// when the store is too small to need one (unless `force`).
-    pub fn get(
+    fn current(&self) -> Option<Shared> {
+        self.inner
+            .index
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// At start-up: load the active model's index in the background when its store is large
+    /// enough to need one, so the first search after a restart does not wait.
+    pub fn warm(&self) {
+        let Some(db) = &self.inner.db else { return };
+        let model = db.read_blocking(|c| -> rusqlite::Result<Option<String>> {
+            let active: Option<String> = c
+                .prepare("SELECT active_model FROM embedding_state WHERE id = 1")?
+                .query_row([], |r| r.get(0))
+                .ok();
+            let Some(model) = active else { return Ok(None) };
+            let stored: i64 = c
+                .prepare("SELECT COUNT(*) FROM chunk_vectors WHERE model = ?1")?
+                .query_row([&model], |r| r.get(0))?;
+            Ok((stored > BUILD_ABOVE).then_some(model))
+        });
+        match model {
+            Ok(Some(model)) => self.spawn_load(model),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "vector index: could not read the active model"),
+        }
+    }
+
+    /// Load `model`'s index on a thread of its own unless a load is already running.
+    fn spawn_load(&self, model: String) {
+        let Some(db) = self.inner.db.clone() else {
+            return;
+        };
+        {
+            let mut warming = self.inner.warming.lock().unwrap_or_else(|e| e.into_inner());
+            if warming.is_some() {
+                return;
+            }
+            *warming = Some(model.clone());
+        }
+        let me = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("vector-index".into())
+            .spawn(move || {
+                let started = std::time::Instant::now();
+                let loaded = db.read_blocking(|c| me.load_into(c, &model));
+                // Searches use the index from here on; computed codes are saved after.
+                *me.inner.warming.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                let result = loaded
+                    .map_err(anyhow::Error::from)
+                    .and_then(|missing| me.persist(&db, &model, missing));
+                match result {
+                    Ok(n) => tracing::info!(
+                        model = %model,
+                        ms = started.elapsed().as_millis() as u64,
+                        computed = n,
+                        "vector index loaded"
+                    ),
+                    Err(e) => {
+                        tracing::warn!(model = %model, error = %e, "vector index load failed")
+                    }
+                }
+                *me.inner.warming.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            });
+        if spawned.is_err() {
+            *self.inner.warming.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+    }
+
+    /// Load `model` and make it current; the codes that had to be computed are returned.
+    fn load_into(&self, c: &Connection, model: &str) -> rusqlite::Result<Vec<(i64, Vec<u8>, f32)>> {
+        let _building = self
+            .inner
+            .building
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        // max_vid is the highest rowid loaded: anything committed while this ran is above it
+        // (rowids only grow) and the next search's sync appends it.
+        let (built, missing) = BinIndex::load(c, model)?;
+        *self.inner.index.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(Arc::new(RwLock::new(built)));
+        Ok(missing)
+    }
+
+    /// Write computed codes in short transactions (a vector deleted meanwhile is skipped).
+    fn persist(
         &self,
-        c: &Connection,
+        db: &Db,
         model: &str,
-        force: bool,
-    ) -> rusqlite::Result<Option<Shared>> {
+        missing: Vec<(i64, Vec<u8>, f32)>,
+    ) -> anyhow::Result<usize> {
+        let n = missing.len();
+        for batch in missing.chunks(BACKFILL_BATCH) {
+            let batch = batch.to_vec();
+            let model = model.to_string();
+            db.write_blocking(move |tx| -> Result<(), super::DbError> {
+                let mut ins = tx.prepare_cached(
+                    "INSERT OR IGNORE INTO vec_codes (vid, model, code, scale)
+                     SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM chunk_vectors WHERE id = ?1)",
+                )?;
+                for (vid, code, scale) in &batch {
+                    ins.execute(params![vid, model, code, *scale as f64])?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(n)
+    }
+
+    /// The index for `model`, brought up to date. `Exact` when the store is too small to need
+    /// one (unless `force`); `Warming` while a background load runs (one is started when the
+    /// index is missing). Without a database handle (benches, `force`) the load runs here.
+    pub fn get(&self, c: &Connection, model: &str, force: bool) -> rusqlite::Result<Lookup> {
         let max_vid: i64 = c
             .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM chunk_vectors")?
             .query_row([], |r| r.get(0))?;
@@ -250,12 +510,12 @@ impl Ann {
                 (r.model == model).then_some(r.max_vid >= max_vid)
             };
             match current {
-                Some(true) => return Ok(Some(idx)),
+                Some(true) => return Ok(Lookup::Ready(idx)),
                 Some(false) => {
                     idx.write()
                         .unwrap_or_else(|e| e.into_inner())
                         .sync(c, max_vid)?;
-                    return Ok(Some(idx));
+                    return Ok(Lookup::Ready(idx));
                 }
                 None => self.forget(),
             }
@@ -265,27 +525,35 @@ impl Ann {
                 .prepare_cached("SELECT COUNT(*) FROM chunk_vectors WHERE model = ?1")?
                 .query_row([model], |r| r.get(0))?;
             if stored <= BUILD_ABOVE {
-                return Ok(None);
+                return Ok(Lookup::Exact);
+            }
+            if self.inner.db.is_some() {
+                self.spawn_load(model.to_string());
+                return Ok(Lookup::Warming);
             }
         }
-        // One build at a time (1M vectors take ~12 s and 60 MB): searches that arrive meanwhile
-        // wait, then take the index just built instead of building their own.
-        let _building = self.building.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(idx) = self.current()
-            && idx.read().unwrap_or_else(|e| e.into_inner()).model == model
-        {
-            return Ok(Some(idx));
+        self.load_into(c, model)?;
+        Ok(self.current().map_or(Lookup::Warming, Lookup::Ready))
+    }
+
+    /// `loading`, `ready` or `none`, and the vectors held (for `/health`).
+    pub fn status(&self) -> (&'static str, usize) {
+        let warming = self
+            .inner
+            .warming
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some();
+        match self.current() {
+            _ if warming => ("loading", 0),
+            Some(idx) => ("ready", idx.read().unwrap_or_else(|e| e.into_inner()).len()),
+            None => ("none", 0),
         }
-        let mut built = BinIndex::build(c, model)?;
-        built.max_vid = built.max_vid.max(max_vid);
-        let idx = Arc::new(RwLock::new(built));
-        *self.index.lock().unwrap_or_else(|e| e.into_inner()) = Some(idx.clone());
-        Ok(Some(idx))
     }
 
     /// Drop the index (model change, too many stale entries, benches).
     pub fn forget(&self) {
-        *self.index.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.inner.index.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 }
 
@@ -293,4 +561,56 @@ fn from_blob(b: &[u8]) -> Vec<f32> {
     b.chunks_exact(4)
         .map(|x| f32::from_le_bytes([x[0], x[1], x[2], x[3]]))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_split_scan_keeps_the_same_candidates_in_the_same_order_as_one_thread() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let codes: Vec<[u64; WORDS]> = (0..10_007).map(|_| [(); WORDS].map(|_| next())).collect();
+        let q = [(); WORDS].map(|_| next());
+        let one = nearest_codes(&codes, &q, 500, 1);
+        assert_eq!(one.len(), 500);
+        for threads in [2, 3, 8] {
+            assert_eq!(
+                nearest_codes(&codes, &q, 500, threads),
+                one,
+                "{threads} threads"
+            );
+        }
+        // Every kept code is at least as near as every code left out.
+        let d = |i: usize| {
+            (0..WORDS)
+                .map(|w| (codes[i][w] ^ q[w]).count_ones())
+                .sum::<u32>()
+        };
+        let worst_kept = one.iter().map(|i| d(*i)).max().unwrap();
+        let kept: std::collections::HashSet<usize> = one.iter().copied().collect();
+        assert!(
+            (0..codes.len())
+                .filter(|i| !kept.contains(i))
+                .all(|i| d(i) >= worst_kept)
+        );
+    }
+
+    #[test]
+    fn a_persisted_code_decodes_to_the_vectors_signs() {
+        let v: Vec<f32> = (0..DIMS)
+            .map(|i| if i % 3 == 0 { 0.5 } else { -0.25 })
+            .collect();
+        let (blob, scale) = code(&v).unwrap();
+        assert_eq!(blob.len(), 48);
+        assert_eq!(decode(&blob).unwrap(), encode(&v).0);
+        assert!((scale - (0.5 + 2.0 * 0.25) / 3.0).abs() < 1e-6);
+        assert!(code(&v[..100]).is_none(), "other sizes have no code");
+    }
 }

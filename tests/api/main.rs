@@ -36,6 +36,7 @@ mod settings;
 mod supabase;
 mod tasks;
 mod timesheets;
+mod vector_index;
 mod voice;
 mod voice_context;
 mod voice_extract;

@@ -76,7 +76,7 @@ def main():
         for name, v in r["variants"].items():
             rec = np.mean([len(set(ids[:k]) & ex) / k for ids, ex in zip(v["ids"], exact)])
             print(f"{n:>8}  {name:<24} {v['p50_ms']:>8.2f} {v['p99_ms']:>8.2f} {rec:>10.3f} {len(v['ids']):>5}")
-        print(f"{'':>8}  binary index: {r['index_bytes'] / 1e6:.1f} MB in memory, built from vec0 in {r['index_build_ms']:.0f} ms")
+        print(f"{'':>8}  binary index: {r['index_bytes'] / 1e6:.1f} MB in memory, loaded from its persisted codes in {r['index_build_ms']:.0f} ms (what a restart waits for, in the background)")
 
     print("\n== Ingest (markdown chunked, embedded, indexed in SQLite: chunks + FTS5 + vec0) ==")
     for i in rep["ingest"]:

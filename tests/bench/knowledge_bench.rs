@@ -178,37 +178,64 @@ fn bench_vectors(out: &std::path::Path, sizes: &[usize], nq: usize) -> Value {
             t0.elapsed().as_secs_f64()
         );
         written = n;
-        // The binary index: first build (as after a restart) and its memory.
+        // The binary index: its load from the persisted codes (what a restart does) and its memory.
         ann.forget();
         let t0 = Instant::now();
-        let idx = ann.get(&c, emb.model_id(), true).unwrap().unwrap();
+        let neuromancer::db::ann::Lookup::Ready(idx) = ann.get(&c, emb.model_id(), true).unwrap()
+        else {
+            panic!("the binary index did not load");
+        };
         let build_ms = t0.elapsed().as_secs_f64() * 1000.0;
         let bytes = idx.read().unwrap().bytes();
         let mut per = serde_json::Map::new();
         // Slow exact scans at 1M: fewer queries (recall is averaged over the same prefix).
         let slow = if n >= 500_000 { nq.min(30) } else { nq };
-        let variants: [(&str, search::VectorPath, Option<(usize, usize)>, usize); 4] = [
-            ("vec0 f32 exact", search::VectorPath::Exact, None, slow),
+        // (name, path, rescore pool, scan threads, queries)
+        type Variant = (
+            &'static str,
+            search::VectorPath,
+            Option<(usize, usize)>,
+            Option<usize>,
+            usize,
+        );
+        let variants: [Variant; 5] = [
+            (
+                "vec0 f32 exact",
+                search::VectorPath::Exact,
+                None,
+                None,
+                slow,
+            ),
             (
                 "mem bit, f32 top 20 *",
                 search::VectorPath::Binary,
                 None,
+                None,
+                nq,
+            ),
+            (
+                "mem bit, f32 top 20, 1 thread",
+                search::VectorPath::Binary,
+                None,
+                Some(1),
                 nq,
             ),
             (
                 "mem bit, f32 top 40",
                 search::VectorPath::Binary,
                 Some((300, 40)),
+                None,
                 nq,
             ),
             (
                 "mem bit, f32 top 80",
                 search::VectorPath::Binary,
                 Some((300, 80)),
+                None,
                 nq,
             ),
         ];
-        for (name, path, pool, count) in variants {
+        for (name, path, pool, threads, count) in variants {
             let mut times = Vec::new();
             let mut ids_all = Vec::new();
             for qi in 0..count {
@@ -218,6 +245,7 @@ fn bench_vectors(out: &std::path::Path, sizes: &[usize], nq: usize) -> Value {
                     mode: search::Mode::Vector,
                     vector_path: path,
                     binary_pool: pool,
+                    scan_threads: threads,
                     ..Default::default()
                 };
                 let t0 = Instant::now();

@@ -20,6 +20,18 @@ pub struct Health {
     /// checkpoints (and, under Litestream, replication) have stalled. Sizes only, no content:
     /// monitors read this without a token.
     pub wal: WalHealth,
+    /// The in-memory first pass of vector search (large stores only).
+    pub vector_index: VectorIndexHealth,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VectorIndexHealth {
+    /// `loading` while it loads in the background after a start (searches are answered without
+    /// it meanwhile), `ready` once loaded, `none` when the store is small enough to scan exactly.
+    #[schema(example = "ready")]
+    pub state: String,
+    /// Vectors it holds.
+    pub vectors: i64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -60,6 +72,13 @@ pub async fn health(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> 
             bytes: wal.wal_bytes,
             checkpointed_bytes: wal.checkpointed_bytes,
             last_checkpoint_at: wal.last_checkpoint_at,
+        },
+        vector_index: {
+            let (state, vectors) = state.ann.status();
+            VectorIndexHealth {
+                state: state.into(),
+                vectors: vectors as i64,
+            }
         },
     }))
 }

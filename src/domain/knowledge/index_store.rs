@@ -61,6 +61,13 @@ pub fn add_vector(c: &Connection, chunk_id: i64, model: &str, v: &[f32]) -> rusq
         t.float
     ))?
     .execute(params![vid, model, blob])?;
+    // The sign-bit code beside it, in the same transaction: the binary index loads these.
+    if let Some((code, scale)) = crate::db::ann::code(v) {
+        c.prepare_cached(
+            "INSERT INTO vec_codes (vid, model, code, scale) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![vid, model, code, scale as f64])?;
+    }
     Ok(())
 }
 

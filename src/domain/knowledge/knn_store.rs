@@ -7,7 +7,7 @@ use super::search::{CANDIDATES, MAX_DISTANCE, Query, VectorPath};
 use super::search_store::{Bound, bind, doc_join};
 use super::{embed, index_store as index};
 use crate::access::Viewer;
-use crate::db::ann::{self, Ann};
+use crate::db::ann::{self, Ann, Lookup};
 use rusqlite::{Connection, OptionalExtension, ToSql, params};
 use std::collections::HashMap;
 
@@ -19,6 +19,8 @@ const HAMMING_POOL: usize = 4000;
 const HAMMING_FRACTION: usize = 100;
 const ESTIMATE_POOL: usize = 300;
 const EXACT_RESCORE: usize = 20;
+/// Vectors scanned exactly (the newest) while the binary index loads after a start.
+const WARMING_SCAN: i64 = 50_000;
 
 /// Chunk ids of a query whose parameters are the nine of `bind` followed by `extra` (?10…).
 fn ids(c: &Connection, sql: &str, b: &Bound, extra: &[&dyn ToSql]) -> rusqlite::Result<Vec<i64>> {
@@ -58,12 +60,13 @@ pub fn vector_ids(
     match path {
         VectorPath::Binary | VectorPath::Auto => {
             match ann.get(c, model, path == VectorPath::Binary)? {
-                Some(idx) => match binary(c, ann, q, &b, model, qv, &blob, &idx)? {
+                Lookup::Ready(idx) => match binary(c, ann, q, &b, model, qv, &blob, &idx)? {
                     Some(found) => Ok(found),
                     // The filters hid most of the pool: exact over what the viewer may see.
                     None => exact_visible(c, q, &b, model, &blob, &t.float),
                 },
-                None => exact_all(c, q, &b, model, &blob, &t.float),
+                Lookup::Exact => exact_all(c, q, &b, model, &blob, &t.float),
+                Lookup::Warming => exact_recent(c, q, &b, model, &blob, &t.float),
             }
         }
         VectorPath::Exact => exact_all(c, q, &b, model, &blob, &t.float),
@@ -88,6 +91,29 @@ fn exact_visible(
     );
     let limit = CANDIDATES as i64;
     ids(c, &sql, b, &[&model, &blob, &limit, &MAX_DISTANCE])
+}
+
+/// While the binary index loads after a start: exact distances over the newest
+/// `WARMING_SCAN` vectors only (a bounded scan, ~30 ms), which hybrid search completes with its
+/// keyword half; the full index answers once loaded (a fraction of a second at 1M).
+fn exact_recent(
+    c: &Connection,
+    q: &Query,
+    b: &Bound,
+    model: &str,
+    blob: &[u8],
+    table: &str,
+) -> rusqlite::Result<Vec<i64>> {
+    let sql = format!(
+        "SELECT c.id FROM chunk_vectors cv JOIN {table} vc ON vc.rowid = cv.id
+         JOIN chunks c ON c.id = cv.chunk_id {}
+           AND cv.model = ?10 AND cv.id > (SELECT COALESCE(MAX(id), 0) FROM chunk_vectors) - ?14
+           AND vec_distance_cosine(vc.embedding, ?11) <= ?13
+         ORDER BY vec_distance_cosine(vc.embedding, ?11) LIMIT ?12",
+        doc_join(q.scope)
+    );
+    let (limit, scan) = (CANDIDATES as i64, WARMING_SCAN);
+    ids(c, &sql, b, &[&model, &blob, &limit, &MAX_DISTANCE, &scan])
 }
 
 /// vec0 float32 KNN over every vector (over-fetched), then visibility and filters.
@@ -130,7 +156,12 @@ fn binary(
     let (keep, exact) = q.binary_pool.unwrap_or((ESTIMATE_POOL, EXACT_RESCORE));
     let pool = {
         let r = idx.read().unwrap_or_else(|e| e.into_inner());
-        r.candidates(qv, HAMMING_POOL.max(r.len() / HAMMING_FRACTION), keep)
+        r.candidates(
+            qv,
+            HAMMING_POOL.max(r.len() / HAMMING_FRACTION),
+            keep,
+            q.scan_threads,
+        )
     };
     // CROSS JOIN pins the loop order: from the few candidates out, never from the documents in.
     let sql = format!(

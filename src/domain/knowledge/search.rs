@@ -65,6 +65,9 @@ pub struct Query {
     /// Binary first pass: (candidates kept by the estimate, how many of them are rescored in
     /// float32); None = the tuned defaults.
     pub binary_pool: Option<(usize, usize)>,
+    /// Binary first pass: threads of the Hamming scan; None = one per core above 100k vectors
+    /// (the bench compares with 1).
+    pub scan_threads: Option<usize>,
     pub text: String,
     pub limit: usize,
     pub scope: Scope,
