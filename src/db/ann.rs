@@ -51,6 +51,9 @@ pub struct BinIndex {
 
 pub type Shared = Arc<RwLock<BinIndex>>;
 
+/// Codes computed by a load for vectors that had none: (vec0 rowid, code, scale).
+type Computed = Vec<(i64, Vec<u8>, f32)>;
+
 #[derive(Default)]
 struct Inner {
     index: Mutex<Option<Shared>>,
@@ -178,7 +181,7 @@ impl BinIndex {
     /// Load the persisted codes of `model`, then compute the codes of its vectors that have
     /// none yet (written before `vec_codes` existed) from vec0; those are returned so the caller
     /// can persist them.
-    fn load(c: &Connection, model: &str) -> rusqlite::Result<(Self, Vec<(i64, Vec<u8>, f32)>)> {
+    fn load(c: &Connection, model: &str) -> rusqlite::Result<(Self, Computed)> {
         let mut idx = BinIndex::empty(model);
         let mut stmt =
             c.prepare("SELECT vid, code, scale FROM vec_codes WHERE model = ?1 ORDER BY vid")?;
