@@ -6,7 +6,9 @@
 //!    index + float32 rescore at several pool sizes — timing each query and writing the ids so
 //!    recall@10 can be computed against exact search. The store grows 10k → 100k → 1M in place.
 //! 2. Ingest: MB/s of markdown chunked, embedded and indexed (hashing; MiniLM when installed).
-//! 3. Retrieval quality: nDCG@10 on a small labelled set for keyword, hashing, MiniLM and hybrid.
+//! 3. Retrieval quality: nDCG@10 and recall@10 on tests/bench/retrieval_set.json (300 passages,
+//!    240 graded queries split into dev and test halves) for keyword, vector and hybrid with
+//!    each embedder (hashing; MiniLM when installed), and the hybrid fusion tuned on dev.
 use neuromancer::access::Viewer;
 use neuromancer::db::ann::Ann;
 use neuromancer::domain::knowledge::embed::Embedder;
@@ -395,11 +397,90 @@ fn dcg(rels: &[f64]) -> f64 {
         .sum()
 }
 
+/// Document-level nDCG@10 and recall@10 of one query's hits against its graded labels.
+fn judge(hits: &[search::Hit], rel: &serde_json::Map<String, Value>) -> (f64, f64) {
+    let mut seen = std::collections::HashSet::new();
+    let docs: Vec<&str> = hits
+        .iter()
+        .filter(|h| seen.insert(h.doc_id.clone()))
+        .take(10)
+        .map(|h| h.doc_id.as_str())
+        .collect();
+    let got: Vec<f64> = docs
+        .iter()
+        .map(|d| rel.get(*d).and_then(Value::as_f64).unwrap_or(0.0))
+        .collect();
+    let mut ideal: Vec<f64> = rel.values().filter_map(Value::as_f64).collect();
+    ideal.sort_by(|a, b| b.total_cmp(a));
+    ideal.truncate(10);
+    let idcg = dcg(&ideal);
+    let ndcg = if idcg > 0.0 { dcg(&got) / idcg } else { 0.0 };
+    let found = docs.iter().filter(|d| rel.contains_key(**d)).count();
+    (ndcg, found as f64 / rel.len().max(1) as f64)
+}
+
+/// Mean (nDCG@10, recall@10) per split ("dev", "test") of one search configuration.
+fn evaluate(
+    conn: &Connection,
+    ann: &Ann,
+    viewer: &Viewer,
+    emb: &dyn embed::Embedder,
+    queries: &[Value],
+    mode: search::Mode,
+    fusion: Option<search::Fusion>,
+) -> Value {
+    let mut per: std::collections::BTreeMap<String, (f64, f64, usize)> = Default::default();
+    for q in queries {
+        let rel = q["relevant"].as_object().unwrap();
+        let hits = search::search(
+            conn,
+            ann,
+            viewer,
+            emb,
+            &search::Query {
+                text: q["q"].as_str().unwrap().into(),
+                limit: 30,
+                mode,
+                fusion,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let (n, r) = judge(&hits, rel);
+        let split = q["split"].as_str().unwrap_or("test").to_string();
+        for key in [split, "all".to_string()] {
+            let e = per.entry(key).or_default();
+            e.0 += n;
+            e.1 += r;
+            e.2 += 1;
+        }
+    }
+    Value::Object(
+        per.into_iter()
+            .map(|(k, (n, r, c))| {
+                (
+                    k,
+                    json!({"ndcg10": n / c as f64, "recall10": r / c as f64, "queries": c}),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Retrieval quality on the labelled set, per embedder: keyword, vector and hybrid with the
+/// default fusion, and the hybrid fusion tuned on the dev split (grid over RRF k and the
+/// vector list's weight) and reported on the held-out test split.
 fn bench_quality(
     out: &std::path::Path,
     labelled: &Value,
     embedders: &[&dyn embed::Embedder],
 ) -> Value {
+    let queries = labelled["queries"].as_array().unwrap().clone();
+    let dev: Vec<Value> = queries
+        .iter()
+        .filter(|q| q["split"] == "dev")
+        .cloned()
+        .collect();
     let mut report = serde_json::Map::new();
     for emb in embedders {
         let (db, uid) = setup_db(&out.join(format!("quality_{}.db", emb.model_id())));
@@ -418,51 +499,77 @@ fn bench_quality(
             user_id: uid.clone(),
             admin: true,
         };
-        for (mode_name, mode) in [
-            ("keyword", search::Mode::Keyword),
-            ("vector", search::Mode::Vector),
-            ("hybrid", search::Mode::Hybrid),
-        ] {
-            let key = match mode_name {
-                "keyword" => "keyword_bm25".to_string(),
-                m => format!("{m}_{}", emb.model_id()),
-            };
-            if report.contains_key(&key) {
-                continue;
-            }
-            let mut scores = Vec::new();
-            for q in labelled["queries"].as_array().unwrap() {
-                let rel = q["relevant"].as_object().unwrap();
-                let hits = search::search(
+        let model = emb.model_id();
+        if !report.contains_key("keyword_bm25") {
+            let r = evaluate(
+                &conn,
+                &ann,
+                &viewer,
+                *emb,
+                &queries,
+                search::Mode::Keyword,
+                None,
+            );
+            report.insert("keyword_bm25".into(), r);
+        }
+        let r = evaluate(
+            &conn,
+            &ann,
+            &viewer,
+            *emb,
+            &queries,
+            search::Mode::Vector,
+            None,
+        );
+        report.insert(format!("vector_{model}"), r);
+        let r = evaluate(
+            &conn,
+            &ann,
+            &viewer,
+            *emb,
+            &queries,
+            search::Mode::Hybrid,
+            None,
+        );
+        report.insert(format!("hybrid_{model} (default fusion)"), r);
+        if dev.is_empty() {
+            continue;
+        }
+        let mut best: Option<(f64, search::Fusion)> = None;
+        for k in [5.0, 10.0, 20.0, 40.0, 60.0, 100.0] {
+            for vector in [0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0] {
+                let f = search::Fusion {
+                    k,
+                    keyword: 1.0,
+                    vector,
+                };
+                let r = evaluate(
                     &conn,
                     &ann,
                     &viewer,
                     *emb,
-                    &search::Query {
-                        text: q["q"].as_str().unwrap().into(),
-                        limit: 30,
-                        mode,
-                        ..Default::default()
-                    },
-                )
-                .unwrap();
-                // Document-level ranking: first occurrence of each source.
-                let mut seen = std::collections::HashSet::new();
-                let got: Vec<f64> = hits
-                    .iter()
-                    .filter(|h| seen.insert(h.doc_id.clone()))
-                    .take(10)
-                    .map(|h| rel.get(&h.doc_id).and_then(Value::as_f64).unwrap_or(0.0))
-                    .collect();
-                let mut ideal: Vec<f64> = rel.values().filter_map(Value::as_f64).collect();
-                ideal.sort_by(|a, b| b.total_cmp(a));
-                ideal.truncate(10);
-                let idcg = dcg(&ideal);
-                scores.push(if idcg > 0.0 { dcg(&got) / idcg } else { 0.0 });
+                    &dev,
+                    search::Mode::Hybrid,
+                    Some(f),
+                );
+                let score = r["dev"]["ndcg10"].as_f64().unwrap_or(0.0);
+                if best.is_none_or(|(b, _)| score > b + 1e-9) {
+                    best = Some((score, f));
+                }
             }
-            let mean = scores.iter().sum::<f64>() / scores.len() as f64;
-            report.insert(key, json!(mean));
         }
+        let (_, f) = best.unwrap();
+        let mut r = evaluate(
+            &conn,
+            &ann,
+            &viewer,
+            *emb,
+            &queries,
+            search::Mode::Hybrid,
+            Some(f),
+        );
+        r["fusion"] = json!({"k": f.k, "keyword": f.keyword, "vector": f.vector});
+        report.insert(format!("hybrid_{model} (tuned on dev)"), r);
     }
     Value::Object(report)
 }
@@ -479,7 +586,7 @@ fn main() {
     let ingest_mb: f64 = arg("--ingest-mb").map_or(20.0, |s| s.parse().unwrap());
     let labelled: Value = serde_json::from_str(
         &std::fs::read_to_string(
-            arg("--labelled").unwrap_or_else(|| "tests/bench/knowledge_labelled.json".into()),
+            arg("--labelled").unwrap_or_else(|| "tests/bench/retrieval_set.json".into()),
         )
         .unwrap(),
     )
@@ -493,12 +600,18 @@ fn main() {
     }
     eprintln!("quality…");
     let quality = bench_quality(&out, &labelled, &embedders);
-    eprintln!("ingest…");
-    let mut ingest = vec![bench_ingest(&out, &hashing, ingest_mb)];
-    if let Some(m) = &minilm {
-        ingest.push(bench_ingest(&out, m.as_ref(), (ingest_mb / 20.0).max(0.5)));
+    // --only-quality: the labelled-set figures alone (a quick run).
+    let quality_only = std::env::args().any(|a| a == "--only-quality");
+    let mut ingest = Vec::new();
+    let mut vectors = Value::Null;
+    if !quality_only {
+        eprintln!("ingest…");
+        ingest.push(bench_ingest(&out, &hashing, ingest_mb));
+        if let Some(m) = &minilm {
+            ingest.push(bench_ingest(&out, m.as_ref(), (ingest_mb / 20.0).max(0.5)));
+        }
+        vectors = bench_vectors(&out, &sizes, nq);
     }
-    let vectors = bench_vectors(&out, &sizes, nq);
     let report = json!({ "dims": D, "k": K, "queries": nq, "sizes": sizes, "vectors": vectors, "ingest": ingest, "quality": quality });
     std::fs::write(out.join("report.json"), report.to_string()).unwrap();
     eprintln!("wrote {}", out.join("report.json").display());

@@ -68,6 +68,8 @@ pub struct Query {
     /// Binary first pass: threads of the Hamming scan; None = one per core above 100k vectors
     /// (the bench compares with 1).
     pub scan_threads: Option<usize>,
+    /// Hybrid fusion; None = the tuned default for the active model (the bench tries others).
+    pub fusion: Option<Fusion>,
     pub text: String,
     pub limit: usize,
     pub scope: Scope,
@@ -96,7 +98,33 @@ pub struct Hit {
     pub end: i64,
 }
 
-const RRF_K: f64 = 60.0;
+/// How hybrid search fuses its two ranked lists: Σ weight / (k + rank).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Fusion {
+    pub k: f64,
+    pub keyword: f64,
+    pub vector: f64,
+}
+
+impl Fusion {
+    /// The fusion for the active embedding model, tuned on the dev half of
+    /// tests/bench/retrieval_set.json (tests/bench/knowledge.py --only-quality) and checked on
+    /// the held-out half: a small k lets each list's top hits lead; the hashing embedder's
+    /// vectors are a weaker signal than BM25 (weight 0.5), a neural model's a stronger one (3).
+    pub fn for_model(model: &str) -> Self {
+        let vector = if model == embed::HASHING_MODEL {
+            0.5
+        } else {
+            3.0
+        };
+        Fusion {
+            k: 5.0,
+            keyword: 1.0,
+            vector,
+        }
+    }
+}
+
 pub const CANDIDATES: usize = 100;
 /// KNN always returns neighbours, however far: vector hits beyond this cosine distance
 /// (similarity under 0.1) are noise, not matches.
@@ -112,15 +140,15 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" OR "))
 }
 
-/// Reciprocal-rank fusion of ranked id lists: Σ 1/(60 + rank).
-pub fn rrf(lists: &[&[i64]]) -> Vec<(i64, f64, Vec<Option<usize>>)> {
+/// Weighted reciprocal-rank fusion of ranked id lists: Σ weight/(k + rank).
+pub fn rrf(lists: &[(&[i64], f64)], k: f64) -> Vec<(i64, f64, Vec<Option<usize>>)> {
     let mut acc: HashMap<i64, (f64, Vec<Option<usize>>)> = HashMap::new();
-    for (li, list) in lists.iter().enumerate() {
+    for (li, (list, weight)) in lists.iter().enumerate() {
         for (rank, id) in list.iter().enumerate() {
             let e = acc
                 .entry(*id)
                 .or_insert_with(|| (0.0, vec![None; lists.len()]));
-            e.0 += 1.0 / (RRF_K + rank as f64 + 1.0);
+            e.0 += weight / (k + rank as f64 + 1.0);
             e.1[li] = Some(rank + 1);
         }
     }
@@ -156,7 +184,8 @@ pub fn search(
         let qv = emb.embed(&[text.as_str()])?.pop().unwrap_or_default();
         knn_store::vector_ids(c, ann, v, q, &active, &qv)?
     };
-    let fused = rrf(&[&kw, &vec]);
+    let f = q.fusion.unwrap_or_else(|| Fusion::for_model(&active));
+    let fused = rrf(&[(&kw, f.keyword), (&vec, f.vector)], f.k);
     let top: Vec<_> = fused.into_iter().take(limit).collect();
     let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
     let terms: Vec<String> = embed::words(&text).filter(|w| w.len() > 1).collect();
