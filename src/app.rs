@@ -61,11 +61,21 @@ pub fn registry() -> Registry {
                 crate::domain::knowledge::platforms::KIND,
                 crate::domain::knowledge::platforms::run,
             ),
+            job(
+                crate::domain::publishing::jobs::DISPATCH_KIND,
+                crate::domain::publishing::jobs::dispatch,
+            ),
+            job(
+                crate::domain::publishing::jobs::RESOLVE_KIND,
+                crate::domain::publishing::jobs::resolve,
+            ),
         ],
         subscribers: vec![
             crate::domain::webhooks::deliver::subscriber,
             crate::domain::automations::jobs::subscriber,
             crate::domain::notifications::subscriber,
+            crate::domain::publishing::subscriber,
+            crate::domain::approvals::subscriber,
         ],
         tools: [
             crate::domain::tasks::tools::tools(),
@@ -86,6 +96,7 @@ pub fn registry() -> Registry {
             crate::domain::personas::RESOURCE,
             crate::domain::content::RESOURCE,
             crate::domain::planner::RESOURCE,
+            crate::domain::publishing::RESOURCE,
         ]),
     }
 }
@@ -302,6 +313,7 @@ pub fn serve(cfg: Config) -> anyhow::Result<()> {
     let _lock = lock_data_dir(&cfg)?;
     let state = state(cfg.clone())?;
     crate::jobs::recover(&state)?;
+    crate::domain::publishing::jobs::recover(&state)?;
     let pool = crate::jobs::start_workers(&state, cfg.workers)?;
     let http_workers = if cfg.http_workers == 0 {
         std::thread::available_parallelism()

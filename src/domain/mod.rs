@@ -4,6 +4,7 @@
 //! the API layer above.
 pub mod ai_logs;
 pub mod ai_settings;
+pub mod approvals;
 pub mod automations;
 pub mod chat;
 pub mod content;
@@ -14,6 +15,7 @@ pub mod learnings;
 pub mod notifications;
 pub mod personas;
 pub mod planner;
+pub mod publishing;
 pub mod skills;
 pub mod tasks;
 pub mod timesheets;
