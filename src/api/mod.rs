@@ -2,6 +2,7 @@
 //! `.service()` into the OpenAPI document, so the spec cannot drift from the routes.
 pub mod ai_logs;
 pub mod ai_settings;
+pub mod approvals;
 pub mod auth;
 pub mod automations;
 pub mod chat;
@@ -14,6 +15,7 @@ pub mod mfa;
 pub mod notifications;
 pub mod personas;
 pub mod planner;
+pub mod publishing;
 pub mod settings;
 pub mod skills;
 pub mod sse;
@@ -45,4 +47,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     content::configure(cfg);
     planner::configure(cfg);
     graph::configure(cfg);
+    publishing::configure(cfg);
+    approvals::configure(cfg);
 }

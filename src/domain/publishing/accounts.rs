@@ -234,19 +234,28 @@ pub async fn callback(
     Ok(Callback::Connected(ids))
 }
 
-/// Accounts of one platform family with their expiry (`/linkedin/status`, `/meta/status`).
+/// Accounts of one platform family with their expiry (`/linkedin/status`, `/meta/status`), and
+/// whether an admin configured that platform's app.
 pub async fn status(
-    db: &Db,
+    state: &AppState,
     v: Viewer,
     platforms: &'static [&'static str],
-) -> ApiResult<Vec<Account>> {
-    Ok(db
-        .read(move |c| -> rusqlite::Result<Vec<Account>> {
+) -> ApiResult<(Vec<Account>, bool)> {
+    let st = state.clone();
+    state
+        .db
+        .read(move |c| -> ApiResult<(Vec<Account>, bool)> {
+            let conf = conf::read(&st, c)?;
+            let configured = if platforms.contains(&"linkedin") {
+                conf.linkedin_client_id.is_some() && conf.linkedin_client_secret.is_some()
+            } else {
+                conf.meta_app_id.is_some() && conf.meta_app_secret.is_some()
+            };
             let mut out = Vec::new();
             for p in platforms {
                 out.extend(store::list(c, &v, Some(p), Page::new(200, 0))?.0);
             }
-            Ok(out)
+            Ok((out, configured))
         })
-        .await?)
+        .await
 }

@@ -266,7 +266,7 @@ fn outcome(a: &Answer, conf: &Conf) -> Outcome {
         403 => Outcome::Failed(format!(
             "LinkedIn refused the post: the app lacks permission (w_member_social) — reconnect the account ({detail})"
         )),
-        422 => Outcome::Failed(format!(
+        422 => Outcome::Duplicate(format!(
             "LinkedIn refused it as a duplicate of a post already published ({detail})"
         )),
         426 => Outcome::Failed(format!(

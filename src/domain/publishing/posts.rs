@@ -115,7 +115,11 @@ fn blocking(existing: &Option<Post>) -> ApiResult<()> {
 
 /// Publish now: recorded, sent (off the executor), recorded again. Answers the post: published,
 /// failed (with why), or scheduled again when the platform throttled (it will retry).
-pub async fn publish_now(state: &AppState, v: Viewer, r: PostRequest) -> ApiResult<Post> {
+pub async fn publish_now(
+    state: &AppState,
+    v: Viewer,
+    r: PostRequest,
+) -> ApiResult<(Post, Outcome)> {
     let st = state.clone();
     let (post, text, conf) = state
         .db
@@ -147,15 +151,22 @@ pub async fn publish_now(state: &AppState, v: Viewer, r: PostRequest) -> ApiResu
     let actor = post.created_by.clone();
     let id = post.id.clone();
     let outcome = off_executor(move || send::execute(&st, &conf, &post, &text)).await?;
+    let recorded = outcome.clone();
     let posted = state
         .db
         .write(move |tx| -> rusqlite::Result<Option<Post>> {
             let post = store::get_any(tx, &id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-            send::record(tx, &post, &outcome, Some(&actor), crate::time::now_millis())?;
+            send::record(
+                tx,
+                &post,
+                &recorded,
+                Some(&actor),
+                crate::time::now_millis(),
+            )?;
             store::get_any(tx, &id)
         })
         .await?;
-    posted.ok_or(ApiError::NotFound("post"))
+    Ok((posted.ok_or(ApiError::NotFound("post"))?, outcome))
 }
 
 /// Run blocking network work off the async executor.

@@ -193,7 +193,7 @@ pub fn record(
             accounts_store::set_status(tx, &post.account_id, "expired", Some("reconnect"))?;
             fail(tx, post, why, actor)
         }
-        Outcome::Failed(why) => fail(tx, post, why, actor),
+        Outcome::Failed(why) | Outcome::Duplicate(why) => fail(tx, post, why, actor),
         Outcome::Uncertain(why) => {
             store::set_status(tx, &post.id, "checking", Some(why))?;
             store::add_attempt(tx, &post.id, "unknown", Some(why))?;

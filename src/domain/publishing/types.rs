@@ -117,6 +117,8 @@ pub enum Outcome {
     /// No answer came back (timeout, reset): the post may have arrived, so it is looked up
     /// before anything is sent again.
     Uncertain(String),
+    /// The platform already has this post (LinkedIn 422).
+    Duplicate(String),
     /// Not worth retrying (LinkedIn-Version retired, duplicate, bad request…).
     Failed(String),
 }
