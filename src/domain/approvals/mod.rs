@@ -145,7 +145,7 @@ pub async fn revoke(db: &Db, v: Viewer, id: String) -> ApiResult<Approval> {
             return Err(ApiError::conflict(format!("this link is already {}", a.status)));
         }
         store::revoke(tx, &id)?;
-        Ok(store::get(tx, &v, &id)?.ok_or(ApiError::NotFound("approval"))?)
+        store::get(tx, &v, &id)?.ok_or(ApiError::NotFound("approval"))
     })
     .await
 }
@@ -265,8 +265,7 @@ pub async fn decide(
                         "comment": comment, "reviewer_name": name, "owner_id": owner,
                         "requested_by": a.created_by, "released_posts": released }),
             )?;
-            Ok(store::by_hash(tx, &token_hash(&token))?
-                .ok_or(ApiError::NotFound("approval link"))?)
+            store::by_hash(tx, &token_hash(&token))?.ok_or(ApiError::NotFound("approval link"))
         })
         .await
 }

@@ -173,7 +173,13 @@ pub async fn callback(
         .db
         .write(move |tx| store::take_state(tx, &hash, platform))
         .await?;
-    let Some((user, client_id, redirect, expires_ms)) = taken else {
+    let Some(store::SpentState {
+        user_id: user,
+        client_id,
+        redirect_uri: redirect,
+        expires_ms,
+    }) = taken
+    else {
         return Ok(Callback::Failed(
             "this sign-in link is unknown or was already used; start again from Publishing".into(),
         ));

@@ -176,19 +176,32 @@ pub fn insert_state(
     Ok(())
 }
 
-/// Spend a state: it is deleted whatever happens next (single use). Returns (user, client,
-/// redirect_uri, expires_ms) when it existed for this platform.
+/// A spent OAuth state: who asked, for which client, the redirect URI used, its expiry.
+pub struct SpentState {
+    pub user_id: String,
+    pub client_id: Option<String>,
+    pub redirect_uri: String,
+    pub expires_ms: i64,
+}
+
+/// Spend a state: it is deleted whatever happens next (single use), if it existed for this
+/// platform.
 pub fn take_state(
     c: &Connection,
     hash: &str,
     platform: &str,
-) -> rusqlite::Result<Option<(String, Option<String>, String, i64)>> {
+) -> rusqlite::Result<Option<SpentState>> {
     c.prepare_cached(
         "DELETE FROM publishing_oauth_states WHERE state_hash = ?1 AND platform = ?2
          RETURNING user_id, client_id, redirect_uri, expires_ms",
     )?
     .query_row(params![hash, platform], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        Ok(SpentState {
+            user_id: r.get(0)?,
+            client_id: r.get(1)?,
+            redirect_uri: r.get(2)?,
+            expires_ms: r.get(3)?,
+        })
     })
     .optional()
 }

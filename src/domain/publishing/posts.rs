@@ -225,7 +225,7 @@ pub async fn schedule(db: &Db, v: Viewer, r: PostRequest) -> ApiResult<Post> {
             content::set_status(tx, &v.user_id, &x.id, "scheduled")?;
             send::wake_at(tx, at)?;
         }
-        Ok(store::get_any(tx, &id)?.ok_or(ApiError::NotFound("post"))?)
+        store::get_any(tx, &id)?.ok_or(ApiError::NotFound("post"))
     })
     .await
 }
@@ -318,7 +318,7 @@ pub async fn reschedule(
             content::set_status(tx, &v.user_id, &p.content_id, "scheduled")?;
             send::wake_at(tx, at)?;
         }
-        Ok(store::get_any(tx, &id)?.ok_or(ApiError::NotFound("post"))?)
+        store::get_any(tx, &id)?.ok_or(ApiError::NotFound("post"))
     })
     .await
 }
@@ -335,7 +335,7 @@ pub async fn cancel(db: &Db, v: Viewer, id: String) -> ApiResult<Post> {
         store::set_status(tx, &id, "cancelled", None)?;
         store::add_attempt(tx, &id, "cancelled", None)?;
         send::release_content(tx, &p)?;
-        Ok(store::get_any(tx, &id)?.ok_or(ApiError::NotFound("post"))?)
+        store::get_any(tx, &id)?.ok_or(ApiError::NotFound("post"))
     })
     .await
 }
@@ -386,7 +386,7 @@ pub async fn confirm(
             store::add_attempt(tx, &id, "failed", Some("confirmed absent by a person"))?;
             send::release_content(tx, &p)?;
         }
-        Ok(store::get_any(tx, &id)?.ok_or(ApiError::NotFound("post"))?)
+        store::get_any(tx, &id)?.ok_or(ApiError::NotFound("post"))
     })
     .await
 }
