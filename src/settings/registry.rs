@@ -169,6 +169,26 @@ pub const DEFS: &[Def] = &[
         kind: Kind::Url,
         description: "LinkedIn web base URL for cookie-based auto-extract (default https://www.linkedin.com)",
     },
+    Def {
+        key: "public_url",
+        kind: Kind::Url,
+        description: "Public base URL of this server (e.g. https://studio.example.com): capability links to assets and previews become absolute",
+    },
+    Def {
+        key: "asset_link_ttl_days",
+        kind: Kind::Text,
+        description: "Days a public asset or preview link stays valid (default 7)",
+    },
+    Def {
+        key: "asset_max_bytes",
+        kind: Kind::Text,
+        description: "Largest asset a provider may deliver, in bytes (default 104857600 = 100 MB); larger ones fail with 413",
+    },
+    Def {
+        key: "multimodal_concurrency",
+        kind: Kind::Text,
+        description: "Assets of a production plan generated at the same time (default 2, at most 8)",
+    },
 ];
 
 pub fn find(key: &str) -> Option<&'static Def> {
