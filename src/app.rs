@@ -61,6 +61,14 @@ pub fn registry() -> Registry {
                 crate::domain::knowledge::platforms::KIND,
                 crate::domain::knowledge::platforms::run,
             ),
+            job(
+                crate::domain::multimodal::execute::KIND,
+                crate::domain::multimodal::execute::run_job,
+            ),
+            job(
+                crate::domain::multimodal::execute::ONE_KIND,
+                crate::domain::multimodal::execute::one_job,
+            ),
         ],
         subscribers: vec![
             crate::domain::webhooks::deliver::subscriber,

@@ -2,6 +2,7 @@
 //! `.service()` into the OpenAPI document, so the spec cannot drift from the routes.
 pub mod ai_logs;
 pub mod ai_settings;
+pub mod assets;
 pub mod auth;
 pub mod automations;
 pub mod chat;
@@ -11,6 +12,7 @@ pub mod graph;
 pub mod knowledge;
 pub mod learnings;
 pub mod mfa;
+pub mod multimodal;
 pub mod notifications;
 pub mod personas;
 pub mod planner;
@@ -45,4 +47,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     content::configure(cfg);
     planner::configure(cfg);
     graph::configure(cfg);
+    multimodal::configure(cfg);
+    assets::configure(cfg);
 }

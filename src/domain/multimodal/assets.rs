@@ -51,6 +51,19 @@ pub fn public_url(state: &AppState, asset_id: &str) -> String {
     links.asset(asset_id)
 }
 
+/// The capability URL of a content's preview card (`/api/v1/screenshots/{token}.png`: title,
+/// first lines, cover image), same lifetime and base as [`public_url`].
+pub fn screenshot_url(state: &AppState, content_id: &str) -> String {
+    let links = state
+        .db
+        .read_blocking(|c| Links::load(c, &state.secrets))
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "asset link settings unreadable; using defaults");
+            Links::fallback()
+        });
+    links.screenshot(content_id)
+}
+
 /// What signing needs, read once per answer: the key, the lifetime and the public base URL.
 pub struct Links {
     key: Vec<u8>,
