@@ -69,6 +69,14 @@ pub fn registry() -> Registry {
                 crate::domain::publishing::jobs::RESOLVE_KIND,
                 crate::domain::publishing::jobs::resolve,
             ),
+            job(
+                crate::domain::multimodal::execute::KIND,
+                crate::domain::multimodal::execute::run_job,
+            ),
+            job(
+                crate::domain::multimodal::execute::ONE_KIND,
+                crate::domain::multimodal::execute::one_job,
+            ),
         ],
         subscribers: vec![
             crate::domain::webhooks::deliver::subscriber,

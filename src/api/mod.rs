@@ -3,6 +3,7 @@
 pub mod ai_logs;
 pub mod ai_settings;
 pub mod approvals;
+pub mod assets;
 pub mod auth;
 pub mod automations;
 pub mod chat;
@@ -12,6 +13,7 @@ pub mod graph;
 pub mod knowledge;
 pub mod learnings;
 pub mod mfa;
+pub mod multimodal;
 pub mod notifications;
 pub mod personas;
 pub mod planner;
@@ -49,4 +51,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     graph::configure(cfg);
     publishing::configure(cfg);
     approvals::configure(cfg);
+    multimodal::configure(cfg);
+    assets::configure(cfg);
 }

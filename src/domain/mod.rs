@@ -12,6 +12,7 @@ pub mod enterprise;
 pub mod graph;
 pub mod knowledge;
 pub mod learnings;
+pub mod multimodal;
 pub mod notifications;
 pub mod personas;
 pub mod planner;

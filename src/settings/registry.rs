@@ -172,7 +172,22 @@ pub const DEFS: &[Def] = &[
     Def {
         key: "public_url",
         kind: Kind::Url,
-        description: "Public base URL of this server (OAuth redirect URIs, approval links, asset links); empty: the address the browser used",
+        description: "Public base URL of this server (e.g. https://studio.example.com): OAuth redirect URIs, approval links and capability links to assets and previews become absolute; empty: the address the browser used",
+    },
+    Def {
+        key: "asset_link_ttl_days",
+        kind: Kind::Text,
+        description: "Days a public asset or preview link stays valid (default 7)",
+    },
+    Def {
+        key: "asset_max_bytes",
+        kind: Kind::Text,
+        description: "Largest asset a provider may deliver, in bytes (default 104857600 = 100 MB); larger ones fail with 413",
+    },
+    Def {
+        key: "multimodal_concurrency",
+        kind: Kind::Text,
+        description: "Assets of a production plan generated at the same time (default 2, at most 8)",
     },
     Def {
         key: "linkedin_auth_base_url",

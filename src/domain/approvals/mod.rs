@@ -169,10 +169,18 @@ pub async fn view(state: &AppState, token: String) -> ApiResult<PublicApproval> 
     if token.len() > 200 {
         return Err(ApiError::NotFound("approval link"));
     }
+    let secrets = state.secrets.clone();
     state
         .db
         .read(move |c| -> ApiResult<PublicApproval> {
             let a = live(c, &token)?;
+            let links = crate::domain::multimodal::assets::Links::load(c, &secrets)?;
+            let images: Vec<String> =
+                crate::domain::multimodal::assets::of_content(c, &a.content_id)?
+                    .into_iter()
+                    .filter(|x| x.mime.starts_with("image/"))
+                    .map(|x| links.asset(&x.id))
+                    .collect();
             let system = Viewer {
                 user_id: a.created_by.clone(),
                 admin: true,
@@ -184,7 +192,7 @@ pub async fn view(state: &AppState, token: String) -> ApiResult<PublicApproval> 
                     title: x.title,
                     platform: x.platform,
                     draft_content: x.draft_content,
-                    assets: Vec::new(),
+                    assets: images,
                 },
                 status: a.status,
                 expires_at: a.expires_at,

@@ -90,9 +90,8 @@ pub fn execute(state: &AppState, conf: &Conf, post: &Post, text: &str) -> Outcom
             Ok(images) => linkedin::publish(state, conf, &token, external, text, &images),
             Err(e) => Outcome::Failed(e),
         },
-        "facebook" => {
-            let urls = media::urls(state, &post.asset_ids);
-            meta::publish_facebook(
+        "facebook" => match media::urls(state, &post.asset_ids) {
+            Ok(urls) => meta::publish_facebook(
                 state,
                 conf,
                 &token,
@@ -100,12 +99,13 @@ pub fn execute(state: &AppState, conf: &Conf, post: &Post, text: &str) -> Outcom
                 text,
                 post.link.as_deref(),
                 &urls,
-            )
-        }
-        "instagram" => {
-            let urls = media::urls(state, &post.asset_ids);
-            meta::publish_instagram(state, conf, &token, external, text, &urls)
-        }
+            ),
+            Err(e) => Outcome::Failed(e),
+        },
+        "instagram" => match media::urls(state, &post.asset_ids) {
+            Ok(urls) => meta::publish_instagram(state, conf, &token, external, text, &urls),
+            Err(e) => Outcome::Failed(e),
+        },
         other => Outcome::Failed(format!("unknown platform {other}")),
     }
 }
