@@ -18,14 +18,20 @@ pub const RESOLVE_KIND: &str = RESOLVE;
 const BATCH: i64 = 200;
 const SENDERS: usize = 16;
 
-/// Claim due posts: too-late ones become missed, the others are recorded as being sent.
+/// Claim due posts: too-late ones become missed, the others are recorded as being sent. A full
+/// batch brings another dispatcher in, so a burst is sent by every free worker.
 fn claim(state: &AppState, conf: &Conf) -> anyhow::Result<Vec<(Post, String)>> {
     let grace = conf.grace_ms;
     Ok(state.db.write_blocking(|tx| -> rusqlite::Result<_> {
         let now = crate::time::now_millis();
         store::clear_wakeups(tx, now)?;
         let mut work = Vec::new();
-        for id in store::due(tx, now, BATCH)? {
+        let due = store::due(tx, now, BATCH)?;
+        if due.len() as i64 == BATCH {
+            // More are due than one batch: another worker joins in (each claims its own).
+            crate::jobs::enqueue(tx, DISPATCH, serde_json::json!({}))?;
+        }
+        for id in due {
             let Some(post) = store::get_any(tx, &id)? else {
                 continue;
             };
