@@ -140,7 +140,7 @@ mod tests {
         assert!(!html.contains("<img src=x"));
         assert!(!html.contains("\"onerror"));
         assert!(html.contains("&lt;script&gt;"));
-        assert!(html.contains("a &amp; b &quot;quoted&quot; &lt;b&gt;bold&lt;/b&gt;"));
+        assert!(html.contains("a &amp; b &quot;quoted&quot; &lt;b&gt;bold&lt;&#x2f;b&gt;"));
         assert!(html.contains("O&#x27;Brien"));
     }
 }
