@@ -61,11 +61,29 @@ pub fn registry() -> Registry {
                 crate::domain::knowledge::platforms::KIND,
                 crate::domain::knowledge::platforms::run,
             ),
+            job(
+                crate::domain::publishing::jobs::DISPATCH_KIND,
+                crate::domain::publishing::jobs::dispatch,
+            ),
+            job(
+                crate::domain::publishing::jobs::RESOLVE_KIND,
+                crate::domain::publishing::jobs::resolve,
+            ),
+            job(
+                crate::domain::multimodal::execute::KIND,
+                crate::domain::multimodal::execute::run_job,
+            ),
+            job(
+                crate::domain::multimodal::execute::ONE_KIND,
+                crate::domain::multimodal::execute::one_job,
+            ),
         ],
         subscribers: vec![
             crate::domain::webhooks::deliver::subscriber,
             crate::domain::automations::jobs::subscriber,
             crate::domain::notifications::subscriber,
+            crate::domain::publishing::subscriber,
+            crate::domain::approvals::subscriber,
         ],
         tools: [
             crate::domain::tasks::tools::tools(),
@@ -86,6 +104,7 @@ pub fn registry() -> Registry {
             crate::domain::personas::RESOURCE,
             crate::domain::content::RESOURCE,
             crate::domain::planner::RESOURCE,
+            crate::domain::publishing::RESOURCE,
         ]),
     }
 }
@@ -302,6 +321,7 @@ pub fn serve(cfg: Config) -> anyhow::Result<()> {
     let _lock = lock_data_dir(&cfg)?;
     let state = state(cfg.clone())?;
     crate::jobs::recover(&state)?;
+    crate::domain::publishing::jobs::recover(&state)?;
     // The vector index loads in the background: the first search after a start never waits.
     state.ann.warm();
     let pool = crate::jobs::start_workers(&state, cfg.workers)?;

@@ -101,6 +101,9 @@ pub struct ServeArgs {
     /// Requests per minute per client IP on other routes (0 disables the global limiter).
     #[arg(long, env = "NEUROMANCER_RATE_LIMIT", default_value_t = 1200)]
     pub rate_limit: u32,
+    /// Requests per minute per client IP to public pages: approval links, OAuth callbacks (0: off).
+    #[arg(long, env = "NEUROMANCER_PUBLIC_RATE", default_value_t = 120)]
+    pub public_rate: u32,
     /// Largest JSON request body in bytes.
     #[arg(long, env = "NEUROMANCER_JSON_LIMIT", default_value_t = 1024 * 1024)]
     pub json_limit: usize,
@@ -228,6 +231,7 @@ fn serve_config(a: ServeArgs) -> anyhow::Result<Config> {
     cfg.jwt_ttl_secs = a.token_ttl;
     cfg.login_per_minute = a.login_rate;
     cfg.global_per_minute = a.rate_limit;
+    cfg.public_per_minute = a.public_rate;
     cfg.json_limit = a.json_limit;
     cfg.upload_limit = a.upload_limit;
     cfg.admin_email = a.admin_email;

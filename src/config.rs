@@ -16,6 +16,8 @@ pub struct Config {
     pub login_per_minute: u32,
     /// Requests per minute per client IP for everything else (0 disables).
     pub global_per_minute: u32,
+    /// Requests per minute per IP to public pages (approval links, OAuth callbacks); 0: off.
+    pub public_per_minute: u32,
     /// Maximum JSON body, bytes.
     pub json_limit: usize,
     /// Maximum upload (multipart) body, bytes.
@@ -46,6 +48,7 @@ impl Config {
             jwt_ttl_secs: 12 * 3600,
             login_per_minute: 5,
             global_per_minute: 1200,
+            public_per_minute: 120,
             json_limit: 1024 * 1024,
             upload_limit: 25 * 1024 * 1024,
             admin_email: None,

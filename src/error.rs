@@ -34,6 +34,9 @@ pub enum ApiError {
     },
     #[error("{0}")]
     BadGateway(String),
+    /// A link that existed but has expired (approval links).
+    #[error("{0}")]
+    Gone(String),
     #[error("{0}")]
     Unavailable(String),
     /// The write lock was not free within its budget: 503 with `Retry-After: 1`.
@@ -86,6 +89,7 @@ impl ResponseError for ApiError {
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::Unavailable(_) | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -2,6 +2,8 @@
 //! `.service()` into the OpenAPI document, so the spec cannot drift from the routes.
 pub mod ai_logs;
 pub mod ai_settings;
+pub mod approvals;
+pub mod assets;
 pub mod auth;
 pub mod automations;
 pub mod chat;
@@ -11,9 +13,11 @@ pub mod graph;
 pub mod knowledge;
 pub mod learnings;
 pub mod mfa;
+pub mod multimodal;
 pub mod notifications;
 pub mod personas;
 pub mod planner;
+pub mod publishing;
 pub mod settings;
 pub mod skills;
 pub mod sse;
@@ -45,4 +49,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     content::configure(cfg);
     planner::configure(cfg);
     graph::configure(cfg);
+    publishing::configure(cfg);
+    approvals::configure(cfg);
+    multimodal::configure(cfg);
+    assets::configure(cfg);
 }

@@ -84,6 +84,8 @@ pub fn is_public(path_in_api: &str) -> bool {
         "/auth/supabase-config",
         "/auth/supabase-exchange",
         "/openapi.json",
+        "/publishing/linkedin/callback",
+        "/publishing/meta/callback",
     ];
     const PREFIX: &[&str] = &[
         "/approvals/public/",

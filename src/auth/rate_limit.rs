@@ -48,6 +48,8 @@ pub struct Limiters {
     pub login: Limiter<IpAddr>,
     pub mfa: Limiter<String>,
     pub global: Limiter<IpAddr>,
+    /// Public pages reached without a login (approval links, OAuth callbacks), per IP.
+    pub public: Limiter<IpAddr>,
 }
 
 impl Limiters {
@@ -56,6 +58,7 @@ impl Limiters {
             login: Limiter::per_minute(cfg.login_per_minute, "login attempts"),
             mfa: Limiter::per_minute(5, "MFA attempts"),
             global: Limiter::per_minute(cfg.global_per_minute, "requests"),
+            public: Limiter::per_minute(cfg.public_per_minute, "requests to public pages"),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! the API layer above.
 pub mod ai_logs;
 pub mod ai_settings;
+pub mod approvals;
 pub mod automations;
 pub mod chat;
 pub mod content;
@@ -11,9 +12,11 @@ pub mod enterprise;
 pub mod graph;
 pub mod knowledge;
 pub mod learnings;
+pub mod multimodal;
 pub mod notifications;
 pub mod personas;
 pub mod planner;
+pub mod publishing;
 pub mod skills;
 pub mod tasks;
 pub mod timesheets;

@@ -18,6 +18,7 @@ pub fn run(state: &AppState, _job: &Job) -> anyhow::Result<()> {
     state.limiters.login.sweep();
     state.limiters.mfa.sweep();
     state.limiters.global.sweep();
+    state.limiters.public.sweep();
     tracing::debug!(jobs, events, "maintenance purge");
     Ok(())
 }

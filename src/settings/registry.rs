@@ -169,6 +169,81 @@ pub const DEFS: &[Def] = &[
         kind: Kind::Url,
         description: "LinkedIn web base URL for cookie-based auto-extract (default https://www.linkedin.com)",
     },
+    Def {
+        key: "public_url",
+        kind: Kind::Url,
+        description: "Public base URL of this server (e.g. https://studio.example.com): OAuth redirect URIs, approval links and capability links to assets and previews become absolute; empty: the address the browser used",
+    },
+    Def {
+        key: "asset_link_ttl_days",
+        kind: Kind::Text,
+        description: "Days a public asset or preview link stays valid (default 7)",
+    },
+    Def {
+        key: "asset_max_bytes",
+        kind: Kind::Text,
+        description: "Largest asset a provider may deliver, in bytes (default 104857600 = 100 MB); larger ones fail with 413",
+    },
+    Def {
+        key: "multimodal_concurrency",
+        kind: Kind::Text,
+        description: "Assets of a production plan generated at the same time (default 2, at most 8)",
+    },
+    Def {
+        key: "linkedin_auth_base_url",
+        kind: Kind::Url,
+        description: "LinkedIn OAuth base URL (default https://www.linkedin.com)",
+    },
+    Def {
+        key: "linkedin_api_base_url",
+        kind: Kind::Url,
+        description: "LinkedIn API base URL (default https://api.linkedin.com)",
+    },
+    Def {
+        key: "linkedin_client_id",
+        kind: Kind::Text,
+        description: "LinkedIn app client id (publishing)",
+    },
+    Def {
+        key: "linkedin_client_secret",
+        kind: Kind::Secret,
+        description: "LinkedIn app client secret (publishing)",
+    },
+    Def {
+        key: "linkedin_api_version",
+        kind: Kind::Text,
+        description: "LinkedIn-Version header, YYYYMM (default 202505); LinkedIn retires old versions",
+    },
+    Def {
+        key: "meta_dialog_base_url",
+        kind: Kind::Url,
+        description: "Meta login dialog base URL (default https://www.facebook.com)",
+    },
+    Def {
+        key: "meta_graph_base_url",
+        kind: Kind::Url,
+        description: "Meta Graph API base URL (default https://graph.facebook.com)",
+    },
+    Def {
+        key: "meta_app_id",
+        kind: Kind::Text,
+        description: "Meta app id (Facebook Pages and Instagram publishing)",
+    },
+    Def {
+        key: "meta_app_secret",
+        kind: Kind::Secret,
+        description: "Meta app secret",
+    },
+    Def {
+        key: "meta_graph_version",
+        kind: Kind::Text,
+        description: "Graph API version (default v21.0)",
+    },
+    Def {
+        key: "publishing_grace_minutes",
+        kind: Kind::Text,
+        description: "A scheduled post due while the server was down still goes out if it is at most this many minutes late (default 60); later it is marked missed",
+    },
 ];
 
 pub fn find(key: &str) -> Option<&'static Def> {

@@ -4,9 +4,12 @@ mod helpers;
 mod receiver;
 
 mod ai;
+mod approvals;
 mod architecture;
 mod chat;
+mod fake_linkedin;
 mod fake_llm;
+mod fake_meta;
 
 mod auth;
 mod automations;
@@ -32,6 +35,8 @@ mod litestream;
 mod mfa;
 mod notifications;
 mod planner;
+mod publishing;
+mod publishing_crash;
 mod settings;
 mod supabase;
 mod tasks;

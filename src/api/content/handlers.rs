@@ -112,10 +112,21 @@ pub async fn get_content(
     viewer: Viewer,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<ContentDetail>> {
-    domain::get(&state.db, viewer, id.into_inner())
+    let mut detail = domain::get(&state.db, viewer, id.into_inner())
         .await?
-        .map(web::Json)
-        .ok_or(ApiError::NotFound("content"))
+        .ok_or(ApiError::NotFound("content"))?;
+    // The content area does not know multimodal (the layer rule): the assets are composed here.
+    let (id, secrets) = (detail.content.id.clone(), state.secrets.clone());
+    detail.assets = state
+        .db
+        .read(move |c| -> ApiResult<_> {
+            Ok(crate::domain::multimodal::summaries(c, &secrets, &id)?
+                .into_iter()
+                .map(|a| serde_json::to_value(a).unwrap_or_default())
+                .collect())
+        })
+        .await?;
+    Ok(web::Json(detail))
 }
 
 #[utoipa::path(tag = "content", request_body = UpdateContentRequest,

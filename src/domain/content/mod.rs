@@ -365,3 +365,29 @@ pub async fn add_feedback(
         })
         .await?)
 }
+
+/// Move a content to another status on behalf of `actor` (publishing and approvals do): one
+/// `content.status_changed` event. Returns the previous status (None: no such content).
+pub fn set_status(
+    tx: &Connection,
+    actor: &str,
+    id: &str,
+    status: &str,
+) -> rusqlite::Result<Option<String>> {
+    // The caller authorized the change (a queued post, a reviewer's token): read as the system.
+    let system = Viewer {
+        user_id: actor.to_string(),
+        admin: true,
+    };
+    let Some(mut x) = store::get(tx, &system, id)? else {
+        return Ok(None);
+    };
+    let before = x.status.clone();
+    if before != status {
+        x.status = status.to_string();
+        x.updated_at = crate::time::now_rfc3339();
+        store::update(tx, &x)?;
+        emit(tx, "content.status_changed", actor, &x, Some(&before))?;
+    }
+    Ok(Some(before))
+}

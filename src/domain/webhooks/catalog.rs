@@ -263,6 +263,103 @@ pub fn events() -> Vec<EventDef> {
             false,
         ),
         def(
+            "publishing.published",
+            "A post went out on LinkedIn, Facebook or Instagram (now or at its scheduled time).",
+            &[
+                "post_id",
+                "content_id",
+                "title",
+                "account_id",
+                "account_name",
+                "platform",
+                "url",
+                "external_id",
+                "scheduled_at",
+                "attempts",
+            ],
+            publishing_example("published"),
+            false,
+        ),
+        def(
+            "publishing.failed",
+            "A post could not be published (token expired, version retired, duplicate, given up after retries), or it was sent but could not be confirmed (status unknown).",
+            &[
+                "post_id",
+                "content_id",
+                "title",
+                "account_id",
+                "platform",
+                "status",
+                "error",
+                "attempts",
+            ],
+            publishing_example("failed"),
+            false,
+        ),
+        def(
+            "publishing.missed",
+            "A scheduled post was due while the server was down, longer ago than the grace period; it was not sent.",
+            &[
+                "post_id",
+                "content_id",
+                "title",
+                "account_id",
+                "platform",
+                "scheduled_at",
+                "error",
+            ],
+            publishing_example("missed"),
+            false,
+        ),
+        def(
+            "publishing.account_connected",
+            "A LinkedIn, Facebook Page or Instagram account was connected (or reconnected).",
+            &["account_id", "platform", "name"],
+            json!({ "account_id": "0193a3c1-0000-7000-8000-000000000a01", "platform": "linkedin", "name": "Ada Lovelace", "owner_id": "0193a3c1-0000-7000-8000-0000000000b1" }),
+            false,
+        ),
+        def(
+            "approval.requested",
+            "An approval link was created for a content.",
+            &[
+                "approval_id",
+                "content_id",
+                "title",
+                "reviewer_name",
+                "reviewer_email",
+                "expires_at",
+            ],
+            json!({ "approval_id": "0193a3c1-0000-7000-8000-000000000a11", "content_id": "0193a3c1-0000-7000-8000-0000000000c9", "title": "Launch post", "reviewer_name": "Client", "reviewer_email": "client@example.com", "expires_at": "2026-12-08T09:00:00.000Z", "owner_id": "0193a3c1-0000-7000-8000-0000000000b1" }),
+            false,
+        ),
+        def(
+            "approval.approved",
+            "A reviewer approved a content through its approval link.",
+            &[
+                "approval_id",
+                "content_id",
+                "title",
+                "comment",
+                "reviewer_name",
+                "released_posts",
+            ],
+            approval_example("approve"),
+            false,
+        ),
+        def(
+            "approval.rejected",
+            "A reviewer asked for changes through an approval link (the content is back to draft).",
+            &[
+                "approval_id",
+                "content_id",
+                "title",
+                "comment",
+                "reviewer_name",
+            ],
+            approval_example("reject"),
+            false,
+        ),
+        def(
             "user.created",
             "A user account was created.",
             &["user_id", "email", "role"],
@@ -291,6 +388,48 @@ pub fn events() -> Vec<EventDef> {
             true,
         ),
         def(
+            "multimodal.plan_started",
+            "A production plan's assets were queued for a content.",
+            &["run_id", "content_id", "assets"],
+            json!({ "run_id": "0193a3c1-0000-7000-8000-0000000000e1", "content_id": "0193a3c1-0000-7000-8000-0000000000c9", "assets": 5 }),
+            false,
+        ),
+        def(
+            "multimodal.plan_executed",
+            "Every asset of a production plan finished (completed or failed).",
+            &["run_id", "content_id", "completed", "failed"],
+            json!({ "run_id": "0193a3c1-0000-7000-8000-0000000000e1", "content_id": "0193a3c1-0000-7000-8000-0000000000c9", "completed": 4, "failed": 1 }),
+            false,
+        ),
+        def(
+            "multimodal.asset_completed",
+            "An image or video asset (or a new version of one) was produced.",
+            &["asset_id", "version", "mime", "size", "width", "height"],
+            json!({ "asset_id": "0193a3c1-0000-7000-8000-0000000000e2", "version": 1, "mime": "image/png", "size": 48213, "width": 1080, "height": 1350 }),
+            false,
+        ),
+        def(
+            "multimodal.asset_failed",
+            "An asset's generation failed (the provider's message, or a content-policy refusal).",
+            &["asset_id", "error"],
+            json!({ "asset_id": "0193a3c1-0000-7000-8000-0000000000e2", "error": "Images (openai_images): refused by the content policy: …" }),
+            false,
+        ),
+        def(
+            "multimodal.asset_deleted",
+            "An asset and its versions were deleted.",
+            &["asset_id", "content_id"],
+            json!({ "asset_id": "0193a3c1-0000-7000-8000-0000000000e2", "content_id": "0193a3c1-0000-7000-8000-0000000000c9" }),
+            false,
+        ),
+        def(
+            "multimodal.provider_saved",
+            "An admin created or changed an image/video provider.",
+            &["id", "name", "type"],
+            json!({ "id": "0193a3c1-0000-7000-8000-0000000000e3", "name": "OpenAI Images", "type": "openai_images" }),
+            true,
+        ),
+        def(
             "settings.updated",
             "An admin changed deployment settings.",
             &["keys"],
@@ -298,6 +437,38 @@ pub fn events() -> Vec<EventDef> {
             true,
         ),
     ]
+}
+
+fn publishing_example(status: &str) -> Value {
+    json!({
+        "post_id": "0193a3c1-0000-7000-8000-000000000a21",
+        "content_id": "0193a3c1-0000-7000-8000-0000000000c9",
+        "title": "Launch post",
+        "account_id": "0193a3c1-0000-7000-8000-000000000a01",
+        "account_name": "Ada Lovelace",
+        "platform": "linkedin",
+        "status": status,
+        "scheduled_at": "2026-12-01T09:00:00.000Z",
+        "attempts": 1,
+        "external_id": if status == "published" { json!("urn:li:share:7000000000000000000") } else { Value::Null },
+        "url": if status == "published" { json!("https://www.linkedin.com/feed/update/urn:li:share:7000000000000000000/") } else { Value::Null },
+        "error": if status == "published" { Value::Null } else { json!("LinkedIn-Version 202401 is no longer served; update it in Settings") },
+        "owner_id": "0193a3c1-0000-7000-8000-0000000000b1"
+    })
+}
+
+fn approval_example(decision: &str) -> Value {
+    json!({
+        "approval_id": "0193a3c1-0000-7000-8000-000000000a11",
+        "content_id": "0193a3c1-0000-7000-8000-0000000000c9",
+        "title": "Launch post",
+        "decision": decision,
+        "comment": "Great, ship it",
+        "reviewer_name": "Client",
+        "owner_id": "0193a3c1-0000-7000-8000-0000000000b1",
+        "requested_by": "0193a3c1-0000-7000-8000-0000000000b1",
+        "released_posts": 0
+    })
 }
 
 pub fn find(name: &str) -> Option<EventDef> {

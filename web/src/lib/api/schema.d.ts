@@ -192,6 +192,402 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_Approval"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Approval"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description already decided */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/content/{content_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    content_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_Approval"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    content_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateApprovalRequest"];
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedApproval"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/public/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the post to review: JSON, or the page for Accept: text/html */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicApproval"];
+                        "text/html": string;
+                    };
+                };
+                /** @description unknown or revoked link */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description expired link */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DecisionRequest"];
+                    "application/x-www-form-urlencoded": components["schemas"]["DecisionRequest"];
+                };
+            };
+            responses: {
+                /** @description the decision is recorded: the link as it now reads (JSON), or the page with a confirmation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicApproval"];
+                        "text/html": string;
+                    };
+                };
+                /** @description unknown or revoked link */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a decision was already recorded */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description expired link */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the asset's bytes (ETag, Cache-Control, Accept-Ranges) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description the requested range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description not modified */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description unknown, altered or expired token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description range not satisfiable */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/change-password": {
         parameters: {
             query?: never;
@@ -6055,6 +6451,946 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/multimodal/assets/{asset_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A kept version (default: the current one). */
+                    version?: number | null;
+                };
+                header?: never;
+                path: {
+                    asset_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the bytes of an asset generated without a content */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description the requested range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description not modified */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description range not satisfiable */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/content/{id}/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_AssetView"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/content/{id}/assets/{asset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    asset_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssetDetail"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    asset_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/content/{id}/assets/{asset_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A kept version (default: the current one). */
+                    version?: number | null;
+                };
+                header?: never;
+                path: {
+                    asset_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the bytes (ETag, Cache-Control, Accept-Ranges) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description the requested range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description not modified (If-None-Match) */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description range not satisfiable */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/content/{id}/assets/{asset_id}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    asset_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RegenerateRequest"];
+                };
+            };
+            responses: {
+                /** @description an image: its new version is current */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssetDetail"];
+                    };
+                };
+                /** @description a video: queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssetDetail"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description being generated */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/content/{id}/preview-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PreviewLink"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/execute-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ExecutePlanRequest"];
+                };
+            };
+            responses: {
+                /** @description text/event-stream of {run: {id, assets}} | {asset_start: {asset_id, index, kind}} | {asset_complete: {asset_id, index, url, public_url, mime, width, height, size}} | {asset_failed: {asset_id, index, error}} | {done: true, run_id, completed, failed} | {error} */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/generate-asset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GenerateAssetRequest"];
+                };
+            };
+            responses: {
+                /** @description an image, generated */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssetDetail"];
+                    };
+                };
+                /** @description a video, queued: its status moves to done or failed */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssetDetail"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description above asset_max_bytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description invalid, or refused by the provider's content policy */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider failed (its message) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlanRequest"];
+                };
+            };
+            responses: {
+                /** @description text/event-stream of {content} (the model writing) | {plan: {text, assets}} | {done: true} | {error} */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description chat provider not configured */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_Provider"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateProviderRequest"];
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Provider"];
+                    };
+                };
+                /** @description admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/providers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Provider"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateProviderRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Provider"];
+                    };
+                };
+                /** @description admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/providers/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok false with the provider's message when the check failed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderTest"];
+                    };
+                };
+                /** @description admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/providers/known": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KnownProvider"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/": {
         parameters: {
             query?: never;
@@ -7451,6 +8787,1104 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                    /** @description linkedin | facebook | instagram. */
+                    platform?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_Account"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Account"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateAccountRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Account"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/linkedin/auth-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Connect the account for this client (its members may then publish with it). */
+                    client_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuthUrlResponse"];
+                    };
+                };
+                /** @description LinkedIn not configured, or an unknown client */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/linkedin/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    /** @description e.g. `user_cancelled_login`, `user_cancelled_authorize`, `access_denied`. */
+                    error?: string;
+                    error_description?: string;
+                    state?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description to /publishing?platform=linkedin&connected=1 | cancelled=1 | error=… */
+                303: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/linkedin/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LinkedInPublishRequest"];
+                };
+            };
+            responses: {
+                /** @description published */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublishResponse"];
+                    };
+                };
+                /** @description throttled: retried later with backoff */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublishResponse"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description already published to this account, or a duplicate */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description token expired (reconnect), LinkedIn-Version retired, unknown account or asset */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/linkedin/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StatusResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/meta/auth-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Connect the account for this client (its members may then publish with it). */
+                    client_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuthUrlResponse"];
+                    };
+                };
+                /** @description Meta not configured, or an unknown client */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/meta/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    /** @description e.g. `user_cancelled_login`, `user_cancelled_authorize`, `access_denied`. */
+                    error?: string;
+                    error_description?: string;
+                    state?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description to /publishing?platform=meta&connected=N | cancelled=1 | error=… */
+                303: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/meta/publish/facebook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FacebookPublishRequest"];
+                };
+            };
+            responses: {
+                /** @description published */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublishResponse"];
+                    };
+                };
+                /** @description throttled: retried later with backoff */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublishResponse"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description already published to this page */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description token expired (reconnect), missing permission, unknown account or asset */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/meta/publish/instagram": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InstagramPublishRequest"];
+                };
+            };
+            responses: {
+                /** @description published */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublishResponse"];
+                    };
+                };
+                /** @description throttled or quota spent: retried later */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublishResponse"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description already published to this account */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no image, token expired (reconnect), unknown account or asset */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/meta/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StatusResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/scheduled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    account_id?: string;
+                    content_id?: string;
+                    /** @description Scheduled at or after (RFC 3339). */
+                    from?: string;
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                    status?: string;
+                    /** @description Scheduled before (RFC 3339). */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_Post"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ScheduleRequest"];
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description already published or scheduled on this account */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/scheduled/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostDetail"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RescheduleRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the post is being sent or already out */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description published posts stay in the history */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/scheduled/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description not waiting to go out */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publishing/scheduled/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConfirmRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the post's result is not unknown */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/screenshots/{token}.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description image/png preview card (1200×630) of the shared content */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description unknown, altered or expired token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10537,6 +12971,31 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A connected social account. Its token is sealed at rest and never leaves the server. */
+        Account: {
+            client_id?: string | null;
+            created_at: string;
+            created_by: string;
+            /**
+             * Format: int64
+             * @description Whole days until the token expires (negative once expired).
+             */
+            days_left?: number | null;
+            expires_at?: string | null;
+            /** @description LinkedIn member id, Facebook page id or Instagram business account id. */
+            external_id: string;
+            id: string;
+            name: string;
+            /** @description linkedin | facebook | instagram. */
+            platform: string;
+            project_id?: string | null;
+            scopes: string[];
+            /** @description connected | expired | revoked | error. */
+            status: string;
+            /** @description What to do about a status other than `connected` (e.g. "reconnect"). */
+            status_detail?: string | null;
+            updated_at: string;
+        };
         ActionDef: {
             /** @description False while the area it needs has not landed: runs fail with a clear error. */
             available: boolean;
@@ -10573,6 +13032,90 @@ export interface components {
              */
             utilization_pct: number;
         };
+        Approval: {
+            comment?: string | null;
+            content_id: string;
+            content_title: string;
+            created_at: string;
+            created_by: string;
+            decided_at?: string | null;
+            /** @description The name the reviewer gave when deciding. */
+            decided_name?: string | null;
+            /** @description approve | reject, once decided. */
+            decision?: string | null;
+            expires_at: string;
+            id: string;
+            message?: string | null;
+            reviewer_email?: string | null;
+            reviewer_name?: string | null;
+            /** @description pending | approved | rejected | expired | revoked. */
+            status: string;
+        };
+        AssetDetail: components["schemas"]["AssetView"] & {
+            versions: components["schemas"]["AssetVersion"][];
+        };
+        /** @description One kept version of an asset. */
+        AssetVersion: {
+            created_at: string;
+            /** Format: int64 */
+            duration_ms?: number | null;
+            /** Format: int64 */
+            height: number;
+            mime: string;
+            model?: string | null;
+            prompt: string;
+            provider: string;
+            sha256: string;
+            /** Format: int64 */
+            size: number;
+            /** @description Authenticated download of this version. */
+            url: string;
+            /** Format: int64 */
+            version: number;
+            /** Format: int64 */
+            width: number;
+        };
+        /**
+         * @description An asset as the studio shows it: what was asked, where its generation stands, and its
+         *     current bytes when it has some.
+         */
+        AssetView: {
+            aspect_ratio: string;
+            content_id?: string | null;
+            created_at: string;
+            /** Format: int64 */
+            duration_ms?: number | null;
+            error?: string | null;
+            /** Format: int64 */
+            height?: number | null;
+            id: string;
+            kind: string;
+            mime?: string | null;
+            model?: string | null;
+            /** Format: int64 */
+            position: number;
+            prompt: string;
+            provider_id?: string | null;
+            /** @description Capability URL for reviewers outside the workspace (expires; see `asset_link_ttl_days`). */
+            public_url?: string | null;
+            run_id?: string | null;
+            sha256?: string | null;
+            /** Format: int64 */
+            size?: number | null;
+            /** @description queued | running | done | failed (of the latest generation). */
+            status: string;
+            text_overlay?: string | null;
+            updated_at: string;
+            /** @description Authenticated download of the current version. */
+            url?: string | null;
+            /**
+             * Format: int64
+             * @description The current version (0 while the first is being produced).
+             */
+            version: number;
+            /** Format: int64 */
+            width?: number | null;
+        };
         AssociateInput: {
             /** @description null with project_id null: back to personal. */
             client_id?: string | null;
@@ -10597,8 +13140,21 @@ export interface components {
             size: number;
             user_id?: string | null;
         };
+        /** @description One entry of a post's history. */
+        Attempt: {
+            at: string;
+            detail?: string | null;
+            /** Format: int64 */
+            n: number;
+            /** @description published | retry | failed | found | not_found | unknown | missed. */
+            outcome: string;
+        };
         AuthStatus: {
             auth_enabled: boolean;
+        };
+        AuthUrlResponse: {
+            /** @description The platform's consent page; its `state` is single-use and valid for 10 minutes. */
+            url: string;
         };
         AutoExtract: {
             collection_id?: string | null;
@@ -10810,6 +13366,12 @@ export interface components {
             /** @description text, textarea, url, select, user, json. */
             type: string;
         };
+        ConfirmRequest: {
+            /** @description Whether the post is on the platform. */
+            published: boolean;
+            /** @description Its link, when it is. */
+            url?: string | null;
+        };
         Content: {
             brief: string;
             client_id?: string | null;
@@ -10914,6 +13476,17 @@ export interface components {
             /** Format: int64 */
             count: number;
         };
+        CreateApprovalRequest: {
+            /**
+             * Format: int64
+             * @description 1–2160 (default 168: a week).
+             */
+            expires_in_hours?: number | null;
+            /** @description Shown to the reviewer above the post. */
+            message?: string | null;
+            reviewer_email?: string | null;
+            reviewer_name?: string | null;
+        };
         CreateColumn: {
             color?: string | null;
             is_done?: boolean;
@@ -10934,6 +13507,15 @@ export interface components {
             metadata?: unknown;
             project_id?: string | null;
             title?: string | null;
+        };
+        /** @description A new link: the token is shown here once and never again. */
+        CreatedApproval: {
+            expires_at: string;
+            id: string;
+            /** @description 256 random bits, URL-safe; the server keeps only its SHA-256. */
+            token: string;
+            /** @description The public page (`/api/v1/approvals/public/{token}`), absolute when `public_url` is set. */
+            url: string;
         };
         CreateEntry: {
             billable?: boolean;
@@ -10977,6 +13559,18 @@ export interface components {
             start_date: string;
             title: string;
         };
+        CreateProviderRequest: {
+            /** @description Sealed at rest, shown masked. Required by openai_images, gemini_imagen and gemini_veo. */
+            api_key?: string | null;
+            /** @description Default: the type's (`GET /multimodal/providers/known`); required for openai_compatible_images. */
+            base_url?: string | null;
+            /** @description Extra request parameters (a JSON object, ≤ 8 KB). */
+            defaults?: Record<string, unknown> | null;
+            model?: string | null;
+            name: string;
+            /** @description openai_images | gemini_imagen | gemini_veo | openai_compatible_images | local. */
+            type: string;
+        };
         CreateTask: {
             assignee_id?: string | null;
             client_id?: string | null;
@@ -11017,6 +13611,13 @@ export interface components {
             date: string;
             /** Format: int64 */
             minutes: number;
+        };
+        /** @description The reviewer's decision (JSON, or the page's form). */
+        DecisionRequest: {
+            comment?: string | null;
+            /** @description approve | reject. */
+            decision: string;
+            name?: string | null;
         };
         Deleted: {
             deleted: number;
@@ -11091,6 +13692,17 @@ export interface components {
             /** @description e.g. `task.moved`. */
             name: string;
         };
+        ExecutePlanRequest: {
+            content_id: string;
+            /** @description The plan as approved (possibly edited). */
+            plan: components["schemas"]["Plan"];
+        };
+        FacebookPublishRequest: {
+            account_id: string;
+            asset_ids?: string[] | null;
+            content_id: string;
+            link?: string | null;
+        };
         Feedback: {
             comment?: string | null;
             created_at: string;
@@ -11124,6 +13736,19 @@ export interface components {
         FolderInput: {
             name: string;
             parent_id?: string | null;
+        };
+        GenerateAssetRequest: {
+            /** @description 1:1 | 4:5 | 3:4 | 4:3 | 16:9 | 9:16. */
+            aspect_ratio?: string | null;
+            /** @description Attach the asset to this content (the caller must be able to change it). */
+            content_id?: string | null;
+            /** @description image | carousel_slide | thumbnail | cover | video. */
+            kind: string;
+            prompt: string;
+            /** @description A media provider id (default: the local renderer; videos need gemini_veo). */
+            provider_id?: string | null;
+            /** @description Text the local renderer sets on the image (first line: heading). */
+            text_overlay?: string | null;
         };
         GenerateContentRequest: {
             brief: string;
@@ -11344,11 +13969,32 @@ export interface components {
             /** @description source | learning | skill | persona | template. */
             type: string;
         };
+        InstagramPublishRequest: {
+            account_id: string;
+            /** @description At least one image (several make a carousel, up to 10). */
+            asset_ids?: string[] | null;
+            content_id: string;
+        };
         KnowledgeGraph: {
             edges: components["schemas"]["GraphEdge"][];
             nodes: components["schemas"]["GraphNode"][];
             /** @description True when the node limit cut the graph. */
             truncated: boolean;
+        };
+        KnownProvider: {
+            default_base_url?: string | null;
+            default_model: string;
+            /** @description Request parameters sent unless the provider's `defaults` say otherwise. */
+            defaults: string;
+            description: string;
+            /** @description Fields a provider of this type takes (name, base_url, api_key, model, defaults). */
+            fields: string[];
+            label: string;
+            /** @description image | video. */
+            media: string;
+            models: string[];
+            needs_key: boolean;
+            type: string;
         };
         LeaderboardEntry: {
             /** @description `champion` (first), `top3`, `power_user` (≥ 50 calls in the period). */
@@ -11407,6 +14053,13 @@ export interface components {
             parent_task_id?: string | null;
             priority?: string | null;
             title: string;
+        };
+        LinkedInPublishRequest: {
+            /** @description Needed when more than one LinkedIn account is connected. */
+            account_id?: string | null;
+            /** @description Images of the content to attach (default: all of them). */
+            asset_ids?: string[] | null;
+            content_id: string;
         };
         LinkedinUrl: {
             collection_id?: string | null;
@@ -11528,6 +14181,42 @@ export interface components {
             title: string;
         };
         /** @description One page of a list and where it sits in the whole. */
+        Paged_Account: {
+            items: {
+                client_id?: string | null;
+                created_at: string;
+                created_by: string;
+                /**
+                 * Format: int64
+                 * @description Whole days until the token expires (negative once expired).
+                 */
+                days_left?: number | null;
+                expires_at?: string | null;
+                /** @description LinkedIn member id, Facebook page id or Instagram business account id. */
+                external_id: string;
+                id: string;
+                name: string;
+                /** @description linkedin | facebook | instagram. */
+                platform: string;
+                project_id?: string | null;
+                scopes: string[];
+                /** @description connected | expired | revoked | error. */
+                status: string;
+                /** @description What to do about a status other than `connected` (e.g. "reconnect"). */
+                status_detail?: string | null;
+                updated_at: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
         Paged_Allocation: {
             items: {
                 /** Format: double */
@@ -11552,6 +14241,86 @@ export interface components {
                  * @description estimated_hours / capacity_hours × 100.
                  */
                 utilization_pct: number;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Approval: {
+            items: {
+                comment?: string | null;
+                content_id: string;
+                content_title: string;
+                created_at: string;
+                created_by: string;
+                decided_at?: string | null;
+                /** @description The name the reviewer gave when deciding. */
+                decided_name?: string | null;
+                /** @description approve | reject, once decided. */
+                decision?: string | null;
+                expires_at: string;
+                id: string;
+                message?: string | null;
+                reviewer_email?: string | null;
+                reviewer_name?: string | null;
+                /** @description pending | approved | rejected | expired | revoked. */
+                status: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_AssetView: {
+            items: {
+                aspect_ratio: string;
+                content_id?: string | null;
+                created_at: string;
+                /** Format: int64 */
+                duration_ms?: number | null;
+                error?: string | null;
+                /** Format: int64 */
+                height?: number | null;
+                id: string;
+                kind: string;
+                mime?: string | null;
+                model?: string | null;
+                /** Format: int64 */
+                position: number;
+                prompt: string;
+                provider_id?: string | null;
+                /** @description Capability URL for reviewers outside the workspace (expires; see `asset_link_ttl_days`). */
+                public_url?: string | null;
+                run_id?: string | null;
+                sha256?: string | null;
+                /** Format: int64 */
+                size?: number | null;
+                /** @description queued | running | done | failed (of the latest generation). */
+                status: string;
+                text_overlay?: string | null;
+                updated_at: string;
+                /** @description Authenticated download of the current version. */
+                url?: string | null;
+                /**
+                 * Format: int64
+                 * @description The current version (0 while the first is being produced).
+                 */
+                version: number;
+                /** Format: int64 */
+                width?: number | null;
             }[];
             /** Format: int32 */
             limit: number;
@@ -12125,6 +14894,48 @@ export interface components {
             total: number;
         };
         /** @description One page of a list and where it sits in the whole. */
+        Paged_Post: {
+            items: {
+                account_id: string;
+                account_name: string;
+                asset_ids: string[];
+                /** Format: int64 */
+                attempts: number;
+                content_id: string;
+                content_title: string;
+                created_at: string;
+                created_by: string;
+                external_id?: string | null;
+                id: string;
+                /** @description content x account: the same content never goes to the same account twice. */
+                idempotency_key: string;
+                last_error?: string | null;
+                link?: string | null;
+                next_attempt_at?: string | null;
+                /** @description linkedin | facebook | instagram. */
+                platform: string;
+                published_at?: string | null;
+                /** @description RFC 3339, UTC. */
+                scheduled_at: string;
+                /**
+                 * @description scheduled | awaiting_approval | publishing | checking | published | failed | cancelled |
+                 *     missed | unknown (sent, but whether it arrived could not be confirmed: a person decides).
+                 */
+                status: string;
+                updated_at: string;
+                url?: string | null;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
         Paged_Project: {
             items: {
                 /** Format: double */
@@ -12143,6 +14954,31 @@ export interface components {
                 /** Format: int64 */
                 task_count: number;
                 team_ids: string[];
+                updated_at: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_Provider: {
+            items: {
+                /** @description `sk-…1234` when a key is stored. */
+                api_key?: string | null;
+                base_url?: string | null;
+                created_at: string;
+                defaults: unknown;
+                id: string;
+                model: string;
+                name: string;
+                /** @description openai_images | gemini_imagen | gemini_veo | openai_compatible_images | local. */
+                type: string;
                 updated_at: string;
             }[];
             /** Format: int32 */
@@ -12491,26 +15327,25 @@ export interface components {
             tone?: string;
         };
         Plan: {
-            /** @description `daily | weekdays | weekly | <n>_per_week`. */
-            cadence?: string | null;
-            client_id?: string | null;
-            created_at: string;
-            created_by: string;
-            description: string;
-            /** @description YYYY-MM-DD, on or after `start_date`. */
-            end_date: string;
-            goals?: string | null;
-            id: string;
-            /** Format: int64 */
-            items_count: number;
-            platforms: string[];
-            project_id?: string | null;
-            /** @description YYYY-MM-DD. */
-            start_date: string;
-            /** @description draft | active | completed | archived. */
-            status: string;
-            title: string;
-            updated_at: string;
+            assets: components["schemas"]["PlanAsset"][];
+            text?: string;
+        };
+        /** @description One asset of a production plan, as proposed or as approved (possibly edited). */
+        PlanAsset: {
+            /** @description 1:1 | 4:5 | 3:4 | 4:3 | 16:9 | 9:16 (default: the kind's). */
+            aspect_ratio?: string | null;
+            /** @description A plan-local id (`a1`, `a2`…); execution assigns the stored asset ids. */
+            id?: string;
+            /**
+             * @description image | carousel_slide | thumbnail | cover | video.
+             * @example carousel_slide
+             */
+            kind: string;
+            prompt: string;
+            /** @description A media provider id; none: the local renderer. */
+            provider_id?: string | null;
+            /** @description Text the local renderer lays out on the image (a slide's heading and lines, a quote). */
+            text_overlay?: string | null;
         };
         /** @description A plan with its items, by date. */
         PlanDetail: components["schemas"]["Plan"] & {
@@ -12531,6 +15366,26 @@ export interface components {
             title: string;
             updated_at: string;
         };
+        PlanRequest: {
+            /** @description Only these kinds (image, carousel_slide, thumbnail, cover, video). */
+            asset_types?: string[] | null;
+            /** @description …or of a brief alone. */
+            brief?: string | null;
+            /** @description Plan the visuals of this content… */
+            content_id?: string | null;
+            /**
+             * Format: int32
+             * @description At most this many assets (1–20, default 10).
+             */
+            count?: number | null;
+            /** @description The media provider the planned assets use (default: the local renderer). */
+            image_provider_id?: string | null;
+            model?: string | null;
+            /** @description Default: the content's platform (linkedin for a brief). */
+            platform?: string | null;
+            /** @description The chat provider writing the plan (default: the configured one; local plans offline). */
+            provider?: string | null;
+        };
         PlatformRules: {
             /** @description Characters of the description (`youtube`). */
             description_max?: number | null;
@@ -12548,6 +15403,45 @@ export interface components {
             subject_max?: number | null;
             /** @description Characters of the title (`youtube`, `blog`). */
             title_max?: number | null;
+        };
+        /** @description A post: one content on one account, sent now or at `scheduled_at`. */
+        Post: {
+            account_id: string;
+            account_name: string;
+            asset_ids: string[];
+            /** Format: int64 */
+            attempts: number;
+            content_id: string;
+            content_title: string;
+            created_at: string;
+            created_by: string;
+            external_id?: string | null;
+            id: string;
+            /** @description content x account: the same content never goes to the same account twice. */
+            idempotency_key: string;
+            last_error?: string | null;
+            link?: string | null;
+            next_attempt_at?: string | null;
+            /** @description linkedin | facebook | instagram. */
+            platform: string;
+            published_at?: string | null;
+            /** @description RFC 3339, UTC. */
+            scheduled_at: string;
+            /**
+             * @description scheduled | awaiting_approval | publishing | checking | published | failed | cancelled |
+             *     missed | unknown (sent, but whether it arrived could not be confirmed: a person decides).
+             */
+            status: string;
+            updated_at: string;
+            url?: string | null;
+        };
+        PostDetail: components["schemas"]["Post"] & {
+            /** @description Every attempt, oldest first. */
+            history: components["schemas"]["Attempt"][];
+        };
+        PreviewLink: {
+            /** @description Capability URL of the content's preview card (PNG), for unfurling and approval emails. */
+            url: string;
         };
         ProductivityReport: {
             by_assignee: components["schemas"]["Breakdown"][];
@@ -12629,6 +15523,20 @@ export interface components {
              */
             weight: number;
         };
+        /** @description A configured image or video provider (its key masked). */
+        Provider: {
+            /** @description `sk-…1234` when a key is stored. */
+            api_key?: string | null;
+            base_url?: string | null;
+            created_at: string;
+            defaults: unknown;
+            id: string;
+            model: string;
+            name: string;
+            /** @description openai_images | gemini_imagen | gemini_veo | openai_compatible_images | local. */
+            type: string;
+            updated_at: string;
+        };
         ProviderModels: {
             configured: boolean;
             error?: string | null;
@@ -12636,6 +15544,39 @@ export interface components {
             /** @description The built-in offline provider. */
             offline: boolean;
             provider: string;
+        };
+        ProviderTest: {
+            /** @description What the provider answered (models found, or its error naming the provider). */
+            detail: string;
+            /** Format: int64 */
+            latency_ms: number;
+            ok: boolean;
+        };
+        /** @description What the public link shows. */
+        PublicApproval: {
+            comment?: string | null;
+            content: components["schemas"]["PublicContent"];
+            decided_at?: string | null;
+            expires_at: string;
+            message?: string | null;
+            reviewer_name?: string | null;
+            /** @description pending | approved | rejected. */
+            status: string;
+        };
+        PublicContent: {
+            /** @description Capability URLs of the content's images. */
+            assets: string[];
+            draft_content: string;
+            platform: string;
+            title: string;
+        };
+        /** @description The answer of a publish: the post, and where it is when it went out. */
+        PublishResponse: {
+            external_id?: string | null;
+            post: components["schemas"]["Post"];
+            /** @description published, or scheduled when the platform throttled (it is retried later). */
+            status: string;
+            url?: string | null;
         };
         QueryIn: {
             collection_id?: string | null;
@@ -12654,6 +15595,16 @@ export interface components {
             instructions: string;
             model?: string | null;
             provider?: string | null;
+        };
+        RegenerateRequest: {
+            /** @description An edited prompt (default: the asset's current one). */
+            prompt?: string | null;
+        };
+        RescheduleRequest: {
+            asset_ids?: string[] | null;
+            link?: string | null;
+            /** @description RFC 3339 with an offset. */
+            scheduled_at?: string | null;
         };
         Run: {
             automation_id: string;
@@ -12681,6 +15632,16 @@ export interface components {
         };
         SaveTokenRequest: {
             token: string;
+        };
+        ScheduleRequest: {
+            account_id: string;
+            asset_ids?: string[] | null;
+            content_id: string;
+            link?: string | null;
+            /** @description Hold the post until the content is approved (through an approval link). */
+            requires_approval?: boolean;
+            /** @description RFC 3339 with an offset (stored UTC), e.g. `2026-12-01T09:00:00+01:00`. */
+            scheduled_at: string;
         };
         SearchResults: {
             query: string;
@@ -12853,6 +15814,13 @@ export interface components {
             reembedding: boolean;
             /** Format: int64 */
             total_chunks: number;
+        };
+        StatusResponse: {
+            /** @description The accounts with their status, expiry and days left. */
+            accounts: components["schemas"]["Account"][];
+            /** @description Whether an admin has set the app credentials. */
+            configured: boolean;
+            connected: boolean;
         };
         /** @description A single-use ticket that opens `GET /notifications/stream?ticket=…`. */
         StreamTicket: {
@@ -13031,6 +15999,12 @@ export interface components {
             fields: string[];
             name: string;
         };
+        UpdateAccountRequest: {
+            /** @description The client the account publishes for ("" removes it). */
+            client_id?: string | null;
+            name?: string | null;
+            project_id?: string | null;
+        };
         UpdateColumn: {
             color?: string | null;
             is_done?: boolean | null;
@@ -13092,6 +16066,16 @@ export interface components {
             /** @description draft | active | completed | archived. */
             status?: string | null;
             title?: string | null;
+        };
+        UpdateProviderRequest: {
+            /** @description A new key; empty string removes the stored one; absent keeps it. */
+            api_key?: string | null;
+            /** @description Empty string: back to the type's default. */
+            base_url?: string | null;
+            defaults?: Record<string, unknown> | null;
+            model?: string | null;
+            name?: string | null;
+            type?: string | null;
         };
         UpdateTask: {
             assignee_id?: string | null;
