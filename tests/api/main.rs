@@ -7,6 +7,7 @@ mod ai;
 mod architecture;
 mod chat;
 mod fake_llm;
+mod fake_media;
 
 mod auth;
 mod automations;
@@ -30,6 +31,9 @@ mod knowledge_platforms;
 mod knowledge_vision;
 mod litestream;
 mod mfa;
+mod multimodal;
+mod multimodal_files;
+mod multimodal_plans;
 mod notifications;
 mod planner;
 mod settings;

@@ -139,7 +139,8 @@ fn quotable(text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The offline plan: a cover, a slide per section (at most 8), a quote card.
+/// The offline plan: a cover, a slide per section (at most 8), a quote card (a thumbnail for
+/// video platforms or when asked).
 pub fn from_structure(
     title: &str,
     text: &str,
@@ -147,9 +148,19 @@ pub fn from_structure(
     types: &[String],
     count: usize,
 ) -> Plan {
-    let want = |k: &str| types.is_empty() || types.iter().any(|t| t == k);
+    let asked = |k: &str| types.iter().any(|t| t == k);
+    let want = |k: &str| types.is_empty() || asked(k);
+    let mut secs = sections(text);
+    // A leading title heading with nothing under it names the piece: it goes on the cover.
+    let title = match secs.first() {
+        Some((h, b)) if b.is_empty() && !h.is_empty() && secs.len() > 1 => {
+            let h = h.clone();
+            secs.remove(0);
+            h
+        }
+        _ => title.to_string(),
+    };
     let mut assets = Vec::new();
-    let secs = sections(text);
     if want("cover") {
         let sub = secs
             .first()
@@ -167,11 +178,11 @@ pub fn from_structure(
             Some(format!("{title}\n{sub}")),
         ));
     }
-    if want("thumbnail") {
+    if asked("thumbnail") || (types.is_empty() && matches!(platform, "youtube" | "tiktok")) {
         assets.push(asset(
             "thumbnail",
             format!("Thumbnail for “{title}”"),
-            Some(title.to_string()),
+            Some(title.clone()),
         ));
     }
     if want("carousel_slide") {
@@ -193,24 +204,25 @@ pub fn from_structure(
             ));
         }
     }
+    let bodies: Vec<&str> = secs.iter().map(|(_, b)| b.as_str()).collect();
     if want("image")
-        && let Some(q) = quotable(text)
+        && let Some(q) = quotable(&bodies.join(" "))
     {
         assets.push(asset(
             "image",
             format!("Quote card: {q}"),
-            Some(format!("“{q}”")),
+            Some(format!("“{q}.”")),
         ));
     }
-    if want("video") && types.iter().any(|t| t == "video") {
+    if asked("video") {
         assets.push(asset(
             "video",
-            format!("A short vertical video about {title}: {}", clip(text, 300)),
+            format!("A short video about {title}: {}", clip(text, 300)),
             None,
         ));
     }
     if assets.is_empty() {
-        assets.push(asset("image", title.to_string(), Some(title.to_string())));
+        assets.push(asset("image", title.clone(), Some(title.clone())));
     }
     assets.truncate(count);
     let slides = assets.iter().filter(|a| a.kind == "carousel_slide").count();

@@ -195,9 +195,8 @@ impl Canvas {
         }
         let i = (y as usize * self.w as usize + x as usize) * 3;
         let a = a.min(1.0);
-        for k in 0..3 {
-            let v = self.px[i + k] as f32 * (1.0 - a) + c[k] as f32 * a;
-            self.px[i + k] = v.round() as u8;
+        for (dst, src) in self.px[i..i + 3].iter_mut().zip(c) {
+            *dst = (*dst as f32 * (1.0 - a) + src as f32 * a).round() as u8;
         }
     }
 
