@@ -272,7 +272,7 @@ async fn produce_or_queue(
 }
 
 pub async fn generate(state: &AppState, v: Viewer, ask: OneAsk) -> ApiResult<Generated> {
-    let mut plan = types::Plan {
+    let mut plan = types::ProductionPlan {
         text: String::new(),
         assets: vec![types::PlanAsset {
             id: String::new(),

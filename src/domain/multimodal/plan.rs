@@ -3,7 +3,7 @@
 //! usable plan — it is derived from the content's structure: a cover, a carousel slide per
 //! section and a quote card, laid out by the local renderer.
 use super::content_store::{self, ContentText};
-use super::types::{ASPECTS, KINDS, Plan, PlanAsset};
+use super::types::{ASPECTS, KINDS, PlanAsset, ProductionPlan};
 use crate::access::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -38,7 +38,7 @@ pub fn default_aspect(kind: &str, platform: &str) -> &'static str {
 }
 
 /// Check a plan's assets (kinds, prompts, aspects), filling ids and default aspects.
-pub fn normalize(plan: &mut Plan, platform: &str) -> ApiResult<()> {
+pub fn normalize(plan: &mut ProductionPlan, platform: &str) -> ApiResult<()> {
     if plan.assets.is_empty() || plan.assets.len() > 40 {
         return Err(ApiError::unprocessable("a plan has 1–40 assets"));
     }
@@ -147,7 +147,7 @@ pub fn from_structure(
     platform: &str,
     types: &[String],
     count: usize,
-) -> Plan {
+) -> ProductionPlan {
     let asked = |k: &str| types.iter().any(|t| t == k);
     let want = |k: &str| types.is_empty() || asked(k);
     let mut secs = sections(text);
@@ -226,7 +226,7 @@ pub fn from_structure(
     }
     assets.truncate(count);
     let slides = assets.iter().filter(|a| a.kind == "carousel_slide").count();
-    let mut plan = Plan {
+    let mut plan = ProductionPlan {
         text: format!(
             "Visuals for “{title}” on {platform}: {} asset(s){}. Rendered by the local renderer in the client's design-system colours unless another provider is chosen.",
             assets.len(),
@@ -254,9 +254,9 @@ fn asset(kind: &str, prompt: String, overlay: Option<String>) -> PlanAsset {
 }
 
 /// The plan in a model's answer, if it holds one.
-fn parse(answer: &str, platform: &str) -> Option<Plan> {
+fn parse(answer: &str, platform: &str) -> Option<ProductionPlan> {
     let (a, b) = (answer.find('{')?, answer.rfind('}')?);
-    let mut plan: Plan = serde_json::from_str(answer.get(a..=b)?).ok()?;
+    let mut plan: ProductionPlan = serde_json::from_str(answer.get(a..=b)?).ok()?;
     normalize(&mut plan, platform).ok()?;
     Some(plan)
 }

@@ -192,6 +192,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assets/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the asset's bytes (ETag, Cache-Control, Accept-Ranges) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description the requested range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description not modified */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description unknown, altered or expired token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description range not satisfiable */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/change-password": {
         parameters: {
             query?: never;
@@ -6055,6 +6120,946 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/multimodal/assets/{asset_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A kept version (default: the current one). */
+                    version?: number | null;
+                };
+                header?: never;
+                path: {
+                    asset_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the bytes of an asset generated without a content */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description the requested range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description not modified */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description range not satisfiable */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/content/{id}/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_AssetView"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/content/{id}/assets/{asset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    asset_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssetDetail"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    asset_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/content/{id}/assets/{asset_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A kept version (default: the current one). */
+                    version?: number | null;
+                };
+                header?: never;
+                path: {
+                    asset_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the bytes (ETag, Cache-Control, Accept-Ranges) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description the requested range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description not modified (If-None-Match) */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description range not satisfiable */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/content/{id}/assets/{asset_id}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    asset_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RegenerateRequest"];
+                };
+            };
+            responses: {
+                /** @description an image: its new version is current */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssetDetail"];
+                    };
+                };
+                /** @description a video: queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssetDetail"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description being generated */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/content/{id}/preview-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PreviewLink"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/execute-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ExecutePlanRequest"];
+                };
+            };
+            responses: {
+                /** @description text/event-stream of {run: {id, assets}} | {asset_start: {asset_id, index, kind}} | {asset_complete: {asset_id, index, url, public_url, mime, width, height, size}} | {asset_failed: {asset_id, index, error}} | {done: true, run_id, completed, failed} | {error} */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/generate-asset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GenerateAssetRequest"];
+                };
+            };
+            responses: {
+                /** @description an image, generated */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssetDetail"];
+                    };
+                };
+                /** @description a video, queued: its status moves to done or failed */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssetDetail"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description above asset_max_bytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description invalid, or refused by the provider's content policy */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider failed (its message) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlanRequest"];
+                };
+            };
+            responses: {
+                /** @description text/event-stream of {content} (the model writing) | {plan: {text, assets}} | {done: true} | {error} */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description chat provider not configured */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many items (1–200, default 50). */
+                    limit?: number;
+                    /** @description How many items to skip (≥ 0, default 0). */
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Paged_Provider"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateProviderRequest"];
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Provider"];
+                    };
+                };
+                /** @description admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/providers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Provider"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateProviderRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Provider"];
+                    };
+                };
+                /** @description admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/providers/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok false with the provider's message when the check failed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderTest"];
+                    };
+                };
+                /** @description admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/multimodal/providers/known": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KnownProvider"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/": {
         parameters: {
             query?: never;
@@ -7451,6 +8456,50 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/screenshots/{token}.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description image/png preview card (1200×630) of the shared content */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description unknown, altered or expired token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10573,6 +11622,71 @@ export interface components {
              */
             utilization_pct: number;
         };
+        AssetDetail: components["schemas"]["AssetView"] & {
+            versions: components["schemas"]["AssetVersion"][];
+        };
+        /** @description One kept version of an asset. */
+        AssetVersion: {
+            created_at: string;
+            /** Format: int64 */
+            duration_ms?: number | null;
+            /** Format: int64 */
+            height: number;
+            mime: string;
+            model?: string | null;
+            prompt: string;
+            provider: string;
+            sha256: string;
+            /** Format: int64 */
+            size: number;
+            /** @description Authenticated download of this version. */
+            url: string;
+            /** Format: int64 */
+            version: number;
+            /** Format: int64 */
+            width: number;
+        };
+        /**
+         * @description An asset as the studio shows it: what was asked, where its generation stands, and its
+         *     current bytes when it has some.
+         */
+        AssetView: {
+            aspect_ratio: string;
+            content_id?: string | null;
+            created_at: string;
+            /** Format: int64 */
+            duration_ms?: number | null;
+            error?: string | null;
+            /** Format: int64 */
+            height?: number | null;
+            id: string;
+            kind: string;
+            mime?: string | null;
+            model?: string | null;
+            /** Format: int64 */
+            position: number;
+            prompt: string;
+            provider_id?: string | null;
+            /** @description Capability URL for reviewers outside the workspace (expires; see `asset_link_ttl_days`). */
+            public_url?: string | null;
+            run_id?: string | null;
+            sha256?: string | null;
+            /** Format: int64 */
+            size?: number | null;
+            /** @description queued | running | done | failed (of the latest generation). */
+            status: string;
+            text_overlay?: string | null;
+            updated_at: string;
+            /** @description Authenticated download of the current version. */
+            url?: string | null;
+            /**
+             * Format: int64
+             * @description The current version (0 while the first is being produced).
+             */
+            version: number;
+            /** Format: int64 */
+            width?: number | null;
+        };
         AssociateInput: {
             /** @description null with project_id null: back to personal. */
             client_id?: string | null;
@@ -10977,6 +12091,18 @@ export interface components {
             start_date: string;
             title: string;
         };
+        CreateProviderRequest: {
+            /** @description Sealed at rest, shown masked. Required by openai_images, gemini_imagen and gemini_veo. */
+            api_key?: string | null;
+            /** @description Default: the type's (`GET /multimodal/providers/known`); required for openai_compatible_images. */
+            base_url?: string | null;
+            /** @description Extra request parameters (a JSON object, ≤ 8 KB). */
+            defaults?: Record<string, unknown> | null;
+            model?: string | null;
+            name: string;
+            /** @description openai_images | gemini_imagen | gemini_veo | openai_compatible_images | local. */
+            type: string;
+        };
         CreateTask: {
             assignee_id?: string | null;
             client_id?: string | null;
@@ -11091,6 +12217,11 @@ export interface components {
             /** @description e.g. `task.moved`. */
             name: string;
         };
+        ExecutePlanRequest: {
+            content_id: string;
+            /** @description The plan as approved (possibly edited). */
+            plan: components["schemas"]["ProductionPlan"];
+        };
         Feedback: {
             comment?: string | null;
             created_at: string;
@@ -11124,6 +12255,19 @@ export interface components {
         FolderInput: {
             name: string;
             parent_id?: string | null;
+        };
+        GenerateAssetRequest: {
+            /** @description 1:1 | 4:5 | 3:4 | 4:3 | 16:9 | 9:16. */
+            aspect_ratio?: string | null;
+            /** @description Attach the asset to this content (the caller must be able to change it). */
+            content_id?: string | null;
+            /** @description image | carousel_slide | thumbnail | cover | video. */
+            kind: string;
+            prompt: string;
+            /** @description A media provider id (default: the local renderer; videos need gemini_veo). */
+            provider_id?: string | null;
+            /** @description Text the local renderer sets on the image (first line: heading). */
+            text_overlay?: string | null;
         };
         GenerateContentRequest: {
             brief: string;
@@ -11350,6 +12494,21 @@ export interface components {
             /** @description True when the node limit cut the graph. */
             truncated: boolean;
         };
+        KnownProvider: {
+            default_base_url?: string | null;
+            default_model: string;
+            /** @description Request parameters sent unless the provider's `defaults` say otherwise. */
+            defaults: string;
+            description: string;
+            /** @description Fields a provider of this type takes (name, base_url, api_key, model, defaults). */
+            fields: string[];
+            label: string;
+            /** @description image | video. */
+            media: string;
+            models: string[];
+            needs_key: boolean;
+            type: string;
+        };
         LeaderboardEntry: {
             /** @description `champion` (first), `top3`, `power_user` (≥ 50 calls in the period). */
             badges: string[];
@@ -11552,6 +12711,55 @@ export interface components {
                  * @description estimated_hours / capacity_hours × 100.
                  */
                 utilization_pct: number;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
+        Paged_AssetView: {
+            items: {
+                aspect_ratio: string;
+                content_id?: string | null;
+                created_at: string;
+                /** Format: int64 */
+                duration_ms?: number | null;
+                error?: string | null;
+                /** Format: int64 */
+                height?: number | null;
+                id: string;
+                kind: string;
+                mime?: string | null;
+                model?: string | null;
+                /** Format: int64 */
+                position: number;
+                prompt: string;
+                provider_id?: string | null;
+                /** @description Capability URL for reviewers outside the workspace (expires; see `asset_link_ttl_days`). */
+                public_url?: string | null;
+                run_id?: string | null;
+                sha256?: string | null;
+                /** Format: int64 */
+                size?: number | null;
+                /** @description queued | running | done | failed (of the latest generation). */
+                status: string;
+                text_overlay?: string | null;
+                updated_at: string;
+                /** @description Authenticated download of the current version. */
+                url?: string | null;
+                /**
+                 * Format: int64
+                 * @description The current version (0 while the first is being produced).
+                 */
+                version: number;
+                /** Format: int64 */
+                width?: number | null;
             }[];
             /** Format: int32 */
             limit: number;
@@ -12156,6 +13364,31 @@ export interface components {
             total: number;
         };
         /** @description One page of a list and where it sits in the whole. */
+        Paged_Provider: {
+            items: {
+                /** @description `sk-…1234` when a key is stored. */
+                api_key?: string | null;
+                base_url?: string | null;
+                created_at: string;
+                defaults: unknown;
+                id: string;
+                model: string;
+                name: string;
+                /** @description openai_images | gemini_imagen | gemini_veo | openai_compatible_images | local. */
+                type: string;
+                updated_at: string;
+            }[];
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            /**
+             * Format: int64
+             * @description How many items match, across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list and where it sits in the whole. */
         Paged_Run: {
             items: {
                 automation_id: string;
@@ -12512,6 +13745,23 @@ export interface components {
             title: string;
             updated_at: string;
         };
+        /** @description One asset of a production plan, as proposed or as approved (possibly edited). */
+        PlanAsset: {
+            /** @description 1:1 | 4:5 | 3:4 | 4:3 | 16:9 | 9:16 (default: the kind's). */
+            aspect_ratio?: string | null;
+            /** @description A plan-local id (`a1`, `a2`…); execution assigns the stored asset ids. */
+            id?: string;
+            /**
+             * @description image | carousel_slide | thumbnail | cover | video.
+             * @example carousel_slide
+             */
+            kind: string;
+            prompt: string;
+            /** @description A media provider id; none: the local renderer. */
+            provider_id?: string | null;
+            /** @description Text the local renderer lays out on the image (a slide's heading and lines, a quote). */
+            text_overlay?: string | null;
+        };
         /** @description A plan with its items, by date. */
         PlanDetail: components["schemas"]["Plan"] & {
             items: components["schemas"]["PlanItem"][];
@@ -12531,6 +13781,26 @@ export interface components {
             title: string;
             updated_at: string;
         };
+        PlanRequest: {
+            /** @description Only these kinds (image, carousel_slide, thumbnail, cover, video). */
+            asset_types?: string[] | null;
+            /** @description …or of a brief alone. */
+            brief?: string | null;
+            /** @description Plan the visuals of this content… */
+            content_id?: string | null;
+            /**
+             * Format: int32
+             * @description At most this many assets (1–20, default 10).
+             */
+            count?: number | null;
+            /** @description The media provider the planned assets use (default: the local renderer). */
+            image_provider_id?: string | null;
+            model?: string | null;
+            /** @description Default: the content's platform (linkedin for a brief). */
+            platform?: string | null;
+            /** @description The chat provider writing the plan (default: the configured one; local plans offline). */
+            provider?: string | null;
+        };
         PlatformRules: {
             /** @description Characters of the description (`youtube`). */
             description_max?: number | null;
@@ -12548,6 +13818,14 @@ export interface components {
             subject_max?: number | null;
             /** @description Characters of the title (`youtube`, `blog`). */
             title_max?: number | null;
+        };
+        PreviewLink: {
+            /** @description Capability URL of the content's preview card (PNG), for unfurling and approval emails. */
+            url: string;
+        };
+        ProductionPlan: {
+            assets: components["schemas"]["PlanAsset"][];
+            text?: string;
         };
         ProductivityReport: {
             by_assignee: components["schemas"]["Breakdown"][];
@@ -12629,6 +13907,20 @@ export interface components {
              */
             weight: number;
         };
+        /** @description A configured image or video provider (its key masked). */
+        Provider: {
+            /** @description `sk-…1234` when a key is stored. */
+            api_key?: string | null;
+            base_url?: string | null;
+            created_at: string;
+            defaults: unknown;
+            id: string;
+            model: string;
+            name: string;
+            /** @description openai_images | gemini_imagen | gemini_veo | openai_compatible_images | local. */
+            type: string;
+            updated_at: string;
+        };
         ProviderModels: {
             configured: boolean;
             error?: string | null;
@@ -12636,6 +13928,13 @@ export interface components {
             /** @description The built-in offline provider. */
             offline: boolean;
             provider: string;
+        };
+        ProviderTest: {
+            /** @description What the provider answered (models found, or its error naming the provider). */
+            detail: string;
+            /** Format: int64 */
+            latency_ms: number;
+            ok: boolean;
         };
         QueryIn: {
             collection_id?: string | null;
@@ -12654,6 +13953,10 @@ export interface components {
             instructions: string;
             model?: string | null;
             provider?: string | null;
+        };
+        RegenerateRequest: {
+            /** @description An edited prompt (default: the asset's current one). */
+            prompt?: string | null;
         };
         Run: {
             automation_id: string;
@@ -13092,6 +14395,16 @@ export interface components {
             /** @description draft | active | completed | archived. */
             status?: string | null;
             title?: string | null;
+        };
+        UpdateProviderRequest: {
+            /** @description A new key; empty string removes the stored one; absent keeps it. */
+            api_key?: string | null;
+            /** @description Empty string: back to the type's default. */
+            base_url?: string | null;
+            defaults?: Record<string, unknown> | null;
+            model?: string | null;
+            name?: string | null;
+            type?: string | null;
         };
         UpdateTask: {
             assignee_id?: string | null;
