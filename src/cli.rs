@@ -122,7 +122,7 @@ pub struct ServeArgs {
     /// SQLite synchronous mode: full (fsync every commit; survives power loss) or normal.
     #[arg(long, env = "NEUROMANCER_DB_SYNC", default_value = "full", value_parser = ["full", "normal"])]
     pub db_sync: String,
-    /// Mount /__bench/hello, a bare route benchmarks compare against.
+    /// Mount /__bench/hello and /__bench/file, bare routes benchmarks compare against.
     #[arg(
         long,
         env = "NEUROMANCER_BENCH_ROUTES",

@@ -172,11 +172,11 @@ pub(super) struct Canvas {
 
 impl Canvas {
     pub(super) fn new(w: u32, h: u32, bg: Rgb) -> Canvas {
-        let mut px = Vec::with_capacity((w * h * 3) as usize);
-        for _ in 0..w * h {
-            px.extend_from_slice(&bg);
+        Canvas {
+            w,
+            h,
+            px: bg.repeat((w * h) as usize),
         }
-        Canvas { w, h, px }
     }
 
     pub(super) fn rect(&mut self, x: u32, y: u32, w: u32, h: u32, c: Rgb) {
