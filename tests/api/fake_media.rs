@@ -26,9 +26,37 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
-/// The bytes the fake serves as "the video" (not a real MP4: only sizes and ranges matter).
+fn mp4_box(name: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+    let mut v = ((payload.len() + 8) as u32).to_be_bytes().to_vec();
+    v.extend_from_slice(name);
+    v.extend_from_slice(payload);
+    v
+}
+
+/// The video the fake serves: an MP4 skeleton (ftyp, moov with an 8 s mvhd and a 1280×720
+/// tkhd) followed by ~300 kB of media data.
 pub fn video_bytes() -> Vec<u8> {
-    (0..300_000u32).map(|i| (i * 7 % 256) as u8).collect()
+    let mut mvhd = vec![0u8; 100];
+    mvhd[12..16].copy_from_slice(&1000u32.to_be_bytes());
+    mvhd[16..20].copy_from_slice(&8000u32.to_be_bytes());
+    let mut tkhd = vec![0u8; 84];
+    tkhd[76..80].copy_from_slice(&(1280u32 << 16).to_be_bytes());
+    tkhd[80..84].copy_from_slice(&(720u32 << 16).to_be_bytes());
+    let moov = mp4_box(
+        b"moov",
+        &[
+            mp4_box(b"mvhd", &mvhd),
+            mp4_box(b"trak", &mp4_box(b"tkhd", &tkhd)),
+        ]
+        .concat(),
+    );
+    let media: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 256) as u8).collect();
+    [
+        mp4_box(b"ftyp", b"isom\0\0\0\0"),
+        moov,
+        mp4_box(b"mdat", &media),
+    ]
+    .concat()
 }
 
 /// One request: its path, JSON body and headers.

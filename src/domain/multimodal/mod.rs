@@ -6,10 +6,12 @@
 pub mod assets;
 pub mod assets_store;
 pub mod clients;
+pub mod clients_veo;
 pub mod content_store;
 pub mod execute;
 pub mod files;
 pub mod known;
+pub mod mp4;
 pub mod plan;
 pub mod preview;
 pub mod produce;
