@@ -159,11 +159,22 @@ pub fn build_app(
         .into_app();
     let app = if bench {
         app.route("/__bench/hello", web::get().to(|| async { "hello" }))
+            .route("/__bench/file", web::get().to(bench_file))
     } else {
         app
     };
     app.default_service(web::to(crate::web::spa))
         .wrap(from_fn(edge))
+}
+
+/// `DATA/bench-file.bin` served by actix-files: the baseline the asset-serving bench compares
+/// the blob-streaming routes against (mounted with --bench-routes only).
+async fn bench_file(
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+) -> actix_web::Result<HttpResponse> {
+    let f = actix_files::NamedFile::open(state.cfg.data_dir.join("bench-file.bin"))?;
+    Ok(f.into_response(&req))
 }
 
 /// Outermost layer: request id, global limiter, HEAD as GET, trailing-slash tolerance, JSON

@@ -127,7 +127,7 @@ pub struct ServeArgs {
     /// for the crash-during-commit replica damage described in README: Backup and restore).
     #[arg(long, env = "NEUROMANCER_DB_SYNC", value_parser = ["full", "normal"])]
     pub db_sync: Option<String>,
-    /// Mount /__bench/hello, a bare route benchmarks compare against.
+    /// Mount /__bench/hello and /__bench/file, bare routes benchmarks compare against.
     #[arg(
         long,
         env = "NEUROMANCER_BENCH_ROUTES",

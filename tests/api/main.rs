@@ -9,6 +9,7 @@ mod architecture;
 mod chat;
 mod fake_linkedin;
 mod fake_llm;
+mod fake_media;
 mod fake_meta;
 
 mod auth;
@@ -33,6 +34,9 @@ mod knowledge_platforms;
 mod knowledge_vision;
 mod litestream;
 mod mfa;
+mod multimodal;
+mod multimodal_files;
+mod multimodal_plans;
 mod notifications;
 mod planner;
 mod publishing;

@@ -1,5 +1,5 @@
 //! Request bodies, queries and small answers of /multimodal.
-use crate::domain::multimodal::types::Plan;
+use crate::domain::multimodal::types::ProductionPlan;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -75,7 +75,7 @@ pub struct PlanRequest {
 pub struct ExecutePlanRequest {
     pub content_id: String,
     /// The plan as approved (possibly edited).
-    pub plan: Plan,
+    pub plan: ProductionPlan,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -26,15 +26,13 @@ pub fn read_bytes(c: &Connection, asset_id: &str) -> rusqlite::Result<Option<(St
     let Some(f) = store::file(c, asset_id, None)? else {
         return Ok(None);
     };
+    let blob = match store::open_blob(c, f.blob_id) {
+        Ok(b) => b,
+        Err(rusqlite::Error::SqliteFailure(_, _)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
     let mut out = vec![0u8; f.size as usize];
-    let mut at = 0;
-    while at < out.len() {
-        let n = store::read_chunk(c, f.blob_id, at, &mut out[at..])?;
-        if n == 0 {
-            return Ok(None);
-        }
-        at += n;
-    }
+    blob.read_at_exact(&mut out, 0)?;
     Ok(Some((f.mime, out)))
 }
 

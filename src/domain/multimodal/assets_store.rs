@@ -176,19 +176,9 @@ pub fn file(
     .optional()
 }
 
-/// Up to `buf.len()` bytes of a blob from `offset` (0 when the blob is gone or past its end).
-pub fn read_chunk(
-    c: &Connection,
-    blob_id: i64,
-    offset: usize,
-    buf: &mut [u8],
-) -> rusqlite::Result<usize> {
-    let blob = match c.blob_open(MAIN_DB, c"asset_blobs", c"bytes", blob_id, true) {
-        Ok(b) => b,
-        Err(rusqlite::Error::SqliteFailure(_, _)) => return Ok(0),
-        Err(e) => return Err(e),
-    };
-    blob.read_at(buf, offset)
+/// A read-only handle on a blob, for consecutive reads (see `files::stream`).
+pub fn open_blob(c: &Connection, blob_id: i64) -> rusqlite::Result<rusqlite::blob::Blob<'_>> {
+    c.blob_open(MAIN_DB, c"asset_blobs", c"bytes", blob_id, true)
 }
 
 /// The blob already holding these bytes, if any (deduplication by hash).

@@ -5,8 +5,6 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
-use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -57,18 +55,18 @@ pub enum GenError {
     TooLarge(String),
 }
 
-type Resp = ureq::http::Response<ureq::Body>;
+pub(super) type Resp = ureq::http::Response<ureq::Body>;
 
 impl Config {
-    fn say(&self, msg: impl std::fmt::Display) -> String {
+    pub(super) fn say(&self, msg: impl std::fmt::Display) -> String {
         format!("{} ({}): {msg}", self.name, self.kind)
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(super) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url.trim_end_matches('/'))
     }
 
-    fn auth(
+    pub(super) fn auth(
         &self,
         r: ureq::RequestBuilder<ureq::typestate::WithBody>,
     ) -> ureq::RequestBuilder<ureq::typestate::WithBody> {
@@ -79,7 +77,7 @@ impl Config {
         }
     }
 
-    fn auth_get(
+    pub(super) fn auth_get(
         &self,
         r: ureq::RequestBuilder<ureq::typestate::WithoutBody>,
     ) -> ureq::RequestBuilder<ureq::typestate::WithoutBody> {
@@ -91,7 +89,7 @@ impl Config {
     }
 
     /// The configured defaults without the client's own keys (`poll_interval_ms`).
-    fn extra(&self) -> serde_json::Map<String, Value> {
+    pub(super) fn extra(&self) -> serde_json::Map<String, Value> {
         let mut m = self.defaults.as_object().cloned().unwrap_or_default();
         m.remove("poll_interval_ms");
         m.remove("max_poll_secs");
@@ -100,7 +98,7 @@ impl Config {
 }
 
 /// Send with retries on transient failures (3 attempts, honouring a short Retry-After).
-fn send(
+pub(super) fn send(
     cfg: &Config,
     what: &str,
     mut go: impl FnMut() -> Result<Resp, ureq::Error>,
@@ -131,7 +129,7 @@ fn send(
 }
 
 /// The provider's own error message (`{error: {message}}` in both APIs), else the body.
-fn message(r: &mut Resp) -> String {
+pub(super) fn message(r: &mut Resp) -> String {
     let text = crate::net::read_text(r, 64 * 1024).unwrap_or_default();
     serde_json::from_str::<Value>(&text)
         .ok()
@@ -140,7 +138,7 @@ fn message(r: &mut Resp) -> String {
 }
 
 /// A non-success answer: content-policy refusals are told apart from other failures.
-fn refusal(cfg: &Config, what: &str, mut r: Resp) -> GenError {
+pub(super) fn refusal(cfg: &Config, what: &str, mut r: Resp) -> GenError {
     let status = r.status().as_u16();
     let text = crate::net::read_text(&mut r, 64 * 1024).unwrap_or_default();
     let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
@@ -162,7 +160,7 @@ fn refusal(cfg: &Config, what: &str, mut r: Resp) -> GenError {
     }
 }
 
-fn read_body(cfg: &Config, r: &mut Resp, limit: u64) -> Result<Value, GenError> {
+pub(super) fn read_body(cfg: &Config, r: &mut Resp, limit: u64) -> Result<Value, GenError> {
     let text = crate::net::read_text(r, limit).map_err(|e| {
         GenError::TooLarge(cfg.say(format!(
             "the answer is larger than the asset size cap or unreadable: {e}"
@@ -186,7 +184,7 @@ fn openai_size(model: &str, aspect: &str) -> &'static str {
 }
 
 /// Imagen and Veo take 1:1, 3:4, 4:3, 9:16 and 16:9; 4:5 is served as 3:4.
-fn gemini_aspect(aspect: &str) -> &str {
+pub(super) fn gemini_aspect(aspect: &str) -> &str {
     if aspect == "4:5" { "3:4" } else { aspect }
 }
 
@@ -224,7 +222,7 @@ pub fn generate(
                 let mime = sniff(&bytes);
                 Ok(Output::Bytes { bytes, mime })
             } else if let Some(u) = item["url"].as_str() {
-                download(agent, cfg, u, lim, false)
+                super::clients_veo::download(agent, cfg, u, lim, false)
             } else {
                 Err(GenError::Failed(cfg.say(
                     "the answer has neither data[0].b64_json nor data[0].url",
@@ -271,166 +269,11 @@ pub fn generate(
                 .unwrap_or_else(|| sniff(&bytes));
             Ok(Output::Bytes { bytes, mime })
         }
-        "gemini_veo" => veo(agent, cfg, ask, lim),
+        "gemini_veo" => super::clients_veo::veo(agent, cfg, ask, lim),
         other => Err(GenError::Failed(
             cfg.say(format!("unknown provider type {other}")),
         )),
     }
-}
-
-fn veo(agent: &ureq::Agent, cfg: &Config, ask: &Ask, lim: &Limits) -> Result<Output, GenError> {
-    let mut params = json!({"aspectRatio": gemini_aspect(ask.aspect)});
-    for (k, v) in cfg.extra() {
-        params[k] = v;
-    }
-    let body = json!({"instances": [{"prompt": ask.prompt}], "parameters": params});
-    let url = cfg.url(&format!("/v1beta/models/{}:predictLongRunning", cfg.model));
-    let mut r = send(cfg, ":predictLongRunning", || {
-        cfg.auth(agent.post(&url)).send_json(&body)
-    })?;
-    if !r.status().is_success() {
-        return Err(refusal(cfg, ":predictLongRunning", r));
-    }
-    let op = read_body(cfg, &mut r, 1024 * 1024)?;
-    let name = op["name"]
-        .as_str()
-        .ok_or_else(|| GenError::Failed(cfg.say("the answer names no operation")))?
-        .to_string();
-    let every = Duration::from_millis(cfg.defaults["poll_interval_ms"].as_u64().unwrap_or(5000));
-    let give_up = Duration::from_secs(cfg.defaults["max_poll_secs"].as_u64().unwrap_or(900));
-    let started = std::time::Instant::now();
-    let poll_url = cfg.url(&format!("/v1beta/{name}"));
-    let done = loop {
-        let mut r = send(cfg, "operation poll", || {
-            cfg.auth_get(agent.get(&poll_url)).call()
-        })?;
-        if !r.status().is_success() {
-            return Err(refusal(cfg, "operation poll", r));
-        }
-        let v = read_body(cfg, &mut r, 1024 * 1024)?;
-        if v["done"].as_bool() == Some(true) {
-            break v;
-        }
-        if started.elapsed() > give_up {
-            return Err(GenError::Failed(cfg.say(format!(
-                "operation {name} not done after {}s",
-                give_up.as_secs()
-            ))));
-        }
-        std::thread::sleep(every);
-    };
-    if let Some(msg) = done["error"]["message"].as_str() {
-        return Err(GenError::Failed(
-            cfg.say(format!("operation failed: {msg}")),
-        ));
-    }
-    let resp = &done["response"]["generateVideoResponse"];
-    if let Some(reasons) = resp["raiMediaFilteredReasons"]
-        .as_array()
-        .filter(|a| !a.is_empty())
-    {
-        let r: Vec<&str> = reasons.iter().filter_map(Value::as_str).collect();
-        return Err(GenError::Refused(
-            cfg.say(format!("refused by the content policy: {}", r.join("; "))),
-        ));
-    }
-    let uri = resp["generatedSamples"][0]["video"]["uri"]
-        .as_str()
-        .ok_or_else(|| GenError::Failed(cfg.say("the finished operation has no video uri")))?;
-    download(agent, cfg, uri, lim, true)
-}
-
-/// Fetch a generated file, hashing it as it arrives; videos are spooled to disk, never held whole.
-fn download(
-    agent: &ureq::Agent,
-    cfg: &Config,
-    uri: &str,
-    lim: &Limits,
-    spool: bool,
-) -> Result<Output, GenError> {
-    let same_host = uri.starts_with(cfg.base_url.trim_end_matches('/'))
-        || uri.contains("generativelanguage.googleapis.com");
-    let mut r = send(cfg, "download", || {
-        let g = agent.get(uri);
-        if same_host {
-            cfg.auth_get(g).call()
-        } else {
-            g.call()
-        }
-    })?;
-    if !r.status().is_success() {
-        return Err(GenError::Failed(
-            cfg.say(format!("download: HTTP {}", r.status().as_u16())),
-        ));
-    }
-    let mime = r
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.split(';').next().unwrap_or(s).trim().to_string());
-    let too_large = || {
-        GenError::TooLarge(cfg.say(format!(
-            "the file is larger than the asset size cap ({} bytes)",
-            lim.max_bytes
-        )))
-    };
-    let mut reader = r.body_mut().with_config().limit(lim.max_bytes + 1).reader();
-    if !spool {
-        let mut bytes = Vec::new();
-        reader
-            .read_to_end(&mut bytes)
-            .map_err(|e| GenError::Transient(cfg.say(format!("download: {e}"))))?;
-        if bytes.len() as u64 > lim.max_bytes {
-            return Err(too_large());
-        }
-        let mime = mime
-            .filter(|m| m.starts_with("image/"))
-            .unwrap_or_else(|| sniff(&bytes));
-        return Ok(Output::Bytes { bytes, mime });
-    }
-    let path = lim
-        .spool
-        .join(format!("asset-{}.part", uuid::Uuid::now_v7().simple()));
-    let mut file = std::fs::File::create(&path)
-        .map_err(|e| GenError::Failed(cfg.say(format!("spool: {e}"))))?;
-    let (mut hasher, mut size, mut buf) = (Sha256::new(), 0u64, vec![0u8; 256 * 1024]);
-    let copied = (|| -> Result<(), GenError> {
-        loop {
-            let n = reader.read(&mut buf).map_err(|e| {
-                if size >= lim.max_bytes {
-                    too_large()
-                } else {
-                    GenError::Transient(cfg.say(format!("download: {e}")))
-                }
-            })?;
-            if n == 0 {
-                return Ok(());
-            }
-            size += n as u64;
-            if size > lim.max_bytes {
-                return Err(too_large());
-            }
-            hasher.update(&buf[..n]);
-            file.write_all(&buf[..n])
-                .map_err(|e| GenError::Failed(cfg.say(format!("spool: {e}"))))?;
-        }
-    })();
-    if let Err(e) = copied {
-        let _ = std::fs::remove_file(&path);
-        return Err(e);
-    }
-    Ok(Output::File {
-        path,
-        size,
-        sha256: hex(&hasher.finalize()),
-        mime: mime
-            .filter(|m| m.starts_with("video/"))
-            .unwrap_or_else(|| "video/mp4".into()),
-    })
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// The mime type from the first bytes (PNG, JPEG, WebP, GIF), PNG when unknown.

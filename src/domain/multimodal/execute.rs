@@ -4,7 +4,7 @@
 //! assets' states in the database.
 use super::assets_store as store;
 use super::runs_store;
-use super::types::Plan;
+use super::types::ProductionPlan;
 use crate::access::{self, Viewer};
 use crate::error::{ApiError, ApiResult};
 use crate::jobs::Job;
@@ -29,7 +29,7 @@ pub async fn start(
     state: &AppState,
     v: Viewer,
     content_id: String,
-    mut plan: Plan,
+    mut plan: ProductionPlan,
 ) -> ApiResult<String> {
     let concurrency =
         super::produce::setting_num(state, "multimodal_concurrency", DEFAULT_CONCURRENCY)

@@ -45,6 +45,11 @@ pub async fn open_public(state: &AppState, token: String) -> ApiResult<Option<Fi
 
 /// Bytes `start..=end` of a blob, in chunks, from a worker thread; the receiver ends early if
 /// the blob disappears. Dropping the receiver stops the reads.
+///
+/// One blob handle serves consecutive chunks (SQLite caches the overflow-page chain in it, so
+/// each read is a seek, not a walk from the first page). When the client is slower than the
+/// disk and the channel fills, the handle and its pooled connection are let go before waiting,
+/// so a slow download never pins a read transaction (and the WAL) or a pool slot.
 pub fn stream(
     state: &AppState,
     blob_id: i64,
@@ -58,37 +63,16 @@ pub fn stream(
         .spawn(move || {
             let mut at = start;
             while at <= end {
-                let want = ((end - at + 1) as usize).min(CHUNK);
-                let mut buf = vec![0u8; want];
-                let read = db.read_blocking(|c| -> anyhow::Result<usize> {
-                    let mut filled = 0;
-                    while filled < want {
-                        let n = store::read_chunk(
-                            c,
-                            blob_id,
-                            at as usize + filled,
-                            &mut buf[filled..],
-                        )?;
-                        if n == 0 {
-                            break;
-                        }
-                        filled += n;
+                let waiting = match fill(&db, blob_id, &mut at, end, &tx) {
+                    Ok(Some(item)) => item,
+                    Ok(None) => return,
+                    Err(e) => {
+                        let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+                        return;
                     }
-                    Ok(filled)
-                });
-                let item = match read {
-                    Ok(0) => Err(std::io::Error::other(
-                        "the asset was deleted while being read",
-                    )),
-                    Ok(n) => {
-                        buf.truncate(n);
-                        at += n as u64;
-                        Ok(bytes::Bytes::from(buf))
-                    }
-                    Err(e) => Err(std::io::Error::other(e.to_string())),
                 };
-                let stop = item.is_err();
-                if tx.blocking_send(item).is_err() || stop {
+                // The channel was full: wait with no handle open, then carry on from `at`.
+                if tx.blocking_send(Ok(waiting)).is_err() {
                     return;
                 }
             }
@@ -97,6 +81,37 @@ pub fn stream(
         tracing::warn!(error = %e, "could not start an asset reader");
     }
     rx
+}
+
+type Sender = mpsc::Sender<Result<bytes::Bytes, std::io::Error>>;
+
+/// Read chunks on one blob handle while the channel takes them. Ok(Some(chunk)): the channel
+/// was full (the chunk still to send); Ok(None): finished or the receiver is gone.
+fn fill(
+    db: &crate::db::Db,
+    blob_id: i64,
+    at: &mut u64,
+    end: u64,
+    tx: &Sender,
+) -> anyhow::Result<Option<bytes::Bytes>> {
+    let conn = db.conn()?;
+    let blob = store::open_blob(&conn, blob_id)?;
+    while *at <= end {
+        let want = ((end - *at + 1) as usize).min(CHUNK);
+        let mut buf = vec![0u8; want];
+        let n = blob.read_at(&mut buf, *at as usize)?;
+        if n == 0 {
+            anyhow::bail!("the asset was deleted while being read");
+        }
+        buf.truncate(n);
+        *at += n as u64;
+        match tx.try_send(Ok(bytes::Bytes::from(buf))) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(Ok(chunk))) => return Ok(Some(chunk)),
+            Err(_) => return Ok(None),
+        }
+    }
+    Ok(None)
 }
 
 /// The capability URL of a visible content's preview card.

@@ -6,10 +6,12 @@
 pub mod assets;
 pub mod assets_store;
 pub mod clients;
+pub mod clients_veo;
 pub mod content_store;
 pub mod execute;
 pub mod files;
 pub mod known;
+pub mod mp4;
 pub mod plan;
 pub mod preview;
 pub mod produce;
@@ -272,7 +274,7 @@ async fn produce_or_queue(
 }
 
 pub async fn generate(state: &AppState, v: Viewer, ask: OneAsk) -> ApiResult<Generated> {
-    let mut plan = types::Plan {
+    let mut plan = types::ProductionPlan {
         text: String::new(),
         assets: vec![types::PlanAsset {
             id: String::new(),

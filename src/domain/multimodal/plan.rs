@@ -3,7 +3,7 @@
 //! usable plan — it is derived from the content's structure: a cover, a carousel slide per
 //! section and a quote card, laid out by the local renderer.
 use super::content_store::{self, ContentText};
-use super::types::{ASPECTS, KINDS, Plan, PlanAsset};
+use super::types::{ASPECTS, KINDS, PlanAsset, ProductionPlan};
 use crate::access::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -38,7 +38,7 @@ pub fn default_aspect(kind: &str, platform: &str) -> &'static str {
 }
 
 /// Check a plan's assets (kinds, prompts, aspects), filling ids and default aspects.
-pub fn normalize(plan: &mut Plan, platform: &str) -> ApiResult<()> {
+pub fn normalize(plan: &mut ProductionPlan, platform: &str) -> ApiResult<()> {
     if plan.assets.is_empty() || plan.assets.len() > 40 {
         return Err(ApiError::unprocessable("a plan has 1–40 assets"));
     }
@@ -139,17 +139,28 @@ fn quotable(text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The offline plan: a cover, a slide per section (at most 8), a quote card.
+/// The offline plan: a cover, a slide per section (at most 8), a quote card (a thumbnail for
+/// video platforms or when asked).
 pub fn from_structure(
     title: &str,
     text: &str,
     platform: &str,
     types: &[String],
     count: usize,
-) -> Plan {
-    let want = |k: &str| types.is_empty() || types.iter().any(|t| t == k);
+) -> ProductionPlan {
+    let asked = |k: &str| types.iter().any(|t| t == k);
+    let want = |k: &str| types.is_empty() || asked(k);
+    let mut secs = sections(text);
+    // A leading title heading with nothing under it names the piece: it goes on the cover.
+    let title = match secs.first() {
+        Some((h, b)) if b.is_empty() && !h.is_empty() && secs.len() > 1 => {
+            let h = h.clone();
+            secs.remove(0);
+            h
+        }
+        _ => title.to_string(),
+    };
     let mut assets = Vec::new();
-    let secs = sections(text);
     if want("cover") {
         let sub = secs
             .first()
@@ -167,11 +178,11 @@ pub fn from_structure(
             Some(format!("{title}\n{sub}")),
         ));
     }
-    if want("thumbnail") {
+    if asked("thumbnail") || (types.is_empty() && matches!(platform, "youtube" | "tiktok")) {
         assets.push(asset(
             "thumbnail",
             format!("Thumbnail for “{title}”"),
-            Some(title.to_string()),
+            Some(title.clone()),
         ));
     }
     if want("carousel_slide") {
@@ -193,28 +204,29 @@ pub fn from_structure(
             ));
         }
     }
+    let bodies: Vec<&str> = secs.iter().map(|(_, b)| b.as_str()).collect();
     if want("image")
-        && let Some(q) = quotable(text)
+        && let Some(q) = quotable(&bodies.join(" "))
     {
         assets.push(asset(
             "image",
             format!("Quote card: {q}"),
-            Some(format!("“{q}”")),
+            Some(format!("“{q}.”")),
         ));
     }
-    if want("video") && types.iter().any(|t| t == "video") {
+    if asked("video") {
         assets.push(asset(
             "video",
-            format!("A short vertical video about {title}: {}", clip(text, 300)),
+            format!("A short video about {title}: {}", clip(text, 300)),
             None,
         ));
     }
     if assets.is_empty() {
-        assets.push(asset("image", title.to_string(), Some(title.to_string())));
+        assets.push(asset("image", title.clone(), Some(title.clone())));
     }
     assets.truncate(count);
     let slides = assets.iter().filter(|a| a.kind == "carousel_slide").count();
-    let mut plan = Plan {
+    let mut plan = ProductionPlan {
         text: format!(
             "Visuals for “{title}” on {platform}: {} asset(s){}. Rendered by the local renderer in the client's design-system colours unless another provider is chosen.",
             assets.len(),
@@ -242,9 +254,9 @@ fn asset(kind: &str, prompt: String, overlay: Option<String>) -> PlanAsset {
 }
 
 /// The plan in a model's answer, if it holds one.
-fn parse(answer: &str, platform: &str) -> Option<Plan> {
+fn parse(answer: &str, platform: &str) -> Option<ProductionPlan> {
     let (a, b) = (answer.find('{')?, answer.rfind('}')?);
-    let mut plan: Plan = serde_json::from_str(answer.get(a..=b)?).ok()?;
+    let mut plan: ProductionPlan = serde_json::from_str(answer.get(a..=b)?).ok()?;
     normalize(&mut plan, platform).ok()?;
     Some(plan)
 }

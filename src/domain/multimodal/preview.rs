@@ -28,17 +28,18 @@ fn decode(png_bytes: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
     Some((info.width, info.height, px))
 }
 
-/// Draw `img` scaled to cover the box (x, y, w, h), cropped to its middle.
+/// Draw `img` whole, scaled to fit the box (x, y, w, h) and centred in it.
 fn draw_cover(cv: &mut Canvas, (iw, ih, px): &(u32, u32, Vec<u8>), x: u32, y: u32, w: u32, h: u32) {
-    let scale = (w as f32 / *iw as f32).max(h as f32 / *ih as f32);
-    let (ox, oy) = (
-        (*iw as f32 * scale - w as f32) / 2.0,
-        (*ih as f32 * scale - h as f32) / 2.0,
+    let scale = (w as f32 / *iw as f32).min(h as f32 / *ih as f32);
+    let (dw, dh) = (
+        ((*iw as f32 * scale) as u32).min(w),
+        ((*ih as f32 * scale) as u32).min(h),
     );
-    for yy in 0..h.min(cv.h - y) {
-        let sy = (((yy as f32 + oy) / scale) as u32).min(ih - 1);
-        for xx in 0..w.min(cv.w - x) {
-            let sx = (((xx as f32 + ox) / scale) as u32).min(iw - 1);
+    let (x, y) = (x + (w - dw) / 2, y + (h - dh) / 2);
+    for yy in 0..dh.min(cv.h - y) {
+        let sy = ((yy as f32 / scale) as u32).min(ih - 1);
+        for xx in 0..dw.min(cv.w - x) {
+            let sx = ((xx as f32 / scale) as u32).min(iw - 1);
             let s = ((sy * iw + sx) * 3) as usize;
             let d = (((y + yy) * cv.w + x + xx) * 3) as usize;
             cv.px[d..d + 3].copy_from_slice(&px[s..s + 3]);
@@ -64,7 +65,7 @@ pub fn card(
         W as f32 - 144.0
     };
     if let Some(img) = &image {
-        draw_cover(&mut cv, img, 720, 0, W - 720, H);
+        draw_cover(&mut cv, img, 720, 48, W - 720 - 48, H - 96);
     }
     cv.rect(72, 64, 96, 10, style.accent);
     let (size, lines) = fit(&bold, title, 60.0, 30.0, text_w, 3);

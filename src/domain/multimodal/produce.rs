@@ -191,6 +191,7 @@ fn store_output(
             "{provider}: the asset is {n} bytes, above the {max}-byte cap (setting asset_max_bytes)"
         )))
     };
+    let mut duration_ms = None;
     let (sha, size, mime, width, height, mut source): (
         String,
         u64,
@@ -227,15 +228,18 @@ fn store_output(
             sha256,
             mime,
         } => {
-            let file = std::fs::File::open(&path).map_err(|e| Failure::Internal(e.into()))?;
+            let mut file = std::fs::File::open(&path).map_err(|e| Failure::Internal(e.into()))?;
             // The spooled file is unlinked now; the open handle keeps it readable.
             let _ = std::fs::remove_file(&path);
+            let (duration, w, h) = super::mp4::probe(&mut file).unwrap_or((None, 0, 0));
+            duration_ms = duration;
+            std::io::Seek::rewind(&mut file).map_err(|e| Failure::Internal(e.into()))?;
             (
                 sha256,
                 size,
                 mime,
-                0,
-                0,
+                w,
+                h,
                 Box::new(std::io::BufReader::new(file)),
             )
         }
@@ -256,11 +260,11 @@ fn store_output(
         };
         let version = store::add_version(tx, &store::NewVersion {
             asset_id: &id, blob_id: blob, sha256: &sha, mime: &mime, size: size as i64,
-            width, height, duration_ms: None, prompt: &p, provider: &provider,
+            width, height, duration_ms, prompt: &p, provider: &provider,
             model: model.as_deref(), created_by: by.as_deref(),
         })?;
         crate::events::emit(tx, "multimodal.asset_completed", by.as_deref(),
-            json!({"asset_id": id, "version": version, "mime": mime, "size": size, "width": width, "height": height}))?;
+            json!({"asset_id": id, "version": version, "mime": mime, "size": size, "width": width, "height": height, "duration_ms": duration_ms}))?;
         Ok(())
     })?;
     Ok(())

@@ -172,11 +172,11 @@ pub(super) struct Canvas {
 
 impl Canvas {
     pub(super) fn new(w: u32, h: u32, bg: Rgb) -> Canvas {
-        let mut px = Vec::with_capacity((w * h * 3) as usize);
-        for _ in 0..w * h {
-            px.extend_from_slice(&bg);
+        Canvas {
+            w,
+            h,
+            px: bg.repeat((w * h) as usize),
         }
-        Canvas { w, h, px }
     }
 
     pub(super) fn rect(&mut self, x: u32, y: u32, w: u32, h: u32, c: Rgb) {
@@ -195,9 +195,8 @@ impl Canvas {
         }
         let i = (y as usize * self.w as usize + x as usize) * 3;
         let a = a.min(1.0);
-        for k in 0..3 {
-            let v = self.px[i + k] as f32 * (1.0 - a) + c[k] as f32 * a;
-            self.px[i + k] = v.round() as u8;
+        for (dst, src) in self.px[i..i + 3].iter_mut().zip(c) {
+            *dst = (*dst as f32 * (1.0 - a) + src as f32 * a).round() as u8;
         }
     }
 
@@ -369,13 +368,28 @@ pub fn render(card: &Card, aspect: &str, style: &Style) -> (Vec<u8>, u32, u32) {
             }
         }
         _ => {
+            // Heading and body are measured first, then set as one block in the middle.
             cv.rect(0, 0, w, (18.0 * unit) as u32, style.accent);
-            let (size, lines) = fit(&bold, &card.heading, 84.0 * unit, 34.0 * unit, inner, 4);
-            let below = cv.text(&bold, size, margin, margin + 40.0 * unit, &lines, fg);
-            if !card.body.is_empty() {
-                let room = ((h as f32 - below - 2.5 * margin) / (50.0 * unit)).max(1.0) as usize;
-                let (s2, l2) = fit(&sans, &card.body, 46.0 * unit, 26.0 * unit, inner, room);
-                cv.text(&sans, s2, margin, below + 36.0 * unit, &l2, fg);
+            let (size, lines) = fit(&bold, &card.heading, 88.0 * unit, 34.0 * unit, inner, 4);
+            let head_h = lines.len() as f32 * size * 1.25;
+            let room = ((h as f32 - 2.0 * margin - 120.0 * unit - head_h) / (60.0 * unit)).max(1.0)
+                as usize;
+            let body = (!card.body.is_empty())
+                .then(|| fit(&sans, &card.body, 54.0 * unit, 26.0 * unit, inner, room));
+            let body_h = body
+                .as_ref()
+                .map_or(0.0, |(s2, l2)| 40.0 * unit + l2.len() as f32 * s2 * 1.25);
+            let top = ((h as f32 - head_h - body_h) / 2.0 - 30.0 * unit).max(margin + 20.0 * unit);
+            cv.rect(
+                margin as u32,
+                (top - 40.0 * unit) as u32,
+                (110.0 * unit) as u32,
+                (12.0 * unit) as u32,
+                style.accent,
+            );
+            let below = cv.text(&bold, size, margin, top, &lines, fg);
+            if let Some((s2, l2)) = body {
+                cv.text(&sans, s2, margin, below + 40.0 * unit, &l2, fg);
             }
         }
     }

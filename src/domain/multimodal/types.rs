@@ -107,7 +107,7 @@ pub struct PlanAsset {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Plan {
+pub struct ProductionPlan {
     #[serde(default)]
     pub text: String,
     #[schema(min_items = 1, max_items = 40)]

@@ -13695,7 +13695,7 @@ export interface components {
         ExecutePlanRequest: {
             content_id: string;
             /** @description The plan as approved (possibly edited). */
-            plan: components["schemas"]["Plan"];
+            plan: components["schemas"]["ProductionPlan"];
         };
         FacebookPublishRequest: {
             account_id: string;
@@ -13912,6 +13912,8 @@ export interface components {
             db: string;
             /** @description `ok` when the database answers. */
             status: string;
+            /** @description The in-memory first pass of vector search (large stores only). */
+            vector_index: components["schemas"]["VectorIndexHealth"];
             version: string;
             /**
              * @description The write-ahead log: a WAL that keeps growing while `last_checkpoint_at` stays old means
@@ -15327,8 +15329,26 @@ export interface components {
             tone?: string;
         };
         Plan: {
-            assets: components["schemas"]["PlanAsset"][];
-            text?: string;
+            /** @description `daily | weekdays | weekly | <n>_per_week`. */
+            cadence?: string | null;
+            client_id?: string | null;
+            created_at: string;
+            created_by: string;
+            description: string;
+            /** @description YYYY-MM-DD, on or after `start_date`. */
+            end_date: string;
+            goals?: string | null;
+            id: string;
+            /** Format: int64 */
+            items_count: number;
+            platforms: string[];
+            project_id?: string | null;
+            /** @description YYYY-MM-DD. */
+            start_date: string;
+            /** @description draft | active | completed | archived. */
+            status: string;
+            title: string;
+            updated_at: string;
         };
         /** @description One asset of a production plan, as proposed or as approved (possibly edited). */
         PlanAsset: {
@@ -15442,6 +15462,10 @@ export interface components {
         PreviewLink: {
             /** @description Capability URL of the content's preview card (PNG), for unfurling and approval emails. */
             url: string;
+        };
+        ProductionPlan: {
+            assets: components["schemas"]["PlanAsset"][];
+            text?: string;
         };
         ProductivityReport: {
             by_assignee: components["schemas"]["Breakdown"][];
@@ -16154,6 +16178,19 @@ export interface components {
             name: string;
             /** @description `admin` or `member`. */
             role: string;
+        };
+        VectorIndexHealth: {
+            /**
+             * @description `loading` while it loads in the background after a start (searches are answered without
+             *     it meanwhile), `ready` once loaded, `none` when the store is small enough to scan exactly.
+             * @example ready
+             */
+            state: string;
+            /**
+             * Format: int64
+             * @description Vectors it holds.
+             */
+            vectors: number;
         };
         VerifyRequest: {
             code: string;
