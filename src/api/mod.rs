@@ -11,6 +11,8 @@ pub mod graph;
 pub mod knowledge;
 pub mod learnings;
 pub mod mfa;
+#[cfg(feature = "minilm")]
+pub mod models;
 pub mod notifications;
 pub mod personas;
 pub mod planner;
@@ -32,6 +34,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     chat::configure(cfg);
     ai_logs::configure(cfg);
     ai_settings::configure(cfg);
+    #[cfg(feature = "minilm")]
+    models::configure(cfg);
     webhooks::configure(cfg);
     automations::configure(cfg);
     notifications::configure(cfg);

@@ -11,6 +11,8 @@ pub mod enterprise;
 pub mod graph;
 pub mod knowledge;
 pub mod learnings;
+#[cfg(feature = "minilm")]
+pub mod models;
 pub mod notifications;
 pub mod personas;
 pub mod planner;

@@ -130,6 +130,11 @@ pub const DEFS: &[Def] = &[
         description: "Repeat penalty of local-llm over the last 64 tokens, 1 (off) to 2 (default 1.1)",
     },
     Def {
+        key: "local_llm_download_url",
+        kind: Kind::Url,
+        description: "Base URL local-llm models are downloaded from in Settings (a mirror holding the files by name; default: each model's Hugging Face URL)",
+    },
+    Def {
         key: "local_llm_threads",
         kind: Kind::Text,
         description: "Threads local-llm computes with (default 0: one per core)",
