@@ -120,10 +120,7 @@ pub fn resolve_chat(
     provider: Option<&str>,
     model: Option<&str>,
 ) -> anyhow::Result<Resolved> {
-    let default = match get_string(c, secrets, "default_provider")? {
-        Some(d) => d,
-        None => offline_default(c, secrets)?.into(),
-    };
+    let default = default_provider(c, secrets)?;
     let name = provider.filter(|p| !p.is_empty()).unwrap_or(&default);
     let p = match build(c, secrets, http, name)? {
         Ok(p) => p,
@@ -137,6 +134,14 @@ pub fn resolve_chat(
         None => p.default_model(),
     };
     Ok(Ok((p, model)))
+}
+
+/// The `default_provider` setting, else the offline default below.
+pub fn default_provider(c: &Connection, secrets: &SecretBox) -> anyhow::Result<String> {
+    Ok(match get_string(c, secrets, "default_provider")? {
+        Some(d) => d,
+        None => offline_default(c, secrets)?.into(),
+    })
 }
 
 /// With no provider chosen: the in-process model when one is installed, else the deterministic

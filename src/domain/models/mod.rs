@@ -83,10 +83,7 @@ pub async fn list(state: &AppState) -> anyhow::Result<ModelList> {
         .db
         .read(move |c| -> anyhow::Result<_> {
             let chosen = crate::settings::store::get_string(c, &st.secrets, "local_llm_model")?;
-            let default =
-                crate::ai::config::resolve_chat(c, &st.secrets, &st.http.trusted, None, None)?
-                    .map(|(p, _)| p.name().to_string())
-                    .unwrap_or_else(|_| "local".into());
+            let default = crate::ai::config::default_provider(c, &st.secrets)?;
             Ok((chosen, default))
         })
         .await?;
