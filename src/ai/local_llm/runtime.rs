@@ -4,12 +4,13 @@
 //!
 //! Runtimes are process-wide, keyed by the model file: two servers in one process (tests)
 //! pointing at the same file share one copy of the weights and one queue, which is what the
-//! memory discipline asks for. The registry is the only global of this module.
+//! memory discipline asks for. The registry (runtimes, and the files being written by a pull or
+//! an upload) is the only global of this module.
 use super::catalog::Spec;
 use super::engine::{Engine, Params, Stats};
 use crate::ai::ChatRequest;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -70,7 +71,23 @@ pub struct Runtime {
     bell: Condvar,
 }
 
-static RUNTIMES: LazyLock<Mutex<HashMap<PathBuf, Arc<Runtime>>>> = LazyLock::new(Default::default);
+#[derive(Default)]
+struct Registry {
+    runtimes: HashMap<PathBuf, Arc<Runtime>>,
+    /// Model files being written (pull or upload): one transfer per file at a time.
+    transfers: HashSet<PathBuf>,
+}
+
+static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(Default::default);
+
+/// Claim `path` for writing; false when another transfer holds it.
+pub fn begin_transfer(path: &Path) -> bool {
+    lock(&REGISTRY).transfers.insert(path.to_path_buf())
+}
+
+pub fn end_transfer(path: &Path) {
+    lock(&REGISTRY).transfers.remove(path);
+}
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -78,7 +95,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// The runtime of `path`, started on first use.
 pub fn get(path: &Path, spec: &'static Spec, tuning: Tuning) -> Arc<Runtime> {
-    let mut all = lock(&RUNTIMES);
+    let mut reg = lock(&REGISTRY);
+    let all = &mut reg.runtimes;
     if let Some(rt) = all.get(path) {
         return rt.clone();
     }
@@ -104,7 +122,7 @@ pub fn get(path: &Path, spec: &'static Spec, tuning: Tuning) -> Arc<Runtime> {
 
 /// The state of the runtime of `path`, if one was ever started.
 pub fn status(path: &Path) -> Option<Status> {
-    let rt = lock(&RUNTIMES).get(path).cloned()?;
+    let rt = lock(&REGISTRY).runtimes.get(path).cloned()?;
     let s = lock(&rt.shared);
     Some(Status {
         busy: s.running,

@@ -4,15 +4,12 @@
 //! streams through `knowledge::models::copy_verified`: hashed on the way, in place only when
 //! the sha256 is the pinned one. One transfer per file at a time.
 use crate::ai::local_llm::catalog::{self, Spec};
+use crate::ai::local_llm::runtime;
 use crate::domain::knowledge::models as embedder;
 use anyhow::{Context, bail};
-use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
-
-static BUSY: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(Default::default);
 
 /// Held while a file is being written; a second transfer of the same file is refused.
 pub struct Transfer(PathBuf);
@@ -20,16 +17,13 @@ pub struct Transfer(PathBuf);
 impl Transfer {
     pub fn begin(data_dir: &Path, spec: &Spec) -> Option<Transfer> {
         let path = catalog::path(data_dir, spec);
-        let mut busy = BUSY.lock().unwrap_or_else(|e| e.into_inner());
-        busy.insert(path.clone()).then_some(Transfer(path))
+        runtime::begin_transfer(&path).then_some(Transfer(path))
     }
 }
 
 impl Drop for Transfer {
     fn drop(&mut self) {
-        BUSY.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&self.0);
+        runtime::end_transfer(&self.0);
     }
 }
 
