@@ -185,3 +185,38 @@ impl Provider for LocalLlm {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ToolWatch;
+
+    fn watch() -> ToolWatch {
+        ToolWatch {
+            on: true,
+            held: String::new(),
+            tail: String::new(),
+        }
+    }
+
+    #[test]
+    fn text_streams_until_a_tool_call_opens_and_is_held_from_there() {
+        let mut w = watch();
+        let mut shown = String::new();
+        for piece in [
+            "Let me ",
+            "add it.",
+            "\n<tool",
+            "_call>\n{\"name\"",
+            ": \"x\"}",
+            "</tool_call>",
+        ] {
+            shown.push_str(&w.push(piece));
+        }
+        assert_eq!(shown, "Let me add it.\n");
+        assert_eq!(w.held, "<tool_call>\n{\"name\": \"x\"}</tool_call>");
+        // A "<" that does not open a call is shown once the next piece rules it out.
+        let mut w = watch();
+        assert_eq!(w.push("a <"), "a ");
+        assert_eq!(w.push("b"), "<b");
+    }
+}

@@ -121,3 +121,41 @@ pub fn parse_tool_calls(reply: &str, known: &[&str]) -> Option<(String, Vec<Tool
     }
     (!calls.is_empty()).then_some((before, calls))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KNOWN: &[&str] = &["create_task", "list_tasks"];
+
+    #[test]
+    fn qwen_tool_calls_are_read_tolerantly() {
+        let reply = "Sure.\n<tool_call>\n{\"name\": \"create_task\", \"arguments\": {\"title\": \"Review Q3\"}}\n</tool_call>";
+        let (before, calls) = parse_tool_calls(reply, KNOWN).unwrap();
+        assert_eq!(before, "Sure.");
+        assert_eq!(calls[0].name, "create_task");
+        assert_eq!(calls[0].arguments, json!({"title": "Review Q3"}));
+        // Arguments as a JSON string, a code fence, no closing tag, two calls.
+        let reply = "<tool_call>```json\n{\"name\": \"create_task\", \"arguments\": \"{\\\"title\\\": \\\"A\\\"}\"}```</tool_call><tool_call>{\"name\": \"list_tasks\"}";
+        let (_, calls) = parse_tool_calls(reply, KNOWN).unwrap();
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].arguments, json!({"title": "A"}));
+        assert_eq!(
+            (calls[1].name.as_str(), &calls[1].arguments),
+            ("list_tasks", &json!({}))
+        );
+    }
+
+    #[test]
+    fn malformed_or_unknown_tool_calls_stay_text() {
+        for reply in [
+            "no call here",
+            "<tool_call>{\"name\": \"create_task\", \"arguments\": {\"title\": </tool_call>",
+            "<tool_call>{\"name\": \"drop_database\", \"arguments\": {}}</tool_call>",
+            "<tool_call>{\"arguments\": {}}</tool_call>",
+            "<tool_call>{\"name\": \"create_task\", \"arguments\": 3}</tool_call>",
+        ] {
+            assert!(parse_tool_calls(reply, KNOWN).is_none(), "{reply}");
+        }
+    }
+}
