@@ -167,11 +167,17 @@ pub enum UserCommand {
 pub enum ModelsCommand {
     /// Download and verify (sha256) a model into DATA/models/.
     Pull {
-        /// Model name: minilm (all-MiniLM-L6-v2, the local embedder).
+        /// Model name: minilm (all-MiniLM-L6-v2, the local embedder), or a local LLM for the
+        /// local-llm provider: smollm2-135m, qwen2.5-0.5b, qwen2.5-1.5b.
         model: String,
-        /// Hugging Face style base URL, a local folder, or a .zip/.whl archive with the files.
+        /// A URL, a local file or folder, or a .zip/.whl archive holding the file(s).
         #[arg(long)]
         from: Option<String>,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Show the models the app knows: present or not, size on disk, which one local-llm runs.
+    List {
         #[command(flatten)]
         data: DataArg,
     },
@@ -211,16 +217,85 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Models(ModelsCommand::Pull { model, from, data }) => {
-            let dir = crate::domain::knowledge::models::pull(&data.dir(), &model, from.as_deref())?;
+            let dir = pull_model(&data.dir(), &model, from.as_deref())?;
             println!("installed {model} in {} (sha256 verified)", dir.display());
             Ok(())
         }
+        Command::Models(ModelsCommand::List { data }) => list_models(&data.config()),
         Command::Openapi => {
             println!("{}", crate::docs::openapi_json_pretty());
             Ok(())
         }
         Command::Healthcheck { bind } => healthcheck(&bind),
     }
+}
+
+#[cfg(feature = "minilm")]
+fn pull_model(
+    data_dir: &std::path::Path,
+    model: &str,
+    from: Option<&str>,
+) -> anyhow::Result<PathBuf> {
+    let mut shown = 0;
+    crate::domain::models::pull::pull(data_dir, model, from, &mut |done, total| {
+        let pct = (done * 100).checked_div(total).unwrap_or(0);
+        if pct >= shown + 5 || (done == total && pct > shown) {
+            shown = pct;
+            eprintln!("{model}: {pct}% ({} of {} MB)", done >> 20, total >> 20);
+        }
+    })
+}
+
+#[cfg(not(feature = "minilm"))]
+fn pull_model(
+    data_dir: &std::path::Path,
+    model: &str,
+    from: Option<&str>,
+) -> anyhow::Result<PathBuf> {
+    crate::domain::knowledge::models::pull(data_dir, model, from)
+}
+
+#[cfg(feature = "minilm")]
+fn list_models(cfg: &Config) -> anyhow::Result<()> {
+    let chosen = if cfg.db_path().is_file() {
+        let store = crate::state::open_store(cfg)?;
+        // The model name is a plain (unsealed) setting: no key needed to read it.
+        store
+            .read_blocking(|c| crate::settings::store::get_raw(c, "local_llm_model"))?
+            .and_then(|s| serde_json::from_str::<String>(&s.value).ok())
+    } else {
+        None
+    };
+    let list = crate::domain::models::list_in(&cfg.data_dir, chosen.as_deref(), String::new());
+    println!(
+        "{:<14} {:<9} {:>9}  {:<7} FILE",
+        "NAME", "KIND", "SIZE", "STATE"
+    );
+    for m in list.items {
+        let state = match (m.present, m.active) {
+            (true, true) => "active",
+            (true, false) => "present",
+            _ => "-",
+        };
+        let size = if m.present {
+            format!("{:.1} MB", m.size as f64 / 1e6)
+        } else {
+            "-".into()
+        };
+        println!(
+            "{:<14} {:<9} {:>9}  {:<7} {}",
+            m.name, m.kind, size, state, m.file
+        );
+    }
+    println!("models dir: {}", cfg.data_dir.join("models").display());
+    Ok(())
+}
+
+#[cfg(not(feature = "minilm"))]
+fn list_models(cfg: &Config) -> anyhow::Result<()> {
+    let present = crate::domain::knowledge::models::minilm_installed(&cfg.data_dir);
+    println!("minilm: {}", if present { "present" } else { "-" });
+    Ok(())
 }
 
 fn serve_config(a: ServeArgs) -> anyhow::Result<Config> {

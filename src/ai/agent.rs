@@ -156,6 +156,15 @@ pub fn run(turn: Turn, out_frames: &mut dyn Frames) -> Outcome {
                     Flow::Stop
                 }
             }
+            Event::Queued(n) => {
+                if out_frames.send(json!({"stage": "queued", "position": n})) && out_frames.flush()
+                {
+                    Flow::Continue
+                } else {
+                    connected = false;
+                    Flow::Stop
+                }
+            }
             Event::ToolCall(c) => {
                 ttft.get_or_insert_with(|| started.elapsed().as_millis() as i64);
                 calls.push(c);

@@ -31,6 +31,8 @@ impl From<crate::db::DbError> for CallError {
 pub enum Piece<'a> {
     Text(&'a str),
     Flush,
+    /// Waiting behind this many other generations of an in-process model.
+    Queued(usize),
 }
 
 /// Generate text (streamed to `on_text`) for `function` (e.g. `content.generate`), logged under it.
@@ -76,9 +78,9 @@ pub fn complete_message(
         config::resolve_chat(c, &state.secrets, &state.http.trusted, provider, model)?
             .map_err(CallError::NotConfigured)
     })?;
-    if !message.images.is_empty() && p.offline() {
+    if !message.images.is_empty() && !p.sees_images() {
         return Err(CallError::NotConfigured(format!(
-            "reading images needs a vision-capable provider, and {} is the offline one: set default_provider (openai, anthropic, gemini, ollama or openrouter) with a vision model in Settings",
+            "reading images needs a vision-capable provider, and {} cannot see images: set default_provider (openai, anthropic, gemini, ollama or openrouter) with a vision model in Settings",
             p.name()
         )));
     }
@@ -100,6 +102,7 @@ pub fn complete_message(
             on_text(Piece::Text(&t))
         }
         Event::Flush => on_text(Piece::Flush),
+        Event::Queued(n) => on_text(Piece::Queued(n)),
         Event::Usage(u) => {
             usage = Some(u);
             Flow::Continue

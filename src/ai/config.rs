@@ -11,6 +11,7 @@ use rusqlite::Connection;
 
 pub const PROVIDERS: &[&str] = &[
     "local",
+    "local-llm",
     "openai",
     "anthropic",
     "gemini",
@@ -39,6 +40,10 @@ pub fn build(
     let http = http.clone();
     Ok(Ok(match name {
         "local" => Box::new(Local),
+        "local-llm" => match local_llm(c, secrets)? {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(e)),
+        },
         "openai" => {
             let base = get("openai_base_url")?;
             let key = get("openai_api_key")?;
@@ -115,7 +120,7 @@ pub fn resolve_chat(
     provider: Option<&str>,
     model: Option<&str>,
 ) -> anyhow::Result<Resolved> {
-    let default = get_string(c, secrets, "default_provider")?.unwrap_or_else(|| "local".into());
+    let default = default_provider(c, secrets)?;
     let name = provider.filter(|p| !p.is_empty()).unwrap_or(&default);
     let p = match build(c, secrets, http, name)? {
         Ok(p) => p,
@@ -129,6 +134,87 @@ pub fn resolve_chat(
         None => p.default_model(),
     };
     Ok(Ok((p, model)))
+}
+
+/// The `default_provider` setting, else the offline default below.
+pub fn default_provider(c: &Connection, secrets: &SecretBox) -> anyhow::Result<String> {
+    Ok(match get_string(c, secrets, "default_provider")? {
+        Some(d) => d,
+        None => offline_default(c, secrets)?.into(),
+    })
+}
+
+/// With no provider chosen: the in-process model when one is installed, else the deterministic
+/// offline provider.
+fn offline_default(c: &Connection, secrets: &SecretBox) -> anyhow::Result<&'static str> {
+    #[cfg(feature = "minilm")]
+    if let Some(dir) = super::local_llm::catalog::data_dir_of(c) {
+        let chosen = get_string(c, secrets, "local_llm_model")?;
+        if super::local_llm::catalog::active(&dir, chosen.as_deref()).is_some() {
+            return Ok("local-llm");
+        }
+    }
+    let _ = (c, secrets);
+    Ok("local")
+}
+
+/// A number setting, or its default when unset or unreadable.
+#[cfg(feature = "minilm")]
+fn number(c: &Connection, secrets: &SecretBox, key: &str, default: f64) -> anyhow::Result<f64> {
+    Ok(get_string(c, secrets, key)?
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .unwrap_or(default))
+}
+
+/// The in-process model provider, or why it cannot run.
+#[cfg(feature = "minilm")]
+fn local_llm(
+    c: &Connection,
+    secrets: &SecretBox,
+) -> anyhow::Result<Result<Box<dyn Provider>, String>> {
+    use super::local_llm::{LocalLlm, Settings, catalog, runtime::Tuning};
+    let Some(data_dir) = catalog::data_dir_of(c) else {
+        return Ok(Err(
+            "local-llm needs a database file beside its models".into()
+        ));
+    };
+    let chosen = get_string(c, secrets, "local_llm_model")?;
+    let Some(active) = catalog::active(&data_dir, chosen.as_deref()) else {
+        return Ok(Err(format!(
+            "local-llm has no model installed: run `neuromancer models pull smollm2-135m` (or {}) or download one in Settings",
+            catalog::CATALOG
+                .iter()
+                .skip(1)
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    };
+    let n = |k: &str, d: f64| number(c, secrets, k, d);
+    let settings = Settings {
+        tuning: Tuning {
+            idle: std::time::Duration::from_secs_f64(n("local_llm_idle_seconds", 600.0)?.max(0.05)),
+            threads: n("local_llm_threads", 0.0)? as usize,
+            context: n("local_llm_context", 4096.0)? as usize,
+        },
+        temperature: n("local_llm_temperature", 0.7)?.min(2.0),
+        top_p: n("local_llm_top_p", 0.9)?.min(1.0),
+        repeat_penalty: n("local_llm_repeat_penalty", 1.1)?.clamp(1.0, 2.0) as f32,
+        max_tokens: (n("local_llm_max_tokens", 1024.0)? as usize).max(1),
+    };
+    Ok(Ok(Box::new(LocalLlm {
+        data_dir,
+        active,
+        settings,
+    })))
+}
+
+#[cfg(not(feature = "minilm"))]
+fn local_llm(_: &Connection, _: &SecretBox) -> anyhow::Result<Result<Box<dyn Provider>, String>> {
+    Ok(Err(
+        "this build has no local-llm (built without the minilm feature)".into(),
+    ))
 }
 
 /// The OpenAI-compatible transcription service, if one is configured.

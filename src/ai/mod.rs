@@ -8,6 +8,8 @@ pub mod config;
 pub mod gemini;
 pub mod local;
 mod local_draft;
+#[cfg(feature = "minilm")]
+pub mod local_llm;
 pub mod logs;
 pub mod logs_store;
 pub mod openai_compat;
@@ -124,6 +126,8 @@ pub enum Event {
     Usage(Usage),
     /// Everything received so far has been reported: a good moment to write downstream.
     Flush,
+    /// The call waits behind this many others for an in-process model (`local-llm`).
+    Queued(usize),
 }
 
 /// A failed provider call. `retryable` covers 429/5xx and connection failures.
@@ -165,6 +169,10 @@ pub trait Provider: Send + Sync {
     /// True for the built-in offline provider (labelled as such in the API and UI).
     fn offline(&self) -> bool {
         false
+    }
+    /// Whether it can read images (vision input); the offline providers cannot.
+    fn sees_images(&self) -> bool {
+        !self.offline()
     }
     fn default_model(&self) -> String;
     /// Stream one reply; return early (Ok) when the sink says Stop.

@@ -13,6 +13,8 @@ pub mod graph;
 pub mod knowledge;
 pub mod learnings;
 pub mod mfa;
+#[cfg(feature = "minilm")]
+pub mod models;
 pub mod multimodal;
 pub mod notifications;
 pub mod personas;
@@ -36,6 +38,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     chat::configure(cfg);
     ai_logs::configure(cfg);
     ai_settings::configure(cfg);
+    #[cfg(feature = "minilm")]
+    models::configure(cfg);
     webhooks::configure(cfg);
     automations::configure(cfg);
     notifications::configure(cfg);

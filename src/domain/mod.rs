@@ -12,6 +12,8 @@ pub mod enterprise;
 pub mod graph;
 pub mod knowledge;
 pub mod learnings;
+#[cfg(feature = "minilm")]
+pub mod models;
 pub mod multimodal;
 pub mod notifications;
 pub mod personas;

@@ -87,12 +87,57 @@ pub const DEFS: &[Def] = &[
     Def {
         key: "default_provider",
         kind: Kind::Text,
-        description: "Chat provider used by default: local (offline), openai, anthropic, gemini, ollama or openrouter",
+        description: "Chat provider used by default: local (offline), local-llm (the installed in-process model), openai, anthropic, gemini, ollama or openrouter. Unset: local-llm when a model is installed, else local",
     },
     Def {
         key: "default_model",
         kind: Kind::Text,
         description: "Model of the default provider (e.g. gpt-4o-mini)",
+    },
+    Def {
+        key: "local_llm_model",
+        kind: Kind::Text,
+        description: "In-process model local-llm runs: smollm2-135m, qwen2.5-0.5b or qwen2.5-1.5b (default: the largest installed)",
+    },
+    Def {
+        key: "local_llm_idle_seconds",
+        kind: Kind::Text,
+        description: "Seconds without a generation after which local-llm unloads its model (default 600)",
+    },
+    Def {
+        key: "local_llm_max_tokens",
+        kind: Kind::Text,
+        description: "Most tokens local-llm writes per reply (default 1024)",
+    },
+    Def {
+        key: "local_llm_context",
+        kind: Kind::Text,
+        description: "Context window of local-llm in tokens, prompt and reply together (default 4096; older turns are dropped to fit)",
+    },
+    Def {
+        key: "local_llm_temperature",
+        kind: Kind::Text,
+        description: "Sampling temperature of local-llm, 0 (greedy) to 2 (default 0.7)",
+    },
+    Def {
+        key: "local_llm_top_p",
+        kind: Kind::Text,
+        description: "Nucleus sampling of local-llm, 0 to 1 (default 0.9)",
+    },
+    Def {
+        key: "local_llm_repeat_penalty",
+        kind: Kind::Text,
+        description: "Repeat penalty of local-llm over the last 64 tokens, 1 (off) to 2 (default 1.1)",
+    },
+    Def {
+        key: "local_llm_download_url",
+        kind: Kind::Url,
+        description: "Base URL local-llm models are downloaded from in Settings (a mirror holding the files by name; default: each model's Hugging Face URL)",
+    },
+    Def {
+        key: "local_llm_threads",
+        kind: Kind::Text,
+        description: "Threads local-llm computes with (default 0: one per core)",
     },
     Def {
         key: "embedding_model",

@@ -33,6 +33,7 @@ mod knowledge_parsers;
 mod knowledge_platforms;
 mod knowledge_vision;
 mod litestream;
+mod local_llm;
 mod mfa;
 mod multimodal;
 mod multimodal_files;

@@ -71,7 +71,7 @@ pub async fn available_models(state: Arc<AppState>) -> ApiResult<AvailableModels
                     ));
                 }
                 Ok((
-                    get("default_provider")?.unwrap_or_else(|| "local".into()),
+                    config::default_provider(c, &state.secrets)?,
                     get("default_model")?,
                     get("ollama_base_url")?.unwrap_or_else(|| config::OLLAMA_BASE.into()),
                     built,

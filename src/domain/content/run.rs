@@ -262,6 +262,9 @@ pub fn run(state: &AppState, job: &Job, out: &mut dyn Frames) -> Result<Saved, S
                 match p {
                     Piece::Text(t) => out.send(json!({ "content": t })),
                     Piece::Flush => out.flush(),
+                    Piece::Queued(n) => {
+                        out.send(json!({"stage": "queued", "position": n})) && out.flush()
+                    }
                 };
                 Flow::Continue
             },

