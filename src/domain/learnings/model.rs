@@ -117,17 +117,25 @@ pub struct ModelChoice {
 
 /// True when the call would go to a real model; false for the built-in offline provider.
 /// `Err` when an explicitly chosen provider is not configured (a 400 for the caller).
+///
+/// These features answer in JSON fitting a schema. An in-process model that was picked only
+/// because one is installed (nobody chose it, here or as `default_provider`) is too small to hold
+/// those schemas (SmolLM2-135M mostly cannot), so they keep the measured offline path; chat and
+/// content, which write free text, use it. Choosing `local-llm` explicitly still uses it.
 pub fn uses_model(state: &AppState, choice: &ModelChoice) -> anyhow::Result<Result<bool, String>> {
-    let resolved = state.db.read_blocking(|c| {
-        crate::ai::config::resolve_chat(
+    let resolved = state.db.read_blocking(|c| -> anyhow::Result<_> {
+        let resolved = crate::ai::config::resolve_chat(
             c,
             &state.secrets,
             &state.http.trusted,
             choice.provider.as_deref(),
             choice.model.as_deref(),
-        )
+        )?;
+        let chosen = choice.provider.is_some()
+            || crate::settings::store::get_string(c, &state.secrets, "default_provider")?.is_some();
+        Ok(resolved.map(|(p, _)| !p.offline() && (chosen || p.name() != "local-llm")))
     })?;
-    Ok(resolved.map(|(p, _)| !p.offline()))
+    Ok(resolved)
 }
 
 /// Ask for JSON fitting `schema`; one retry on an invalid answer, then an error message.
