@@ -116,7 +116,7 @@ test('connect LinkedIn through the fake OAuth server and publish a content', asy
     assert.match(await page.locator('[data-testid="account"][data-platform="linkedin"]').textContent(), /Ada Lovelace/);
     const id = await makeContent(page, 'Doors open at 9 (coffee on us) #launch');
     await page.goto(`/content/${id}`);
-    await byTestId(page, 'content-publishing').waitFor();
+    await page.locator(`[data-testid="content-publishing"][data-content-id="${id}"]`).waitFor();
     const before = posts.length;
     await byTestId(page, 'publish-now').click();
     await page.locator('[data-testid="publish-notice"]', { hasText: 'Published on Ada Lovelace' }).waitFor();
@@ -131,7 +131,7 @@ test('schedule a post a few seconds ahead and watch it go out', async (t) => {
     await connectLinkedIn(page);
     const id = await makeContent(page, 'Scheduled from the browser');
     await page.goto(`/content/${id}`);
-    await byTestId(page, 'content-publishing').waitFor();
+    await page.locator(`[data-testid="content-publishing"][data-content-id="${id}"]`).waitFor();
     const at = new Date(Date.now() + 4000);
     const pad = (n) => String(n).padStart(2, '0');
     const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
@@ -158,7 +158,7 @@ test('a reviewer approves through the link in a fresh browser and the owner is n
     await signIn(page, '/content');
     const id = await makeContent(page, 'Please approve <this> & that');
     await page.goto(`/content/${id}`);
-    await byTestId(page, 'content-publishing').waitFor();
+    await page.locator(`[data-testid="content-publishing"][data-content-id="${id}"]`).waitFor();
     await byTestId(page, 'approval-name').fill('Client Co');
     await byTestId(page, 'approval-request').click();
     const url = await byTestId(page, 'approval-url').inputValue();
