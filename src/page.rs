@@ -1,9 +1,11 @@
 //! The one list convention: every list route takes [`Page`] (`limit` 1–200, default 50;
-//! `offset` ≥ 0) and answers [`Paged<T>`] `{items, total, limit, offset}`.
+//! `offset` 0–2³¹−1) and answers [`Paged<T>`] `{items, total, limit, offset}`.
 use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
+/// The largest offset: what a 32-bit signed integer holds, as the schema states.
+pub const MAX_OFFSET: u32 = i32::MAX as u32;
 
 /// Which slice of a list to return. Out-of-range values are a 422: the query extractor rejects
 /// what the schema forbids. Take it as its own `web::Query<Page>` beside the area's filters
@@ -17,10 +19,10 @@ pub struct Page {
     #[param(minimum = 1, maximum = 200, default = 50)]
     #[schema(minimum = 1, maximum = 200, default = 50)]
     pub limit: u32,
-    /// How many items to skip (≥ 0, default 0).
+    /// How many items to skip (0–2147483647, default 0).
     #[serde(default)]
-    #[param(minimum = 0, default = 0)]
-    #[schema(minimum = 0, default = 0)]
+    #[param(minimum = 0, maximum = 2147483647, default = 0)]
+    #[schema(minimum = 0, maximum = 2147483647, default = 0)]
     pub offset: u32,
 }
 
@@ -61,6 +63,9 @@ impl Page {
     pub fn check(self) -> Result<Self, String> {
         if self.limit == 0 || self.limit > MAX_LIMIT {
             return Err(format!("limit must be between 1 and {MAX_LIMIT}"));
+        }
+        if self.offset > MAX_OFFSET {
+            return Err(format!("offset must be between 0 and {MAX_OFFSET}"));
         }
         Ok(self)
     }

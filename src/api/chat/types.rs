@@ -53,3 +53,10 @@ fn yes() -> bool {
 pub struct TranscriptionResponse {
     pub text: String,
 }
+
+/// `multipart/form-data` with one `file` field (attachments and audio to transcribe).
+#[derive(ToSchema)]
+pub struct FileForm {
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}

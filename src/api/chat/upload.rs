@@ -61,7 +61,7 @@ async fn file_field(mut mp: Multipart, limit: usize) -> ApiResult<(String, Strin
     Ok(found)
 }
 
-#[utoipa::path(tag = "chat", request_body(content_type = "multipart/form-data", description = "field `file`: PDF, DOCX, TXT, MD, CSV, PNG, JPEG or WebP"),
+#[utoipa::path(tag = "chat", request_body(content_type = "multipart/form-data", content = FileForm, description = "field `file`: PDF, DOCX, TXT, MD, CSV, PNG, JPEG or WebP"),
     responses((status = 201, body = AttachmentResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
         (status = 415, body = ErrorBody, description = "unsupported file type (checked by content)"), (status = 422, body = ErrorBody)))]
 #[post("/chat/conversations/{id}/upload")]
@@ -84,7 +84,7 @@ async fn chat_visible(state: &AppState, viewer: &Viewer, id: &str) -> ApiResult<
         .map(drop)
 }
 
-#[utoipa::path(tag = "chat", request_body(content_type = "multipart/form-data", description = "field `file`: audio (webm, ogg, mp3, m4a, wav)"),
+#[utoipa::path(tag = "chat", request_body(content_type = "multipart/form-data", content = FileForm, description = "field `file`: audio (webm, ogg, mp3, m4a, wav)"),
     responses((status = 200, body = TranscriptionResponse), (status = 400, body = ErrorBody, description = "no transcription provider configured"),
         (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody), (status = 502, body = ErrorBody)))]
 #[post("/chat/conversations/{id}/transcribe")]

@@ -43,7 +43,7 @@ pub async fn import_url(
     Ok(HttpResponse::Created().json(s))
 }
 
-#[utoipa::path(tag = "sources", request_body(content_type = "multipart/form-data", content = Object, description = "field `file` (PDF, DOCX, TXT, MD, CSV, HTML, JSON); optional `collection_id`, `title`"),
+#[utoipa::path(tag = "sources", request_body(content_type = "multipart/form-data", content = FileImportForm, description = "field `file` (PDF, DOCX, TXT, MD, CSV, HTML, JSON); optional `collection_id`, `title`"),
     responses((status = 201, body = Source), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/sources/import/file")]
 pub async fn import_file(

@@ -46,7 +46,7 @@ pub async fn import_batch_paste(
     Ok(HttpResponse::Created().json(many))
 }
 
-#[utoipa::path(tag = "linkedin", request_body(content_type = "multipart/form-data", content = Object, description = "field `file`: the official export zip; optional `collection_id`"),
+#[utoipa::path(tag = "linkedin", request_body(content_type = "multipart/form-data", content = DataExportForm, description = "field `file`: the official export zip; optional `collection_id`"),
     responses((status = 201, body = ImportedMany), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/linkedin/import/data-export")]
 pub async fn import_data_export(

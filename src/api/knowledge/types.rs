@@ -179,3 +179,50 @@ pub struct AutoExtract {
 pub struct StructureIn {
     pub text: String,
 }
+
+/// `multipart/form-data` for a file import: the file and optional fields. The multipart reader
+/// parses the form; this type states it in the document.
+#[derive(ToSchema)]
+pub struct FileImportForm {
+    /// The file (PDF, DOCX, TXT, MD, CSV, HTML or JSON).
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    pub collection_id: Option<String>,
+    pub title: Option<String>,
+}
+
+/// `multipart/form-data` for LinkedIn's official data export.
+#[derive(ToSchema)]
+pub struct DataExportForm {
+    /// The export zip.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    pub collection_id: Option<String>,
+}
+
+/// `multipart/form-data` for a platform file: a Twitter/X archive zip, YouTube captions (.vtt,
+/// .srt) or a visual-scan image (PNG, JPEG, WebP).
+#[derive(ToSchema)]
+pub struct PlatformUploadForm {
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    pub collection_id: Option<String>,
+    pub title: Option<String>,
+    /// visual-scan: the vision provider and model to read the image with.
+    pub provider: Option<String>,
+    pub model: Option<String>,
+}
+
+/// JSON for a fetching platform import: what to fetch (`url` or `username`, as the platform
+/// takes) and how far.
+#[derive(ToSchema)]
+pub struct PlatformImportJson {
+    pub url: Option<String>,
+    pub username: Option<String>,
+    /// Notion / GitHub token; the saved one is used when absent.
+    pub token: Option<String>,
+    #[schema(minimum = 1)]
+    pub max_pages: Option<u32>,
+    pub delay_ms: Option<u64>,
+    pub collection_id: Option<String>,
+}

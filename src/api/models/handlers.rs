@@ -44,7 +44,7 @@ pub async fn pull_model(
 /// Upload a model file (the raw GGUF as the body, `Content-Length` = its published size); it
 /// is installed only when its sha256 is the pinned one.
 #[utoipa::path(tag = "models", params(("name" = String, Path, description = "smollm2-135m, qwen2.5-0.5b or qwen2.5-1.5b")),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the GGUF file"),
+    request_body(content = inline(crate::api::models::types::Binary), content_type = "application/octet-stream", description = "the GGUF file"),
     responses((status = 200, body = ModelInfo), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[put("/models/{name}/file")]

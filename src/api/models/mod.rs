@@ -1,5 +1,6 @@
 //! /models: the local models in the data dir (list, download with progress, upload, remove).
 pub mod handlers;
+pub mod types;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -1,7 +1,7 @@
 //! The /claude-code helpers built on retrieval: a context block for an agent, a grounded brief
 //! for generation, and the writing patterns of a collection.
 use super::memory_store;
-use super::types::{ContextBlock, Grounded, Patterns};
+use super::types::{ContextBlock, Grounded, Patterns, TermCount};
 use super::{collections_store, embed, search, sources};
 use crate::access::Viewer;
 use crate::error::{ApiError, ApiResult};
@@ -130,6 +130,13 @@ pub async fn patterns(state: &AppState, v: Viewer, id: String) -> ApiResult<Opti
         .await?)
 }
 
+fn counted(terms: Vec<(String, usize)>) -> Vec<TermCount> {
+    terms
+        .into_iter()
+        .map(|(term, count)| TermCount { term, count })
+        .collect()
+}
+
 pub fn analyse(collection_id: &str, texts: &[(String, String)]) -> Patterns {
     let mut tf: HashMap<String, usize> = HashMap::new();
     let mut df: HashMap<String, usize> = HashMap::new();
@@ -184,8 +191,8 @@ pub fn analyse(collection_id: &str, texts: &[(String, String)]) -> Patterns {
         sources: texts.len(),
         avg_words: words as f64 / n,
         avg_paragraphs: paras as f64 / n,
-        top_terms: top,
-        hashtags,
+        top_terms: counted(top),
+        hashtags: counted(hashtags),
         openings,
         question_ratio: if sentences == 0 {
             0.0

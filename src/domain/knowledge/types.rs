@@ -65,11 +65,18 @@ pub struct Patterns {
     pub avg_words: f64,
     pub avg_paragraphs: f64,
     /// Distinctive terms: frequent here, spread over several sources.
-    pub top_terms: Vec<(String, usize)>,
-    pub hashtags: Vec<(String, usize)>,
+    pub top_terms: Vec<TermCount>,
+    pub hashtags: Vec<TermCount>,
     /// How pieces open: their first line, most frequent first word patterns.
     pub openings: Vec<String>,
     pub question_ratio: f64,
+}
+
+/// A term (or hashtag) and how often it occurs.
+#[derive(Serialize, ToSchema)]
+pub struct TermCount {
+    pub term: String,
+    pub count: usize,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -6,6 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
+mod contract;
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Neuromancer API", description = "Self-hosted AI content studio. Every route lives under /api/v1; errors are `{\"detail\": \"...\"}`."),
@@ -43,6 +45,7 @@ fn build_spec() -> utoipa::openapi::OpenApi {
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::api::configure))
         .split_for_parts();
     spec.info.version = env!("CARGO_PKG_VERSION").to_string();
+    contract::apply(&mut spec);
     spec
 }
 
@@ -174,9 +177,26 @@ impl RouteTable {
             .map(|(_, m)| m.as_slice())
     }
 
-    /// Methods served at this path (empty: no such route).
+    /// Methods served at this path (empty: no such route). Only the most specific templates
+    /// count: `/notifications/read-all` is that route, not `/notifications/{id}`.
     pub fn allowed(&self, path: &str) -> Vec<actix_web::http::Method> {
-        self.matching(path).flatten().cloned().collect()
+        let segments = path.bytes().filter(|b| *b == b'/').count() + 1;
+        let matching: Vec<_> = self
+            .routes
+            .iter()
+            .filter(|(t, _)| Self::matches(t, path, segments))
+            .map(|(t, m)| (t.iter().filter(|s| !s.starts_with('{')).count(), m))
+            .collect();
+        let best = matching.iter().map(|(literals, _)| *literals).max();
+        let mut methods: Vec<actix_web::http::Method> = Vec::new();
+        for (_, m) in matching.iter().filter(|(l, _)| Some(*l) == best) {
+            for method in m.iter() {
+                if !methods.contains(method) {
+                    methods.push(method.clone());
+                }
+            }
+        }
+        methods
     }
 
     /// The same path with its trailing slash added or removed, when only that form is a route.

@@ -1,0 +1,137 @@
+//! What every operation of the document must say beyond its own annotations, applied once to the
+//! collected spec: the error answers the shared extractors and middleware give (401 without a
+//! session, 400/413/415/422 for a body the JSON or multipart reader refuses, 422 for a query
+//! string it cannot read, 404 for an id in the path, 429 from the per-IP limiter, 503 when the
+//! write lock stays busy), a description on every response (OpenAPI requires one), and
+//! operation ids unique across the document (`{area}_{handler}`), so generators accept it.
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response, ResponseBuilder};
+
+/// Apply the rules to every operation.
+pub fn apply(spec: &mut OpenApi) {
+    let mut seen = std::collections::HashSet::new();
+    for (path, item) in spec.paths.paths.iter_mut() {
+        let area = path
+            .trim_start_matches("/api/v1/")
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .replace('-', "_");
+        let has_path_id = path.contains('{');
+        for (method, op) in [
+            ("get", item.get.as_mut()),
+            ("put", item.put.as_mut()),
+            ("post", item.post.as_mut()),
+            ("patch", item.patch.as_mut()),
+            ("delete", item.delete.as_mut()),
+        ] {
+            let Some(op) = op else { continue };
+            unique_id(op, &area, method, &mut seen);
+            errors(op, method, has_path_id);
+            describe(op);
+        }
+    }
+}
+
+/// `{area}_{handler}`; the method is added in the rare case that still collides.
+fn unique_id(
+    op: &mut Operation,
+    area: &str,
+    method: &str,
+    seen: &mut std::collections::HashSet<String>,
+) {
+    let handler = op
+        .operation_id
+        .clone()
+        .unwrap_or_else(|| method.to_string());
+    let mut id = if area.is_empty() || handler.starts_with(&format!("{area}_")) {
+        handler
+    } else {
+        format!("{area}_{handler}")
+    };
+    if seen.contains(&id) {
+        id = format!("{id}_{method}");
+    }
+    seen.insert(id.clone());
+    op.operation_id = Some(id);
+}
+
+fn is_public(op: &Operation) -> bool {
+    op.security.as_ref().is_some_and(|reqs| {
+        reqs.iter().all(|r| {
+            serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
+        })
+    })
+}
+
+fn errors(op: &mut Operation, method: &str, has_path_id: bool) {
+    let has_query = op.parameters.iter().flatten().any(|p| match p {
+        RefOr::T(p) => matches!(p.parameter_in, ParameterIn::Query),
+        RefOr::Ref(_) => true,
+    });
+    let body = op.request_body.is_some();
+    let mut add: Vec<(&str, &str)> = Vec::new();
+    if !is_public(op) {
+        add.push(("401", "Not signed in, or the session has ended"));
+    }
+    if body {
+        add.push((
+            "400",
+            "The body could not be read (malformed JSON or multipart)",
+        ));
+        add.push(("413", "The body is larger than the server accepts"));
+        add.push((
+            "415",
+            "The body's Content-Type is not one this operation reads",
+        ));
+    }
+    if body || has_query {
+        add.push((
+            "422",
+            "A field is missing, of the wrong type or out of range",
+        ));
+    }
+    if has_path_id {
+        add.push(("404", "Not found, or not visible to the caller"));
+    }
+    add.push(("429", "Too many requests from this client; see Retry-After"));
+    if method != "get" {
+        add.push((
+            "503",
+            "The database stayed busy; retry after the Retry-After seconds",
+        ));
+    }
+    for (status, description) in add {
+        op.responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| RefOr::T(error_response(description)));
+    }
+}
+
+fn error_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            Content::new(Some(RefOr::Ref(Ref::from_schema_name("ErrorBody")))),
+        )
+        .build()
+}
+
+/// A response without a description gets its status's reason phrase.
+fn describe(op: &mut Operation) {
+    for (status, response) in op.responses.responses.iter_mut() {
+        if let RefOr::T(r) = response
+            && r.description.is_empty()
+        {
+            r.description = status
+                .parse::<u16>()
+                .ok()
+                .and_then(|s| actix_web::http::StatusCode::from_u16(s).ok())
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("Response")
+                .to_string();
+        }
+    }
+}
