@@ -19,6 +19,10 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// Something the request names (an id in its body or query) does not exist or is not
+    /// visible to the caller: 404 with the message as given ("collection 01… not found").
+    #[error("{0}")]
+    Missing(String),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -56,6 +60,10 @@ impl ApiError {
     pub fn unprocessable(msg: impl Into<String>) -> Self {
         ApiError::Unprocessable(msg.into())
     }
+    /// 404 for an id named in the body or query that the caller cannot see.
+    pub fn missing(msg: impl Into<String>) -> Self {
+        ApiError::Missing(msg.into())
+    }
     pub fn unauthorized(msg: impl Into<String>) -> Self {
         ApiError::Unauthorized(msg.into())
     }
@@ -82,7 +90,7 @@ impl ResponseError for ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::NotFound(_) | ApiError::Missing(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

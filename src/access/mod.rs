@@ -153,8 +153,13 @@ pub enum Placement {
 }
 
 impl From<Placement> for ApiError {
+    /// An unknown (or invisible) client or project is a 404, like any id the caller cannot
+    /// see; a project of another client is a 422.
     fn from(p: Placement) -> Self {
-        ApiError::unprocessable(p.to_string())
+        match p {
+            Placement::Mismatch => ApiError::unprocessable(p.to_string()),
+            _ => ApiError::missing(p.to_string()),
+        }
     }
 }
 

@@ -437,7 +437,7 @@ fn edits_make_versions_status_changes_emit_and_lists_filter() {
         Some(&t),
         &json!({ "platform": "x", "brief": "hi", "plan_item_id": "nope" }),
     );
-    assert_eq!(r.status, 422);
+    assert_eq!(r.status, 404);
     assert_eq!(r.detail(), "plan item not found");
 }
 
@@ -541,7 +541,7 @@ fn templates_list_builtins_then_custom_ones_and_guard_the_builtins() {
         Some(&member),
         &json!({ "platform": "linkedin", "brief": "x", "template_id": custom }),
     );
-    assert_eq!(r.status, 422);
+    assert_eq!(r.status, 404);
     let del = |id: &str, tok: &str| {
         s.send(
             "DELETE",
@@ -635,7 +635,7 @@ fn a_member_never_sees_or_uses_another_users_content() {
         Some(&member),
         &json!({ "platform": "x", "brief": "hi", "task_id": task["id"] }),
     );
-    assert_eq!((r.status, r.detail()), (422, "task not found".to_string()));
+    assert_eq!((r.status, r.detail()), (404, "task not found".to_string()));
     let r = s.post(
         "/api/v1/content/generate",
         Some(&member),
@@ -643,7 +643,7 @@ fn a_member_never_sees_or_uses_another_users_content() {
     );
     assert_eq!(
         (r.status, r.detail()),
-        (422, "client not found".to_string())
+        (404, "client not found".to_string())
     );
     let (mine, _) = generate(&s, &member, json!({ "platform": "x", "brief": "Mine" }));
     let r = s.put(
@@ -651,7 +651,7 @@ fn a_member_never_sees_or_uses_another_users_content() {
         Some(&member),
         &json!({ "task_id": task["id"] }),
     );
-    assert_eq!(r.status, 422);
+    assert_eq!(r.status, 404);
     assert_eq!(
         s.get("/api/v1/content/", Some(&t)).json()["total"],
         2,

@@ -467,8 +467,8 @@ fn associating_a_personal_task_moves_it_onto_the_project_board() {
         &json!({ "resource_type": "task", "resource_id": tid, "project_id": "nope" }),
     );
     assert_eq!(
-        r.status, 422,
-        "a project the caller may not use is a placement error"
+        r.status, 404,
+        "a project the caller may not use is not found"
     );
 }
 

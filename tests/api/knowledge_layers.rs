@@ -77,7 +77,7 @@ fn a_long_document_is_indexed_in_batches_and_becomes_ready_whole() {
 }
 
 #[test]
-fn a_collection_in_an_unknown_project_is_a_422() {
+fn a_collection_in_an_unknown_project_is_not_found() {
     let s = TestServer::start();
     let t = s.admin_token();
     let r = s.post(
@@ -85,6 +85,6 @@ fn a_collection_in_an_unknown_project_is_a_422() {
         Some(&t),
         &json!({ "name": "Research", "project_id": "no-such-project" }),
     );
-    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.status, 404, "{}", r.text);
     assert_eq!(r.json()["detail"], "project not found");
 }

@@ -129,7 +129,15 @@ fn bad_plans_are_refused_with_a_clear_detail() {
     assert!(bad(json!({"start_date": "30/11/2026"})).contains("YYYY-MM-DD"));
     assert!(bad(json!({"title": "  "})).contains("title"));
     assert!(bad(json!({"platforms": []})).contains("platforms"));
-    assert!(bad(json!({"client_id": "no-such-client"})).contains("client not found"));
+    let r = s.post(
+        "/api/v1/planner/plans",
+        Some(&t),
+        &json!({"title": "P", "start_date": MONDAY, "end_date": "2026-12-13", "platforms": ["linkedin"], "client_id": "no-such-client"}),
+    );
+    assert_eq!(
+        (r.status, r.detail()),
+        (404, "client not found".to_string())
+    );
     let p = plan(&s, &t, base.clone());
     let r = s.put(
         &format!("/api/v1/planner/plans/{}", id(&p)),
@@ -286,7 +294,7 @@ fn a_member_never_sees_another_users_plans_or_items() {
         .json();
     let bpath = format!("/api/v1/planner/items/{}", id(&bi));
     let r = s.put(&bpath, Some(&bob), &json!({"task_id": task["id"]}));
-    assert_eq!((r.status, r.detail()), (422, "task not found".to_string()));
+    assert_eq!((r.status, r.detail()), (404, "task not found".to_string()));
     let r = s.put(
         &bpath,
         Some(&bob),
@@ -294,7 +302,7 @@ fn a_member_never_sees_another_users_plans_or_items() {
     );
     assert_eq!(
         (r.status, r.detail()),
-        (422, "content not found".to_string())
+        (404, "content not found".to_string())
     );
 }
 
@@ -721,7 +729,7 @@ fn drafting_an_item_links_its_content_and_marks_it_drafted() {
     let r = s.put(&path, Some(&t), &json!({"content_id": theirs}));
     assert_eq!(
         (r.status, r.detail()),
-        (422, "content not found".to_string())
+        (404, "content not found".to_string())
     );
     let r = s.put(&path, Some(&t), &json!({"content_id": ""}));
     assert_eq!(r.status, 200, "{}", r.text);

@@ -452,8 +452,8 @@ fn bad_input_is_refused_with_a_clear_detail() {
         &json!({ "title": "X", "project_id": "nope" }),
     );
     assert_eq!(
-        r.status, 422,
-        "a project the caller may not use is a placement error"
+        r.status, 404,
+        "a project the caller may not use is not found"
     );
     let r = s.post("/api/v1/tasks/", Some(&member), &json!({ "title": "  " }));
     assert_eq!(r.status, 422);

@@ -127,7 +127,7 @@ fn skills_move_into_folders_and_back_to_the_root_when_the_folder_goes() {
             &json!({"folder_id": "nope"})
         )
         .status,
-        422
+        404
     );
     assert_eq!(s.get("/api/v1/skills/folders", Some(&t)).json()["total"], 1);
     assert_eq!(

@@ -8,7 +8,8 @@ pub use crate::domain::ai_logs::types::{
 
 #[derive(Deserialize, IntoParams)]
 pub struct UsageQuery {
-    /// Days back from today (default 30, max 366).
+    /// Days back from today (1–366, default 30).
+    #[param(minimum = 1, maximum = 366)]
     pub days: Option<u32>,
 }
 

@@ -12,6 +12,7 @@ pub use crate::domain::tasks::types::{
 pub struct ColumnQuery {
     pub project_id: Option<String>,
     /// `project` or `personal` (default: the caller's personal board).
+    #[param(pattern = "^(project|personal)$")]
     pub scope_type: Option<String>,
     pub scope_id: Option<String>,
 }
@@ -26,12 +27,14 @@ pub struct DeleteColumnQuery {
 #[serde(deny_unknown_fields)]
 pub struct TimerAction {
     /// `start` or `stop`.
+    #[schema(pattern = "^(start|stop)$")]
     pub action: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateComment {
+    #[schema(min_length = 1, max_length = 20000, pattern = "\\S")]
     pub content: String,
 }
 

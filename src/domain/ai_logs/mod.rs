@@ -4,7 +4,7 @@ pub mod store;
 pub mod types;
 
 use crate::access::Viewer;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::page::{Page, Paged};
 use crate::state::AppState;
 use chrono::{Duration, Utc};
@@ -52,7 +52,10 @@ pub async fn stats(state: &AppState, v: Viewer, f: LogFilter) -> ApiResult<Stats
 
 /// Usage of the last `days` days (1–366): per day (zero-filled, oldest first), model, user, function.
 pub async fn token_usage(state: &AppState, v: Viewer, days: u32) -> ApiResult<TokenUsageResponse> {
-    let days = days.clamp(1, 366) as i64;
+    if !(1..=366).contains(&days) {
+        return Err(ApiError::unprocessable("days must be between 1 and 366"));
+    }
+    let days = days as i64;
     let first = Utc::now().date_naive() - Duration::days(days - 1);
     let f = LogFilter {
         date_from: Some(first.format("%Y-%m-%d").to_string()),

@@ -80,7 +80,7 @@ fn visible_id(
 ) -> ApiResult<Option<String>> {
     match trimmed(id) {
         Some(id) if access::can_view(c, v, res, &id)? => Ok(Some(id)),
-        Some(_) => Err(ApiError::unprocessable(format!("{what} not found"))),
+        Some(_) => Err(ApiError::missing(format!("{what} not found"))),
         None => Ok(None),
     }
 }
@@ -203,9 +203,7 @@ fn prepare_generate(
     }
     for id in &r.collection_ids {
         if !access::can_view(c, v, &crate::domain::knowledge::COLLECTION, id)? {
-            return Err(ApiError::unprocessable(format!(
-                "collection {id} not found"
-            )));
+            return Err(ApiError::missing(format!("collection {id} not found")));
         }
     }
     let (persona_id, task_id) = check_refs(c, v, r.persona_id, r.task_id)?;
@@ -218,8 +216,7 @@ fn prepare_generate(
     .map_err(ApiError::from)?;
     let template = match trimmed(r.template_id) {
         Some(t) => Some(
-            templates::find(c, v, &t)?
-                .ok_or_else(|| ApiError::unprocessable("template not found"))?,
+            templates::find(c, v, &t)?.ok_or_else(|| ApiError::missing("template not found"))?,
         ),
         None => None,
     };
@@ -255,7 +252,7 @@ fn prepare_generate(
 /// The planner item must exist in a plan the caller may edit (the planner registers the
 /// `plan` resource; without it there are no plans to link).
 fn check_plan_item(state: &AppState, c: &Connection, v: &Viewer, item: &str) -> ApiResult<()> {
-    let missing = || ApiError::unprocessable("plan item not found");
+    let missing = || ApiError::missing("plan item not found");
     let plan = crate::domain::planner::store::plan_of_item(c, item)?.ok_or_else(missing)?;
     let res = state.registry.resources.get("plan").ok_or_else(missing)?;
     if !access::can_edit(c, v, res, &plan)? {

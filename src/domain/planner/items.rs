@@ -132,7 +132,7 @@ pub async fn update(
                 item.content_id = match cid.trim() {
                     "" => None,
                     cid if visible(&st, tx, &v, "content", cid)? => Some(cid.to_string()),
-                    _ => return Err(ApiError::unprocessable("content not found")),
+                    _ => return Err(ApiError::missing("content not found")),
                 };
                 // Linking a draft moves an idea or a planned item on, as "Draft it" does.
                 if item.content_id.is_some()
@@ -146,7 +146,7 @@ pub async fn update(
                 item.task_id = match tid.trim() {
                     "" => None,
                     tid if visible(&st, tx, &v, "task", tid)? => Some(tid.to_string()),
-                    _ => return Err(ApiError::unprocessable("task not found")),
+                    _ => return Err(ApiError::missing("task not found")),
                 };
             }
             store::update_item(tx, &item)?;

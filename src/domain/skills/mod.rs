@@ -84,7 +84,7 @@ fn check_folder(c: &rusqlite::Connection, v: &Viewer, folder: Option<&str>) -> A
     if let Some(f) = folder
         && store::folder(c, &v.user_id, f)?.is_none()
     {
-        return Err(ApiError::unprocessable("folder not found"));
+        return Err(ApiError::missing("folder not found"));
     }
     Ok(())
 }
@@ -210,7 +210,7 @@ pub async fn update_folder(
             up = all
                 .iter()
                 .find(|x| x.id == p)
-                .ok_or_else(|| ApiError::unprocessable("folder not found"))?
+                .ok_or_else(|| ApiError::missing("folder not found"))?
                 .parent_id
                 .clone();
         }

@@ -140,8 +140,8 @@ fn check_assignee(
     client_id: Option<&str>,
     project_id: Option<&str>,
 ) -> ApiResult<()> {
-    let who = access::viewer_of(c, assignee)?
-        .ok_or_else(|| ApiError::bad_request("assignee not found"))?;
+    let who =
+        access::viewer_of(c, assignee)?.ok_or_else(|| ApiError::missing("assignee not found"))?;
     let ok = match (project_id, client_id) {
         (Some(p), _) => access::in_project(c, &who, p)?,
         (None, Some(cl)) => access::in_client(c, &who, cl)?,

@@ -51,6 +51,11 @@ fn ratio(a: i64, b: i64) -> f64 {
 }
 
 pub async fn productivity(db: &Db, v: Viewer, q: ReportQuery) -> ApiResult<ProductivityReport> {
+    if q.days.is_some_and(|d| !(1..=36_500).contains(&d)) {
+        return Err(crate::error::ApiError::unprocessable(
+            "days must be between 1 and 36500",
+        ));
+    }
     Ok(db.read(move |c| build(c, &v, &q)).await?)
 }
 

@@ -10,6 +10,11 @@ pub fn some_or_null<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// A task label: 1–50 characters, not only spaces.
+#[derive(ToSchema)]
+#[schema(value_type = String, min_length = 1, max_length = 50, pattern = "\\S")]
+pub struct Label(pub String);
+
 #[derive(Serialize, Deserialize, ToSchema, Clone, Debug)]
 pub struct Column {
     pub id: String,
@@ -26,8 +31,10 @@ pub struct Column {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateColumn {
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub name: String,
     pub project_id: Option<String>,
+    #[schema(pattern = "^(project|personal)$")]
     pub scope_type: Option<String>,
     pub scope_id: Option<String>,
     pub position: Option<i64>,
@@ -40,6 +47,7 @@ pub struct CreateColumn {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateColumn {
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub name: Option<String>,
     pub position: Option<i64>,
     pub is_done: Option<bool>,
@@ -89,38 +97,47 @@ pub struct TaskQuery {
 #[derive(Deserialize, ToSchema, Default, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTask {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub title: String,
     #[serde(default)]
     pub description: String,
     pub column_id: Option<String>,
     pub position: Option<i64>,
+    #[schema(pattern = "^(low|medium|high|urgent)$")]
     pub priority: Option<String>,
     pub client_id: Option<String>,
     pub project_id: Option<String>,
     pub parent_task_id: Option<String>,
     pub assignee_id: Option<String>,
     /// `YYYY-MM-DD` (or an RFC 3339 timestamp).
+    #[schema(pattern = "^\\d{4}-\\d{2}-\\d{2}")]
     pub due_date: Option<String>,
+    #[schema(minimum = 0, maximum = 100000)]
     pub estimated_minutes: Option<i64>,
+    /// Labels of 1–50 characters each; at most 30.
     #[serde(default)]
+    #[schema(max_items = 30, inline, value_type = Vec<Label>)]
     pub labels: Vec<String>,
 }
 
 #[derive(Deserialize, ToSchema, Default, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTask {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub title: Option<String>,
     pub description: Option<String>,
+    #[schema(pattern = "^(low|medium|high|urgent)$")]
     pub priority: Option<String>,
     #[serde(default, deserialize_with = "some_or_null")]
     #[schema(value_type = Option<String>)]
     pub assignee_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "some_or_null")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^\\d{4}-\\d{2}-\\d{2}")]
     pub due_date: Option<Option<String>>,
     #[serde(default, deserialize_with = "some_or_null")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 100000)]
     pub estimated_minutes: Option<Option<i64>>,
+    #[schema(max_items = 30, value_type = Option<Vec<Label>>)]
     pub labels: Option<Vec<String>>,
     #[serde(default, deserialize_with = "some_or_null")]
     #[schema(value_type = Option<String>)]
@@ -162,6 +179,7 @@ pub struct Comment {
 #[derive(Deserialize, IntoParams)]
 pub struct ReportQuery {
     /// Tasks created in the last N days (all when absent).
+    #[param(minimum = 1, maximum = 36500)]
     pub days: Option<i64>,
     pub project_id: Option<String>,
     pub client_id: Option<String>,

@@ -36,7 +36,7 @@ pub async fn create(db: &Db, v: Viewer, b: CreateEntry) -> ApiResult<TimeEntry> 
         None => chrono::Utc::now().format("%Y-%m-%d").to_string(),
     };
     let description = b.description.unwrap_or_default();
-    if description.len() > 5000 {
+    if description.chars().count() > 5000 {
         return Err(ApiError::unprocessable("description is too long"));
     }
     db.write(move |c| -> ApiResult<_> {
@@ -106,6 +106,9 @@ pub async fn delete(db: &Db, v: Viewer, id: String) -> ApiResult<()> {
 }
 
 pub async fn report(db: &Db, v: Viewer, q: ReportQuery) -> ApiResult<TimesheetReport> {
+    if q.days.is_some_and(|d| !(1..=366).contains(&d)) {
+        return Err(ApiError::unprocessable("days must be between 1 and 366"));
+    }
     Ok(db
         .read(move |c| {
             report::build(

@@ -26,11 +26,14 @@ pub struct TimeEntry {
 #[serde(deny_unknown_fields)]
 pub struct CreateEntry {
     pub task_id: String,
+    #[schema(minimum = 1, maximum = 1440)]
     pub minutes: i64,
     #[serde(default = "yes")]
     pub billable: bool,
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
     /// `YYYY-MM-DD`; today when absent.
+    #[schema(format = Date)]
     pub date: Option<String>,
 }
 
@@ -41,9 +44,12 @@ fn yes() -> bool {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEntry {
+    #[schema(minimum = 1, maximum = 1440)]
     pub minutes: Option<i64>,
     pub billable: Option<bool>,
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
+    #[schema(format = Date)]
     pub date: Option<String>,
 }
 
@@ -52,14 +58,17 @@ pub struct EntryQuery {
     pub user_id: Option<String>,
     pub project_id: Option<String>,
     pub task_id: Option<String>,
+    #[param(format = Date)]
     pub date_from: Option<String>,
+    #[param(format = Date)]
     pub date_to: Option<String>,
     pub billable: Option<bool>,
 }
 
 #[derive(Deserialize, IntoParams)]
 pub struct ReportQuery {
-    /// The last N days including today (default 30).
+    /// The last N days including today (1–366, default 30).
+    #[param(minimum = 1, maximum = 366)]
     pub days: Option<i64>,
     pub user_id: Option<String>,
     pub client_id: Option<String>,
