@@ -3,12 +3,53 @@
 //! session, 400/413/415/422 for a body the JSON or multipart reader refuses, 422 for a query
 //! string it cannot read, 404 for an id in the path, 429 from the per-IP limiter, 503 when the
 //! write lock stays busy), a description on every response (OpenAPI requires one), and
-//! operation ids unique across the document (`{area}_{handler}`), so generators accept it.
+//! operation ids unique across the document (`{area}_{handler}`), so generators accept it; and
+//! the shareable resource kinds, which only the registry knows, as an enum.
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response, ResponseBuilder, Schema};
 
-/// Apply the rules to every operation.
+/// Apply the rules to every operation, and state the values only the registry knows.
 pub fn apply(spec: &mut OpenApi) {
+    let kinds: Vec<serde_json::Value> = crate::app::registry()
+        .resources
+        .shareable_kinds()
+        .into_iter()
+        .map(serde_json::Value::from)
+        .collect();
+    for schema in ["ShareInput", "AssociateInput"] {
+        enum_property(spec, schema, "resource_type", &kinds);
+    }
+    let strings = |v: Vec<&str>| -> Vec<serde_json::Value> {
+        v.into_iter().map(serde_json::Value::from).collect()
+    };
+    let events = strings(
+        crate::domain::webhooks::catalog::events()
+            .iter()
+            .map(|e| e.name)
+            .collect(),
+    );
+    let actions = strings(
+        crate::domain::automations::catalog::actions()
+            .iter()
+            .filter(|a| a.available)
+            .map(|a| a.name)
+            .collect(),
+    );
+    for schema in ["AutomationIn", "AutomationPatch"] {
+        enum_property(spec, schema, "trigger", &events);
+        enum_property(spec, schema, "action", &actions);
+    }
+    enum_property(
+        spec,
+        "Condition",
+        "op",
+        &strings(crate::domain::automations::engine::OPS.to_vec()),
+    );
+    let mut subscribable = events.clone();
+    subscribable.push("*".into());
+    for schema in ["WebhookIn", "WebhookPatch"] {
+        enum_items(spec, schema, "events", &subscribable);
+    }
     let mut seen = std::collections::HashSet::new();
     for (path, item) in spec.paths.paths.iter_mut() {
         let area = path
@@ -30,6 +71,45 @@ pub fn apply(spec: &mut OpenApi) {
             errors(op, method, has_path_id);
             describe(op);
         }
+    }
+}
+
+/// The allowed values of one string property of a component schema.
+fn enum_property(spec: &mut OpenApi, schema: &str, property: &str, values: &[serde_json::Value]) {
+    let Some(RefOr::T(Schema::Object(o))) = spec
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut(schema))
+    else {
+        return;
+    };
+    if let Some(RefOr::T(Schema::Object(p))) = o.properties.get_mut(property) {
+        p.enum_values = Some(values.to_vec());
+    }
+}
+
+/// The allowed values of the items of one array property of a component schema.
+fn enum_items(spec: &mut OpenApi, schema: &str, property: &str, values: &[serde_json::Value]) {
+    let Some(RefOr::T(Schema::Object(o))) = spec
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut(schema))
+    else {
+        return;
+    };
+    let array = match o.properties.get_mut(property) {
+        Some(RefOr::T(Schema::Array(a))) => Some(a),
+        Some(RefOr::T(Schema::OneOf(one))) => one.items.iter_mut().find_map(|s| match s {
+            RefOr::T(Schema::Array(a)) => Some(a),
+            _ => None,
+        }),
+        _ => None,
+    };
+    if let Some(a) = array
+        && let utoipa::openapi::schema::ArrayItems::RefOrSchema(item) = &mut a.items
+        && let RefOr::T(Schema::Object(item)) = item.as_mut()
+    {
+        item.enum_values = Some(values.to_vec());
     }
 }
 

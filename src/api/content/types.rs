@@ -1,12 +1,15 @@
 //! Request bodies and queries of /content.
 use crate::domain::content::generate::GenerateRequest;
-use crate::domain::content::types::{ContentFilter, ContentPatch, TemplateStructure};
+use crate::domain::content::types::{
+    ContentFilter, ContentPatch, ContentStatus, PlatformName, TemplateStructure,
+};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct GenerateContentRequest {
     /// linkedin, x, instagram, facebook, threads, newsletter, email, blog, youtube or tiktok.
+    #[schema(value_type = PlatformName)]
     pub platform: String,
     #[schema(min_length = 1, max_length = 20000)]
     pub brief: String,
@@ -63,8 +66,10 @@ pub struct RefineContentRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ContentQuery {
     pub task_id: Option<String>,
+    #[param(value_type = Option<PlatformName>)]
     pub platform: Option<String>,
     /// draft, in_review, approved, scheduled, published, rejected or archived.
+    #[param(value_type = Option<ContentStatus>)]
     pub status: Option<String>,
     pub client_id: Option<String>,
     pub project_id: Option<String>,
@@ -92,6 +97,7 @@ pub struct UpdateContentRequest {
     #[schema(max_length = 100000)]
     pub draft_content: Option<String>,
     /// draft, in_review, approved, scheduled, published, rejected or archived.
+    #[schema(value_type = Option<ContentStatus>)]
     pub status: Option<String>,
     pub persona_id: Option<String>,
     pub task_id: Option<String>,
@@ -132,6 +138,7 @@ pub struct CreateTemplateRequest {
     pub name: String,
     #[schema(max_length = 1000)]
     pub description: Option<String>,
+    #[schema(value_type = Option<PlatformName>)]
     pub platform: Option<String>,
     pub structure: TemplateStructure,
 }

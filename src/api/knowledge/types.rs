@@ -12,9 +12,15 @@ pub use crate::domain::knowledge::types::{
     SourceDetail,
 };
 
+/// An http or https URL.
+#[derive(ToSchema)]
+#[schema(value_type = String, pattern = "^https?://[^\\s/?#]+")]
+pub struct HttpUrl(pub String);
+
 #[derive(Deserialize, ToSchema)]
 pub struct PasteImport {
     pub title: Option<String>,
+    #[schema(min_length = 1, pattern = "\\S")]
     pub content: String,
     pub collection_id: Option<String>,
     pub platform: Option<String>,
@@ -24,6 +30,8 @@ pub struct PasteImport {
 
 #[derive(Deserialize, ToSchema)]
 pub struct UrlImport {
+    /// An http or https URL.
+    #[schema(pattern = "^https?://[^\\s/?#]+")]
     pub url: String,
     pub collection_id: Option<String>,
     pub title: Option<String>,
@@ -46,6 +54,7 @@ pub struct SourceListQuery {
 
 #[derive(Deserialize, ToSchema)]
 pub struct BulkDelete {
+    #[schema(max_items = 1000)]
     pub ids: Vec<String>,
 }
 
@@ -63,6 +72,7 @@ pub struct SearchQuery {
     #[serde(rename = "type")]
     pub kind: Option<String>,
     /// hybrid (default), keyword or vector.
+    #[param(pattern = "^(hybrid|keyword|vector)$")]
     pub mode: Option<String>,
 }
 
@@ -74,6 +84,7 @@ pub struct SearchResults {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CollectionIn {
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
     #[serde(default)]
     pub description: String,
@@ -83,12 +94,14 @@ pub struct CollectionIn {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CollectionPatch {
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
     pub description: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct CrossReference {
+    #[schema(min_length = 1, pattern = "\\S")]
     pub query: String,
     pub collection_ids: Option<Vec<String>>,
     pub limit: Option<usize>,
@@ -103,7 +116,9 @@ pub struct RecentQuery {
 #[derive(Deserialize, ToSchema)]
 pub struct MemoryIn {
     #[serde(rename = "type")]
+    #[schema(min_length = 1, max_length = 64, pattern = "\\S")]
     pub kind: String,
+    #[schema(min_length = 1, pattern = "\\S")]
     pub content: String,
     #[schema(value_type = Object)]
     pub metadata: Option<serde_json::Value>,
@@ -143,12 +158,16 @@ pub struct GenerateIn {
 
 #[derive(Deserialize, ToSchema)]
 pub struct LinkedinUrl {
+    /// An http or https URL.
+    #[schema(pattern = "^https?://[^\\s/?#]+")]
     pub url: String,
     pub collection_id: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct LinkedinUrls {
+    /// 1–100 http or https URLs.
+    #[schema(min_items = 1, max_items = 100, value_type = Vec<HttpUrl>)]
     pub urls: Vec<String>,
     pub collection_id: Option<String>,
 }
@@ -156,17 +175,21 @@ pub struct LinkedinUrls {
 #[derive(Deserialize, ToSchema)]
 pub struct PastedItem {
     pub title: Option<String>,
+    #[schema(min_length = 1, pattern = "\\S")]
     pub content: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct BatchPaste {
+    #[schema(min_items = 1, max_items = 500)]
     pub items: Vec<PastedItem>,
     pub collection_id: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct SaveCookie {
+    /// The cookie's value alone: 10–4096 characters, no spaces or ';'.
+    #[schema(pattern = "^[^\\s;]{10,4096}$")]
     pub li_at: String,
 }
 
@@ -177,6 +200,7 @@ pub struct AutoExtract {
 
 #[derive(Deserialize, ToSchema)]
 pub struct StructureIn {
+    #[schema(min_length = 1, pattern = "\\S")]
     pub text: String,
 }
 

@@ -8,6 +8,7 @@ pub struct PlanQuery {
     pub client_id: Option<String>,
     pub project_id: Option<String>,
     /// draft | active | completed | archived.
+    #[param(value_type = Option<crate::domain::planner::types::PlanStatus>)]
     pub status: Option<String>,
 }
 
@@ -23,6 +24,8 @@ pub struct PlanItemQuery {
     pub plan_id: Option<String>,
     pub client_id: Option<String>,
     /// idea | planned | drafted | scheduled | published | skipped.
+    #[param(value_type = Option<crate::domain::planner::types::ItemStatus>)]
     pub status: Option<String>,
+    #[param(value_type = Option<crate::domain::content::types::PlatformName>)]
     pub platform: Option<String>,
 }

@@ -35,7 +35,7 @@ pub fn triggers() -> Vec<TriggerDef> {
 /// Everything that can be checked before storing: catalog names, required fields, targets, URLs.
 async fn validate(state: &AppState, v: &Viewer, a: &Automation) -> ApiResult<()> {
     let bad = |m: String| Err(ApiError::Unprocessable(m));
-    if a.name.trim().is_empty() || a.name.len() > 200 {
+    if a.name.trim().is_empty() || a.name.chars().count() > 200 {
         return bad("name: 1 to 200 characters".into());
     }
     let Some(trigger) = webhooks::catalog::find(&a.trigger) else {

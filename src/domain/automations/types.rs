@@ -16,6 +16,7 @@ pub struct Condition {
 
 #[derive(Deserialize, ToSchema)]
 pub struct AutomationIn {
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
     /// An event type from `GET /automations/triggers`.
     pub trigger: String,
@@ -29,6 +30,7 @@ pub struct AutomationIn {
 
 #[derive(Deserialize, ToSchema)]
 pub struct AutomationPatch {
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
     pub trigger: Option<String>,
     pub conditions: Option<Vec<Condition>>,

@@ -110,15 +110,28 @@ pub struct ContentPatch {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TemplateSection {
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub name: String,
+    #[schema(max_length = 2000)]
     pub guidance: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TemplateStructure {
+    #[schema(min_items = 1, max_items = 30)]
     pub sections: Vec<TemplateSection>,
     pub notes: Option<String>,
 }
+
+/// A platform name (see GET /content/platforms; `twitter` means `x`).
+#[derive(ToSchema)]
+#[schema(value_type = String, pattern = "^(linkedin|x|twitter|instagram|facebook|threads|newsletter|email|blog|youtube|tiktok)$")]
+pub struct PlatformName(pub String);
+
+/// A content status.
+#[derive(ToSchema)]
+#[schema(value_type = String, pattern = "^(draft|in_review|approved|scheduled|published|rejected|archived)$")]
+pub struct ContentStatus(pub String);
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ContentTemplate {

@@ -49,9 +49,7 @@ fn check_members(
 ) -> ApiResult<()> {
     for (principal, ids) in [("user", users), ("team", teams)] {
         if let Some(id) = store::unknown_principal(c, principal, ids.unwrap_or_default())? {
-            return Err(ApiError::unprocessable(format!(
-                "unknown {principal} id {id:?}"
-            )));
+            return Err(ApiError::missing(format!("unknown {principal} id {id:?}")));
         }
     }
     Ok(())

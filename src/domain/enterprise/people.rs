@@ -33,7 +33,7 @@ fn check_profile(c: &Connection, id: Option<&str>, i: &UserInput) -> ApiResult<(
     }
     if let Some(Some(m)) = &i.reports_to {
         if store::get_user(c, m)?.is_none() {
-            return Err(ApiError::unprocessable("reports_to names an unknown user"));
+            return Err(ApiError::missing("reports_to names an unknown user"));
         }
         if let Some(id) = id
             && store::reports_cycle(c, id, m)?
@@ -201,7 +201,7 @@ fn check_team(c: &Connection, t: &TeamInput, create: bool) -> ApiResult<()> {
     check_name(t.name.as_deref(), create)?;
     for m in t.member_ids.iter().flatten() {
         if store::get_user(c, m)?.is_none() {
-            return Err(ApiError::unprocessable(format!("unknown user id {m:?}")));
+            return Err(ApiError::missing(format!("unknown user id {m:?}")));
         }
     }
     Ok(())

@@ -23,11 +23,14 @@ pub struct Client {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientInput {
+    /// Required on create.
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
     pub description: Option<String>,
     pub contact_email: Option<String>,
     pub website: Option<String>,
     /// `active`, `paused` or `archived`.
+    #[schema(pattern = "^(active|paused|archived)$")]
     pub status: Option<String>,
     /// Replace the direct user members.
     pub member_ids: Option<Vec<String>>,
@@ -57,21 +60,24 @@ pub struct Project {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectInput {
+    /// Required on create.
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
     pub description: Option<String>,
     /// `planned`, `active`, `on_hold`, `done` or `archived`.
+    #[schema(pattern = "^(planned|active|on_hold|done|archived)$")]
     pub status: Option<String>,
     #[serde(default, deserialize_with = "some_or_null")]
     #[schema(value_type = Option<String>)]
     pub group_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "some_or_null")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Date)]
     pub start_date: Option<Option<String>>,
     #[serde(default, deserialize_with = "some_or_null")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Date)]
     pub due_date: Option<Option<String>>,
     #[serde(default, deserialize_with = "some_or_null")]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = 0, maximum = 10000000)]
     pub budget_hours: Option<Option<f64>>,
     pub member_ids: Option<Vec<String>>,
     pub team_ids: Option<Vec<String>>,
@@ -98,6 +104,8 @@ pub struct Group {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupInput {
+    /// Required on create.
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
     pub description: Option<String>,
 }
@@ -106,9 +114,11 @@ pub struct GroupInput {
 #[serde(deny_unknown_fields)]
 pub struct Membership {
     /// `client` or `project`.
+    #[schema(pattern = "^(client|project)$")]
     pub scope_type: String,
     pub scope_id: String,
     /// `user` or `team`.
+    #[schema(pattern = "^(user|team)$")]
     pub principal_type: String,
     pub principal_id: String,
 }
@@ -132,9 +142,12 @@ pub struct User {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
+    /// Required on create.
+    #[schema(format = Email)]
     pub email: Option<String>,
     pub name: Option<String>,
     /// `admin` or `member`.
+    #[schema(pattern = "^(admin|member)$")]
     pub role: Option<String>,
     /// Omit on create to invite (the account signs in via SSO or after an admin sets one).
     pub password: Option<String>,
@@ -143,8 +156,9 @@ pub struct UserInput {
     #[schema(value_type = Option<String>)]
     pub reports_to: Option<Option<String>>,
     #[serde(default, deserialize_with = "some_or_null")]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = 0, maximum = 1000000)]
     pub hourly_rate: Option<Option<f64>>,
+    #[schema(minimum = 0, maximum = 168)]
     pub capacity_hours: Option<f64>,
     /// false ends every session of the user.
     pub active: Option<bool>,
@@ -162,6 +176,8 @@ pub struct Team {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TeamInput {
+    /// Required on create.
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
     pub description: Option<String>,
     pub member_ids: Option<Vec<String>>,
@@ -174,6 +190,7 @@ pub struct ShareInput {
     pub resource_type: String,
     pub resource_id: String,
     /// `client` or `project`.
+    #[schema(pattern = "^(client|project)$")]
     pub target_type: String,
     pub target_id: String,
 }

@@ -8,7 +8,7 @@ use crate::page::{Page, Paged};
 use crate::state::AppState;
 
 fn check_name(name: &str) -> ApiResult<()> {
-    if name.trim().is_empty() || name.len() > 200 {
+    if name.trim().is_empty() || name.chars().count() > 200 {
         return Err(ApiError::unprocessable("name must be 1–200 characters"));
     }
     Ok(())

@@ -140,8 +140,8 @@ pub async fn save_cookie(
     li_at: &str,
 ) -> ApiResult<CookieStatus> {
     let li_at = li_at.trim();
-    if li_at.len() < 10
-        || li_at.len() > 4096
+    if li_at.chars().count() < 10
+        || li_at.chars().count() > 4096
         || li_at.contains(char::is_whitespace)
         || li_at.contains(';')
     {

@@ -43,7 +43,7 @@ pub async fn add(
     metadata: Option<serde_json::Value>,
 ) -> ApiResult<Memory> {
     let kind = kind.trim().to_string();
-    if kind.is_empty() || kind.len() > 64 || content.trim().is_empty() {
+    if kind.is_empty() || kind.chars().count() > 64 || content.trim().is_empty() {
         return Err(ApiError::unprocessable(
             "type (≤64 chars) and content are required",
         ));

@@ -1,6 +1,22 @@
 //! Plans, their items, and what callers send to create and change them.
+use crate::domain::content::types::PlatformName;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+/// A cadence: `daily`, `weekdays`, `weekly` or `<n>_per_week` (n 1–7); empty for none.
+#[derive(ToSchema)]
+#[schema(value_type = String, pattern = "^(daily|weekdays|weekly|[1-7]_per_week)?$")]
+pub struct CadenceName(pub String);
+
+/// A plan status.
+#[derive(ToSchema)]
+#[schema(value_type = String, pattern = "^(draft|active|completed|archived)$")]
+pub struct PlanStatus(pub String);
+
+/// A plan item status.
+#[derive(ToSchema)]
+#[schema(value_type = String, pattern = "^(idea|planned|drafted|scheduled|published|skipped)$")]
+pub struct ItemStatus(pub String);
 
 pub const PLAN_STATUSES: &[&str] = &["draft", "active", "completed", "archived"];
 pub const ITEM_STATUSES: &[&str] = &[
@@ -75,9 +91,11 @@ pub struct CreatePlanRequest {
     #[schema(format = Date)]
     pub end_date: String,
     /// Known platform names (see GET /content/platforms), 1–10.
+    #[schema(value_type = Vec<PlatformName>, min_items = 1, max_items = 10)]
     pub platforms: Vec<String>,
     /// `daily | weekdays | weekly | <n>_per_week` (n 1–7).
     #[serde(default)]
+    #[schema(value_type = Option<CadenceName>)]
     pub cadence: Option<String>,
     #[serde(default)]
     #[schema(max_length = 4000)]
@@ -100,13 +118,16 @@ pub struct UpdatePlanRequest {
     pub start_date: Option<String>,
     #[schema(format = Date)]
     pub end_date: Option<String>,
+    #[schema(value_type = Option<Vec<PlatformName>>, min_items = 1, max_items = 10)]
     pub platforms: Option<Vec<String>>,
+    #[schema(value_type = Option<CadenceName>)]
     pub cadence: Option<String>,
     #[schema(max_length = 4000)]
     pub goals: Option<String>,
     pub client_id: Option<String>,
     pub project_id: Option<String>,
     /// draft | active | completed | archived.
+    #[schema(value_type = Option<PlanStatus>)]
     pub status: Option<String>,
 }
 
@@ -116,14 +137,16 @@ pub struct CreatePlanItemRequest {
     /// YYYY-MM-DD inside the plan's range.
     #[schema(format = Date)]
     pub date: String,
+    #[schema(value_type = PlatformName)]
     pub platform: String,
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub title: String,
     #[serde(default)]
     #[schema(max_length = 4000)]
     pub brief: Option<String>,
     /// idea | planned (default) | drafted | scheduled | published | skipped.
     #[serde(default)]
+    #[schema(value_type = Option<ItemStatus>)]
     pub status: Option<String>,
 }
 
@@ -134,11 +157,13 @@ pub struct CreatePlanItemRequest {
 pub struct UpdatePlanItemRequest {
     #[schema(format = Date)]
     pub date: Option<String>,
+    #[schema(value_type = Option<PlatformName>)]
     pub platform: Option<String>,
     #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
     #[schema(max_length = 4000)]
     pub brief: Option<String>,
+    #[schema(value_type = Option<ItemStatus>)]
     pub status: Option<String>,
     pub content_id: Option<String>,
     pub task_id: Option<String>,
@@ -174,8 +199,10 @@ pub struct AutonomousPlanRequest {
     #[schema(minimum = 1, maximum = 366)]
     pub days: Option<u32>,
     /// Default: linkedin.
+    #[schema(value_type = Option<Vec<PlatformName>>, min_items = 1, max_items = 10)]
     pub platforms: Option<Vec<String>>,
     /// Default: 3_per_week.
+    #[schema(value_type = Option<CadenceName>)]
     pub cadence: Option<String>,
     pub client_id: Option<String>,
     pub project_id: Option<String>,

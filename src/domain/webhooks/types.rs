@@ -5,8 +5,11 @@ use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
 pub struct WebhookIn {
+    /// An http or https URL.
+    #[schema(pattern = "^https?://[^\\s/?#]+")]
     pub url: String,
     /// Event types (see `GET /webhooks/events`); `"*"` subscribes to all.
+    #[schema(min_items = 1)]
     pub events: Vec<String>,
     /// `whsec_…`; generated when absent.
     pub secret: Option<String>,
@@ -17,7 +20,10 @@ pub struct WebhookIn {
 
 #[derive(Deserialize, ToSchema)]
 pub struct WebhookPatch {
+    /// An http or https URL.
+    #[schema(pattern = "^https?://[^\\s/?#]+")]
     pub url: Option<String>,
+    #[schema(min_items = 1)]
     pub events: Option<Vec<String>>,
     /// Rotate the secret (`whsec_…`).
     pub secret: Option<String>,
