@@ -17,6 +17,7 @@ pub mod mfa;
 pub mod models;
 pub mod multimodal;
 pub mod notifications;
+pub mod optional_json;
 pub mod personas;
 pub mod planner;
 pub mod publishing;

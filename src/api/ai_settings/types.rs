@@ -9,7 +9,8 @@ pub use crate::domain::ai_settings::types::{
 
 #[derive(Deserialize, ToSchema)]
 pub struct TestProviderRequest {
-    /// local, openai, anthropic, gemini, ollama or openrouter.
+    /// local, local-llm, openai, anthropic, gemini, ollama or openrouter.
+    #[schema(pattern = "^(local|local-llm|openai|anthropic|gemini|ollama|openrouter)$")]
     pub provider: String,
 }
 
@@ -21,5 +22,6 @@ pub struct TestGithubRequest {
 
 #[derive(Deserialize, ToSchema)]
 pub struct SaveTokenRequest {
+    #[schema(min_length = 1, max_length = 4096, pattern = "\\S")]
     pub token: String,
 }

@@ -103,9 +103,9 @@ pub async fn test(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<String>,
-    body: Option<web::Json<TestIn>>,
+    body: crate::api::optional_json::OptionalJson<TestIn>,
 ) -> ApiResult<web::Json<Run>> {
-    let payload = body.and_then(|b| b.into_inner().payload);
+    let payload = body.into_inner().and_then(|b| b.payload);
     Ok(web::Json(
         automations::test(&state, &viewer, id.into_inner(), payload).await?,
     ))

@@ -17,6 +17,7 @@ pub struct ListQuery {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateConversationRequest {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
     pub metadata: Option<Value>,
     pub client_id: Option<String>,
@@ -25,6 +26,7 @@ pub struct CreateConversationRequest {
 
 #[derive(Deserialize, ToSchema)]
 pub struct UpdateConversationRequest {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
     pub metadata: Option<Value>,
 }

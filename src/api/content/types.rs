@@ -138,7 +138,10 @@ pub struct CreateTemplateRequest {
     pub name: String,
     #[schema(max_length = 1000)]
     pub description: Option<String>,
-    #[schema(value_type = Option<PlatformName>)]
+    /// A platform name, or empty for none.
+    #[schema(
+        pattern = "^(linkedin|x|twitter|instagram|facebook|threads|newsletter|email|blog|youtube|tiktok)?$"
+    )]
     pub platform: Option<String>,
     pub structure: TemplateStructure,
 }

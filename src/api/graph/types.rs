@@ -8,6 +8,9 @@ pub struct GraphQuery {
     pub client_id: Option<String>,
     /// Comma-separated node types: source, collection, learning, skill, persona, template,
     /// content, plan, client, project (default all).
+    #[param(
+        pattern = "^ *((client|project|collection|persona|skill|template|learning|plan|content|source) *(, *)?)*$"
+    )]
     pub types: Option<String>,
     /// Most nodes (1–20000, default 2000).
     #[param(minimum = 1, maximum = 20000)]

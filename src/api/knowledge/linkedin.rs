@@ -100,12 +100,9 @@ pub async fn save_cookie(
 pub async fn auto_extract(
     state: web::Data<AppState>,
     viewer: Viewer,
-    body: Option<web::Json<AutoExtract>>,
+    body: crate::api::optional_json::OptionalJson<AutoExtract>,
 ) -> ApiResult<HttpResponse> {
-    let collection = body
-        .map(|b| b.into_inner())
-        .unwrap_or_default()
-        .collection_id;
+    let collection = body.into_inner().unwrap_or_default().collection_id;
     let many = linkedin::auto_extract(&state, viewer, collection).await?;
     Ok(HttpResponse::Created().json(many))
 }

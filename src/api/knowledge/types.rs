@@ -120,7 +120,7 @@ pub struct MemoryIn {
     pub kind: String,
     #[schema(min_length = 1, pattern = "\\S")]
     pub content: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<serde_json::Value>,
 }
 

@@ -51,7 +51,10 @@ pub struct ProductKnowledgeRequest {
 pub struct LearningQuery {
     /// writing_style, preferences, design_system, product_knowledge or merged_<type>.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(
+        rename = "type",
+        pattern = "^(merged_)?(writing_style|preferences|design_system|product_knowledge)$"
+    )]
     pub kind: Option<String>,
     pub source_id: Option<String>,
     pub client_id: Option<String>,

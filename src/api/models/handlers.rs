@@ -19,7 +19,7 @@ pub async fn list_models(
 /// Download a local LLM from its published URL (or the `local_llm_download_url` base),
 /// sha256-verified. SSE: `{stage: "downloading", done, total}` … then `{done: true, model}`
 /// or `{error}`.
-#[utoipa::path(tag = "models", params(("name" = String, Path, description = "smollm2-135m, qwen2.5-0.5b or qwen2.5-1.5b")),
+#[utoipa::path(tag = "models", params(("name" = String, Path, description = "smollm2-135m, qwen2.5-0.5b or qwen2.5-1.5b", pattern = "^(smollm2-135m|qwen2\\.5-0\\.5b|qwen2\\.5-1\\.5b)$")),
     responses((status = 200, description = "text/event-stream of progress frames", content_type = "text/event-stream"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -43,7 +43,7 @@ pub async fn pull_model(
 
 /// Upload a model file (the raw GGUF as the body, `Content-Length` = its published size); it
 /// is installed only when its sha256 is the pinned one.
-#[utoipa::path(tag = "models", params(("name" = String, Path, description = "smollm2-135m, qwen2.5-0.5b or qwen2.5-1.5b")),
+#[utoipa::path(tag = "models", params(("name" = String, Path, description = "smollm2-135m, qwen2.5-0.5b or qwen2.5-1.5b", pattern = "^(smollm2-135m|qwen2\\.5-0\\.5b|qwen2\\.5-1\\.5b)$")),
     request_body(content = inline(crate::api::models::types::Binary), content_type = "application/octet-stream", description = "the GGUF file"),
     responses((status = 200, body = ModelInfo), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -91,7 +91,7 @@ pub async fn upload_model(
 }
 
 /// Remove an installed local LLM file.
-#[utoipa::path(tag = "models", params(("name" = String, Path, description = "smollm2-135m, qwen2.5-0.5b or qwen2.5-1.5b")),
+#[utoipa::path(tag = "models", params(("name" = String, Path, description = "smollm2-135m, qwen2.5-0.5b or qwen2.5-1.5b", pattern = "^(smollm2-135m|qwen2\\.5-0\\.5b|qwen2\\.5-1\\.5b)$")),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[delete("/models/{name}")]

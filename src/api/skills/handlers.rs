@@ -163,9 +163,9 @@ pub async fn toggle_skill(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<String>,
-    body: Option<web::Json<ToggleRequest>>,
+    body: crate::api::optional_json::OptionalJson<ToggleRequest>,
 ) -> ApiResult<web::Json<Skill>> {
-    let active = body.and_then(|b| b.into_inner().active);
+    let active = body.into_inner().and_then(|b| b.active);
     found(
         domain::toggle(&state.db, viewer, id.into_inner(), active).await?,
         "skill",

@@ -5,6 +5,7 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct SkillQuery {
     /// writing, formatting, platform, editing, strategy or seo.
+    #[param(pattern = "^(writing|formatting|platform|editing|strategy|seo)$")]
     pub skill_type: Option<String>,
 }
 

@@ -217,7 +217,7 @@ pub async fn claude_code_status(state: &AppState) -> ApiResult<ClaudeCodeStatus>
 /// Store the Claude Code OAuth token sealed; 422 unless 1 to 4096 characters.
 pub async fn save_claude_token(state: &AppState, by: &str, token: &str) -> ApiResult<TestResult> {
     let token = token.trim();
-    if token.is_empty() || token.len() > 4096 {
+    if token.is_empty() || token.chars().count() > 4096 {
         return Err(ApiError::unprocessable(
             "token must be 1 to 4096 characters",
         ));

@@ -302,9 +302,7 @@ pub async fn simulate(
         content_id,
     ) {
         (Some(t), _) => t,
-        (None, Some(_)) => {
-            source.ok_or_else(|| ApiError::unprocessable("content_id: no such content"))?
-        }
+        (None, Some(_)) => source.ok_or_else(|| ApiError::missing("content not found"))?,
         (None, None) => return Err(ApiError::unprocessable("give content or content_id")),
     };
     if text.chars().count() > 50_000 {

@@ -38,6 +38,7 @@ pub struct SkillInput {
     pub description: String,
     /// One of writing, formatting, platform, editing, strategy, seo (default writing).
     #[serde(default)]
+    #[schema(pattern = "^(writing|formatting|platform|editing|strategy|seo)$")]
     pub skill_type: Option<String>,
     #[schema(min_length = 1, max_length = 20000)]
     pub instructions: String,
