@@ -233,10 +233,10 @@ pub const DEFS: &[Def] = &[
     Def {
         key: "asset_max_bytes",
         kind: Kind::Int {
-            min: 1024,
+            min: 1,
             max: 1_000_000_000,
         },
-        description: "Largest asset a provider may deliver, in bytes, 1024 to 1000000000 (default 104857600 = 100 MB); larger ones fail with 413",
+        description: "Largest asset a provider may deliver, in bytes, 1 to 1000000000 (default 104857600 = 100 MB); larger ones fail with 413",
     },
     Def {
         key: "multimodal_concurrency",
