@@ -44,6 +44,8 @@ pub struct AppState {
     pub bus: crate::events::Bus,
     /// Per-user live pushes (notifications) for the SSE stream.
     pub feed: crate::events::Feed,
+    /// Rung when a watched durable run moves (plan executions' SSE observers wait on it).
+    pub progress: crate::events::Progress,
     /// Single-use tickets that open a user's SSE stream without a token in the URL.
     pub tickets: Arc<crate::auth::tickets::Tickets>,
     pub jwks: crate::auth::jwks::JwksCache,
@@ -110,6 +112,7 @@ impl AppState {
             jobs: db.bell().clone(),
             bus: Default::default(),
             feed: Default::default(),
+            progress: Default::default(),
             tickets: Default::default(),
             jwks: Default::default(),
             http: Default::default(),

@@ -106,6 +106,37 @@ impl Bus {
     }
 }
 
+/// "Something a live screen watches has changed": a counter rung after such commits (each
+/// asset of a plan run finishing) and a condvar to wait on it. Waiters take the count, re-read
+/// what they watch, then wait for the count to move, so no ring between the two is missed.
+#[derive(Clone, Default)]
+pub struct Progress {
+    inner: std::sync::Arc<(std::sync::Mutex<u64>, std::sync::Condvar)>,
+}
+
+impl Progress {
+    pub fn ring(&self) {
+        let (lock, cv) = &*self.inner;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        cv.notify_all();
+    }
+
+    /// The count now (take it before reading the state it guards).
+    pub fn seen(&self) -> u64 {
+        *self.inner.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Sleep until the count differs from `seen` or `timeout` passes; the count then.
+    pub fn wait_past(&self, seen: u64, timeout: std::time::Duration) -> u64 {
+        let (lock, cv) = &*self.inner;
+        let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let (guard, _) = cv
+            .wait_timeout_while(guard, timeout, |n| *n == seen)
+            .unwrap_or_else(|e| e.into_inner());
+        *guard
+    }
+}
+
 /// The fan-out job: the one place events reach their subscribers.
 pub fn fanout_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
     let id = job.payload["event_id"]

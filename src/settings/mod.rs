@@ -51,7 +51,7 @@ pub async fn update(
     for (key, value) in changes {
         let def = registry::find(&key)
             .ok_or_else(|| ApiError::unprocessable(format!("unknown setting: {key}")))?;
-        registry::validate(def, &value).map_err(ApiError::Unprocessable)?;
+        let value = registry::canonical(def, value).map_err(ApiError::Unprocessable)?;
         let stored = match (&value, def.kind) {
             (Value::Null, _) => None,
             (_, Kind::Secret) => Some((state.secrets.seal(&value.to_string()), true)),

@@ -10,6 +10,12 @@ pub enum Kind {
     Secret,
     Bool,
     StringList,
+    /// A whole number in `min..=max`, given as a JSON number or a numeric string; stored as
+    /// its decimal string (what `store::get_string` readers parse).
+    Int {
+        min: i64,
+        max: i64,
+    },
 }
 
 pub struct Def {
@@ -221,18 +227,21 @@ pub const DEFS: &[Def] = &[
     },
     Def {
         key: "asset_link_ttl_days",
-        kind: Kind::Text,
-        description: "Days a public asset or preview link stays valid (default 7)",
+        kind: Kind::Int { min: 1, max: 3650 },
+        description: "Days a public asset or preview link stays valid, 1 to 3650 (default 7)",
     },
     Def {
         key: "asset_max_bytes",
-        kind: Kind::Text,
-        description: "Largest asset a provider may deliver, in bytes (default 104857600 = 100 MB); larger ones fail with 413",
+        kind: Kind::Int {
+            min: 1,
+            max: 1_000_000_000,
+        },
+        description: "Largest asset a provider may deliver, in bytes, 1 to 1000000000 (default 104857600 = 100 MB); larger ones fail with 413",
     },
     Def {
         key: "multimodal_concurrency",
-        kind: Kind::Text,
-        description: "Assets of a production plan generated at the same time (default 2, at most 8)",
+        kind: Kind::Int { min: 1, max: 8 },
+        description: "Assets of a production plan generated at the same time, 1 to 8 (default 2)",
     },
     Def {
         key: "linkedin_auth_base_url",
@@ -330,6 +339,31 @@ pub fn validate(def: &Def, value: &Value) -> Result<(), String> {
             Some(items) if items.iter().all(Value::is_string) => Ok(()),
             _ => Err(format!("{key} must be a list of strings")),
         },
+        Kind::Int { min, max } => int_in(key, value, min, max).map(|_| ()),
+    }
+}
+
+/// The value as stored: an `Int` as its decimal string, anything else unchanged (after
+/// [`validate`]).
+pub fn canonical(def: &Def, value: Value) -> Result<Value, String> {
+    validate(def, &value)?;
+    Ok(match def.kind {
+        Kind::Int { min, max } if !value.is_null() => {
+            Value::String(int_in(def.key, &value, min, max)?.to_string())
+        }
+        _ => value,
+    })
+}
+
+fn int_in(key: &str, value: &Value, min: i64, max: i64) -> Result<i64, String> {
+    let n = match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    match n {
+        Some(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("{key} must be a whole number from {min} to {max}")),
     }
 }
 

@@ -36,6 +36,11 @@ fn mp4_box(name: &[u8; 4], payload: &[u8]) -> Vec<u8> {
 /// The video the fake serves: an MP4 skeleton (ftyp, moov with an 8 s mvhd and a 1280×720
 /// tkhd) followed by ~300 kB of media data.
 pub fn video_bytes() -> Vec<u8> {
+    video_bytes_with(0)
+}
+
+/// [`video_bytes`] with `extra` more bytes of media data (a multi-MB download).
+pub fn video_bytes_with(extra: usize) -> Vec<u8> {
     let mut mvhd = vec![0u8; 100];
     mvhd[12..16].copy_from_slice(&1000u32.to_be_bytes());
     mvhd[16..20].copy_from_slice(&8000u32.to_be_bytes());
@@ -50,7 +55,9 @@ pub fn video_bytes() -> Vec<u8> {
         ]
         .concat(),
     );
-    let media: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 256) as u8).collect();
+    let media: Vec<u8> = (0..300_000 + extra as u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     [
         mp4_box(b"ftyp", b"isom\0\0\0\0"),
         moov,
@@ -67,6 +74,8 @@ pub struct Rec {
     pub requests: Arc<Mutex<Vec<Seen>>>,
     pub polls: Arc<AtomicUsize>,
     pub slow_ms: Arc<AtomicUsize>,
+    /// Extra bytes of media data in the video served (0: about 300 kB).
+    pub video_extra: Arc<AtomicUsize>,
 }
 
 impl Rec {
@@ -204,11 +213,12 @@ impl FakeMedia {
                     HttpResponse::Ok().json(json!({"name": "models/veo-3.0-generate-001/operations/op123", "done": true,
                         "response": {"generateVideoResponse": {"generatedSamples": [{"video": {"uri": format!("http://{host}/v1beta/files/vid1:download?alt=media")}}]}}}))
                 }))
-                .route("/v1beta/files/{file}", web::get().to(|req: HttpRequest| async move {
+                .route("/v1beta/files/{file}", web::get().to(|req: HttpRequest, rec: web::Data<Rec>| async move {
                     if !authorized(&req) {
                         return HttpResponse::Forbidden().finish();
                     }
-                    HttpResponse::Ok().content_type("video/mp4").body(video_bytes())
+                    let extra = rec.video_extra.load(Ordering::SeqCst);
+                    HttpResponse::Ok().content_type("video/mp4").body(video_bytes_with(extra))
                 }));
         });
         FakeMedia { svc, rec }

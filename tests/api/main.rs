@@ -38,6 +38,7 @@ mod mfa;
 mod multimodal;
 mod multimodal_files;
 mod multimodal_plans;
+mod multimodal_usage;
 mod notifications;
 mod planner;
 mod publishing;

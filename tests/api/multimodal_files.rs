@@ -159,14 +159,12 @@ fn capability_urls_open_one_asset_without_an_account_until_they_expire() {
     crate::fake_llm::configure(
         &s,
         &t,
-        json!({"public_url": "https://studio.example.com", "asset_link_ttl_days": "0.00002"}),
+        json!({"public_url": "https://studio.example.com", "asset_link_ttl_days": "1"}),
     );
+    let id = a["id"].as_str().unwrap();
     let short = s
         .get(
-            &format!(
-                "/api/v1/multimodal/content/{cid}/assets/{}",
-                a["id"].as_str().unwrap()
-            ),
+            &format!("/api/v1/multimodal/content/{cid}/assets/{id}"),
             Some(&t),
         )
         .json();
@@ -177,9 +175,36 @@ fn capability_urls_open_one_asset_without_an_account_until_they_expire() {
     );
     let path = url.trim_start_matches("https://studio.example.com");
     assert_eq!(bytes(&s.client.base, path, None, &[], "GET").0, 200);
-    std::thread::sleep(std::time::Duration::from_millis(3200));
+    let exp: i64 = path.rsplit('.').nth(1).unwrap().parse().unwrap();
+    let now = chrono::Utc::now().timestamp();
+    assert!(
+        (exp - now - 86_400).abs() < 60,
+        "valid for the configured day"
+    );
+    // The same link signed with the server's key, but with an expiry a second ago.
+    let key: Vec<u8> = s
+        .state
+        .db
+        .conn()
+        .unwrap()
+        .query_row("SELECT key FROM asset_link_key", [], |r| r.get(0))
+        .unwrap();
+    let signed = |exp: i64| {
+        use base64::Engine;
+        use hmac::{KeyInit, Mac};
+        let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&key).unwrap();
+        mac.update(format!("asset:{id}:{exp}").as_bytes());
+        let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(&mac.finalize().into_bytes()[..18]);
+        format!("/api/v1/assets/{id}.{exp}.{sig}")
+    };
     assert_eq!(
-        bytes(&s.client.base, path, None, &[], "GET").0,
+        bytes(&s.client.base, &signed(now + 60), None, &[], "GET").0,
+        200,
+        "the test signs like the server"
+    );
+    assert_eq!(
+        bytes(&s.client.base, &signed(now - 1), None, &[], "GET").0,
         404,
         "expired"
     );

@@ -36,7 +36,7 @@ pub async fn plan_visuals(
 
 #[utoipa::path(tag = "multimodal", request_body = ExecutePlanRequest,
     responses((status = 200, description = RUN_SSE), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "AI budget spent (a plan with provider assets)")))]
 #[post("/multimodal/execute-plan")]
 pub async fn execute_plan(
     state: web::Data<AppState>,
@@ -53,6 +53,7 @@ pub async fn execute_plan(
         (status = 202, body = AssetDetail, description = "a video, queued: its status moves to done or failed"),
         (status = 403, body = ErrorBody), (status = 413, body = ErrorBody, description = "above asset_max_bytes"),
         (status = 422, body = ErrorBody, description = "invalid, or refused by the provider's content policy"),
+        (status = 429, body = ErrorBody, description = "AI budget spent (provider generations; the local renderer is free)"),
         (status = 502, body = ErrorBody, description = "the provider failed (its message)")))]
 #[post("/multimodal/generate-asset")]
 pub async fn generate_asset(
@@ -122,7 +123,8 @@ pub async fn delete_asset(
     responses((status = 200, body = AssetDetail, description = "an image: its new version is current"),
         (status = 202, body = AssetDetail, description = "a video: queued"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "being generated"),
-        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 502, body = ErrorBody)))]
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "AI budget spent (provider generations)"), (status = 502, body = ErrorBody)))]
 #[post("/multimodal/content/{id}/assets/{asset_id}/regenerate")]
 pub async fn regenerate_asset(
     state: web::Data<AppState>,

@@ -1,5 +1,5 @@
 //! Request bodies, queries and small answers of /multimodal.
-use crate::domain::multimodal::types::ProductionPlan;
+use crate::domain::multimodal::types::{AspectRatio, AssetKind, ProductionPlan};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -59,7 +59,7 @@ pub struct PlanRequest {
     /// Default: the content's platform (linkedin for a brief).
     pub platform: Option<String>,
     /// Only these kinds (image, carousel_slide, thumbnail, cover, video).
-    #[schema(max_items = 5)]
+    #[schema(max_items = 5, value_type = Option<Vec<AssetKind>>)]
     pub asset_types: Option<Vec<String>>,
     /// At most this many assets (1–20, default 10).
     #[schema(minimum = 1, maximum = 20)]
@@ -83,10 +83,12 @@ pub struct GenerateAssetRequest {
     /// Attach the asset to this content (the caller must be able to change it).
     pub content_id: Option<String>,
     /// image | carousel_slide | thumbnail | cover | video.
+    #[schema(value_type = AssetKind)]
     pub kind: String,
     #[schema(min_length = 1, max_length = 4000)]
     pub prompt: String,
     /// 1:1 | 4:5 | 3:4 | 4:3 | 16:9 | 9:16.
+    #[schema(value_type = Option<AspectRatio>)]
     pub aspect_ratio: Option<String>,
     /// A media provider id (default: the local renderer; videos need gemini_veo).
     pub provider_id: Option<String>,

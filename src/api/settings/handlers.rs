@@ -16,6 +16,11 @@ pub async fn settings_schema(_admin: AdminUser) -> web::Json<Vec<SettingDef>> {
         Kind::Secret => "secret",
         Kind::Bool => "bool",
         Kind::StringList => "string_list",
+        Kind::Int { .. } => "int",
+    };
+    let range = |k: Kind| match k {
+        Kind::Int { min, max } => (Some(min), Some(max)),
+        _ => (None, None),
     };
     web::Json(
         registry::DEFS
@@ -23,6 +28,8 @@ pub async fn settings_schema(_admin: AdminUser) -> web::Json<Vec<SettingDef>> {
             .map(|d| SettingDef {
                 key: d.key.to_string(),
                 kind: kind(d.kind).to_string(),
+                min: range(d.kind).0,
+                max: range(d.kind).1,
                 description: d.description.to_string(),
             })
             .collect(),
@@ -42,7 +49,7 @@ pub async fn get_settings(
 
 #[utoipa::path(tag = "settings", request_body(content = Object, description = "partial update: key → value (null unsets)"),
     responses((status = 200, body = SettingsView), (status = 403, body = ErrorBody),
-              (status = 422, body = ErrorBody, description = "unknown key or invalid value")))]
+              (status = 422, body = ErrorBody, description = "unknown key or invalid value (an `int` setting outside its min..max range from /settings/schema, or not a whole number; the detail names the setting and its range)")))]
 #[put("/settings/")]
 pub async fn update_settings(
     state: web::Data<AppState>,

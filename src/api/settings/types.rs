@@ -13,7 +13,14 @@ pub struct SettingsView(pub BTreeMap<String, Value>);
 #[derive(Serialize, ToSchema)]
 pub struct SettingDef {
     pub key: String,
-    /// `text`, `url`, `secret`, `bool` or `string_list`.
+    /// `text`, `url`, `secret`, `bool`, `string_list` or `int` (a whole number from `min` to
+    /// `max`, sent as a number or a numeric string, answered as a string).
     pub kind: String,
+    /// Smallest accepted value of an `int` setting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// Largest accepted value of an `int` setting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
     pub description: String,
 }

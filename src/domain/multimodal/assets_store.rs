@@ -1,8 +1,7 @@
-//! SQL of assets, their versions and their bytes (`asset_blobs`, written and read through
-//! SQLite's incremental blob I/O so large files stream in chunks).
+//! SQL of assets, their versions and their bytes (`asset_blobs`: images inserted whole, large
+//! files written chunk by chunk into a zeroblob and read through SQLite's incremental blob I/O).
 use super::types::{Asset, AssetVersion, AssetView};
 use rusqlite::{Connection, MAIN_DB, OptionalExtension, params};
-use std::io::Read;
 
 pub struct NewAsset<'a> {
     pub id: &'a str,
@@ -188,34 +187,69 @@ pub fn blob_by_sha(c: &Connection, sha256: &str) -> rusqlite::Result<Option<i64>
         .optional()
 }
 
-/// Store `size` bytes read from `src` as a new blob: a zeroblob of the final size, then filled
-/// in 256 KiB chunks so the bytes never sit in memory whole.
-pub fn insert_blob(
-    c: &Connection,
-    sha256: &str,
-    size: i64,
-    src: &mut dyn Read,
-) -> rusqlite::Result<i64> {
+/// Store small bytes (an image) as a new blob, in the caller's write.
+pub fn insert_blob(c: &Connection, sha256: &str, bytes: &[u8]) -> rusqlite::Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO asset_blobs (sha256, size, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        sha256,
+        bytes.len() as i64,
+        bytes,
+        crate::time::now_rfc3339()
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
+/// The placeholder hash of a blob still being filled for `asset_id` (never a real sha256, so
+/// nothing deduplicates against it; replaced by the real one when the last chunk is in).
+fn pending_prefix(asset_id: &str) -> String {
+    format!("pending:{asset_id}:")
+}
+
+/// Start a blob of `size` bytes for `asset_id`, filled later chunk by chunk (one short write
+/// each): a zeroblob under a placeholder hash. Leftovers of an interrupted earlier attempt
+/// for the same asset go first. Its rowid.
+pub fn begin_blob(c: &Connection, asset_id: &str, size: i64) -> rusqlite::Result<i64> {
+    drop_pending(c, asset_id)?;
+    let placeholder = format!(
+        "{}{}",
+        pending_prefix(asset_id),
+        uuid::Uuid::now_v7().simple()
+    );
     c.prepare_cached(
         "INSERT INTO asset_blobs (sha256, size, bytes, created_at) VALUES (?1, ?2, zeroblob(?2), ?3)",
     )?
-    .execute(params![sha256, size, crate::time::now_rfc3339()])?;
-    let id = c.last_insert_rowid();
-    let mut blob = c.blob_open(MAIN_DB, c"asset_blobs", c"bytes", id, false)?;
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut at = 0usize;
-    loop {
-        let n = src
-            .read(&mut buf)
-            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-        if n == 0 || at >= size as usize {
-            break;
-        }
-        let n = n.min(size as usize - at);
-        blob.write_at(&buf[..n], at)?;
-        at += n;
+    .execute(params![placeholder, size, crate::time::now_rfc3339()])?;
+    Ok(c.last_insert_rowid())
+}
+
+/// Write `bytes` at `at` into a blob begun with [`begin_blob`].
+pub fn write_chunk(c: &Connection, blob_id: i64, at: usize, bytes: &[u8]) -> rusqlite::Result<()> {
+    let mut blob = c.blob_open(MAIN_DB, c"asset_blobs", c"bytes", blob_id, false)?;
+    blob.write_at(bytes, at)
+}
+
+/// The filled blob under its real hash; when those bytes are already stored, the copy goes
+/// and the existing blob is answered (deduplication). The blob's rowid.
+pub fn seal_blob(c: &Connection, blob_id: i64, sha256: &str) -> rusqlite::Result<i64> {
+    if let Some(existing) = blob_by_sha(c, sha256)? {
+        c.prepare_cached("DELETE FROM asset_blobs WHERE id = ?1")?
+            .execute([blob_id])?;
+        return Ok(existing);
     }
-    Ok(id)
+    c.prepare_cached("UPDATE asset_blobs SET sha256 = ?2 WHERE id = ?1")?
+        .execute(params![blob_id, sha256])?;
+    Ok(blob_id)
+}
+
+/// Drop the blobs still being filled for `asset_id` (an interrupted attempt, a deleted asset).
+pub fn drop_pending(c: &Connection, asset_id: &str) -> rusqlite::Result<()> {
+    let lo = pending_prefix(asset_id);
+    let hi = format!("{lo}\u{10FFFF}");
+    c.prepare_cached("DELETE FROM asset_blobs WHERE sha256 >= ?1 AND sha256 < ?2")?
+        .execute(params![lo, hi])?;
+    Ok(())
 }
 
 pub struct NewVersion<'a> {
@@ -330,6 +364,7 @@ pub fn work(c: &Connection, id: &str) -> rusqlite::Result<Option<Work>> {
 
 /// Delete an asset with its versions (a trigger releases the blobs no other version uses).
 pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<bool> {
+    drop_pending(c, id)?;
     Ok(c.prepare_cached("DELETE FROM assets WHERE id = ?1")?
         .execute([id])?
         > 0)

@@ -34,6 +34,8 @@ pub enum Output {
     Bytes {
         bytes: Vec<u8>,
         mime: String,
+        /// Tokens the provider reported (gpt-image-1 answers `usage`).
+        usage: Option<crate::ai::Usage>,
     },
     File {
         path: PathBuf,
@@ -220,7 +222,14 @@ pub fn generate(
                     GenError::Failed(cfg.say(format!("b64_json is not base64: {e}")))
                 })?;
                 let mime = sniff(&bytes);
-                Ok(Output::Bytes { bytes, mime })
+                let usage = v["usage"]["total_tokens"]
+                    .as_u64()
+                    .map(|total| crate::ai::Usage {
+                        input_tokens: v["usage"]["input_tokens"].as_u64().unwrap_or(0),
+                        output_tokens: v["usage"]["output_tokens"].as_u64().unwrap_or(0),
+                        total_tokens: total,
+                    });
+                Ok(Output::Bytes { bytes, mime, usage })
             } else if let Some(u) = item["url"].as_str() {
                 super::clients_veo::download(agent, cfg, u, lim, false)
             } else {
@@ -267,7 +276,11 @@ pub fn generate(
                 .as_str()
                 .map(str::to_string)
                 .unwrap_or_else(|| sniff(&bytes));
-            Ok(Output::Bytes { bytes, mime })
+            Ok(Output::Bytes {
+                bytes,
+                mime,
+                usage: None,
+            })
         }
         "gemini_veo" => super::clients_veo::veo(agent, cfg, ask, lim),
         other => Err(GenError::Failed(

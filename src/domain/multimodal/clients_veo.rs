@@ -121,7 +121,11 @@ pub(super) fn download(
         let mime = mime
             .filter(|m| m.starts_with("image/"))
             .unwrap_or_else(|| sniff(&bytes));
-        return Ok(Output::Bytes { bytes, mime });
+        return Ok(Output::Bytes {
+            bytes,
+            mime,
+            usage: None,
+        });
     }
     let path = lim
         .spool

@@ -34,6 +34,7 @@ pub async fn start(
     let concurrency =
         super::produce::setting_num(state, "multimodal_concurrency", DEFAULT_CONCURRENCY)
             .min(MAX_CONCURRENCY);
+    let secrets = state.secrets.clone();
     state
         .db
         .write(move |tx| -> ApiResult<String> {
@@ -45,6 +46,13 @@ pub async fn start(
                 ));
             }
             super::plan::normalize(&mut plan, &content.platform)?;
+            if plan
+                .assets
+                .iter()
+                .any(|a| a.provider_id.as_deref().is_some_and(|p| p != "local"))
+            {
+                super::usage::check_budget(tx, &secrets, &v.user_id)?;
+            }
             for (i, a) in plan.assets.iter().enumerate() {
                 super::check_provider(tx, a.provider_id.as_deref(), &a.kind)
                     .map_err(|e| ApiError::unprocessable(format!("assets[{i}]: {e}")))?;
@@ -106,20 +114,33 @@ pub fn run_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
         .filter(|a| a.status == "queued" || a.status == "running")
         .map(|a| a.id)
         .collect();
+    let max =
+        super::produce::setting_num(state, "asset_max_bytes", super::produce::DEFAULT_MAX_BYTES);
+    // Workers take assets in plan order from one counter: a worker that finishes one takes
+    // the next at once, and its completion write already marks that next one running.
     let next = AtomicUsize::new(0);
+    let take = || pending.get(next.fetch_add(1, Ordering::Relaxed));
     let threads = (run.concurrency.max(1) as usize).min(pending.len().max(1));
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(id) = pending.get(i) else { break };
+                let mut current = take();
+                if let Err(e) = super::produce::mark_running(state, current.map(String::as_str)) {
+                    tracing::warn!(error = %e, "could not start an asset of a plan");
+                    return;
+                }
+                while let Some(id) = current {
                     if state.jobs.is_shutdown() {
                         break;
                     }
-                    if let Err(e) = super::produce::run(state, id, by.as_deref()) {
+                    let then = take();
+                    let by = by.as_deref();
+                    if let Err(e) =
+                        super::produce::produce(state, id, by, max, then.map(String::as_str))
+                    {
                         tracing::debug!(asset = %id, error = %e, "asset of a plan failed");
                     }
+                    current = then;
                 }
             });
         }
@@ -147,17 +168,20 @@ pub fn one_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
     let by = job.payload["by"].as_str();
     match super::produce::run(state, id, by) {
         Ok(_)
-        | Err(super::produce::Failure::Provider(_) | super::produce::Failure::Unusable(_)) => {
-            Ok(())
-        }
+        | Err(
+            super::produce::Failure::Provider(_)
+            | super::produce::Failure::Unusable(_)
+            | super::produce::Failure::OverBudget(_),
+        ) => Ok(()),
         Err(super::produce::Failure::Internal(e)) => Err(e),
     }
 }
 
 /// Observe a run: `{run}` first, then per asset `{asset_start}` and `{asset_complete}` or
-/// `{asset_failed}` as the job moves it, then `{done: true, completed, failed}`. Polls the
-/// database, so it sees the job's progress whoever started it; dropping the receiver ends
-/// only the observation.
+/// `{asset_failed}` as the job moves it, then `{done: true, completed, failed}`. Reads the
+/// database each time a worker rings `state.progress` after a commit (whoever started the
+/// run; a one-second tick is only a safety net), so dropping the receiver ends only the
+/// observation.
 pub fn watch(state: &AppState, run_id: String) -> ApiResult<mpsc::Receiver<Value>> {
     let (tx, rx) = mpsc::channel(256);
     let st = state.clone();
@@ -166,6 +190,8 @@ pub fn watch(state: &AppState, run_id: String) -> ApiResult<mpsc::Receiver<Value
         .spawn(move || {
             let mut seen: HashMap<String, (bool, bool)> = HashMap::new();
             let mut first = true;
+            let mut rung = st.progress.seen();
+            let links = st.db.read_blocking(|c| super::assets::Links::load(c, &st.secrets)).ok();
             loop {
                 let assets = match st.db.read_blocking(|c| store::views_of_run(c, &run_id)) {
                     Ok(a) => a,
@@ -174,7 +200,6 @@ pub fn watch(state: &AppState, run_id: String) -> ApiResult<mpsc::Receiver<Value
                         return;
                     }
                 };
-                let links = st.db.read_blocking(|c| super::assets::Links::load(c, &st.secrets)).ok();
                 if first {
                     let list: Vec<Value> = assets.iter().map(|a| json!({"asset_id": a.id, "index": a.position, "kind": a.kind})).collect();
                     if tx.blocking_send(json!({"run": {"id": run_id, "assets": list}})).is_err() {
@@ -213,7 +238,7 @@ pub fn watch(state: &AppState, run_id: String) -> ApiResult<mpsc::Receiver<Value
                     let _ = tx.blocking_send(json!({"error": "the run's assets were deleted"}));
                     return;
                 }
-                std::thread::sleep(Duration::from_millis(60));
+                rung = st.progress.wait_past(rung, Duration::from_secs(1));
             }
         })
         .map_err(|e| ApiError::internal("spawning the watcher", e))?;

@@ -20,6 +20,7 @@ pub mod providers_store;
 pub mod render;
 pub mod runs_store;
 pub mod types;
+pub mod usage;
 
 use crate::access::{self, Viewer};
 use crate::error::{ApiError, ApiResult};
@@ -232,6 +233,7 @@ fn failure(e: produce::Failure) -> ApiError {
         produce::Failure::Provider(GenError::Transient(m) | GenError::Failed(m)) => {
             ApiError::BadGateway(m)
         }
+        produce::Failure::OverBudget(m) => ApiError::too_many(m, 3600),
         produce::Failure::Internal(e) => ApiError::Internal(e),
     }
 }
@@ -285,7 +287,7 @@ pub async fn generate(state: &AppState, v: Viewer, ask: OneAsk) -> ApiResult<Gen
             text_overlay: ask.text_overlay,
         }],
     };
-    let vv = v.clone();
+    let (vv, secrets) = (v.clone(), state.secrets.clone());
     let id = state
         .db
         .write(move |tx| -> ApiResult<String> {
@@ -306,6 +308,9 @@ pub async fn generate(state: &AppState, v: Viewer, ask: OneAsk) -> ApiResult<Gen
             let a = &plan.assets[0];
             check_provider(tx, a.provider_id.as_deref(), &a.kind)
                 .map_err(ApiError::Unprocessable)?;
+            if a.provider_id.is_some() {
+                usage::check_budget(tx, &secrets, &vv.user_id)?;
+            }
             let position: i64 = match &ask.content_id {
                 Some(cid) => store::views_of_content(tx, cid)?.len() as i64,
                 None => 0,
@@ -356,7 +361,7 @@ pub async fn regenerate(
             "prompt must be at most 4000 characters",
         ));
     }
-    let vv = v.clone();
+    let (vv, secrets) = (v.clone(), state.secrets.clone());
     let id = asset_id.clone();
     let found = state
         .db
@@ -371,6 +376,9 @@ pub async fn regenerate(
             }
             check_provider(tx, a.provider_id.as_deref(), &a.kind)
                 .map_err(ApiError::Unprocessable)?;
+            if a.provider_id.as_deref().is_some_and(|p| p != "local") {
+                usage::check_budget(tx, &secrets, &vv.user_id)?;
+            }
             store::requeue(tx, &id, prompt.as_deref())?;
             if a.kind == "video" {
                 crate::jobs::enqueue(

@@ -8,6 +8,34 @@ pub const KINDS: &[&str] = &["image", "carousel_slide", "thumbnail", "cover", "v
 /// Aspect ratios the renderers and providers accept.
 pub const ASPECTS: &[&str] = &["1:1", "4:5", "3:4", "4:3", "16:9", "9:16"];
 
+/// The schema of `kind` fields (the area keeps kinds as the strings of [`KINDS`]).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetKind {
+    Image,
+    CarouselSlide,
+    Thumbnail,
+    Cover,
+    Video,
+}
+
+/// The schema of `aspect_ratio` fields (the strings of [`ASPECTS`]).
+#[derive(Serialize, ToSchema)]
+pub enum AspectRatio {
+    #[serde(rename = "1:1")]
+    Square,
+    #[serde(rename = "4:5")]
+    Portrait4x5,
+    #[serde(rename = "3:4")]
+    Portrait3x4,
+    #[serde(rename = "4:3")]
+    Landscape4x3,
+    #[serde(rename = "16:9")]
+    Wide,
+    #[serde(rename = "9:16")]
+    Tall,
+}
+
 /// The current version of an asset that has bytes (what publishing uploads and links).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Asset {
@@ -90,12 +118,13 @@ pub struct PlanAsset {
     #[serde(default)]
     pub id: String,
     /// image | carousel_slide | thumbnail | cover | video.
-    #[schema(example = "carousel_slide")]
+    #[schema(value_type = AssetKind, example = "carousel_slide")]
     pub kind: String,
     #[schema(min_length = 1, max_length = 4000)]
     pub prompt: String,
     /// 1:1 | 4:5 | 3:4 | 4:3 | 16:9 | 9:16 (default: the kind's).
     #[serde(default)]
+    #[schema(value_type = Option<AspectRatio>)]
     pub aspect_ratio: Option<String>,
     /// A media provider id; none: the local renderer.
     #[serde(default)]

@@ -12,6 +12,7 @@ export type PlanAsset = Schema<'PlanAsset'>;
 export type PlanRequest = Schema<'PlanRequest'>;
 
 export const KINDS = ['image', 'carousel_slide', 'thumbnail', 'cover', 'video'] as const;
+export type AssetKind = Schema<'AssetKind'>;
 export const KIND_LABELS: Record<string, string> = {
   image: 'Image',
   carousel_slide: 'Carousel slide',

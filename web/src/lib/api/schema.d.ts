@@ -7119,6 +7119,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description AI budget spent (provider generations) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 502: {
                     headers: {
                         [name: string]: unknown;
@@ -7232,6 +7241,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description AI budget spent (a plan with provider assets) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -7299,6 +7317,15 @@ export interface paths {
                 };
                 /** @description invalid, or refused by the provider's content policy */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description AI budget spent (provider generations; the local renderer is free) */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10251,7 +10278,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description unknown key or invalid value */
+                /** @description unknown key or invalid value (an `int` setting outside its min..max range from /settings/schema, or not a whole number; the detail names the setting and its range) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -13347,9 +13374,19 @@ export interface components {
             /** @description pending | approved | rejected | expired | revoked. */
             status: string;
         };
+        /**
+         * @description The schema of `aspect_ratio` fields (the strings of [`ASPECTS`]).
+         * @enum {string}
+         */
+        AspectRatio: "1:1" | "4:5" | "3:4" | "4:3" | "16:9" | "9:16";
         AssetDetail: components["schemas"]["AssetView"] & {
             versions: components["schemas"]["AssetVersion"][];
         };
+        /**
+         * @description The schema of `kind` fields (the area keeps kinds as the strings of [`KINDS`]).
+         * @enum {string}
+         */
+        AssetKind: "image" | "carousel_slide" | "thumbnail" | "cover" | "video";
         /** @description One kept version of an asset. */
         AssetVersion: {
             created_at: string;
@@ -14034,12 +14071,11 @@ export interface components {
             parent_id?: string | null;
         };
         GenerateAssetRequest: {
-            /** @description 1:1 | 4:5 | 3:4 | 4:3 | 16:9 | 9:16. */
-            aspect_ratio?: string | null;
+            aspect_ratio?: components["schemas"]["AspectRatio"] | null;
             /** @description Attach the asset to this content (the caller must be able to change it). */
             content_id?: string | null;
             /** @description image | carousel_slide | thumbnail | cover | video. */
-            kind: string;
+            kind: components["schemas"]["AssetKind"];
             prompt: string;
             /** @description A media provider id (default: the local renderer; videos need gemini_veo). */
             provider_id?: string | null;
@@ -15695,15 +15731,11 @@ export interface components {
         };
         /** @description One asset of a production plan, as proposed or as approved (possibly edited). */
         PlanAsset: {
-            /** @description 1:1 | 4:5 | 3:4 | 4:3 | 16:9 | 9:16 (default: the kind's). */
-            aspect_ratio?: string | null;
+            aspect_ratio?: components["schemas"]["AspectRatio"] | null;
             /** @description A plan-local id (`a1`, `a2`…); execution assigns the stored asset ids. */
             id?: string;
-            /**
-             * @description image | carousel_slide | thumbnail | cover | video.
-             * @example carousel_slide
-             */
-            kind: string;
+            /** @description image | carousel_slide | thumbnail | cover | video. */
+            kind: components["schemas"]["AssetKind"];
             prompt: string;
             /** @description A media provider id; none: the local renderer. */
             provider_id?: string | null;
@@ -15731,7 +15763,7 @@ export interface components {
         };
         PlanRequest: {
             /** @description Only these kinds (image, carousel_slide, thumbnail, cover, video). */
-            asset_types?: string[] | null;
+            asset_types?: components["schemas"]["AssetKind"][] | null;
             /** @description …or of a brief alone. */
             brief?: string | null;
             /** @description Plan the visuals of this content… */
@@ -16033,8 +16065,21 @@ export interface components {
         SettingDef: {
             description: string;
             key: string;
-            /** @description `text`, `url`, `secret`, `bool` or `string_list`. */
+            /**
+             * @description `text`, `url`, `secret`, `bool`, `string_list` or `int` (a whole number from `min` to
+             *     `max`, sent as a number or a numeric string, answered as a string).
+             */
             kind: string;
+            /**
+             * Format: int64
+             * @description Largest accepted value of an `int` setting.
+             */
+            max?: number | null;
+            /**
+             * Format: int64
+             * @description Smallest accepted value of an `int` setting.
+             */
+            min?: number | null;
         };
         /** @description Every known setting: its value, `null` when unset; secrets masked (`sk-…1234`). */
         SettingsView: {
