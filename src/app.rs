@@ -152,6 +152,7 @@ pub fn build_app(
         .map(|app| app.configure(crate::docs::configure))
         .service(
             utoipa_actix_web::scope("/api/v1")
+                .wrap(from_fn(crate::api::json_numbers::whole_numbers))
                 .wrap(from_fn(require_auth))
                 .configure(crate::api::configure)
                 .default_service(web::to(api_fallback)),

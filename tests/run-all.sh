@@ -27,5 +27,9 @@ if ! cmp -s web/src/lib/api/schema.d.ts "$schema_now"; then
   exit 1
 fi
 
+# The OpenAPI document as a contract: valid 3.1, a generator accepts it, schemathesis finds no
+# failure beyond tests/openapi/baseline.json.
+tests/openapi/check.sh "$PWD/target/debug/neuromancer"
+
 npm --prefix web test
 NEUROMANCER_BIN="$PWD/target/debug/neuromancer" npm --prefix web run e2e

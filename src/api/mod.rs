@@ -10,6 +10,7 @@ pub mod chat;
 pub mod content;
 pub mod enterprise;
 pub mod graph;
+pub mod json_numbers;
 pub mod knowledge;
 pub mod learnings;
 pub mod mfa;

@@ -1,4 +1,4 @@
-//! `OptionalJson<T>`: a JSON body that may be left out. No body (or an empty one) is `None`; a
+//! `OptionalJson<T>`: a JSON body that may be left out. No body, an empty one or `null` is `None`; a
 //! body that is there is read exactly like `web::Json<T>` — a malformed or mistyped one is
 //! refused with the usual 400/415/422, never silently ignored.
 use actix_web::dev::Payload;
@@ -34,7 +34,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
         if !has_body(req) {
             return Box::pin(async { Ok(OptionalJson(None)) });
         }
-        let json = web::Json::<T>::from_request(req, payload);
-        Box::pin(async move { Ok(OptionalJson(Some(json.await?.into_inner()))) })
+        let json = web::Json::<Option<T>>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalJson(json.await?.into_inner())) })
     }
 }

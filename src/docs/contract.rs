@@ -1,7 +1,7 @@
 //! What every operation of the document must say beyond its own annotations, applied once to the
 //! collected spec: the error answers the shared extractors and middleware give (401 without a
 //! session, 400/413/415/422 for a body the JSON or multipart reader refuses, 422 for a query
-//! string it cannot read, 404 for an id in the path, 429 from the per-IP limiter, 503 when the
+//! string or typed path segment it cannot read, 404 for an id in the path, body or query, 429 from the per-IP limiter, 503 when the
 //! write lock stays busy), a description on every response (OpenAPI requires one), and
 //! operation ids unique across the document (`{area}_{handler}`), so generators accept it; and
 //! the shareable resource kinds, which only the registry knows, as an enum.
@@ -50,6 +50,7 @@ pub fn apply(spec: &mut OpenApi) {
     for schema in ["WebhookIn", "WebhookPatch"] {
         enum_items(spec, schema, "events", &subscribable);
     }
+    let naming_ids = schemas_naming_ids(spec);
     let mut seen = std::collections::HashSet::new();
     for (path, item) in spec.paths.paths.iter_mut() {
         let area = path
@@ -68,7 +69,8 @@ pub fn apply(spec: &mut OpenApi) {
         ] {
             let Some(op) = op else { continue };
             unique_id(op, &area, method, &mut seen);
-            errors(op, method, has_path_id);
+            let names_ids = has_path_id || op_names_ids(op, &naming_ids);
+            errors(op, method, names_ids);
             describe(op);
         }
     }
@@ -144,11 +146,63 @@ fn is_public(op: &Operation) -> bool {
     })
 }
 
-fn errors(op: &mut Operation, method: &str, has_path_id: bool) {
+/// Whether a property names another resource (`client_id`, `collection_ids`, `reports_to`…).
+fn is_id_name(name: &str) -> bool {
+    name.ends_with("_id") || name.ends_with("_ids") || name == "ids" || name == "reports_to"
+}
+
+/// Component schemas with a property that names another resource.
+fn schemas_naming_ids(spec: &OpenApi) -> std::collections::HashSet<String> {
+    let Some(components) = spec.components.as_ref() else {
+        return Default::default();
+    };
+    components
+        .schemas
+        .iter()
+        .filter(|(_, s)| match s {
+            RefOr::T(Schema::Object(o)) => o.properties.keys().any(|k| is_id_name(k)),
+            _ => false,
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// Whether the operation's query or body names a resource by id (a 404 when it cannot be seen).
+fn op_names_ids(op: &Operation, naming_ids: &std::collections::HashSet<String>) -> bool {
+    let in_query = op.parameters.iter().flatten().any(|p| match p {
+        RefOr::T(p) => matches!(p.parameter_in, ParameterIn::Query) && is_id_name(&p.name),
+        RefOr::Ref(_) => false,
+    });
+    let in_body = op.request_body.as_ref().is_some_and(|b| {
+        serde_json::to_value(b).is_ok_and(|v| {
+            let text = v.to_string();
+            naming_ids
+                .iter()
+                .any(|n| text.contains(&format!("\"#/components/schemas/{n}\"")))
+        })
+    });
+    in_query || in_body
+}
+
+/// Whether a path parameter is typed (an integer the path reader can refuse).
+fn has_typed_path_param(op: &Operation) -> bool {
+    op.parameters.iter().flatten().any(|p| match p {
+        RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Path) => {
+            serde_json::to_value(&p.schema).is_ok_and(|s| {
+                s.get("type")
+                    .and_then(|t| t.as_str())
+                    .is_some_and(|t| t != "string")
+            })
+        }
+        _ => false,
+    })
+}
+
+fn errors(op: &mut Operation, method: &str, names_ids: bool) {
     let has_query = op.parameters.iter().flatten().any(|p| match p {
         RefOr::T(p) => matches!(p.parameter_in, ParameterIn::Query),
         RefOr::Ref(_) => true,
-    });
+    }) || has_typed_path_param(op);
     let body = op.request_body.is_some();
     let mut add: Vec<(&str, &str)> = Vec::new();
     if !is_public(op) {
@@ -171,8 +225,11 @@ fn errors(op: &mut Operation, method: &str, has_path_id: bool) {
             "A field is missing, of the wrong type or out of range",
         ));
     }
-    if has_path_id {
-        add.push(("404", "Not found, or not visible to the caller"));
+    if names_ids {
+        add.push((
+            "404",
+            "Not found, or not visible to the caller (also an id the body or query names)",
+        ));
     }
     add.push(("429", "Too many requests from this client; see Retry-After"));
     if method != "get" {

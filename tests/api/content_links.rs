@@ -149,7 +149,7 @@ fn a_persona_simulates_against_a_content_and_not_a_source_id() {
         Some(&t),
         &json!({ "content_id": source }),
     );
-    assert_eq!(r.status, 422, "a source id is not a content");
+    assert_eq!(r.status, 404, "a source id is not a content");
 }
 
 #[test]

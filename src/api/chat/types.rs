@@ -19,6 +19,7 @@ pub struct ListQuery {
 pub struct CreateConversationRequest {
     #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
     pub client_id: Option<String>,
     pub project_id: Option<String>,
@@ -28,6 +29,7 @@ pub struct CreateConversationRequest {
 pub struct UpdateConversationRequest {
     #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

@@ -71,10 +71,25 @@ pub struct Deleted {
     pub deleted: usize,
 }
 
+/// A vote: -1 (thumbs down) or 1 (thumbs up).
+pub struct Vote;
+
+impl utoipa::PartialSchema for Vote {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .enum_values(Some([-1, 1]))
+            .description(Some("-1 (thumbs down) or 1 (thumbs up)."))
+            .into()
+    }
+}
+
+impl ToSchema for Vote {}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct FeedbackRequest {
     /// -1 (thumbs down) or 1 (thumbs up).
-    #[schema(minimum = -1, maximum = 1)]
+    #[schema(value_type = Vote)]
     pub score: i64,
     #[schema(max_length = 2000)]
     pub comment: Option<String>,
@@ -82,7 +97,7 @@ pub struct FeedbackRequest {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MergeRequest {
-    #[schema(min_items = 2, max_items = 50)]
+    #[schema(value_type = std::collections::HashSet<String>, min_items = 2, max_items = 50)]
     pub ids: Vec<String>,
     #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,

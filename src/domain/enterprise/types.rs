@@ -150,6 +150,7 @@ pub struct UserInput {
     #[schema(pattern = "^(admin|member)$")]
     pub role: Option<String>,
     /// Omit on create to invite (the account signs in via SSO or after an admin sets one).
+    #[schema(min_length = 10)]
     pub password: Option<String>,
     pub title: Option<String>,
     #[serde(default, deserialize_with = "some_or_null")]

@@ -110,7 +110,7 @@ pub struct CreateTask {
     pub parent_task_id: Option<String>,
     pub assignee_id: Option<String>,
     /// `YYYY-MM-DD` (or an RFC 3339 timestamp).
-    #[schema(pattern = "^\\d{4}-\\d{2}-\\d{2}")]
+    #[schema(pattern = "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])")]
     pub due_date: Option<String>,
     #[schema(minimum = 0, maximum = 100000)]
     pub estimated_minutes: Option<i64>,
@@ -132,7 +132,7 @@ pub struct UpdateTask {
     #[schema(value_type = Option<String>)]
     pub assignee_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "some_or_null")]
-    #[schema(value_type = Option<String>, pattern = "^\\d{4}-\\d{2}-\\d{2}")]
+    #[schema(value_type = Option<String>, pattern = "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])")]
     pub due_date: Option<Option<String>>,
     #[serde(default, deserialize_with = "some_or_null")]
     #[schema(value_type = Option<i64>, minimum = 0, maximum = 100000)]
