@@ -187,3 +187,45 @@ test('a reviewer approves through the link in a fresh browser and the owner is n
     await page.locator('[data-testid="approval-timeline"] li[data-status="approved"]', { hasText: 'Lovely, ship it' }).waitFor();
   });
 });
+
+test('drag a scheduled post to another day in the calendar and the new time holds', async (t) => {
+  await withPage(t, browser, server.url, async (page) => {
+    await connectLinkedIn(page);
+    const account = (await api(page, 'GET', '/publishing/accounts')).json.items[0].id;
+    const id = await makeContent(page, 'Moved by dragging');
+    // Wednesday of next week at 10:00 in the browser's zone (always ahead, always one week).
+    const [from, to, fromDay, toDay] = await page.evaluate(() => {
+      const d = new Date();
+      const monday = new Date(d.getFullYear(), d.getMonth(), d.getDate() - ((d.getDay() + 6) % 7) + 7);
+      const at = (offset) => new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + offset, 10, 0, 0);
+      const day = (x) => `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, '0')}-${String(x.getDate()).padStart(2, '0')}`;
+      return [at(2).toISOString(), at(3).toISOString(), day(at(2)), day(at(3))];
+    });
+    const r = await api(page, 'POST', '/publishing/scheduled', { content_id: id, account_id: account, scheduled_at: from });
+    assert.equal(r.status, 201, r.text);
+    const postId = r.json.id;
+
+    await page.goto('/publishing');
+    await page.getByRole('button', { name: 'Next week' }).click();
+    const card = page.locator(`[data-testid="calendar-post"][data-id="${postId}"]`);
+    await page.locator(`[data-testid="calendar-day"][data-date="${fromDay}"] [data-id="${postId}"]`).waitFor();
+    await card.dragTo(page.locator(`[data-testid="calendar-day"][data-date="${toDay}"]`));
+
+    // The UI shows it on the new day, at the same time of day.
+    const moved = page.locator(`[data-testid="calendar-day"][data-date="${toDay}"] [data-testid="calendar-post"][data-id="${postId}"]`);
+    await moved.waitFor();
+    await page.locator(`[data-testid="calendar-post"][data-id="${postId}"]:not([data-moving])`).waitFor();
+    assert.equal(new Date(await moved.getAttribute('data-at')).getTime(), new Date(to).getTime());
+    const shown = await page.evaluate((iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }), to);
+    assert.match(await moved.textContent(), new RegExp(shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.equal(await page.locator(`[data-testid="calendar-day"][data-date="${fromDay}"] [data-id="${postId}"]`).count(), 0);
+
+    // The API agrees, and the history shows it.
+    const p = await api(page, 'GET', `/publishing/scheduled/${postId}`);
+    assert.equal(new Date(p.json.scheduled_at).getTime(), new Date(to).getTime());
+    assert.equal(p.json.status, 'scheduled');
+    await moved.click();
+    await byTestId(page, 'post-history').waitFor();
+    await api(page, 'POST', `/publishing/scheduled/${postId}/cancel`);
+  });
+});

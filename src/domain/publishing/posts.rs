@@ -1,9 +1,8 @@
 //! Operations on posts: publish now, schedule, reschedule, cancel, delete, list and history.
 //! A post is one content on one account (its idempotency key): a content never goes to the same
 //! account twice, and every send is recorded before it leaves (see `send`).
-use super::conf::{self, Conf};
 use super::types::*;
-use super::{RESOURCE, accounts_store, media, posts_store as store, send};
+use super::{RESOURCE, accounts_store, jobs, media, posts_store as store, send};
 use crate::access::{self, Viewer};
 use crate::db::Db;
 use crate::domain::content;
@@ -113,17 +112,27 @@ fn blocking(existing: &Option<Post>) -> ApiResult<()> {
     }
 }
 
-/// Publish now: recorded, sent (off the executor), recorded again. Answers the post: published,
-/// failed (with why), or scheduled again when the platform throttled (it will retry).
+/// How long "publish now" waits for its outcome by default before answering with the post as
+/// it stands (it goes on in the background; the caller polls the post).
+pub const PUBLISH_WAIT_SECS: u64 = 20;
+/// The dispatcher's backup for a "publish now" whose own attempt never started (the server
+/// stopped first): it sends the post this long after it was asked.
+const PUBLISH_BACKUP_MS: i64 = 5_000;
+
+/// Publish now, through the outbox the scheduler uses: the post is queued for now (with a
+/// dispatcher wake-up as its durable backup) and sent at once off the executor. Answers the
+/// post and the send's outcome when it finished within `wait`; otherwise the post as it
+/// stands (publishing, or scheduled again after a throttle) and None.
 pub async fn publish_now(
     state: &AppState,
     v: Viewer,
     r: PostRequest,
-) -> ApiResult<(Post, Outcome)> {
-    let st = state.clone();
-    let (post, text, conf) = state
+    wait: std::time::Duration,
+) -> ApiResult<(Post, Option<Outcome>)> {
+    let actor = v.user_id.clone();
+    let id = state
         .db
-        .write(move |tx| -> ApiResult<(Post, String, Conf)> {
+        .write(move |tx| -> ApiResult<String> {
             let (x, account, assets) = check(tx, &v, &r)?;
             let key = idempotency_key(&x.id, &account.account.id);
             blocking(&store::by_key(tx, &key)?)?;
@@ -143,37 +152,38 @@ pub async fn publish_now(
                     by: &v.user_id,
                 },
             )?;
-            let (post, text) = send::prepare(tx, &id, now)?.ok_or(ApiError::NotFound("content"))?;
-            Ok((post, text, conf::read(&st, tx)?))
+            send::wake_at(tx, now + PUBLISH_BACKUP_MS)?;
+            Ok(id)
         })
         .await?;
-    let st = state.clone();
-    let actor = post.created_by.clone();
-    let id = post.id.clone();
-    let outcome = off_executor(move || send::execute(&st, &conf, &post, &text)).await?;
-    let recorded = outcome.clone();
-    let posted = state
-        .db
-        .write(move |tx| -> rusqlite::Result<Option<Post>> {
-            let post = store::get_any(tx, &id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-            send::record(
-                tx,
-                &post,
-                &recorded,
-                Some(&actor),
-                crate::time::now_millis(),
-            )?;
-            store::get_any(tx, &id)
-        })
-        .await?;
-    Ok((posted.ok_or(ApiError::NotFound("post"))?, outcome))
-}
-
-/// Run blocking network work off the async executor.
-async fn off_executor<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::internal("publishing thread", e))
+    let deadline = tokio::time::Instant::now() + wait;
+    let (st, pid) = (state.clone(), id.clone());
+    let run = tokio::task::spawn_blocking(move || jobs::send_one(&st, &pid, &actor));
+    match tokio::time::timeout_at(deadline, run).await {
+        Ok(Ok(Ok(Some((post, outcome))))) => return Ok((post, Some(outcome))),
+        Ok(Ok(Err(e))) => return Err(ApiError::internal("publishing", e)),
+        Ok(Err(e)) => return Err(ApiError::internal("publishing thread", e)),
+        // A dispatcher has it, or it is still going: watch the post.
+        Ok(Ok(Ok(None))) | Err(_) => {}
+    }
+    loop {
+        let pid = id.clone();
+        let post = state
+            .db
+            .read(move |c| store::get_any(c, &pid))
+            .await?
+            .ok_or(ApiError::NotFound("post"))?;
+        let settled = match post.status.as_str() {
+            "publishing" | "checking" => false,
+            // Queued again after a throttle, or not picked up yet.
+            "scheduled" => post.attempts > 0,
+            _ => true,
+        };
+        if settled || tokio::time::Instant::now() >= deadline {
+            return Ok((post, None));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 /// Schedule a post (or, with `requires_approval`, hold it until the content is approved).
