@@ -3,29 +3,54 @@
 //! media_publish), a Facebook photo post (`/{page}/photos`), and a LinkedIn image
 //! (initializeUpload → PUT of the bytes to the fake's uploadUrl → the post names the image URN).
 use crate::fake_linkedin;
-use crate::fake_media::provider;
+use crate::fake_llm::frames;
 use crate::fake_meta::{self, FakeMeta};
 use crate::helpers::*;
 use crate::publishing::{connect_linkedin, content_with};
 use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-/// A finished image of the content, rendered by the local provider.
-fn image(s: &TestServer, t: &str, provider_id: &str, content: &str, prompt: &str) -> Value {
+/// `n` finished images of the content, planned offline and rendered by the local renderer
+/// (`POST /multimodal/plan` then `/multimodal/execute-plan`): each `{asset_id, url}`.
+fn images(s: &TestServer, t: &str, content: &str, n: usize) -> Vec<Value> {
     let r = s.post(
-        "/api/v1/multimodal/generate-asset",
+        "/api/v1/multimodal/plan",
         Some(t),
-        &json!({"content_id": content, "kind": "image", "prompt": prompt, "provider_id": provider_id}),
+        &json!({"content_id": content, "asset_types": ["carousel_slide"], "count": n}),
     );
-    assert_eq!(r.status, 201, "{}", r.text);
-    let a = r.json();
-    assert_eq!(a["status"], "done", "{a}");
-    assert!(a["mime"].as_str().unwrap().starts_with("image/"), "{a}");
-    a
+    assert_eq!(r.status, 200, "{}", r.text);
+    let plan = frames(&r.text)
+        .into_iter()
+        .find_map(|f| f.get("plan").cloned())
+        .expect("a plan");
+    let stop = Arc::new(AtomicBool::new(false));
+    let (st, flag) = (s.state.clone(), stop.clone());
+    let drainer = std::thread::spawn(move || {
+        while !flag.load(Ordering::SeqCst) {
+            neuromancer::jobs::run_until_idle(&st).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    });
+    let r = s.post(
+        "/api/v1/multimodal/execute-plan",
+        Some(t),
+        &json!({"content_id": content, "plan": plan}),
+    );
+    stop.store(true, Ordering::SeqCst);
+    drainer.join().unwrap();
+    assert_eq!(r.status, 200, "{}", r.text);
+    let done: Vec<Value> = frames(&r.text)
+        .into_iter()
+        .filter_map(|f| f.get("asset_complete").cloned())
+        .collect();
+    assert_eq!(done.len(), n, "{}", r.text);
+    done
 }
 
 /// The server with Meta connected (a page and its Instagram account) and `public_url` set, so
 /// Meta is handed absolute capability URLs of the images.
-fn meta_setup() -> (TestServer, String, FakeMeta, String, String, String) {
+fn meta_setup() -> (TestServer, String, FakeMeta, String, String) {
     let s = TestServer::start();
     let admin = s.admin_token();
     let fake = fake_meta::start();
@@ -57,8 +82,7 @@ fn meta_setup() -> (TestServer, String, FakeMeta, String, String, String) {
             .to_string()
     };
     let (page, ig) = (of("facebook"), of("instagram"));
-    let cards = provider(&s, &admin, json!({"name": "Cards", "type": "local"}));
-    (s, admin, fake, page, ig, cards)
+    (s, admin, fake, page, ig)
 }
 
 /// The image behind a capability URL handed to Meta (as Meta would fetch it).
@@ -69,13 +93,13 @@ fn fetch(s: &TestServer, url: &str) -> Resp {
 
 #[test]
 fn instagram_publishes_one_image_and_a_carousel() {
-    let (s, admin, fake, _, ig, cards) = meta_setup();
+    let (s, admin, fake, _, ig) = meta_setup();
     let one = content_with(&s, &admin, "instagram", "Morning roast, fresh out");
-    let a = image(&s, &admin, &cards, &one, "a coffee roaster at dawn");
+    let a = &images(&s, &admin, &one, 1)[0];
     let r = s.post(
         "/api/v1/publishing/meta/publish/instagram",
         Some(&admin),
-        &json!({ "content_id": one, "account_id": ig, "asset_ids": [a["id"]] }),
+        &json!({ "content_id": one, "account_id": ig, "asset_ids": [a["asset_id"]] }),
     );
     assert_eq!(r.status, 200, "{}", r.text);
     let p = r.json();
@@ -93,10 +117,11 @@ fn instagram_publishes_one_image_and_a_carousel() {
     assert_eq!(p["url"], media[0]["permalink"]);
 
     // Three images: three item containers, one CAROUSEL container naming them, one publish.
-    let many = content_with(&s, &admin, "instagram", "Three roasts, one morning");
-    let ids: Vec<Value> = ["light", "medium", "dark"]
+    let text = "# Three roasts\n\n## Light\nBright and fruity.\n\n## Medium\nBalanced and sweet.\n\n## Dark\nBold and smoky.";
+    let many = content_with(&s, &admin, "instagram", text);
+    let ids: Vec<Value> = images(&s, &admin, &many, 3)
         .iter()
-        .map(|k| image(&s, &admin, &cards, &many, &format!("a {k} roast"))["id"].clone())
+        .map(|a| a["asset_id"].clone())
         .collect();
     let r = s.post(
         "/api/v1/publishing/meta/publish/instagram",
@@ -110,7 +135,7 @@ fn instagram_publishes_one_image_and_a_carousel() {
     assert!(items.iter().all(|c| c["is_carousel_item"] == "true"));
     let carousel = &containers[4];
     assert_eq!(carousel["media_type"], "CAROUSEL");
-    assert_eq!(carousel["caption"], "Three roasts, one morning");
+    assert_eq!(carousel["caption"], text);
     let children: Vec<&str> = items.iter().map(|c| c["id"].as_str().unwrap()).collect();
     assert_eq!(carousel["children"], children.join(","));
     let media = fake.media();
@@ -122,13 +147,13 @@ fn instagram_publishes_one_image_and_a_carousel() {
 
 #[test]
 fn a_facebook_photo_post_hands_the_page_the_image() {
-    let (s, admin, fake, page, _, cards) = meta_setup();
+    let (s, admin, fake, page, _) = meta_setup();
     let id = content_with(&s, &admin, "facebook", "Our new espresso bar");
-    let a = image(&s, &admin, &cards, &id, "an espresso bar");
+    let a = &images(&s, &admin, &id, 1)[0];
     let r = s.post(
         "/api/v1/publishing/meta/publish/facebook",
         Some(&admin),
-        &json!({ "content_id": id, "account_id": page, "asset_ids": [a["id"]] }),
+        &json!({ "content_id": id, "account_id": page, "asset_ids": [a["asset_id"]] }),
     );
     assert_eq!(r.status, 200, "{}", r.text);
     let photos = fake.photos();
@@ -152,9 +177,8 @@ fn a_linkedin_image_is_uploaded_then_named_by_the_post() {
     let fake = fake_linkedin::start();
     fake_linkedin::configure(&s, &admin, &fake);
     let account = connect_linkedin(&s, &admin, &fake);
-    let cards = provider(&s, &admin, json!({"name": "Cards", "type": "local"}));
     let id = content_with(&s, &admin, "linkedin", "Inside the roastery");
-    let a = image(&s, &admin, &cards, &id, "the roastery floor");
+    let a = &images(&s, &admin, &id, 1)[0];
     let bytes = s.get(a["url"].as_str().unwrap(), Some(&admin));
     assert_eq!(bytes.status, 200);
     let r = s.post(
@@ -165,9 +189,10 @@ fn a_linkedin_image_is_uploaded_then_named_by_the_post() {
     assert_eq!(r.status, 200, "{}", r.text);
     let uploaded = fake.uploaded();
     assert_eq!(uploaded.len(), 1, "one image PUT to the upload URL");
+    assert!(uploaded[0].starts_with(b"\x89PNG"), "a PNG");
     assert_eq!(
         neuromancer::crypto::sha256_hex(&uploaded[0]),
-        a["sha256"].as_str().unwrap(),
+        bytes.header("etag").unwrap().trim_matches('"'),
         "the fake got the image's bytes"
     );
     let posts = fake.posts();
