@@ -134,7 +134,10 @@ fn a_post_throttled_every_time_is_given_up_after_the_maximum_attempts() {
         .iter()
         .map(|h| h["outcome"].as_str().unwrap())
         .collect();
-    assert_eq!(outcomes, ["retry", "retry", "retry", "retry", "retry", "failed"]);
+    assert_eq!(
+        outcomes,
+        ["retry", "retry", "retry", "retry", "retry", "failed"]
+    );
     assert!(fake.posts().is_empty());
     let failed = events(&s, "publishing.failed");
     assert_eq!(failed.len(), 1);
@@ -235,7 +238,10 @@ fn public_approval_pages_have_their_own_rate_limit() {
         &json!({ "reviewer_name": "Client" }),
     );
     assert_eq!(r.status, 201, "{}", r.text);
-    let path = format!("/api/v1/approvals/public/{}", r.json()["token"].as_str().unwrap());
+    let path = format!(
+        "/api/v1/approvals/public/{}",
+        r.json()["token"].as_str().unwrap()
+    );
     for _ in 0..3 {
         assert_eq!(s.get(&path, None).status, 200);
     }

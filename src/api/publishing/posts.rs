@@ -3,6 +3,7 @@
 //! else 202 with the post to poll) and the schedule.
 use super::types::*;
 use crate::access::Viewer;
+use crate::domain::publishing::now;
 use crate::domain::publishing::posts::{self, PostRequest};
 use crate::domain::publishing::types::{Outcome, Post, PostFilter};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -32,7 +33,8 @@ fn answer((post, outcome): (Post, Option<Outcome>)) -> ApiResult<HttpResponse> {
         None => match post.status.as_str() {
             "published" => Ok(HttpResponse::Ok().json(body(post))),
             "failed" | "missed" => Err(ApiError::Unprocessable(
-                post.last_error.unwrap_or_else(|| "the post could not be published".into()),
+                post.last_error
+                    .unwrap_or_else(|| "the post could not be published".into()),
             )),
             _ => Ok(HttpResponse::Accepted().json(body(post))),
         },
@@ -41,9 +43,11 @@ fn answer((post, outcome): (Post, Option<Outcome>)) -> ApiResult<HttpResponse> {
 
 /// The wait a caller asked for (default 20 s, at most 60).
 fn wait(seconds: Option<u64>) -> ApiResult<Duration> {
-    match seconds.unwrap_or(posts::PUBLISH_WAIT_SECS) {
+    match seconds.unwrap_or(now::PUBLISH_WAIT_SECS) {
         s if s <= 60 => Ok(Duration::from_secs(s)),
-        _ => Err(ApiError::unprocessable("wait_seconds must be between 0 and 60")),
+        _ => Err(ApiError::unprocessable(
+            "wait_seconds must be between 0 and 60",
+        )),
     }
 }
 
@@ -68,7 +72,7 @@ pub async fn publish_linkedin(
         asset_ids: b.asset_ids,
         ..Default::default()
     };
-    answer(posts::publish_now(&state, viewer, r, wait).await?)
+    answer(now::publish_now(&state, viewer, r, wait).await?)
 }
 
 #[utoipa::path(tag = "publishing", request_body = FacebookPublishRequest,
@@ -93,7 +97,7 @@ pub async fn publish_facebook(
         link: b.link,
         ..Default::default()
     };
-    answer(posts::publish_now(&state, viewer, r, wait).await?)
+    answer(now::publish_now(&state, viewer, r, wait).await?)
 }
 
 #[utoipa::path(tag = "publishing", request_body = InstagramPublishRequest,
@@ -117,7 +121,7 @@ pub async fn publish_instagram(
         asset_ids: b.asset_ids,
         ..Default::default()
     };
-    answer(posts::publish_now(&state, viewer, r, wait).await?)
+    answer(now::publish_now(&state, viewer, r, wait).await?)
 }
 
 #[utoipa::path(tag = "publishing", params(PostFilter, Page),

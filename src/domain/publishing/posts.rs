@@ -1,14 +1,14 @@
-//! Operations on posts: publish now, schedule, reschedule, cancel, delete, list and history.
+//! Operations on posts: schedule, reschedule, cancel, delete, confirm, list and history (publish
+//! now is in `now`).
 //! A post is one content on one account (its idempotency key): a content never goes to the same
 //! account twice, and every send is recorded before it leaves (see `send`).
 use super::types::*;
-use super::{RESOURCE, accounts_store, jobs, media, posts_store as store, send};
+use super::{RESOURCE, accounts_store, media, posts_store as store, send};
 use crate::access::{self, Viewer};
 use crate::db::Db;
 use crate::domain::content;
 use crate::error::{ApiError, ApiResult};
 use crate::page::{Page, Paged};
-use crate::state::AppState;
 use rusqlite::Connection;
 
 /// What a caller asks to publish or schedule.
@@ -39,7 +39,7 @@ pub fn parse_time(s: &str) -> ApiResult<i64> {
 }
 
 /// The editable content and usable account of a request (404 content, 422 account).
-fn check(
+pub(super) fn check(
     c: &Connection,
     v: &Viewer,
     r: &PostRequest,
@@ -94,7 +94,7 @@ fn check(
 }
 
 /// A post already on this content x account that blocks a new one.
-fn blocking(existing: &Option<Post>) -> ApiResult<()> {
+pub(super) fn blocking(existing: &Option<Post>) -> ApiResult<()> {
     let Some(p) = existing else { return Ok(()) };
     match p.status.as_str() {
         "published" => Err(ApiError::conflict(format!(
@@ -109,80 +109,6 @@ fn blocking(existing: &Option<Post>) -> ApiResult<()> {
             "the last attempt may have been published: confirm it on the platform and resolve the post first",
         )),
         _ => Ok(()),
-    }
-}
-
-/// How long "publish now" waits for its outcome by default before answering with the post as
-/// it stands (it goes on in the background; the caller polls the post).
-pub const PUBLISH_WAIT_SECS: u64 = 20;
-/// The dispatcher's backup for a "publish now" whose own attempt never started (the server
-/// stopped first): it sends the post this long after it was asked.
-const PUBLISH_BACKUP_MS: i64 = 5_000;
-
-/// Publish now, through the outbox the scheduler uses: the post is queued for now (with a
-/// dispatcher wake-up as its durable backup) and sent at once off the executor. Answers the
-/// post and the send's outcome when it finished within `wait`; otherwise the post as it
-/// stands (publishing, or scheduled again after a throttle) and None.
-pub async fn publish_now(
-    state: &AppState,
-    v: Viewer,
-    r: PostRequest,
-    wait: std::time::Duration,
-) -> ApiResult<(Post, Option<Outcome>)> {
-    let actor = v.user_id.clone();
-    let id = state
-        .db
-        .write(move |tx| -> ApiResult<String> {
-            let (x, account, assets) = check(tx, &v, &r)?;
-            let key = idempotency_key(&x.id, &account.account.id);
-            blocking(&store::by_key(tx, &key)?)?;
-            let now = crate::time::now_millis();
-            let id = store::upsert(
-                tx,
-                &store::NewPost {
-                    content_id: &x.id,
-                    account_id: &account.account.id,
-                    platform: &account.account.platform,
-                    key: &key,
-                    status: "scheduled",
-                    scheduled_ms: now,
-                    asset_ids: &assets,
-                    link: r.link.as_deref(),
-                    prior_status: &x.status,
-                    by: &v.user_id,
-                },
-            )?;
-            send::wake_at(tx, now + PUBLISH_BACKUP_MS)?;
-            Ok(id)
-        })
-        .await?;
-    let deadline = tokio::time::Instant::now() + wait;
-    let (st, pid) = (state.clone(), id.clone());
-    let run = tokio::task::spawn_blocking(move || jobs::send_one(&st, &pid, &actor));
-    match tokio::time::timeout_at(deadline, run).await {
-        Ok(Ok(Ok(Some((post, outcome))))) => return Ok((post, Some(outcome))),
-        Ok(Ok(Err(e))) => return Err(ApiError::internal("publishing", e)),
-        Ok(Err(e)) => return Err(ApiError::internal("publishing thread", e)),
-        // A dispatcher has it, or it is still going: watch the post.
-        Ok(Ok(Ok(None))) | Err(_) => {}
-    }
-    loop {
-        let pid = id.clone();
-        let post = state
-            .db
-            .read(move |c| store::get_any(c, &pid))
-            .await?
-            .ok_or(ApiError::NotFound("post"))?;
-        let settled = match post.status.as_str() {
-            "publishing" | "checking" => false,
-            // Queued again after a throttle, or not picked up yet.
-            "scheduled" => post.attempts > 0,
-            _ => true,
-        };
-        if settled || tokio::time::Instant::now() >= deadline {
-            return Ok((post, None));
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
 

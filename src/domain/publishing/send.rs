@@ -205,7 +205,12 @@ pub fn miss(tx: &Connection, post: &Post, grace_ms: i64) -> rusqlite::Result<()>
     store::set_status(tx, &post.id, "missed", Some(&why))?;
     store::add_attempt(tx, &post.id, "missed", Some(&why))?;
     release_content(tx, post)?;
-    event(tx, "publishing.missed", &now_is(post, "missed", Some(&why)), None)
+    event(
+        tx,
+        "publishing.missed",
+        &now_is(post, "missed", Some(&why)),
+        None,
+    )
 }
 
 /// Write what one send did. `actor`: the user who pressed "publish now" (None for the
@@ -228,7 +233,8 @@ pub fn record(
             store::add_attempt(tx, &post.id, "published", Some(url))?;
             content::set_status(tx, &post.created_by, &post.content_id, "published")?;
             let mut p = now_is(post, "published", None);
-            (p.external_id, p.url, p.last_error) = (Some(external_id.clone()), Some(url.clone()), None);
+            (p.external_id, p.url, p.last_error) =
+                (Some(external_id.clone()), Some(url.clone()), None);
             event(tx, "publishing.published", &p, actor)
         }
         Outcome::Retry { after_ms, reason } => {
@@ -261,7 +267,12 @@ fn fail(tx: &Connection, post: &Post, why: &str, actor: Option<&str>) -> rusqlit
     store::set_status(tx, &post.id, "failed", Some(why))?;
     store::add_attempt(tx, &post.id, "failed", Some(why))?;
     release_content(tx, post)?;
-    event(tx, "publishing.failed", &now_is(post, "failed", Some(why)), actor)
+    event(
+        tx,
+        "publishing.failed",
+        &now_is(post, "failed", Some(why)),
+        actor,
+    )
 }
 
 /// Settle a post left `checking` (its answer was lost, or the server died mid-send): found at
