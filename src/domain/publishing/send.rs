@@ -125,14 +125,14 @@ pub fn execute_with(
     let external = &account.external_id;
     match post.platform.as_str() {
         "linkedin" => match media::bytes(state, &post.asset_ids) {
-            Ok(images) => linkedin::publish(state, conf, &token, external, text, &images),
+            Ok(images) => linkedin::publish(state, conf, token, external, text, &images),
             Err(e) => Outcome::Failed(e),
         },
         "facebook" => match media::urls(state, &post.asset_ids) {
             Ok(urls) => meta::publish_facebook(
                 state,
                 conf,
-                &token,
+                token,
                 external,
                 text,
                 post.link.as_deref(),
@@ -141,7 +141,7 @@ pub fn execute_with(
             Err(e) => Outcome::Failed(e),
         },
         "instagram" => match media::urls(state, &post.asset_ids) {
-            Ok(urls) => meta::publish_instagram(state, conf, &token, external, text, &urls),
+            Ok(urls) => meta::publish_instagram(state, conf, token, external, text, &urls),
             Err(e) => Outcome::Failed(e),
         },
         other => Outcome::Failed(format!("unknown platform {other}")),
