@@ -68,6 +68,14 @@ fn publish_now_goes_through_the_outbox_and_answers_202_when_not_settled_in_time(
         &json!({ "content_id": id, "account_id": account, "wait_seconds": 61 }),
     );
     assert_eq!(r.status, 422, "{}", r.text);
+    let r = s.post(
+        "/api/v1/publishing/scheduled",
+        Some(&admin),
+        &json!({ "content_id": id, "account_id": account, "link": format!("https://example.com/{}", "a".repeat(2048)),
+                 "scheduled_at": (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339() }),
+    );
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.detail(), "link must be at most 2048 characters");
     // No wait: answered at once with the post, which goes out in the background.
     let r = s.post(
         "/api/v1/publishing/linkedin/publish",

@@ -28,6 +28,16 @@ pub fn idempotency_key(content_id: &str, account_id: &str) -> String {
     crate::crypto::sha256_hex(format!("{content_id}\n{account_id}").as_bytes())[..32].to_string()
 }
 
+/// Links (a Facebook post's link, a confirmed post's URL) are at most 2048 characters.
+fn link_ok(what: &str, link: Option<&str>) -> ApiResult<()> {
+    if link.is_some_and(|l| l.chars().count() > 2048) {
+        return Err(ApiError::unprocessable(format!(
+            "{what} must be at most 2048 characters"
+        )));
+    }
+    Ok(())
+}
+
 pub fn parse_time(s: &str) -> ApiResult<i64> {
     chrono::DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.timestamp_millis())
@@ -44,6 +54,7 @@ pub(super) fn check(
     v: &Viewer,
     r: &PostRequest,
 ) -> ApiResult<(content::types::Content, AccountSecret, Vec<String>)> {
+    link_ok("link", r.link.as_deref())?;
     let x = content::store::get(c, v, &r.content_id)?.ok_or(ApiError::NotFound("content"))?;
     if !access::can_edit(c, v, &content::RESOURCE, &x.id)? {
         return Err(ApiError::forbidden(
@@ -88,6 +99,11 @@ pub(super) fn check(
     if account.account.platform == "instagram" && assets.is_empty() {
         return Err(ApiError::unprocessable(
             "Instagram needs an image: add an image to the content (or pass asset_ids) first",
+        ));
+    }
+    if account.account.platform == "instagram" && assets.len() > 10 {
+        return Err(ApiError::unprocessable(
+            "Instagram takes at most 10 images per post",
         ));
     }
     Ok((x, account, assets))
@@ -206,6 +222,7 @@ pub async fn reschedule(
     asset_ids: Option<Vec<String>>,
     link: Option<String>,
 ) -> ApiResult<Post> {
+    link_ok("link", link.as_deref())?;
     let at = scheduled_at.as_deref().map(parse_time).transpose()?;
     if at.is_some_and(|t| t < crate::time::now_millis() - 60_000) {
         return Err(ApiError::unprocessable("scheduled_at is in the past"));
@@ -305,6 +322,7 @@ pub async fn confirm(
     published: bool,
     url: Option<String>,
 ) -> ApiResult<Post> {
+    link_ok("url", url.as_deref())?;
     db.write(move |tx| -> ApiResult<Post> {
         let p = editable(tx, &v, &id)?;
         if p.status != "unknown" {
