@@ -180,6 +180,9 @@ fn base_config(
         .timeout_connect(Some(Duration::from_secs(10)))
         .timeout_global(Some(timeout))
         .max_redirects(redirects)
+        // Concurrent senders (e.g. a burst of scheduled posts) reuse their connections.
+        .max_idle_connections(64)
+        .max_idle_connections_per_host(32)
         .http_status_as_error(false)
         .user_agent(USER_AGENT)
 }

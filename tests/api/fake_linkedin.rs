@@ -1,6 +1,7 @@
 //! A loopback fake of LinkedIn speaking its wire format: the OAuth authorization page (which
 //! consents at once, or cancels), the token exchange, `/v2/userinfo`, the Posts API (201 with
-//! `x-restli-id`, lookups by author), the Images API (an `uploadUrl` pointing back at the fake),
+//! `x-restli-id`, lookups by author), the Images API (an `uploadUrl` pointing back at the fake,
+//! which keeps the bytes PUT to it),
 //! and scripted refusals (401, 426, 429, 422) or a post accepted whose answer never comes.
 #![allow(dead_code)]
 use crate::helpers::*;
@@ -21,10 +22,14 @@ pub struct Inner {
     /// never answer).
     pub script: Mutex<Vec<u16>>,
     pub uploads: AtomicUsize,
+    /// The bytes PUT to each upload URL, in order.
+    pub uploaded: Mutex<Vec<Vec<u8>>>,
     pub post_headers: Mutex<Vec<(Option<String>, Option<String>)>>,
     pub token_requests: Mutex<Vec<String>>,
     /// Answer the authorization page with a cancel.
     pub cancel: Mutex<bool>,
+    /// Answer lookups (GET /rest/posts) with a 500.
+    pub lookup_fails: Mutex<bool>,
 }
 
 #[derive(Clone)]
@@ -42,6 +47,9 @@ impl FakeLinkedIn {
     }
     pub fn base(&self) -> String {
         self.svc.base.clone()
+    }
+    pub fn uploaded(&self) -> Vec<Vec<u8>> {
+        self.st.uploaded.lock().unwrap().clone()
     }
 }
 
@@ -130,10 +138,11 @@ pub fn start() -> FakeLinkedIn {
             )
             .route(
                 "/upload/{n}",
-                web::put().to(|req: HttpRequest| async move {
+                web::put().to(|req: HttpRequest, st: web::Data<Inner>, body: web::Bytes| async move {
                     if !bearer_ok(&req) {
                         return HttpResponse::Unauthorized().finish();
                     }
+                    st.uploaded.lock().unwrap().push(body.to_vec());
                     HttpResponse::Created().finish()
                 }),
             )
@@ -182,6 +191,9 @@ pub fn start() -> FakeLinkedIn {
                 web::get().to(|req: HttpRequest, st: web::Data<Inner>| async move {
                     if !bearer_ok(&req) {
                         return error(401, "INVALID_ACCESS_TOKEN", "Invalid access token");
+                    }
+                    if *st.lookup_fails.lock().unwrap() {
+                        return error(500, "INTERNAL_SERVER_ERROR", "lookup unavailable");
                     }
                     let elements: Vec<Value> = st
                         .posts

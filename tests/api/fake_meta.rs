@@ -1,6 +1,7 @@
 //! A loopback fake of Meta's Graph API: the login dialog (consents at once), code and
 //! long-lived token exchanges, `me/accounts` with page tokens and an Instagram business
-//! account, page feed/photos, Instagram containers / status / media_publish / quota, lookups,
+//! account, page feed/photos, Instagram containers (single and carousel) / status /
+//! media_publish / quota, lookups,
 //! and scripted error codes (190 expired, 4 throttled).
 #![allow(dead_code)]
 use crate::helpers::*;
@@ -18,6 +19,11 @@ pub const IG: &str = "17841400000000001";
 pub struct Inner {
     pub feed: Mutex<Vec<Value>>,
     pub media: Mutex<Vec<Value>>,
+    /// Photos posted to a page (`url`, `caption`, `published`).
+    pub photos: Mutex<Vec<Value>>,
+    /// Instagram containers by id (`image_url`, `is_carousel_item`, `media_type`, `children`,
+    /// `caption`).
+    pub containers: Mutex<Vec<Value>>,
     /// Error codes to answer the next page/IG writes with (Graph `error.code`).
     pub script: Mutex<Vec<i64>>,
 }
@@ -34,6 +40,16 @@ impl FakeMeta {
     }
     pub fn feed(&self) -> Vec<Value> {
         self.st.feed.lock().unwrap().clone()
+    }
+    pub fn photos(&self) -> Vec<Value> {
+        self.st.photos.lock().unwrap().clone()
+    }
+    pub fn containers(&self) -> Vec<Value> {
+        self.st.containers.lock().unwrap().clone()
+    }
+    /// Instagram posts published (from a container).
+    pub fn media(&self) -> Vec<Value> {
+        self.st.media.lock().unwrap().clone()
     }
     pub fn script(&self, codes: &[i64]) {
         *self.st.script.lock().unwrap() = codes.to_vec();
@@ -124,6 +140,59 @@ pub fn start() -> FakeMeta {
                 "/v21.0/{node}/feed",
                 web::get().to(|st: web::Data<Inner>| async move {
                     HttpResponse::Ok().json(json!({ "data": *st.feed.lock().unwrap() }))
+                }),
+            )
+            .route(
+                "/v21.0/{node}/photos",
+                web::post().to(|st: web::Data<Inner>, body: web::Bytes| async move {
+                    let f = form(&body);
+                    if f.get("access_token").map(String::as_str) != Some(PAGE_TOKEN) {
+                        return graph_error(190);
+                    }
+                    if let Some(e) = scripted(&st) {
+                        return e;
+                    }
+                    let mut photos = st.photos.lock().unwrap();
+                    let id = format!("photo_{}", 700 + photos.len());
+                    photos.push(json!({ "id": id, "url": f.get("url"), "caption": f.get("caption"), "published": f.get("published") }));
+                    HttpResponse::Ok().json(json!({ "id": id, "post_id": format!("{PAGE}_{id}") }))
+                }),
+            )
+            .route(
+                "/v21.0/{node}/media",
+                web::post().to(|st: web::Data<Inner>, body: web::Bytes| async move {
+                    let f = form(&body);
+                    if f.get("access_token").map(String::as_str) != Some(PAGE_TOKEN) {
+                        return graph_error(190);
+                    }
+                    if let Some(e) = scripted(&st) {
+                        return e;
+                    }
+                    let mut containers = st.containers.lock().unwrap();
+                    let id = format!("1790000000{}", containers.len());
+                    let mut c = json!({ "id": id });
+                    for k in ["image_url", "is_carousel_item", "media_type", "children", "caption"] {
+                        c[k] = json!(f.get(k));
+                    }
+                    containers.push(c);
+                    HttpResponse::Ok().json(json!({ "id": id }))
+                }),
+            )
+            .route(
+                "/v21.0/{node}/media_publish",
+                web::post().to(|st: web::Data<Inner>, body: web::Bytes| async move {
+                    let f = form(&body);
+                    if f.get("access_token").map(String::as_str) != Some(PAGE_TOKEN) {
+                        return graph_error(190);
+                    }
+                    let creation = f.get("creation_id").cloned().unwrap_or_default();
+                    let Some(c) = st.containers.lock().unwrap().iter().find(|c| c["id"] == creation.as_str()).cloned() else {
+                        return graph_error(100);
+                    };
+                    let mut media = st.media.lock().unwrap();
+                    let id = format!("1800000000{}", media.len());
+                    media.push(json!({ "id": id, "caption": c["caption"], "creation_id": creation, "permalink": format!("https://www.instagram.com/p/{id}/") }));
+                    HttpResponse::Ok().json(json!({ "id": id }))
                 }),
             )
             .route(

@@ -43,6 +43,8 @@ mod notifications;
 mod planner;
 mod publishing;
 mod publishing_crash;
+mod publishing_media;
+mod publishing_paths;
 mod settings;
 mod supabase;
 mod tasks;

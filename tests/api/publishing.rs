@@ -359,8 +359,14 @@ fn a_scheduled_post_goes_out_at_its_time_and_notifies_its_owner() {
         &json!({ "content_id": id, "account_id": account, "scheduled_at": local.to_rfc3339() }),
     );
     assert_eq!(again.status, 409);
+    // The dispatcher wakes ahead, records the post, and sends it at its time — not before.
     s.drain_jobs();
-    assert!(fake.posts().is_empty(), "not before its time");
+    let sent = fake.posts();
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0].1["createdAt"].as_i64().unwrap() >= at.timestamp_millis(),
+        "not before its time"
+    );
     while chrono::Utc::now() < at {
         std::thread::sleep(Duration::from_millis(50));
     }

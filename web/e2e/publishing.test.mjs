@@ -11,6 +11,8 @@ let server;
 let browser;
 let fake;
 const posts = [];
+/** Scripted failures: drop the next post's connection after accepting it; fail lookups. */
+const trouble = { dropNext: false, lookupFails: false };
 
 /** A loopback LinkedIn: consent page that agrees at once, token, userinfo, posts. */
 function startFakeLinkedIn() {
@@ -35,9 +37,14 @@ function startFakeLinkedIn() {
       if (u.pathname === '/rest/posts' && req.method === 'POST') {
         const id = `urn:li:share:${7000 + posts.length}`;
         posts.push({ id, ...JSON.parse(body), createdAt: Date.now() });
+        if (trouble.dropNext) {
+          trouble.dropNext = false;
+          return req.socket.destroy();
+        }
         res.writeHead(201, { 'x-restli-id': id });
         return res.end();
       }
+      if (u.pathname === '/rest/posts' && trouble.lookupFails) return json(500, { message: 'lookup unavailable' });
       if (u.pathname === '/rest/posts') return json(200, { elements: posts.map((p) => ({ id: p.id, commentary: p.commentary, createdAt: p.createdAt })) });
       json(404, { message: 'not found' });
     });
@@ -185,5 +192,80 @@ test('a reviewer approves through the link in a fresh browser and the owner is n
     await page.locator('[data-testid="notification-item"]', { hasText: 'Jo approved “Launch day”' }).waitFor();
     await page.reload();
     await page.locator('[data-testid="approval-timeline"] li[data-status="approved"]', { hasText: 'Lovely, ship it' }).waitFor();
+  });
+});
+
+test('drag a scheduled post to another day in the calendar and the new time holds', async (t) => {
+  await withPage(t, browser, server.url, async (page) => {
+    await connectLinkedIn(page);
+    const account = (await api(page, 'GET', '/publishing/accounts')).json.items[0].id;
+    const id = await makeContent(page, 'Moved by dragging');
+    // Wednesday of next week at 10:00 in the browser's zone (always ahead, always one week).
+    const [from, to, fromDay, toDay] = await page.evaluate(() => {
+      const d = new Date();
+      const monday = new Date(d.getFullYear(), d.getMonth(), d.getDate() - ((d.getDay() + 6) % 7) + 7);
+      const at = (offset) => new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + offset, 10, 0, 0);
+      const day = (x) => `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, '0')}-${String(x.getDate()).padStart(2, '0')}`;
+      return [at(2).toISOString(), at(3).toISOString(), day(at(2)), day(at(3))];
+    });
+    const r = await api(page, 'POST', '/publishing/scheduled', { content_id: id, account_id: account, scheduled_at: from });
+    assert.equal(r.status, 201, r.text);
+    const postId = r.json.id;
+
+    await page.goto('/publishing');
+    await page.getByRole('button', { name: 'Next week' }).click();
+    const card = page.locator(`[data-testid="calendar-post"][data-id="${postId}"]`);
+    await page.locator(`[data-testid="calendar-day"][data-date="${fromDay}"] [data-id="${postId}"]`).waitFor();
+    await card.dragTo(page.locator(`[data-testid="calendar-day"][data-date="${toDay}"]`));
+
+    // The UI shows it on the new day, at the same time of day.
+    const moved = page.locator(`[data-testid="calendar-day"][data-date="${toDay}"] [data-testid="calendar-post"][data-id="${postId}"]`);
+    await moved.waitFor();
+    await page.locator(`[data-testid="calendar-post"][data-id="${postId}"]:not([data-moving])`).waitFor();
+    assert.equal(new Date(await moved.getAttribute('data-at')).getTime(), new Date(to).getTime());
+    const shown = await page.evaluate((iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }), to);
+    assert.match(await moved.textContent(), new RegExp(shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.equal(await page.locator(`[data-testid="calendar-day"][data-date="${fromDay}"] [data-id="${postId}"]`).count(), 0);
+
+    // The API agrees, and the history shows it.
+    const p = await api(page, 'GET', `/publishing/scheduled/${postId}`);
+    assert.equal(new Date(p.json.scheduled_at).getTime(), new Date(to).getTime());
+    assert.equal(p.json.status, 'scheduled');
+    await moved.click();
+    await byTestId(page, 'post-history').waitFor();
+    await api(page, 'POST', `/publishing/scheduled/${postId}/cancel`);
+  });
+});
+
+test('a post whose fate is unknown is confirmed by a person in the UI', async (t) => {
+  await withPage(t, browser, server.url, async (page) => {
+    await connectLinkedIn(page);
+    const id = await makeContent(page, 'Did this one arrive?');
+    await page.goto(`/content/${id}`);
+    await page.locator(`[data-testid="content-publishing"][data-content-id="${id}"]`).waitFor();
+    // LinkedIn takes the post but the connection drops before its answer, and the lookup fails.
+    trouble.dropNext = true;
+    trouble.lookupFails = true;
+    try {
+      await byTestId(page, 'publish-now').click();
+      await page.locator('[data-testid="publish-notice"]', { hasText: 'Sent, but not confirmed' }).waitFor({ timeout: 30_000 });
+    } finally {
+      trouble.lookupFails = false;
+    }
+    await page.locator('[data-testid="content-post"][data-status="unknown"]').waitFor();
+    const postId = (await api(page, 'GET', `/publishing/scheduled?content_id=${id}`)).json.items[0].id;
+
+    await page.goto('/publishing');
+    await page.locator(`[data-testid="calendar-post"][data-id="${postId}"][data-status="unknown"]`).click();
+    await page.locator('[data-testid="post-history"][data-status="unknown"]').waitFor();
+    await byTestId(page, 'post-confirm-published').click();
+    await page.locator('[data-testid="post-history"][data-status="published"]').waitFor();
+    await page.locator(`[data-testid="calendar-post"][data-id="${postId}"][data-status="published"]`).waitFor();
+    await page.locator('[data-testid="post-history"] li', { hasText: 'confirmed by a person' }).waitFor();
+
+    const p = await api(page, 'GET', `/publishing/scheduled/${postId}`);
+    assert.equal(p.json.status, 'published');
+    assert.equal(p.json.history.at(-1).detail, 'confirmed by a person');
+    assert.equal(posts.filter((x) => x.commentary === 'Did this one arrive?').length, 1, 'sent once');
   });
 });

@@ -20,6 +20,7 @@ pub struct CreateApprovalRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DecisionRequest {
     /// approve | reject.
+    #[schema(pattern = "^(approve|reject)$", example = "approve")]
     pub decision: String,
     #[schema(max_length = 5000)]
     pub comment: Option<String>,

@@ -1,17 +1,21 @@
-//! Thin handlers of publishing posts: publish now (LinkedIn, Facebook, Instagram) and the
-//! schedule.
+//! Thin handlers of publishing posts: publish now (LinkedIn, Facebook, Instagram: queued in
+//! the outbox and sent at once; 200 with the result when it settles within `wait_seconds`,
+//! else 202 with the post to poll) and the schedule.
 use super::types::*;
 use crate::access::Viewer;
+use crate::domain::publishing::now;
 use crate::domain::publishing::posts::{self, PostRequest};
 use crate::domain::publishing::types::{Outcome, Post, PostFilter};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::page::{Page, Paged};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
+use std::time::Duration;
 
-/// 200 published; 202 queued again (throttled, or the answer was lost and is being checked);
-/// the refusals a user can act on as errors.
-fn answer((post, outcome): (Post, Outcome)) -> ApiResult<HttpResponse> {
+/// 200 published; 202 not settled yet (still being sent after the wait, throttled and queued
+/// again, or its answer was lost and it is being looked up): the post goes on, the caller
+/// polls `GET /publishing/scheduled/{id}`; the refusals a user can act on as errors.
+fn answer((post, outcome): (Post, Option<Outcome>)) -> ApiResult<HttpResponse> {
     let body = |p: Post| PublishResponse {
         external_id: p.external_id.clone(),
         url: p.url.clone(),
@@ -19,18 +23,37 @@ fn answer((post, outcome): (Post, Outcome)) -> ApiResult<HttpResponse> {
         post: p,
     };
     match outcome {
-        Outcome::Published { .. } => Ok(HttpResponse::Ok().json(body(post))),
-        Outcome::Retry { .. } | Outcome::Uncertain(_) => {
+        Some(Outcome::Published { .. }) => Ok(HttpResponse::Ok().json(body(post))),
+        Some(Outcome::Retry { .. } | Outcome::Uncertain(_)) => {
             Ok(HttpResponse::Accepted().json(body(post)))
         }
-        Outcome::Duplicate(why) => Err(ApiError::Conflict(why)),
-        Outcome::Expired(why) | Outcome::Failed(why) => Err(ApiError::Unprocessable(why)),
+        Some(Outcome::Duplicate(why)) => Err(ApiError::Conflict(why)),
+        Some(Outcome::Expired(why) | Outcome::Failed(why)) => Err(ApiError::Unprocessable(why)),
+        // A dispatcher sent it, or it is still going: as the post stands.
+        None => match post.status.as_str() {
+            "published" => Ok(HttpResponse::Ok().json(body(post))),
+            "failed" | "missed" => Err(ApiError::Unprocessable(
+                post.last_error
+                    .unwrap_or_else(|| "the post could not be published".into()),
+            )),
+            _ => Ok(HttpResponse::Accepted().json(body(post))),
+        },
+    }
+}
+
+/// The wait a caller asked for (default 20 s, at most 60).
+fn wait(seconds: Option<u64>) -> ApiResult<Duration> {
+    match seconds.unwrap_or(now::PUBLISH_WAIT_SECS) {
+        s if s <= 60 => Ok(Duration::from_secs(s)),
+        _ => Err(ApiError::unprocessable(
+            "wait_seconds must be between 0 and 60",
+        )),
     }
 }
 
 #[utoipa::path(tag = "publishing", request_body = LinkedInPublishRequest,
     responses((status = 200, body = PublishResponse, description = "published"),
-        (status = 202, body = PublishResponse, description = "throttled: retried later with backoff"),
+        (status = 202, body = PublishResponse, description = "not settled within wait_seconds, throttled (retried later with backoff) or its answer was lost (being looked up): poll the post"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "already published to this account, or a duplicate"),
         (status = 422, body = ErrorBody, description = "token expired (reconnect), LinkedIn-Version retired, unknown account or asset")))]
@@ -41,6 +64,7 @@ pub async fn publish_linkedin(
     body: web::Json<LinkedInPublishRequest>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
+    let wait = wait(b.wait_seconds)?;
     let r = PostRequest {
         content_id: b.content_id,
         account_id: b.account_id,
@@ -48,12 +72,12 @@ pub async fn publish_linkedin(
         asset_ids: b.asset_ids,
         ..Default::default()
     };
-    answer(posts::publish_now(&state, viewer, r).await?)
+    answer(now::publish_now(&state, viewer, r, wait).await?)
 }
 
 #[utoipa::path(tag = "publishing", request_body = FacebookPublishRequest,
     responses((status = 200, body = PublishResponse, description = "published"),
-        (status = 202, body = PublishResponse, description = "throttled: retried later with backoff"),
+        (status = 202, body = PublishResponse, description = "not settled within wait_seconds, throttled (retried later with backoff) or its answer was lost (being looked up): poll the post"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "already published to this page"),
         (status = 422, body = ErrorBody, description = "token expired (reconnect), missing permission, unknown account or asset")))]
@@ -64,6 +88,7 @@ pub async fn publish_facebook(
     body: web::Json<FacebookPublishRequest>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
+    let wait = wait(b.wait_seconds)?;
     let r = PostRequest {
         content_id: b.content_id,
         account_id: Some(b.account_id),
@@ -72,12 +97,12 @@ pub async fn publish_facebook(
         link: b.link,
         ..Default::default()
     };
-    answer(posts::publish_now(&state, viewer, r).await?)
+    answer(now::publish_now(&state, viewer, r, wait).await?)
 }
 
 #[utoipa::path(tag = "publishing", request_body = InstagramPublishRequest,
     responses((status = 200, body = PublishResponse, description = "published"),
-        (status = 202, body = PublishResponse, description = "throttled or quota spent: retried later"),
+        (status = 202, body = PublishResponse, description = "not settled within wait_seconds, throttled or quota spent (retried later), or its answer was lost (being looked up): poll the post"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "already published to this account"),
         (status = 422, body = ErrorBody, description = "no image, token expired (reconnect), unknown account or asset")))]
@@ -88,6 +113,7 @@ pub async fn publish_instagram(
     body: web::Json<InstagramPublishRequest>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
+    let wait = wait(b.wait_seconds)?;
     let r = PostRequest {
         content_id: b.content_id,
         account_id: Some(b.account_id),
@@ -95,7 +121,7 @@ pub async fn publish_instagram(
         asset_ids: b.asset_ids,
         ..Default::default()
     };
-    answer(posts::publish_now(&state, viewer, r).await?)
+    answer(now::publish_now(&state, viewer, r, wait).await?)
 }
 
 #[utoipa::path(tag = "publishing", params(PostFilter, Page),

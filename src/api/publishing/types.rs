@@ -59,6 +59,10 @@ pub struct LinkedInPublishRequest {
     /// Images of the content to attach (default: all of them).
     #[schema(max_items = 20)]
     pub asset_ids: Option<Vec<String>>,
+    /// Seconds to wait for the platform's answer (default 20, 0 answers at once): a post not
+    /// settled by then is answered 202 and goes on in the background.
+    #[schema(minimum = 0, maximum = 60)]
+    pub wait_seconds: Option<u64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -69,6 +73,10 @@ pub struct FacebookPublishRequest {
     pub asset_ids: Option<Vec<String>>,
     #[schema(max_length = 2048)]
     pub link: Option<String>,
+    /// Seconds to wait for the platform's answer (default 20, 0 answers at once): a post not
+    /// settled by then is answered 202 and goes on in the background.
+    #[schema(minimum = 0, maximum = 60)]
+    pub wait_seconds: Option<u64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -78,6 +86,10 @@ pub struct InstagramPublishRequest {
     /// At least one image (several make a carousel, up to 10).
     #[schema(max_items = 10)]
     pub asset_ids: Option<Vec<String>>,
+    /// Seconds to wait for the platform's answer (default 20, 0 answers at once): a post not
+    /// settled by then is answered 202 and goes on in the background.
+    #[schema(minimum = 0, maximum = 60)]
+    pub wait_seconds: Option<u64>,
 }
 
 /// The answer of a publish: the post, and where it is when it went out.
@@ -85,7 +97,8 @@ pub struct InstagramPublishRequest {
 pub struct PublishResponse {
     pub external_id: Option<String>,
     pub url: Option<String>,
-    /// published, or scheduled when the platform throttled (it is retried later).
+    /// published; or, answered 202: publishing (still being sent), checking (its answer was
+    /// lost: being looked up) or scheduled (throttled: retried later).
     pub status: String,
     pub post: Post,
 }

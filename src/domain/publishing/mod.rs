@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod linkedin;
 pub mod media;
 pub mod meta;
+pub mod now;
 pub mod posts;
 pub mod posts_store;
 pub mod send;

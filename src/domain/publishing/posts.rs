@@ -1,7 +1,7 @@
-//! Operations on posts: publish now, schedule, reschedule, cancel, delete, list and history.
+//! Operations on posts: schedule, reschedule, cancel, delete, confirm, list and history (publish
+//! now is in `now`).
 //! A post is one content on one account (its idempotency key): a content never goes to the same
 //! account twice, and every send is recorded before it leaves (see `send`).
-use super::conf::{self, Conf};
 use super::types::*;
 use super::{RESOURCE, accounts_store, media, posts_store as store, send};
 use crate::access::{self, Viewer};
@@ -9,7 +9,6 @@ use crate::db::Db;
 use crate::domain::content;
 use crate::error::{ApiError, ApiResult};
 use crate::page::{Page, Paged};
-use crate::state::AppState;
 use rusqlite::Connection;
 
 /// What a caller asks to publish or schedule.
@@ -29,6 +28,16 @@ pub fn idempotency_key(content_id: &str, account_id: &str) -> String {
     crate::crypto::sha256_hex(format!("{content_id}\n{account_id}").as_bytes())[..32].to_string()
 }
 
+/// Links (a Facebook post's link, a confirmed post's URL) are at most 2048 characters.
+fn link_ok(what: &str, link: Option<&str>) -> ApiResult<()> {
+    if link.is_some_and(|l| l.chars().count() > 2048) {
+        return Err(ApiError::unprocessable(format!(
+            "{what} must be at most 2048 characters"
+        )));
+    }
+    Ok(())
+}
+
 pub fn parse_time(s: &str) -> ApiResult<i64> {
     chrono::DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.timestamp_millis())
@@ -40,11 +49,12 @@ pub fn parse_time(s: &str) -> ApiResult<i64> {
 }
 
 /// The editable content and usable account of a request (404 content, 422 account).
-fn check(
+pub(super) fn check(
     c: &Connection,
     v: &Viewer,
     r: &PostRequest,
 ) -> ApiResult<(content::types::Content, AccountSecret, Vec<String>)> {
+    link_ok("link", r.link.as_deref())?;
     let x = content::store::get(c, v, &r.content_id)?.ok_or(ApiError::NotFound("content"))?;
     if !access::can_edit(c, v, &content::RESOURCE, &x.id)? {
         return Err(ApiError::forbidden(
@@ -91,11 +101,16 @@ fn check(
             "Instagram needs an image: add an image to the content (or pass asset_ids) first",
         ));
     }
+    if account.account.platform == "instagram" && assets.len() > 10 {
+        return Err(ApiError::unprocessable(
+            "Instagram takes at most 10 images per post",
+        ));
+    }
     Ok((x, account, assets))
 }
 
 /// A post already on this content x account that blocks a new one.
-fn blocking(existing: &Option<Post>) -> ApiResult<()> {
+pub(super) fn blocking(existing: &Option<Post>) -> ApiResult<()> {
     let Some(p) = existing else { return Ok(()) };
     match p.status.as_str() {
         "published" => Err(ApiError::conflict(format!(
@@ -111,69 +126,6 @@ fn blocking(existing: &Option<Post>) -> ApiResult<()> {
         )),
         _ => Ok(()),
     }
-}
-
-/// Publish now: recorded, sent (off the executor), recorded again. Answers the post: published,
-/// failed (with why), or scheduled again when the platform throttled (it will retry).
-pub async fn publish_now(
-    state: &AppState,
-    v: Viewer,
-    r: PostRequest,
-) -> ApiResult<(Post, Outcome)> {
-    let st = state.clone();
-    let (post, text, conf) = state
-        .db
-        .write(move |tx| -> ApiResult<(Post, String, Conf)> {
-            let (x, account, assets) = check(tx, &v, &r)?;
-            let key = idempotency_key(&x.id, &account.account.id);
-            blocking(&store::by_key(tx, &key)?)?;
-            let now = crate::time::now_millis();
-            let id = store::upsert(
-                tx,
-                &store::NewPost {
-                    content_id: &x.id,
-                    account_id: &account.account.id,
-                    platform: &account.account.platform,
-                    key: &key,
-                    status: "scheduled",
-                    scheduled_ms: now,
-                    asset_ids: &assets,
-                    link: r.link.as_deref(),
-                    prior_status: &x.status,
-                    by: &v.user_id,
-                },
-            )?;
-            let (post, text) = send::prepare(tx, &id, now)?.ok_or(ApiError::NotFound("content"))?;
-            Ok((post, text, conf::read(&st, tx)?))
-        })
-        .await?;
-    let st = state.clone();
-    let actor = post.created_by.clone();
-    let id = post.id.clone();
-    let outcome = off_executor(move || send::execute(&st, &conf, &post, &text)).await?;
-    let recorded = outcome.clone();
-    let posted = state
-        .db
-        .write(move |tx| -> rusqlite::Result<Option<Post>> {
-            let post = store::get_any(tx, &id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-            send::record(
-                tx,
-                &post,
-                &recorded,
-                Some(&actor),
-                crate::time::now_millis(),
-            )?;
-            store::get_any(tx, &id)
-        })
-        .await?;
-    Ok((posted.ok_or(ApiError::NotFound("post"))?, outcome))
-}
-
-/// Run blocking network work off the async executor.
-async fn off_executor<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::internal("publishing thread", e))
 }
 
 /// Schedule a post (or, with `requires_approval`, hold it until the content is approved).
@@ -270,6 +222,7 @@ pub async fn reschedule(
     asset_ids: Option<Vec<String>>,
     link: Option<String>,
 ) -> ApiResult<Post> {
+    link_ok("link", link.as_deref())?;
     let at = scheduled_at.as_deref().map(parse_time).transpose()?;
     if at.is_some_and(|t| t < crate::time::now_millis() - 60_000) {
         return Err(ApiError::unprocessable("scheduled_at is in the past"));
@@ -369,6 +322,7 @@ pub async fn confirm(
     published: bool,
     url: Option<String>,
 ) -> ApiResult<Post> {
+    link_ok("url", url.as_deref())?;
     db.write(move |tx| -> ApiResult<Post> {
         let p = editable(tx, &v, &id)?;
         if p.status != "unknown" {

@@ -237,6 +237,12 @@ pub fn mark_retry(c: &Connection, id: &str, at_ms: i64, error: &str) -> rusqlite
     Ok(())
 }
 
+pub fn status(c: &Connection, id: &str) -> rusqlite::Result<Option<String>> {
+    c.prepare_cached("SELECT status FROM publishing_posts WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()
+}
+
 /// What the sender needs beyond the post: its text as sent and its author's prior status.
 pub struct Sending {
     pub sent_text: Option<String>,
@@ -260,14 +266,41 @@ pub fn sending(c: &Connection, id: &str) -> rusqlite::Result<Option<Sending>> {
     .optional()
 }
 
-/// Due posts (oldest first).
-pub fn due(c: &Connection, now_ms: i64, limit: i64) -> rusqlite::Result<Vec<String>> {
-    c.prepare_cached(
-        "SELECT id FROM publishing_posts WHERE status = 'scheduled' AND next_attempt_ms <= ?1
-         ORDER BY next_attempt_ms, id LIMIT ?2",
-    )?
-    .query_map(params![now_ms, limit], |r| r.get(0))?
+/// A post ready to go out, with when it was due and its content's current text.
+pub struct Due {
+    pub post: Post,
+    pub scheduled_ms: i64,
+    pub next_ms: i64,
+    pub draft: String,
+}
+
+fn due_row(r: &Row) -> rusqlite::Result<Due> {
+    Ok(Due {
+        post: row(r)?,
+        scheduled_ms: r.get(6)?,
+        next_ms: r.get(10)?,
+        draft: r.get(20)?,
+    })
+}
+
+/// Posts due by `by_ms` (oldest first) with their texts: a whole batch in one query.
+pub fn due(c: &Connection, by_ms: i64, limit: i64) -> rusqlite::Result<Vec<Due>> {
+    c.prepare_cached(&format!(
+        "SELECT {COLS}, c.draft_content {FROM}
+         WHERE p.status = 'scheduled' AND p.next_attempt_ms <= ?1
+         ORDER BY p.next_attempt_ms, p.id LIMIT ?2"
+    ))?
+    .query_map(params![by_ms, limit], due_row)?
     .collect()
+}
+
+/// One post, if it is still waiting to go out.
+pub fn due_one(c: &Connection, id: &str) -> rusqlite::Result<Option<Due>> {
+    c.prepare_cached(&format!(
+        "SELECT {COLS}, c.draft_content {FROM} WHERE p.id = ?1 AND p.status = 'scheduled'"
+    ))?
+    .query_row([id], due_row)
+    .optional()
 }
 
 /// Posts in a state only a crash leaves behind (at start, no send is in flight).

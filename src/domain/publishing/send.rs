@@ -1,7 +1,7 @@
-//! One post through the outbox: `prepare` records the attempt (and the exact text) BEFORE the
+//! One post through the outbox: `start` records the attempt (and the exact text) BEFORE the
 //! request goes out, `execute` talks to the platform without holding the write lock, `record`
 //! writes what happened — the post's status, the content's status, the account's status, the
-//! attempt's history and the `publishing.*` event — in one write. `resolve` settles a post
+//! attempt's history and the `publishing.*` event — in the recorder's next write. `resolve` settles a post
 //! whose answer was lost by looking it up at the platform, never by posting it again blindly.
 use super::conf::Conf;
 use super::types::{Outcome, Post};
@@ -15,13 +15,17 @@ use serde_json::json;
 pub const MAX_ATTEMPTS: i64 = 6;
 /// Wake-ups are rounded up to this many milliseconds, so posts due together share one job.
 const BUCKET_MS: i64 = 200;
+/// The dispatcher wakes this long before posts are due: it records them (`publishing`, with
+/// their text) ahead, and its senders send each one at its exact time.
+pub const LEAD_MS: i64 = 1_000;
 
 pub const DISPATCH: &str = "publishing.dispatch";
 pub const RESOLVE: &str = "publishing.resolve";
 
-/// Make sure a dispatcher runs at (or just after) `at_ms`.
+/// Make sure a dispatcher runs in time for `at_ms` (up to `LEAD_MS` before it).
 pub fn wake_at(tx: &Connection, at_ms: i64) -> rusqlite::Result<()> {
-    let run = (at_ms + BUCKET_MS - 1).div_euclid(BUCKET_MS) * BUCKET_MS;
+    // Rounded up: the dispatcher claims up to `LEAD_MS` ahead, so it still reaches `at_ms`.
+    let run = (at_ms - LEAD_MS + BUCKET_MS - 1).div_euclid(BUCKET_MS) * BUCKET_MS;
     if store::add_wakeup(tx, run)? {
         crate::jobs::enqueue_at(tx, DISPATCH, json!({}), run)?;
     }
@@ -37,64 +41,98 @@ fn platform_text(platform: &str, draft: &str) -> String {
 }
 
 /// Record the attempt before sending: the post becomes `publishing` with the text it will
-/// carry. None when the post or its content is gone.
-pub fn prepare(tx: &Connection, id: &str, now_ms: i64) -> rusqlite::Result<Option<(Post, String)>> {
-    let Some(post) = store::get_any(tx, id)? else {
+/// carry (one statement). None when it was due longer ago than the grace period: it is missed.
+pub fn start(
+    tx: &Connection,
+    due: store::Due,
+    now_ms: i64,
+    grace_ms: i64,
+) -> rusqlite::Result<Option<(Post, String)>> {
+    let store::Due {
+        mut post,
+        scheduled_ms,
+        draft,
+        ..
+    } = due;
+    if post.attempts == 0 && now_ms - scheduled_ms > grace_ms {
+        miss(tx, &post, grace_ms)?;
         return Ok(None);
-    };
-    let Some(draft) = content_text(tx, &post)? else {
-        return Ok(None);
-    };
+    }
     let text = platform_text(&post.platform, &draft);
-    store::mark_sending(tx, id, &text, now_ms)?;
-    Ok(store::get_any(tx, id)?.map(|p| (p, text)))
+    store::mark_sending(tx, &post.id, &text, now_ms)?;
+    post.status = "publishing".into();
+    post.attempts += 1;
+    post.next_attempt_at = None;
+    Ok(Some((post, text)))
 }
 
-fn content_text(tx: &Connection, post: &Post) -> rusqlite::Result<Option<String>> {
-    let system = crate::access::Viewer {
-        user_id: post.created_by.clone(),
-        admin: true,
+/// An account ready to send with: its id on the platform and its opened token.
+#[derive(Clone)]
+pub struct Sendable {
+    pub external_id: String,
+    pub token: String,
+}
+
+/// The account a post goes out on, if it can be used (the dispatcher keeps these for a burst).
+pub fn sendable(state: &AppState, account_id: &str) -> Result<Sendable, Outcome> {
+    let account = match state
+        .db
+        .read_blocking(|c| accounts_store::get_any(c, account_id))
+    {
+        Ok(Some(a)) => a,
+        Ok(None) => return Err(Outcome::Failed("the account was removed".into())),
+        Err(e) => {
+            return Err(Outcome::Retry {
+                after_ms: 5_000,
+                reason: format!("database: {e}"),
+            });
+        }
     };
-    content::store::draft_text(tx, &system, &post.content_id)
+    if account.account.status != "connected" {
+        return Err(Outcome::Failed(format!(
+            "the {} account {} is {}: reconnect it",
+            account.account.platform, account.account.name, account.account.status
+        )));
+    }
+    let Ok(token) = state.secrets.open(&account.token_sealed) else {
+        return Err(Outcome::Failed(
+            "the account's token cannot be opened with this server's key: reconnect it".into(),
+        ));
+    };
+    Ok(Sendable {
+        external_id: account.account.external_id,
+        token,
+    })
 }
 
 /// Send one prepared post. Never holds a database lock across the network.
 pub fn execute(state: &AppState, conf: &Conf, post: &Post, text: &str) -> Outcome {
-    let account = match state
-        .db
-        .read_blocking(|c| accounts_store::get_any(c, &post.account_id))
-    {
-        Ok(Some(a)) => a,
-        Ok(None) => return Outcome::Failed("the account was removed".into()),
-        Err(e) => {
-            return Outcome::Retry {
-                after_ms: 5_000,
-                reason: format!("database: {e}"),
-            };
-        }
-    };
-    if account.account.status != "connected" {
-        return Outcome::Failed(format!(
-            "the {} account {} is {}: reconnect it",
-            account.account.platform, account.account.name, account.account.status
-        ));
+    match sendable(state, &post.account_id) {
+        Ok(account) => execute_with(state, conf, post, text, &account),
+        Err(o) => o,
     }
-    let Ok(token) = state.secrets.open(&account.token_sealed) else {
-        return Outcome::Failed(
-            "the account's token cannot be opened with this server's key: reconnect it".into(),
-        );
-    };
-    let external = &account.account.external_id;
+}
+
+/// Send one prepared post with its account.
+pub fn execute_with(
+    state: &AppState,
+    conf: &Conf,
+    post: &Post,
+    text: &str,
+    account: &Sendable,
+) -> Outcome {
+    let token = &account.token;
+    let external = &account.external_id;
     match post.platform.as_str() {
         "linkedin" => match media::bytes(state, &post.asset_ids) {
-            Ok(images) => linkedin::publish(state, conf, &token, external, text, &images),
+            Ok(images) => linkedin::publish(state, conf, token, external, text, &images),
             Err(e) => Outcome::Failed(e),
         },
         "facebook" => match media::urls(state, &post.asset_ids) {
             Ok(urls) => meta::publish_facebook(
                 state,
                 conf,
-                &token,
+                token,
                 external,
                 text,
                 post.link.as_deref(),
@@ -103,15 +141,24 @@ pub fn execute(state: &AppState, conf: &Conf, post: &Post, text: &str) -> Outcom
             Err(e) => Outcome::Failed(e),
         },
         "instagram" => match media::urls(state, &post.asset_ids) {
-            Ok(urls) => meta::publish_instagram(state, conf, &token, external, text, &urls),
+            Ok(urls) => meta::publish_instagram(state, conf, token, external, text, &urls),
             Err(e) => Outcome::Failed(e),
         },
         other => Outcome::Failed(format!("unknown platform {other}")),
     }
 }
 
-fn event(tx: &Connection, kind: &str, post: &Post, actor: Option<&str>) -> rusqlite::Result<()> {
-    let p = store::get_any(tx, &post.id)?.unwrap_or_else(|| post.clone());
+/// The post as it now is (its row was just written with these fields).
+fn now_is(post: &Post, status: &str, error: Option<&str>) -> Post {
+    let mut p = post.clone();
+    p.status = status.into();
+    if let Some(e) = error {
+        p.last_error = Some(e.into());
+    }
+    p
+}
+
+fn event(tx: &Connection, kind: &str, p: &Post, actor: Option<&str>) -> rusqlite::Result<()> {
     crate::events::emit(
         tx,
         kind,
@@ -158,7 +205,12 @@ pub fn miss(tx: &Connection, post: &Post, grace_ms: i64) -> rusqlite::Result<()>
     store::set_status(tx, &post.id, "missed", Some(&why))?;
     store::add_attempt(tx, &post.id, "missed", Some(&why))?;
     release_content(tx, post)?;
-    event(tx, "publishing.missed", post, None)
+    event(
+        tx,
+        "publishing.missed",
+        &now_is(post, "missed", Some(&why)),
+        None,
+    )
 }
 
 /// Write what one send did. `actor`: the user who pressed "publish now" (None for the
@@ -170,15 +222,23 @@ pub fn record(
     actor: Option<&str>,
     now_ms: i64,
 ) -> rusqlite::Result<()> {
+    if store::status(tx, &post.id)?.as_deref() != Some("publishing") {
+        // Taken over meanwhile (looked up after a restart, confirmed, removed): this late
+        // answer changes nothing.
+        return Ok(());
+    }
     match outcome {
         Outcome::Published { external_id, url } => {
             store::mark_published(tx, &post.id, external_id, url)?;
             store::add_attempt(tx, &post.id, "published", Some(url))?;
             content::set_status(tx, &post.created_by, &post.content_id, "published")?;
-            event(tx, "publishing.published", post, actor)
+            let mut p = now_is(post, "published", None);
+            (p.external_id, p.url, p.last_error) =
+                (Some(external_id.clone()), Some(url.clone()), None);
+            event(tx, "publishing.published", &p, actor)
         }
         Outcome::Retry { after_ms, reason } => {
-            let attempts = store::get_any(tx, &post.id)?.map_or(1, |p| p.attempts);
+            let attempts = post.attempts.max(1);
             if attempts >= MAX_ATTEMPTS {
                 let why = format!("gave up after {attempts} attempts: {reason}");
                 return fail(tx, post, &why, actor);
@@ -207,7 +267,12 @@ fn fail(tx: &Connection, post: &Post, why: &str, actor: Option<&str>) -> rusqlit
     store::set_status(tx, &post.id, "failed", Some(why))?;
     store::add_attempt(tx, &post.id, "failed", Some(why))?;
     release_content(tx, post)?;
-    event(tx, "publishing.failed", post, actor)
+    event(
+        tx,
+        "publishing.failed",
+        &now_is(post, "failed", Some(why)),
+        actor,
+    )
 }
 
 /// Settle a post left `checking` (its answer was lost, or the server died mid-send): found at
@@ -255,7 +320,10 @@ pub fn resolve(state: &AppState, conf: &Conf, id: &str) -> anyhow::Result<()> {
                 store::add_attempt(tx, id, "found", Some(url))?;
                 store::mark_published(tx, id, external_id, url)?;
                 content::set_status(tx, &post.created_by, &post.content_id, "published")?;
-                event(tx, "publishing.published", &post, None)
+                let mut p = now_is(&post, "published", None);
+                (p.external_id, p.url, p.last_error) =
+                    (Some(external_id.clone()), Some(url.clone()), None);
+                event(tx, "publishing.published", &p, None)
             }
             Ok(None) => {
                 store::add_attempt(tx, id, "not_found", Some("not at the platform: sending again"))?;
@@ -269,7 +337,7 @@ pub fn resolve(state: &AppState, conf: &Conf, id: &str) -> anyhow::Result<()> {
                 );
                 store::set_status(tx, id, "unknown", Some(&why))?;
                 store::add_attempt(tx, id, "unknown", Some(&why))?;
-                event(tx, "publishing.failed", &post, None)
+                event(tx, "publishing.failed", &now_is(&post, "unknown", Some(&why)), None)
             }
         }
     })?;

@@ -9415,7 +9415,7 @@ export interface paths {
                         "application/json": components["schemas"]["PublishResponse"];
                     };
                 };
-                /** @description throttled: retried later with backoff */
+                /** @description not settled within wait_seconds, throttled (retried later with backoff) or its answer was lost (being looked up): poll the post */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -9624,7 +9624,7 @@ export interface paths {
                         "application/json": components["schemas"]["PublishResponse"];
                     };
                 };
-                /** @description throttled: retried later with backoff */
+                /** @description not settled within wait_seconds, throttled (retried later with backoff) or its answer was lost (being looked up): poll the post */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -9706,7 +9706,7 @@ export interface paths {
                         "application/json": components["schemas"]["PublishResponse"];
                     };
                 };
-                /** @description throttled or quota spent: retried later */
+                /** @description not settled within wait_seconds, throttled or quota spent (retried later), or its answer was lost (being looked up): poll the post */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -13948,7 +13948,10 @@ export interface components {
         /** @description The reviewer's decision (JSON, or the page's form). */
         DecisionRequest: {
             comment?: string | null;
-            /** @description approve | reject. */
+            /**
+             * @description approve | reject.
+             * @example approve
+             */
             decision: string;
             name?: string | null;
         };
@@ -14035,6 +14038,12 @@ export interface components {
             asset_ids?: string[] | null;
             content_id: string;
             link?: string | null;
+            /**
+             * Format: int64
+             * @description Seconds to wait for the platform's answer (default 20, 0 answers at once): a post not
+             *     settled by then is answered 202 and goes on in the background.
+             */
+            wait_seconds?: number | null;
         };
         Feedback: {
             comment?: string | null;
@@ -14308,6 +14317,12 @@ export interface components {
             /** @description At least one image (several make a carousel, up to 10). */
             asset_ids?: string[] | null;
             content_id: string;
+            /**
+             * Format: int64
+             * @description Seconds to wait for the platform's answer (default 20, 0 answers at once): a post not
+             *     settled by then is answered 202 and goes on in the background.
+             */
+            wait_seconds?: number | null;
         };
         KnowledgeGraph: {
             edges: components["schemas"]["GraphEdge"][];
@@ -14394,6 +14409,12 @@ export interface components {
             /** @description Images of the content to attach (default: all of them). */
             asset_ids?: string[] | null;
             content_id: string;
+            /**
+             * Format: int64
+             * @description Seconds to wait for the platform's answer (default 20, 0 answers at once): a post not
+             *     settled by then is answered 202 and goes on in the background.
+             */
+            wait_seconds?: number | null;
         };
         LinkedinUrl: {
             collection_id?: string | null;
@@ -15973,7 +15994,10 @@ export interface components {
         PublishResponse: {
             external_id?: string | null;
             post: components["schemas"]["Post"];
-            /** @description published, or scheduled when the platform throttled (it is retried later). */
+            /**
+             * @description published; or, answered 202: publishing (still being sent), checking (its answer was
+             *     lost: being looked up) or scheduled (throttled: retried later).
+             */
             status: string;
             url?: string | null;
         };
