@@ -3,6 +3,8 @@
 #
 #   ./install.sh                 # -> ~/.local/bin/neuromancer
 #   PREFIX=/opt/nm ./install.sh  # -> /opt/nm/bin/neuromancer
+#   ./install.sh --data DIR      # put the MiniLM embedder in DIR: the --data (or NEUROMANCER_DATA_DIR)
+#                                # the server will use; default ~/.local/share/neuromancer
 #   sudo ./install.sh --systemd  # -> /usr/local/bin/neuromancer + a hardened systemd service
 #   sudo ./install.sh --systemd --replica s3://bucket/neuromancer   # + Litestream replicating the
 #                                # database (or file:///srv/replica, sftp://...; README: Backup and restore)
@@ -15,9 +17,12 @@ cd "$(dirname "$0")"
 
 SYSTEMD=0
 REPLICA=""
+DATA_DIR="${NEUROMANCER_DATA_DIR:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --systemd) SYSTEMD=1 ;;
+    --data) DATA_DIR="${2:-}"; shift ;;
+    --data=*) DATA_DIR="${1#--data=}" ;;
     --replica) REPLICA="${2:-}"; shift ;;
     --replica=*) REPLICA="${1#--replica=}" ;;
     -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
@@ -37,7 +42,7 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 need() { command -v "$1" >/dev/null 2>&1 || { echo "error: $1 is required ($2)" >&2; exit 1; }; }
 need cargo "install Rust from rustup"
-need npm "install Node.js 20+"
+need npm "install Node.js 20.10 or newer"
 if ! command -v cc >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq build-essential
@@ -57,7 +62,9 @@ install -m 0755 "$TARGET_DIR/release/neuromancer" "$PREFIX/bin/neuromancer"
 echo "installed $PREFIX/bin/neuromancer ($(du -h "$PREFIX/bin/neuromancer" | cut -f1))"
 
 if [ "$SYSTEMD" != 1 ]; then
-  "$PREFIX/bin/neuromancer" models pull minilm \
+  # The model goes into the data dir the server will use: --data, else NEUROMANCER_DATA_DIR, else
+  # the default. A server on another data dir pulls it with `neuromancer models pull minilm --data DIR`.
+  "$PREFIX/bin/neuromancer" models pull minilm ${DATA_DIR:+--data "$DATA_DIR"} \
     || echo "note: could not download the MiniLM embedder (offline?); hashing embeddings are used meanwhile"
 fi
 

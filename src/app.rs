@@ -208,6 +208,9 @@ async fn edge(
         }
     }
     let mut res = next.call(req).await?.map_into_boxed_body();
+    if path.starts_with("/api/v1/docs") {
+        res = crate::web::inflate_for(res).await;
+    }
     if is_api && res.status().as_u16() >= 400 && !is_json(&res) {
         res = json_error_body(res);
     }

@@ -70,6 +70,46 @@ pub fn gzip_body(
     }
 }
 
+/// Swagger UI's vendored files are stored gzipped and always sent with `Content-Encoding: gzip`;
+/// a client that does not take gzip (`Accept-Encoding: identity`, `gzip;q=0`, plain curl) gets
+/// them inflated instead.
+pub async fn inflate_for(
+    res: actix_web::dev::ServiceResponse<actix_web::body::BoxBody>,
+) -> actix_web::dev::ServiceResponse<actix_web::body::BoxBody> {
+    let gzipped = res
+        .headers()
+        .get(CONTENT_ENCODING)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"gzip"));
+    if !gzipped || accepts_gzip(res.request()) {
+        return res;
+    }
+    let (req, res) = res.into_parts();
+    let (head, body) = res.into_parts();
+    let Ok(gz) = actix_web::body::to_bytes(body).await else {
+        return actix_web::dev::ServiceResponse::new(
+            req,
+            head.set_body(actix_web::body::BoxBody::new(())),
+        );
+    };
+    let mut plain = Vec::with_capacity(gz.len() * 4);
+    let mut out =
+        match std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut plain) {
+            Ok(_) => head.set_body(actix_web::body::BoxBody::new(plain)),
+            Err(e) => actix_web::ResponseError::error_response(&crate::error::ApiError::internal(
+                "inflating an embedded asset",
+                e,
+            )),
+        };
+    out.headers_mut().remove(CONTENT_ENCODING);
+    out.headers_mut()
+        .remove(actix_web::http::header::CONTENT_LENGTH);
+    out.headers_mut().insert(
+        VARY,
+        actix_web::http::header::HeaderValue::from_static("Accept-Encoding"),
+    );
+    actix_web::dev::ServiceResponse::new(req, out)
+}
+
 /// Whether the client takes a gzip body (Accept-Encoding: gzip or *, not with q=0).
 pub fn accepts_gzip(req: &HttpRequest) -> bool {
     req.headers()

@@ -130,6 +130,37 @@ fn openapi_swagger_and_redoc_are_served_offline() {
         .read_to_string()
         .unwrap();
     assert_eq!(plain, js.text);
+
+    // Swagger UI's files negotiate the same way: gzip only to a client that takes it.
+    for path in ["/api/v1/docs/", "/api/v1/docs/swagger-ui-bundle.js"] {
+        let head = raw_head(
+            &s.base,
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n"
+            ),
+        );
+        assert!(head.contains("content-encoding: gzip"), "{path}: {head}");
+        for refuse in ["identity", "gzip;q=0"] {
+            let mut plain = ureq::get(format!("{}{path}", s.base))
+                .header("Accept-Encoding", refuse)
+                .call()
+                .unwrap();
+            assert!(
+                plain.headers().get("content-encoding").is_none(),
+                "{path} with Accept-Encoding: {refuse}"
+            );
+            let text = plain
+                .body_mut()
+                .with_config()
+                .limit(10 << 20)
+                .read_to_string()
+                .unwrap();
+            assert!(
+                text.contains("swagger") || text.contains("Swagger"),
+                "{path} readable as text with Accept-Encoding: {refuse}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -455,7 +455,7 @@ fn another_user_never_sees_or_touches_a_contents_assets() {
         Some(&other),
         &json!({"content_id": cid, "kind": "image", "prompt": "x"}),
     );
-    assert_eq!(r.status, 422);
+    assert_eq!(r.status, 404);
     assert_eq!(r.detail(), "content not found");
     assert_eq!(
         s.get(&format!("{base}/{aid}"), Some(&t)).status,

@@ -476,7 +476,7 @@ fn bad_schedules_are_422_and_members_see_only_their_own() {
         Some(&member),
         &json!({ "content_id": theirs, "account_id": account }),
     );
-    assert_eq!(r.status, 422);
+    assert_eq!(r.status, 404);
     assert_eq!(r.detail(), "account not found");
     let r = s.post(
         "/api/v1/publishing/linkedin/publish",

@@ -323,13 +323,13 @@ fn a_client_account_is_used_by_its_project_members_and_hidden_from_others() {
         Some(&outsider),
         &json!({ "content_id": theirs, "account_id": account }),
     );
-    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.status, 404, "{}", r.text);
     assert_eq!(r.detail(), "account not found");
     let r = s.post(
         "/api/v1/publishing/scheduled",
         Some(&outsider),
         &json!({ "content_id": theirs, "account_id": account, "scheduled_at": (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339() }),
     );
-    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.status, 404, "{}", r.text);
     assert_eq!(fake.posts().len(), 1);
 }

@@ -294,7 +294,7 @@ pub async fn generate(state: &AppState, v: Viewer, ask: OneAsk) -> ApiResult<Gen
             let platform = match &ask.content_id {
                 Some(cid) => {
                     let c = crate::domain::content::store::get(tx, &vv, cid)?
-                        .ok_or_else(|| ApiError::unprocessable("content not found"))?;
+                        .ok_or_else(|| ApiError::missing("content not found"))?;
                     if !access::can_edit(tx, &vv, &crate::domain::content::RESOURCE, cid)? {
                         return Err(ApiError::forbidden(
                             "only those who may change this content may add assets to it",

@@ -307,7 +307,7 @@ pub async fn start(state: &AppState, v: Viewer, ask: Ask) -> ApiResult<mpsc::Rec
                 && p != "local"
                 && super::providers_store::get(c, p)?.is_none()
             {
-                return Err(ApiError::unprocessable(
+                return Err(ApiError::missing(
                     "image_provider_id: media provider not found",
                 ));
             }

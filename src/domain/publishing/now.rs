@@ -55,6 +55,17 @@ pub async fn publish_now(
     let deadline = tokio::time::Instant::now() + wait;
     let (st, pid) = (state.clone(), id.clone());
     let run = tokio::task::spawn_blocking(move || jobs::send_one(&st, &pid, &actor));
+    if wait.is_zero() {
+        // Answer at once with the post; the send carries on (dropping the handle detaches it).
+        drop(run);
+        let pid = id.clone();
+        let post = state
+            .db
+            .read(move |c| store::get_any(c, &pid))
+            .await?
+            .ok_or(ApiError::NotFound("post"))?;
+        return Ok((post, None));
+    }
     match tokio::time::timeout_at(deadline, run).await {
         Ok(Ok(Ok(Some((post, outcome))))) => return Ok((post, Some(outcome))),
         Ok(Ok(Err(e))) => return Err(ApiError::internal("publishing", e)),

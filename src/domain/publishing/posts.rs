@@ -64,7 +64,7 @@ pub(super) fn check(
     let account = match &r.account_id {
         Some(id) => accounts_store::get(c, v, id)?
             .filter(|a| access::can_edit(c, v, &RESOURCE, &a.account.id).unwrap_or(false))
-            .ok_or_else(|| ApiError::unprocessable("account not found"))?,
+            .ok_or_else(|| ApiError::missing("account not found"))?,
         None => {
             let platform = r.platform.unwrap_or("linkedin");
             let (mine, _) = accounts_store::list(c, v, Some(platform), Page::new(2, 0))?;
@@ -75,7 +75,7 @@ pub(super) fn check(
                 )));
             };
             accounts_store::get(c, v, &only.id)?
-                .ok_or_else(|| ApiError::unprocessable("account not found"))?
+                .ok_or_else(|| ApiError::missing("account not found"))?
         }
     };
     if let Some(p) = r.platform

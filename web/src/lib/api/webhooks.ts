@@ -3,6 +3,8 @@ import { api, listAll, ok, page, type Schema } from './client';
 
 export type Webhook = Schema<'Webhook'>;
 export type WebhookIn = Schema<'WebhookIn'>;
+/** An event type from /webhooks/events, or "*". */
+export type EventName = WebhookIn['events'][number];
 export type WebhookPatch = Schema<'WebhookPatch'>;
 export type EventDef = Schema<'EventDef'>;
 export type DeliveryAttempt = Schema<'DeliveryAttempt'>;
