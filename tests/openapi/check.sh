@@ -3,11 +3,9 @@
 #  1. openapi-spec-validator: valid OpenAPI 3.1;
 #  2. openapi-python-client: generates a client with no warning;
 #  3. schemathesis (every check, seed 1, 15 examples per operation, as the admin) against the
-#     debug binary: no failure beyond the accepted ones recorded in tests/openapi/baseline.json
-#     (empty when the contract is fully kept).
+#     debug binary: no server error, no undocumented status, no answer outside its schema
+#     (tests/openapi/gate.py says which checks gate and lists the rest).
 # Usage: tests/openapi/check.sh [path/to/neuromancer]   (default target/debug/neuromancer)
-#        OPENAPI_BASELINE_UPDATE=1 tests/openapi/check.sh   records this run's failures as accepted
-#        and drops the ones it no longer finds (review the diff of baseline.json before committing).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin="${1:-$PWD/target/debug/neuromancer}"
@@ -54,18 +52,22 @@ token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-
 # Operations that end the admin's own session (password change, sign-out, MFA toggles, editing
 # or deactivating users) would turn every later request into a 401: they have their own tests.
 set +e
-"$venv/bin/schemathesis" --config-file tests/openapi/schemathesis.toml run \
+# Run from the scratch dir: schemathesis keeps a cache of past failures in its working directory
+# and replays them, which would make one run depend on the last.
+(cd "$work" && "$venv/bin/schemathesis" --config-file "$OLDPWD/tests/openapi/schemathesis.toml" run \
   "http://127.0.0.1:$port/api/v1/openapi.json" --checks all --seed 1 --workers 2 \
   -H "Authorization: Bearer $token" \
   --exclude-path-regex 'password|logout|/mfa/(enable|disable)|/users/\{id\}' \
-  --baseline tests/openapi/baseline.json ${OPENAPI_BASELINE_UPDATE:+--baseline-update --baseline-prune} \
-  --no-color > "$work/schemathesis.txt" 2>&1
-status=$?
+  --report ndjson --report-ndjson-path "$work/run.ndjson" --no-color > "$work/schemathesis.txt" 2>&1)
 set -e
 sed -n '/^=* SUMMARY =*/,$p' "$work/schemathesis.txt"
-if [ $status -ne 0 ]; then
+# Gating: no server error, no undocumented status, no answer outside its documented schema or
+# content type, no method or header mismatch. Reported, not yet gating: requests the schema allows
+# that a handler refuses on rules the schema cannot state (cross-field, state, reachability;
+# ST201/ST202/ST203) -- listed below so the gap stays visible.
+"$venv/bin/python" tests/openapi/gate.py "$work/run.ndjson" || {
   sed -n '1,/^=* SUMMARY =*/p' "$work/schemathesis.txt" | tail -n 200 >&2
-  echo "openapi: schemathesis found failures beyond tests/openapi/baseline.json (above)" >&2
+  echo "openapi: schemathesis found contract failures (above)" >&2
   exit 1
-fi
-echo "openapi: schemathesis passed"
+}
+echo "openapi: schemathesis passed its gate"

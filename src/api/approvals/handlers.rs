@@ -124,7 +124,7 @@ fn limit(state: &AppState, req: &HttpRequest) -> ApiResult<()> {
         .check(&crate::auth::client_ip(req, state.cfg.trust_proxy))
 }
 
-#[utoipa::path(tag = "approvals",
+#[utoipa::path(tag = "approvals", security(()),
     responses((status = 200, description = "the post to review: JSON, or the page for Accept: text/html",
             content((PublicApproval = "application/json"), (String = "text/html"))),
         (status = 404, body = ErrorBody, description = "unknown or revoked link"),
@@ -178,7 +178,7 @@ fn parse_decision(req: &HttpRequest, body: &[u8]) -> ApiResult<DecisionRequest> 
         .map_err(|e| ApiError::unprocessable(format!("invalid decision body: {e}")))
 }
 
-#[utoipa::path(tag = "approvals",
+#[utoipa::path(tag = "approvals", security(()),
     request_body(content((DecisionRequest = "application/json"), (DecisionRequest = "application/x-www-form-urlencoded"))),
     responses((status = 200, description = "the decision is recorded: the link as it now reads (JSON), or the page with a confirmation",
             content((PublicApproval = "application/json"), (String = "text/html"))),

@@ -138,7 +138,7 @@ async fn callback(
         .finish())
 }
 
-#[utoipa::path(tag = "publishing", params(CallbackQuery),
+#[utoipa::path(tag = "publishing", security(()), params(CallbackQuery),
     responses((status = 303, description = "to /publishing?platform=linkedin&connected=1 | cancelled=1 | error=…"),
         (status = 429, body = ErrorBody)))]
 #[get("/publishing/linkedin/callback")]
@@ -150,7 +150,7 @@ pub async fn linkedin_callback(
     callback(&state, "linkedin", q.into_inner(), &req).await
 }
 
-#[utoipa::path(tag = "publishing", params(CallbackQuery),
+#[utoipa::path(tag = "publishing", security(()), params(CallbackQuery),
     responses((status = 303, description = "to /publishing?platform=meta&connected=N | cancelled=1 | error=…"),
         (status = 429, body = ErrorBody)))]
 #[get("/publishing/meta/callback")]

@@ -674,15 +674,6 @@ export interface paths {
                         "text/html": string;
                     };
                 };
-                /** @description Not signed in, or the session has ended */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
                 /** @description unknown or revoked link */
                 404: {
                     headers: {
@@ -741,15 +732,6 @@ export interface paths {
                 };
                 /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Not signed in, or the session has ended */
-                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -15852,15 +15834,6 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Not signed in, or the session has ended */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
                 /** @description A field is missing, of the wrong type or out of range */
                 422: {
                     headers: {
@@ -16182,15 +16155,6 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
-                };
-                /** @description Not signed in, or the session has ended */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
                 };
                 /** @description A field is missing, of the wrong type or out of range */
                 422: {
