@@ -34,6 +34,8 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub secrets: SecretBox,
     pub limiters: Arc<Limiters>,
+    /// Failed sign-ins per (email, IP) and per email (see `auth::lockout`).
+    pub lockout: Arc<crate::auth::lockout::Lockout>,
     /// Dedicated argon2 threads (19 MiB per hash): a login storm cannot exhaust memory.
     pub hasher: Arc<crate::auth::password::HashPool>,
     /// Users behind recent bearer tokens; call `sessions.forget(id)` after changing a user.
@@ -105,6 +107,7 @@ impl AppState {
             jwt: Arc::new(JwtKeys::new(&jwt_secret, cfg.jwt_ttl_secs)),
             secrets: SecretBox::from_key(&key),
             limiters: Arc::new(Limiters::new(&cfg)),
+            lockout: Default::default(),
             hasher: Arc::new(crate::auth::password::HashPool::new(permits, 256)),
             sessions: Default::default(),
             jobs: db.bell().clone(),

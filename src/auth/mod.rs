@@ -1,8 +1,10 @@
 //! Who is calling: bearer-token authentication (checked before routing), the `AuthUser` /
 //! `AdminUser` extractors, and the public allow-list of the reference. Below it: the identity
 //! operations the API and the CLI share (login, password change, second factor, Supabase exchange).
+pub mod identity_store;
 pub mod jwks;
 pub mod jwt;
+pub mod lockout;
 pub mod login;
 pub mod mfa;
 pub mod mfa_store;

@@ -45,6 +45,11 @@ pub const DEFS: &[Def] = &[
         description: "Supabase JWT secret, to verify HS256 access tokens",
     },
     Def {
+        key: "supabase_auto_register",
+        kind: Kind::Bool,
+        description: "Let a Supabase sign-in with an email nobody has create a member account (default on; off: only existing accounts that linked Supabase sign in with it)",
+    },
+    Def {
         key: "openai_api_key",
         kind: Kind::Secret,
         description: "OpenAI (or OpenAI-compatible) API key",
@@ -332,6 +337,10 @@ pub fn validate(def: &Def, value: &Value) -> Result<(), String> {
         },
     }
 }
+
+/// Settings that are on until an admin turns them off (the rest default to unset / off): the
+/// value `view` shows while unset, and the value their readers assume.
+pub const DEFAULT_ON: &[&str] = &["supabase_auto_register"];
 
 /// `sk-…1234`: enough to recognise a key, not enough to use it.
 pub fn mask(secret: &str) -> String {

@@ -42,6 +42,8 @@ mod notifications;
 mod planner;
 mod publishing;
 mod publishing_crash;
+mod security_access;
+mod security_auth;
 mod settings;
 mod supabase;
 mod tasks;

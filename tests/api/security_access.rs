@@ -1,0 +1,93 @@
+//! Security review, access findings: shares are read-only on tasks (2), claude-code patterns only
+//! read visible sources (3).
+use crate::helpers::*;
+use crate::tasks::{new_task, workspace};
+use serde_json::json;
+
+#[test]
+fn a_task_shared_with_you_cannot_be_commented_on_or_given_subtasks() {
+    let s = TestServer::start();
+    let (admin, member, outsider, project, client) = workspace(&s);
+    let oscar = s.get("/api/v1/auth/me", Some(&outsider)).json()["id"].clone();
+    let mia = s.get("/api/v1/auth/me", Some(&member)).json()["id"].clone();
+    let other = s
+        .post(
+            &format!("/api/v1/enterprise/clients/{client}/projects"),
+            Some(&admin),
+            &json!({ "name": "Other", "member_ids": [oscar, mia] }),
+        )
+        .json();
+    let t = new_task(
+        &s,
+        &member,
+        json!({ "title": "Plan", "project_id": project }),
+    );
+    let tid = t["id"].as_str().unwrap();
+    let share = json!({ "resource_type": "task", "resource_id": tid, "target_type": "project", "target_id": other["id"] });
+    assert_eq!(
+        s.post("/api/v1/enterprise/share", Some(&member), &share)
+            .status,
+        201
+    );
+    assert_eq!(
+        s.get(&format!("/api/v1/tasks/{tid}/comments"), Some(&outsider))
+            .status,
+        200,
+        "a share still reads"
+    );
+    let r = s.post(
+        &format!("/api/v1/tasks/{tid}/comments"),
+        Some(&outsider),
+        &json!({ "content": "I was here" }),
+    );
+    assert_eq!(r.status, 403, "{}", r.text);
+    let r = s.post(
+        "/api/v1/tasks/",
+        Some(&outsider),
+        &json!({ "title": "Sneaky subtask", "parent_task_id": tid }),
+    );
+    assert_eq!(r.status, 403, "{}", r.text);
+    // The project member still can.
+    let r = s.post(
+        &format!("/api/v1/tasks/{tid}/comments"),
+        Some(&member),
+        &json!({ "content": "On it" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+}
+
+#[test]
+fn claude_code_patterns_read_only_the_sources_the_caller_may_see() {
+    let s = TestServer::start();
+    let (admin, member, _, project, _) = workspace(&s);
+    let col = s
+        .post(
+            "/api/v1/collections",
+            Some(&admin),
+            &json!({ "name": "Shared shelf" }),
+        )
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = s.post(
+        "/api/v1/sources/import/paste",
+        Some(&admin),
+        &json!({ "title": "Private", "content": "Confidential salary plan for the board.", "collection_id": col }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    s.drain_jobs();
+    let share = json!({ "resource_type": "collection", "resource_id": col, "target_type": "project", "target_id": project });
+    let r = s.post("/api/v1/enterprise/share", Some(&admin), &share);
+    assert_eq!(r.status, 201, "{}", r.text);
+
+    let mine = s.get(&format!("/api/v1/claude-code/patterns/{col}"), Some(&admin));
+    assert_eq!(mine.json()["sources"], 1, "{}", mine.text);
+    let theirs = s.get(
+        &format!("/api/v1/claude-code/patterns/{col}"),
+        Some(&member),
+    );
+    assert_eq!(theirs.status, 200, "{}", theirs.text);
+    assert_eq!(theirs.json()["sources"], 0, "{}", theirs.text);
+    assert!(!theirs.text.contains("salary"), "{}", theirs.text);
+}
