@@ -44,6 +44,8 @@ mod publishing;
 mod publishing_crash;
 mod security_access;
 mod security_auth;
+mod security_misc;
+mod security_streams;
 mod settings;
 mod supabase;
 mod tasks;

@@ -91,3 +91,82 @@ fn claude_code_patterns_read_only_the_sources_the_caller_may_see() {
     assert_eq!(theirs.json()["sources"], 0, "{}", theirs.text);
     assert!(!theirs.text.contains("salary"), "{}", theirs.text);
 }
+
+#[test]
+fn members_see_only_colleagues_in_people_views_and_never_their_rates() {
+    let s = TestServer::start();
+    let (admin, member, outsider, project, _) = workspace(&s);
+    let oscar = s.get("/api/v1/auth/me", Some(&outsider)).json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let admin_id = s.get("/api/v1/auth/me", Some(&admin)).json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let now = chrono::Utc::now().to_rfc3339();
+    s.state
+        .db
+        .write_blocking(|tx| {
+            tx.execute(
+                "INSERT INTO ai_logs (id, provider, model, function, user_id, status, latency_ms, total_tokens, created_at)
+                 VALUES ('log-oscar', 'openai', 'm', 'chat', ?1, 'ok', 5, 100, ?2)",
+                rusqlite::params![oscar, now],
+            )
+        })
+        .unwrap();
+    let team = s.post(
+        "/api/v1/enterprise/teams",
+        Some(&admin),
+        &json!({ "name": "Night shift", "member_ids": [oscar] }),
+    );
+    assert_eq!(team.status, 201, "{}", team.text);
+    let team = team.json()["id"].as_str().unwrap().to_string();
+
+    for path in [
+        "/api/v1/enterprise/orgchart",
+        "/api/v1/enterprise/allocation",
+        "/api/v1/enterprise/teams",
+        "/api/v1/ai-logs/leaderboard?period=all",
+    ] {
+        let r = s.get(path, Some(&member));
+        assert_eq!(r.status, 200, "{path}: {}", r.text);
+        assert!(
+            !r.text.contains(&oscar),
+            "{path} shows an outsider: {}",
+            r.text
+        );
+        let all = s.get(path, Some(&admin));
+        assert!(all.text.contains(&oscar), "{path}: the admin sees everyone");
+    }
+    assert_eq!(
+        s.get(&format!("/api/v1/enterprise/teams/{team}"), Some(&member))
+            .status,
+        404
+    );
+
+    let r = s.put(
+        &format!("/api/v1/enterprise/users/{admin_id}"),
+        Some(&admin),
+        &json!({ "hourly_rate": 150.0 }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let t = new_task(
+        &s,
+        &admin,
+        json!({ "title": "Billable", "project_id": project }),
+    );
+    let r = s.post(
+        "/api/v1/timesheets/",
+        Some(&admin),
+        &json!({ "task_id": t["id"], "minutes": 60 }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let seen = s.get("/api/v1/timesheets/", Some(&member)).json();
+    assert_eq!(seen["items"].as_array().unwrap().len(), 1, "{seen}");
+    assert_eq!(seen["items"][0]["hourly_rate"], serde_json::Value::Null);
+    let report = s.get("/api/v1/timesheets/report", Some(&member)).json();
+    assert_eq!(report["billable_amount"], 0.0, "{report}");
+    let own = s.get("/api/v1/timesheets/", Some(&admin)).json();
+    assert_eq!(own["items"][0]["hourly_rate"], 150.0);
+}

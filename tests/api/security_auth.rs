@@ -144,7 +144,6 @@ fn supabase_tokens_of_another_issuer_disabled_accounts_and_closed_signup_are_ref
             )
         })
         .unwrap();
-    let conn = s.state.db.conn().unwrap();
     let r = exchange(&s, &supa_token("new-sub", "new@example.com"));
     assert_eq!(r.status, 401, "{}", r.text);
 
@@ -224,7 +223,7 @@ fn unknown_emails_are_locked_exactly_like_real_accounts() {
 fn the_owner_signs_in_from_elsewhere_while_an_attacker_keeps_the_account_locked() {
     let s = TestServer::start_with(|c| {
         c.login_per_minute = 1000;
-        c.trust_proxy = true;
+        c.trust_proxy = true.into();
     });
     for _ in 0..12 {
         let r = login_from(&s, "203.0.113.9", ADMIN_EMAIL, "wrong-wrong-1", None);
@@ -243,4 +242,29 @@ fn the_owner_signs_in_from_elsewhere_while_an_attacker_keeps_the_account_locked(
     assert!((1..=60).contains(&wait), "{wait}");
     let owner = login_from(&s, "198.51.100.7", ADMIN_EMAIL, ADMIN_PASSWORD, None);
     assert_eq!(owner.status, 200, "{}", owner.text);
+}
+
+#[test]
+fn a_forged_left_most_forwarded_hop_does_not_escape_the_login_limiter() {
+    let s = TestServer::start_with(|c| c.trust_proxy = true.into());
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        // The client writes any first hop; our proxy (the test client) appends what it saw.
+        let forged = format!("10.9.{}.{}, 198.51.100.1", i / 250, i % 250);
+        statuses.push(login_from(&s, &forged, ADMIN_EMAIL, "wrong-wrong-1", None).status);
+    }
+    assert_eq!(statuses[..5], [401; 5], "{statuses:?}");
+    assert_eq!(statuses[5], 429, "{statuses:?}");
+    // Another real client behind the same proxy is not affected.
+    assert_eq!(
+        login_from(
+            &s,
+            "6.6.6.6, 198.51.100.2",
+            ADMIN_EMAIL,
+            ADMIN_PASSWORD,
+            None
+        )
+        .status,
+        200
+    );
 }

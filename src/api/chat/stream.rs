@@ -56,11 +56,13 @@ pub async fn send_message(
     Ok(sse::response(rx))
 }
 
-#[utoipa::path(tag = "chat", responses((status = 200, description = "text/event-stream of {type: \"message\", message}"), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "chat", responses((status = 200, description = "text/event-stream of {type: \"message\", message}; ends within seconds of the session ending"), (status = 404, body = ErrorBody)))]
 #[get("/chat/conversations/{id}/events")]
 pub async fn conversation_events(
     state: web::Data<AppState>,
     viewer: Viewer,
+    user: crate::auth::AuthUser,
+    end: crate::auth::SessionEnd,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let conv = chat::visible(&state, &viewer.user_id, &id).await?;
@@ -70,6 +72,7 @@ pub async fn conversation_events(
     let me = viewer.user_id;
     actix_web::rt::spawn(async move {
         let mut keepalive = tokio::time::interval(std::time::Duration::from_secs(15));
+        let mut check = tokio::time::interval(crate::auth::SESSION_CHECK);
         if tx
             .send(Bytes::from_static(b": connected\n\n"))
             .await
@@ -83,6 +86,10 @@ pub async fn conversation_events(
                     if tx.send(Bytes::from_static(b": keep-alive\n\n")).await.is_err() { return; }
                 }
                 _ = tx.closed() => return,
+                // The session ended (expired, password or MFA changed, deactivated).
+                _ = check.tick() => {
+                    if !crate::auth::session_alive(&st, &user, end).await { return; }
+                }
                 ev = events.recv() => {
                     let ev = match ev {
                         Ok(ev) => ev,
