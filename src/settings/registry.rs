@@ -50,6 +50,11 @@ pub const DEFS: &[Def] = &[
         description: "Let a Supabase sign-in with an email nobody has create a member account (default on; off: only existing accounts that linked Supabase sign in with it)",
     },
     Def {
+        key: "share_integration_tokens",
+        kind: Kind::Bool,
+        description: "Let members' GitHub/Notion imports without a token of their own use the tokens set here (default off: admins only)",
+    },
+    Def {
         key: "openai_api_key",
         kind: Kind::Secret,
         description: "OpenAI (or OpenAI-compatible) API key",

@@ -45,6 +45,7 @@ mod publishing_crash;
 mod security_access;
 mod security_auth;
 mod security_misc;
+mod security_secrets;
 mod security_streams;
 mod settings;
 mod supabase;

@@ -170,3 +170,40 @@ fn members_see_only_colleagues_in_people_views_and_never_their_rates() {
     let own = s.get("/api/v1/timesheets/", Some(&admin)).json();
     assert_eq!(own["items"][0]["hourly_rate"], 150.0);
 }
+
+#[test]
+fn knowledge_tools_in_a_shared_conversation_return_only_what_every_member_may_see() {
+    use crate::fake_llm::{new_conversation, send};
+    let s = TestServer::start();
+    let admin = s.admin_token();
+    let (member_id, _) = s.member("pat@example.com");
+    let r = s.post(
+        "/api/v1/sources/import/paste",
+        Some(&admin),
+        &json!({"title": "Pricing notes", "content": "Our studio plan costs forty euros per seat and includes unlimited drafts."}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    s.drain_jobs();
+    let ask =
+        json!({"content": "Search my sources for studio plan seat price", "tools_enabled": true});
+    let text = |frames: &[serde_json::Value]| {
+        frames
+            .iter()
+            .filter_map(|f| f["delta"].as_str().or(f["text"].as_str()))
+            .collect::<String>()
+            + &serde_json::to_string(frames).unwrap()
+    };
+    let alone = new_conversation(&s, &admin);
+    let (_, frames) = send(&s, &admin, &alone, ask.clone());
+    assert!(text(&frames).contains("forty euros"), "control: {frames:?}");
+
+    let shared = new_conversation(&s, &admin);
+    let r = s.post(
+        &format!("/api/v1/chat/conversations/{shared}/share"),
+        Some(&admin),
+        &json!({ "user_id": member_id }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (_, frames) = send(&s, &admin, &shared, ask);
+    assert!(!text(&frames).contains("forty euros"), "{frames:?}");
+}
