@@ -145,6 +145,12 @@ pub fn colleague(alias: &str, col: &str, p: usize) -> String {
     )
 }
 
+/// Whether the viewer may address `user_id` directly (notifications from automations): an
+/// admin anyone, a member themselves and the people they share a project with.
+pub fn may_address(c: &Connection, v: &Viewer, user_id: &str) -> rusqlite::Result<bool> {
+    Ok(v.admin || v.user_id == user_id || store::share_a_project(c, &v.user_id, user_id)?)
+}
+
 /// Whether the viewer may see row `id` of this kind.
 pub fn can_view(c: &Connection, v: &Viewer, res: &Resource, id: &str) -> rusqlite::Result<bool> {
     store::can_view(c, v, res, id)

@@ -72,3 +72,52 @@ fn six_to_four_and_teredo_addresses_of_private_ipv4_are_refused() {
         assert!(r.detail().contains("private"), "{url}: {}", r.detail());
     }
 }
+
+#[test]
+fn folder_import_is_for_admins_and_a_missing_path_answers_like_an_outside_one() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let (_, member) = s.member("fox@example.com");
+    let root = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let r = s.put(
+        "/api/v1/settings/",
+        Some(&t),
+        &json!({ "import_roots": [root.path()] }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let imp = |token: &str, path: &str| {
+        s.post(
+            "/api/v1/sources/import/folder",
+            Some(token),
+            &json!({ "path": path, "recursive": false }),
+        )
+    };
+    let there = outside.path().to_str().unwrap().to_string();
+    let missing = format!("{there}/no-such-dir");
+    let a = imp(&t, &there);
+    let b = imp(&t, &missing);
+    assert_eq!(a.status, b.status, "{} / {}", a.text, b.text);
+    assert_eq!(
+        a.detail().replace(&there, "P"),
+        b.detail().replace(&missing, "P")
+    );
+    let r = imp(&member, root.path().to_str().unwrap());
+    assert_eq!(r.status, 403, "{}", r.text);
+}
+
+#[test]
+fn an_automation_notifies_a_specific_user_only_if_its_owner_shares_a_project_with_them() {
+    let s = TestServer::start();
+    let admin = s.admin_token();
+    let (_, member) = s.member("ann@example.com");
+    let (stranger, _) = s.member("zed@example.com");
+    let body = |user: &str| {
+        json!({ "name": "Ping", "trigger": "task.created", "action": "notify",
+                "action_config": { "target": "user", "user_id": user, "message": "hi" } })
+    };
+    let r = s.post("/api/v1/automations/", Some(&member), &body(&stranger));
+    assert_eq!(r.status, 422, "{}", r.text);
+    let r = s.post("/api/v1/automations/", Some(&admin), &body(&stranger));
+    assert_eq!(r.status, 201, "{}", r.text);
+}
