@@ -36,6 +36,8 @@ pub struct AppState {
     pub limiters: Arc<Limiters>,
     /// Failed sign-ins per (email, IP) and per email (see `auth::lockout`).
     pub lockout: Arc<crate::auth::lockout::Lockout>,
+    /// Model replies running at once, per user and in all (see `ai::slots`).
+    pub generation: crate::ai::slots::GenerationSlots,
     /// Dedicated argon2 threads (19 MiB per hash): a login storm cannot exhaust memory.
     pub hasher: Arc<crate::auth::password::HashPool>,
     /// Users behind recent bearer tokens; call `sessions.forget(id)` after changing a user.
@@ -108,6 +110,7 @@ impl AppState {
             secrets: SecretBox::from_key(&key),
             limiters: Arc::new(Limiters::new(&cfg)),
             lockout: Default::default(),
+            generation: Default::default(),
             hasher: Arc::new(crate::auth::password::HashPool::new(permits, 256)),
             sessions: Default::default(),
             jobs: db.bell().clone(),

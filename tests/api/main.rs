@@ -44,6 +44,7 @@ mod publishing;
 mod publishing_crash;
 mod security_access;
 mod security_auth;
+mod security_dos;
 mod security_misc;
 mod security_secrets;
 mod security_streams;

@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 #[utoipa::path(tag = "chat", request_body = SendMessageRequest,
     responses((status = 200, description = "text/event-stream of {content} | {tool_use, status} | {error} | {done, message_id, usage}"),
         (status = 400, body = ErrorBody, description = "provider not configured"), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "monthly token budget exhausted")))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "monthly token budget exhausted, or too many replies being generated (for this user or in all; `Retry-After`)")))]
 #[post("/chat/conversations/{id}/messages")]
 pub async fn send_message(
     state: web::Data<AppState>,
@@ -27,6 +27,8 @@ pub async fn send_message(
     body: web::Json<SendMessageRequest>,
 ) -> ApiResult<HttpResponse> {
     let conv = chat::visible(&state, &user.id, &id).await?;
+    // Bounded before anything is stored or spawned: one thread per running reply.
+    let slot = state.generation.acquire(&user.id)?;
     let b = body.into_inner();
     let ask = reply::Ask {
         content: b.content,
@@ -49,6 +51,7 @@ pub async fn send_message(
         .name("chat-stream".into())
         .stack_size(1024 * 1024)
         .spawn(move || {
+            let _slot = slot;
             let mut frames = agent::ChannelFrames::new(tx);
             reply::run(st, started, &mut frames);
         })

@@ -1,0 +1,58 @@
+//! Security review, denial of service (10): generation is bounded per user with 429 and
+//! `Retry-After` beyond the bound.
+use crate::fake_llm::{self, Reply, new_conversation};
+use crate::helpers::*;
+use serde_json::json;
+use std::time::Duration;
+
+#[test]
+fn a_user_beyond_the_running_reply_bound_gets_429_with_retry_after() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    // Each reply takes about two seconds upstream.
+    let fake = fake_llm::start(|_| {
+        Reply::Stream(
+            fake_llm::openai_text(&["slow", " ", "reply"], (3, 3)),
+            Duration::from_millis(500),
+        )
+    });
+    fake_llm::configure(
+        &s,
+        &t,
+        json!({"openai_base_url": format!("{}/v1", fake.svc.base), "openai_api_key": "sk-test-abcdefghijkl", "default_provider": "openai"}),
+    );
+    let convs: Vec<String> = (0..4).map(|_| new_conversation(&s, &t)).collect();
+    let running: Vec<_> = convs[..3]
+        .iter()
+        .map(|conv| {
+            let (c, t, conv) = (s.client.clone(), t.clone(), conv.clone());
+            std::thread::spawn(move || {
+                c.post(
+                    &format!("/api/v1/chat/conversations/{conv}/messages"),
+                    Some(&t),
+                    &json!({"content": "Hello"}),
+                )
+                .status
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(600));
+    let r = s.post(
+        &format!("/api/v1/chat/conversations/{}/messages", convs[3]),
+        Some(&t),
+        &json!({"content": "One more"}),
+    );
+    assert_eq!(r.status, 429, "{}", r.text);
+    let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait));
+    for h in running {
+        assert_eq!(h.join().unwrap(), 200);
+    }
+    // Once they end, the user may ask again.
+    let r = s.post(
+        &format!("/api/v1/chat/conversations/{}/messages", convs[3]),
+        Some(&t),
+        &json!({"content": "Now?"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+}
