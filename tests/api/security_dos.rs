@@ -56,3 +56,36 @@ fn a_user_beyond_the_running_reply_bound_gets_429_with_retry_after() {
     );
     assert_eq!(r.status, 200, "{}", r.text);
 }
+
+#[test]
+fn model_lists_are_reused_for_a_minute_instead_of_calling_providers_on_every_request() {
+    use actix_web::{HttpResponse, web};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let fake = FakeService::start(move |cfg| {
+        let counted = counted.clone();
+        cfg.route(
+            "/v1/models",
+            web::get().to(move || {
+                counted.fetch_add(1, Ordering::SeqCst);
+                async { HttpResponse::Ok().json(json!({ "data": [{ "id": "fake-model" }] })) }
+            }),
+        );
+    });
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let (_, member) = s.member("mia@example.com");
+    fake_llm::configure(
+        &s,
+        &t,
+        json!({"openai_base_url": format!("{}/v1", fake.base), "openai_api_key": "sk-test-abcdefghijkl"}),
+    );
+    for _ in 0..3 {
+        let r = s.get("/api/v1/settings/available-models", Some(&member));
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert!(r.text.contains("fake-model"), "{}", r.text);
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
