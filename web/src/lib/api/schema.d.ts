@@ -857,7 +857,127 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description invalid token, disabled account, `mfa_required` or a wrong code */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description nobody has this email and sign-up through Supabase is off */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the email belongs to an account not linked to this identity: sign in with the password and link Supabase from the Account page */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description too many attempts from this IP or on this account */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the project's JWKS could not be fetched */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/supabase-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SupabaseLinkRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupabaseLinkResponse"];
+                    };
+                };
+                /** @description Supabase is not configured */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description not signed in, or an invalid Supabase token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description this Supabase identity is linked to another account */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description 5 attempts per minute per user */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the project's JWKS could not be fetched */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1572,7 +1692,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description text/event-stream of {type: "message", message} */
+                /** @description text/event-stream of {type: "message", message}; ends within seconds of the session ending */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1694,7 +1814,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description monthly token budget exhausted */
+                /** @description monthly token budget exhausted, or too many replies being generated (for this user or in all; `Retry-After`) */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -6287,6 +6407,7 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description MFA is off; other sessions ended (`access_token` continues this one) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -6418,6 +6539,7 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description MFA is on; other sessions ended (`access_token` continues this one) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7909,7 +8031,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description `ready` {unread} first, then one `notification` event per new notification; `: keep-alive` comments every 15 s */
+                /** @description `ready` {unread} first, then one `notification` event per new notification; `: keep-alive` comments every 15 s; ends within seconds of the session ending (expiry, password or MFA change, deactivation) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -11495,7 +11617,7 @@ export interface paths {
                         "application/json": components["schemas"]["ImportedMany"];
                     };
                 };
-                /** @description outside import_roots */
+                /** @description not an admin, or the path is not inside import_roots (a missing path answers the same) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -14440,6 +14562,11 @@ export interface components {
             user_id?: string | null;
         };
         MfaStatus: {
+            /**
+             * @description After turning MFA on or off: a fresh token for this session (every earlier token, this
+             *     one's included, stopped working).
+             */
+            access_token?: string | null;
             /** Format: int64 */
             backup_codes_remaining: number;
             enabled: boolean;
@@ -16208,6 +16335,19 @@ export interface components {
         SupabaseExchangeRequest: {
             /** @description The Supabase session's access token (a JWT). */
             access_token: string;
+            /**
+             * @description Current authenticator code, or an unused backup code, when the account has MFA on
+             *     (the first exchange answers 401 `mfa_required`).
+             */
+            totp_code?: string | null;
+        };
+        SupabaseLinkRequest: {
+            /** @description An access token of the Supabase session to link to the signed-in account. */
+            access_token: string;
+        };
+        SupabaseLinkResponse: {
+            /** @description Always `true`: the account now signs in with this Supabase identity too. */
+            linked: boolean;
         };
         Task: {
             assignee_id?: string | null;
