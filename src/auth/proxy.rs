@@ -101,7 +101,7 @@ impl TrustProxy {
             .flat_map(|h| h.split(','))
             .map(str::trim)
             .filter(|h| !h.is_empty())
-            .map_while(|h| parse_hop(h))
+            .map_while(parse_hop)
             .collect();
         // The chain, nearest first: the peer, then what each proxy says it saw.
         let chain = std::iter::once(peer).chain(hops.into_iter().rev());

@@ -154,7 +154,7 @@ async fn verify(state: &AppState, token: &str) -> ApiResult<Identity> {
 
 /// How the exchange found (or made) the account.
 enum Found {
-    User(UserRow),
+    User(Box<UserRow>),
     /// The email belongs to an account not linked to this Supabase identity.
     Unlinked,
     /// Nobody has the email, and the admin turned sign-up through Supabase off.
@@ -176,7 +176,7 @@ pub async fn exchange(
         .db
         .write(move |tx| -> anyhow::Result<Found> {
             if let Some(user_id) = identity_store::user_for(tx, PROVIDER, &id.sub)? {
-                return Ok(store::get(tx, &user_id)?.map_or(Found::Unlinked, Found::User));
+                return Ok(store::get(tx, &user_id)?.map_or(Found::Unlinked, |u| Found::User(Box::new(u))));
             }
             if store::get_by_email(tx, id.email.as_str())?.is_some() {
                 return Ok(Found::Unlinked);
@@ -204,12 +204,12 @@ pub async fn exchange(
                 Some(&user.id),
                 serde_json::json!({ "user_id": user.id, "email": user.email, "role": user.role, "via": "supabase" }),
             )?;
-            Ok(Found::User(user))
+            Ok(Found::User(Box::new(user)))
         })
         .await
         .map_err(|e| ApiError::internal("supabase sign-in", e))?;
     let user = match found {
-        Found::User(u) => u,
+        Found::User(u) => *u,
         Found::Unlinked => {
             return Err(ApiError::conflict(
                 "an account with this email already exists; sign in with your password, then link \
