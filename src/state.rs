@@ -38,6 +38,8 @@ pub struct AppState {
     pub lockout: Arc<crate::auth::lockout::Lockout>,
     /// Model replies running at once, per user and in all (see `ai::slots`).
     pub generation: crate::ai::slots::GenerationSlots,
+    /// Long-lived event streams open at once, per user and in all.
+    pub streams: crate::ai::slots::GenerationSlots,
     /// Providers' model lists, kept a minute: listing calls every configured provider.
     pub model_lists: Arc<crate::cache::TtlMap<Result<Vec<String>, String>>>,
     /// Dedicated argon2 threads (19 MiB per hash): a login storm cannot exhaust memory.
@@ -113,6 +115,7 @@ impl AppState {
             limiters: Arc::new(Limiters::new(&cfg)),
             lockout: Default::default(),
             generation: Default::default(),
+            streams: crate::ai::slots::GenerationSlots::streams(),
             model_lists: Default::default(),
             hasher: Arc::new(crate::auth::password::HashPool::new(permits, 256)),
             sessions: Default::default(),

@@ -89,3 +89,35 @@ fn model_lists_are_reused_for_a_minute_instead_of_calling_providers_on_every_req
     }
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
+
+#[test]
+fn a_user_cannot_hold_more_than_eight_event_streams_open() {
+    use std::io::{Read, Write};
+    let s = TestServer::start_with(|c| c.login_per_minute = 100);
+    let (_, token) = s.member("sam@example.com");
+    let (_, other) = s.member("kim@example.com");
+    let host = s.base.trim_start_matches("http://").to_string();
+    let open = |token: &str| {
+        let mut conn = std::net::TcpStream::connect(&host).unwrap();
+        write!(
+            conn,
+            "GET /api/v1/notifications/stream HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\r\n"
+        )
+        .unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut buf = [0u8; 2048];
+        let n = conn.read(&mut buf).unwrap();
+        let head = String::from_utf8_lossy(&buf[..n]).to_string();
+        (conn, head)
+    };
+    let held: Vec<_> = (0..8).map(|_| open(&token)).collect();
+    for (_, head) in &held {
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    }
+    let (_, ninth) = open(&token);
+    assert!(ninth.starts_with("HTTP/1.1 429"), "{ninth}");
+    assert!(ninth.to_lowercase().contains("retry-after"), "{ninth}");
+    let (_, someone_else) = open(&other);
+    assert!(someone_else.starts_with("HTTP/1.1 200"), "{someone_else}");
+}

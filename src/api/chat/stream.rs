@@ -59,7 +59,8 @@ pub async fn send_message(
     Ok(sse::response(rx))
 }
 
-#[utoipa::path(tag = "chat", responses((status = 200, description = "text/event-stream of {type: \"message\", message}; ends within seconds of the session ending"), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "chat", responses((status = 200, description = "text/event-stream of {type: \"message\", message}; ends within seconds of the session ending"), (status = 404, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "too many event streams open for this user (or in all); `Retry-After`")))]
 #[get("/chat/conversations/{id}/events")]
 pub async fn conversation_events(
     state: web::Data<AppState>,
@@ -69,11 +70,13 @@ pub async fn conversation_events(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let conv = chat::visible(&state, &viewer.user_id, &id).await?;
+    let slot = state.streams.acquire(&viewer.user_id)?;
     let mut events = state.bus.subscribe();
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     let st = state.get_ref().clone();
     let me = viewer.user_id;
     actix_web::rt::spawn(async move {
+        let _slot = slot;
         let mut keepalive = tokio::time::interval(std::time::Duration::from_secs(15));
         let mut check = tokio::time::interval(crate::auth::SESSION_CHECK);
         if tx

@@ -98,7 +98,8 @@ fn frame(event: &str, data: &serde_json::Value) -> Bytes {
     params(("ticket" = Option<String>, Query, description = "a single-use ticket from `POST /notifications/stream-ticket`, for EventSource (which cannot send headers); a bearer header works too")),
     responses((status = 200, content_type = "text/event-stream",
         description = "`ready` {unread} first, then one `notification` event per new notification; `: keep-alive` comments every 15 s; ends within seconds of the session ending (expiry, password or MFA change, deactivation)"),
-        (status = 401, body = ErrorBody, description = "no bearer token and no ticket, or the ticket is unknown, spent or expired")))]
+        (status = 401, body = ErrorBody, description = "no bearer token and no ticket, or the ticket is unknown, spent or expired"),
+        (status = 429, body = ErrorBody, description = "too many event streams open for this user (or in all); `Retry-After`")))]
 #[get("/notifications/stream")]
 pub async fn stream(
     state: web::Data<AppState>,
@@ -106,6 +107,8 @@ pub async fn stream(
     end: SessionEnd,
 ) -> ApiResult<HttpResponse> {
     let uid = user.id.clone();
+    // Held by the stream: released when it ends or the client goes away.
+    let slot = state.streams.acquire(&uid)?;
     let unread = notifications::unread_count(&state, &uid).await?;
     let first = frame("ready", &serde_json::json!({ "unread": unread }));
     let rx = state.feed.subscribe();
@@ -114,18 +117,21 @@ pub async fn stream(
     let st = state.get_ref().clone();
     let user = user.0;
     let body = futures_util::stream::unfold(
-        (rx, (check, keepalive), Some(first)),
-        move |(mut rx, (mut check, mut keepalive), first)| {
+        (rx, (check, keepalive, slot), Some(first)),
+        move |(mut rx, (mut check, mut keepalive, slot), first)| {
             let (uid, st, user) = (uid.clone(), st.clone(), user.clone());
             async move {
                 if let Some(b) = first {
-                    return Some((Ok::<_, actix_web::Error>(b), (rx, (check, keepalive), None)));
+                    return Some((
+                        Ok::<_, actix_web::Error>(b),
+                        (rx, (check, keepalive, slot), None),
+                    ));
                 }
                 loop {
                     tokio::select! {
                         got = rx.recv() => match got {
                             Ok(p) if p.user_id.as_deref().is_none_or(|u| u == uid) => {
-                                return Some((Ok(frame(p.event, &p.data)), (rx, (check, keepalive), None)));
+                                return Some((Ok(frame(p.event, &p.data)), (rx, (check, keepalive, slot), None)));
                             }
                             Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
                             Err(broadcast::error::RecvError::Closed) => return None,
@@ -138,7 +144,7 @@ pub async fn stream(
                         }
                         _ = keepalive.tick() => {
                             let ping = Bytes::from_static(b": keep-alive\n\n");
-                            return Some((Ok(ping), (rx, (check, keepalive), None)));
+                            return Some((Ok(ping), (rx, (check, keepalive, slot), None)));
                         }
                     }
                 }
