@@ -1707,6 +1707,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description too many event streams open for this user (or in all); `Retry-After` */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -8042,6 +8051,15 @@ export interface paths {
                 };
                 /** @description no bearer token and no ticket, or the ticket is unknown, spent or expired */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description too many event streams open for this user (or in all); `Retry-After` */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
