@@ -1,7 +1,8 @@
-//! Serialized response bodies cached per key and version (project boards): a reader compares the
+//! Caches: serialized response bodies per key and version (project boards): a reader compares the
 //! version it read from the database with the cached one, so a write anywhere retires the entry.
 //! Kept plain and gzipped (compressed once per version). Lives in `AppState`, so two servers in
-//! one process never share entries.
+//! one process never share entries. Also [`TtlMap`]: values kept for a while (providers' model
+//! lists).
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -46,5 +47,38 @@ impl VersionedBodies {
             map.clear();
         }
         map.insert(key, (version, body));
+    }
+}
+
+/// Values kept for a while under a string key (bounded: a full map starts over).
+pub struct TtlMap<V> {
+    map: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, V)>>,
+}
+
+impl<V> Default for TtlMap<V> {
+    fn default() -> Self {
+        TtlMap {
+            map: Default::default(),
+        }
+    }
+}
+
+impl<V: Clone> TtlMap<V> {
+    const MAX: usize = 1024;
+
+    /// The value under `key` if it is younger than `ttl`.
+    pub fn get(&self, key: &str, ttl: std::time::Duration) -> Option<V> {
+        let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key)
+            .filter(|(at, _)| at.elapsed() < ttl)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub fn put(&self, key: String, value: V) {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= Self::MAX {
+            map.clear();
+        }
+        map.insert(key, (std::time::Instant::now(), value));
     }
 }

@@ -119,9 +119,12 @@ pub struct ServeArgs {
     /// Base64 of a 32-byte key for secrets at rest (default: DATA/secret.key, created 0600).
     #[arg(long, env = "NEUROMANCER_SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
-    /// Take the client IP from X-Forwarded-For (only behind your own reverse proxy).
-    #[arg(long, env = "NEUROMANCER_TRUST_PROXY", default_value_t = false)]
-    pub trust_proxy: bool,
+    /// Take the client IP from X-Forwarded-For, only behind your own reverse proxies: the number
+    /// of proxies in front of the server (`--trust-proxy` alone: 1), or their addresses as a
+    /// comma-separated CIDR list. The right-most hop that is not a proxy is the client.
+    #[arg(long, env = "NEUROMANCER_TRUST_PROXY", default_value = "off", num_args = 0..=1,
+          default_missing_value = "1", value_parser = crate::auth::proxy::TrustProxy::parse)]
+    pub trust_proxy: crate::auth::proxy::TrustProxy,
     /// SQLite synchronous mode: full (fsync every commit; survives power loss) or normal.
     /// Default: full, or normal with --litestream (Litestream's advice, and a far narrower window
     /// for the crash-during-commit replica damage described in README: Backup and restore).

@@ -26,8 +26,8 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// Base64 32-byte key for secrets at rest; when unset a 0600 key file in the data dir is used.
     pub secret_key: Option<String>,
-    /// Trust X-Forwarded-For / Forwarded for the client IP (only behind your own reverse proxy).
-    pub trust_proxy: bool,
+    /// Which X-Forwarded-For hops to believe for the client IP (only behind your own reverse proxies).
+    pub trust_proxy: crate::auth::proxy::TrustProxy,
     pub sync_full: bool,
     /// Litestream replicates the database file and owns its checkpoints (the app never runs one).
     pub litestream: bool,
@@ -54,7 +54,7 @@ impl Config {
             admin_email: None,
             admin_password: None,
             secret_key: None,
-            trust_proxy: false,
+            trust_proxy: crate::auth::proxy::TrustProxy::Off,
             sync_full: true,
             litestream: false,
             bench_routes: false,

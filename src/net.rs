@@ -39,6 +39,14 @@ pub fn is_forbidden(ip: IpAddr) -> bool {
                 return forbidden_v4(v4);
             }
             let seg0 = v6.segments()[0];
+            if let Some(v4) = embedded_v4(v6)
+                .into_iter()
+                .flatten()
+                .find(|v4| forbidden_v4(*v4))
+            {
+                tracing::debug!(%v6, %v4, "an IPv6 address embeds a forbidden IPv4 address");
+                return true;
+            }
             v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
@@ -49,6 +57,18 @@ pub fn is_forbidden(ip: IpAddr) -> bool {
                 || (seg0 == 0x64 && v6.segments()[1] == 0xff9b) // NAT64 64:ff9b::/96
                 || (seg0 == 0x2001 && v6.segments()[1] == 0x0db8) // documentation
         }
+    }
+}
+
+/// The IPv4 addresses a 6to4 (`2002::/16`: bits 16–47) or Teredo (`2001::/32`: the server in
+/// bits 32–63, the client inverted in the last 32) address routes to.
+fn embedded_v4(v6: std::net::Ipv6Addr) -> Option<[Ipv4Addr; 2]> {
+    let s = v6.segments();
+    let v4 = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    match (s[0], s[1]) {
+        (0x2002, _) => Some([v4(s[1], s[2]), v4(s[1], s[2])]),
+        (0x2001, 0) => Some([v4(s[2], s[3]), v4(!s[6], !s[7])]),
+        _ => None,
     }
 }
 

@@ -34,6 +34,14 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub secrets: SecretBox,
     pub limiters: Arc<Limiters>,
+    /// Failed sign-ins per (email, IP) and per email (see `auth::lockout`).
+    pub lockout: Arc<crate::auth::lockout::Lockout>,
+    /// Model replies running at once, per user and in all (see `ai::slots`).
+    pub generation: crate::ai::slots::GenerationSlots,
+    /// Long-lived event streams open at once, per user and in all.
+    pub streams: crate::ai::slots::GenerationSlots,
+    /// Providers' model lists, kept a minute: listing calls every configured provider.
+    pub model_lists: Arc<crate::cache::TtlMap<Result<Vec<String>, String>>>,
     /// Dedicated argon2 threads (19 MiB per hash): a login storm cannot exhaust memory.
     pub hasher: Arc<crate::auth::password::HashPool>,
     /// Users behind recent bearer tokens; call `sessions.forget(id)` after changing a user.
@@ -107,6 +115,10 @@ impl AppState {
             jwt: Arc::new(JwtKeys::new(&jwt_secret, cfg.jwt_ttl_secs)),
             secrets: SecretBox::from_key(&key),
             limiters: Arc::new(Limiters::new(&cfg)),
+            lockout: Default::default(),
+            generation: Default::default(),
+            streams: crate::ai::slots::GenerationSlots::streams(),
+            model_lists: Default::default(),
             hasher: Arc::new(crate::auth::password::HashPool::new(permits, 256)),
             sessions: Default::default(),
             jobs: db.bell().clone(),

@@ -130,6 +130,27 @@ impl Resource {
     }
 }
 
+/// SQL condition: user `alias`.`{col}` is someone the viewer bound at `?{p}` (user id) and
+/// `?{p+1}` (is admin) may see in people views (org chart, allocation, leaderboard): themselves,
+/// anyone sharing a project or a team with them, everyone for an admin. Only constants are
+/// formatted in.
+pub fn colleague(alias: &str, col: &str, p: usize) -> String {
+    let (u, a) = (p, p + 1);
+    format!(
+        "(?{a} = 1 OR {alias}.{col} = ?{u}
+          OR {alias}.{col} IN (SELECT o.user_id FROM user_projects m JOIN user_projects o
+                               ON o.project_id = m.project_id WHERE m.user_id = ?{u})
+          OR {alias}.{col} IN (SELECT o.user_id FROM team_members m JOIN team_members o
+                               ON o.team_id = m.team_id WHERE m.user_id = ?{u}))"
+    )
+}
+
+/// Whether the viewer may address `user_id` directly (notifications from automations): an
+/// admin anyone, a member themselves and the people they share a project with.
+pub fn may_address(c: &Connection, v: &Viewer, user_id: &str) -> rusqlite::Result<bool> {
+    Ok(v.admin || v.user_id == user_id || store::share_a_project(c, &v.user_id, user_id)?)
+}
+
 /// Whether the viewer may see row `id` of this kind.
 pub fn can_view(c: &Connection, v: &Viewer, res: &Resource, id: &str) -> rusqlite::Result<bool> {
     store::can_view(c, v, res, id)

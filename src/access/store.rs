@@ -2,6 +2,15 @@
 use super::{Resource, Viewer};
 use rusqlite::{Connection, OptionalExtension, params};
 
+/// Whether two users are members of one project.
+pub fn share_a_project(c: &Connection, a: &str, b: &str) -> rusqlite::Result<bool> {
+    c.prepare_cached(
+        "SELECT EXISTS(SELECT 1 FROM user_projects x JOIN user_projects y ON y.project_id = x.project_id
+          WHERE x.user_id = ?1 AND y.user_id = ?2)",
+    )?
+    .query_row(params![a, b], |r| r.get(0))
+}
+
 /// Whether the viewer belongs to (or administers) this project.
 pub fn in_project(c: &Connection, v: &Viewer, project_id: &str) -> rusqlite::Result<bool> {
     if v.admin {

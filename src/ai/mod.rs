@@ -14,6 +14,7 @@ pub mod logs;
 pub mod logs_store;
 pub mod openai_compat;
 pub mod prompts;
+pub mod slots;
 pub mod sse;
 pub mod tools;
 

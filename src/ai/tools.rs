@@ -11,6 +11,9 @@ use serde_json::Value;
 pub struct ToolCtx {
     pub state: AppState,
     pub viewer: Viewer,
+    /// The conversation's other members: they read the results too, so tools that read shared
+    /// data return only what every one of them may see.
+    pub audience: Vec<Viewer>,
     pub conversation_id: String,
     pub client_id: Option<String>,
     pub project_id: Option<String>,

@@ -1,6 +1,6 @@
-//! The login flow: IP limiter → account lock → password (argon2, off the executor, bounded) →
-//! second factor → the signed-in user. Failures never say which part was wrong. Also the
-//! password change, which ends every earlier session.
+//! The login flow: IP limiter → lockout (per email and IP, see `lockout`) → password (argon2, off
+//! the executor, bounded) → second factor → the signed-in user. Failures never say which part was
+//! wrong. Also the password change, which ends every earlier session.
 use super::password::{hash_password, verify_password};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -19,61 +19,57 @@ pub struct Credentials {
     pub totp_code: Option<String>,
 }
 
-async fn record_failure(state: &AppState, user_id: &str) -> ApiResult<()> {
-    let id = user_id.to_string();
-    state
-        .db
-        .write(move |tx| store::record_failure(tx, &id, crate::time::now_secs()))
-        .await?;
-    Ok(())
-}
-
-/// Check the credentials; the signed-in user, with the login recorded.
+/// Check the credentials; the signed-in user, with the login recorded. Unknown and known emails
+/// take the same path (a dummy hash for the unknown, the same lockout keyed by the email typed).
 pub async fn login(state: &AppState, ip: IpAddr, creds: Credentials) -> ApiResult<UserRow> {
     state.limiters.login.check(&ip)?;
     if creds.email.len() > 254 || creds.password.len() > super::password::MAX_LEN {
         return Err(bad_credentials());
     }
-    let email = creds.email.trim().to_lowercase();
+    let email = super::lockout::key(&creds.email);
+    state.lockout.check(&email, ip)?;
+    let lookup = email.clone();
     let user = state
         .db
-        .read(move |c| store::get_by_email(c, &email))
+        .read(move |c| store::get_by_email(c, &lookup))
         .await?;
-
-    let now = crate::time::now_secs();
-    if let Some(until) = user
-        .as_ref()
-        .and_then(|u| u.locked_until)
-        .filter(|until| *until > now)
-    {
-        return Err(ApiError::too_many(
-            "too many failed sign-ins for this account; try again later",
-            (until - now) as u64,
-        ));
-    }
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let password_ok = verify_password(state, hash, creds.password).await?;
-    let Some(user) = user else {
-        return Err(bad_credentials());
-    };
-    if !password_ok || !user.active {
-        record_failure(state, &user.id).await?;
-        return Err(bad_credentials());
-    }
-    if user.mfa_enabled {
-        let Some(code) = creds.totp_code.filter(|c| !c.trim().is_empty()) else {
-            let id = user.id.clone();
-            state
-                .db
-                .write(move |tx| store::clear_failures(tx, &id))
-                .await?;
-            return Err(ApiError::unauthorized("mfa_required"));
-        };
-        if !super::mfa::verify_second_factor(state, &user, &code).await? {
-            record_failure(state, &user.id).await?;
-            return Err(ApiError::unauthorized("invalid authentication code"));
+    let user = match user {
+        Some(u) if password_ok && u.active => u,
+        _ => {
+            state.lockout.fail(&email, ip);
+            return Err(bad_credentials());
         }
+    };
+    second_factor(state, &user, ip, creds.totp_code).await?;
+    signed_in(state, user, ip).await
+}
+
+/// The second factor of an account with MFA on (a no-op otherwise). No code: `mfa_required`, and
+/// the failure count stays as it is; a wrong code counts as a failed sign-in.
+pub async fn second_factor(
+    state: &AppState,
+    user: &UserRow,
+    ip: IpAddr,
+    code: Option<String>,
+) -> ApiResult<()> {
+    if !user.mfa_enabled {
+        return Ok(());
     }
+    let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
+        return Err(ApiError::unauthorized("mfa_required"));
+    };
+    if !super::mfa::verify_second_factor(state, user, &code).await? {
+        state.lockout.fail(&user.email, ip);
+        return Err(ApiError::unauthorized("invalid authentication code"));
+    }
+    Ok(())
+}
+
+/// Every factor passed: clear the lockout and record the login.
+pub async fn signed_in(state: &AppState, user: UserRow, ip: IpAddr) -> ApiResult<UserRow> {
+    state.lockout.succeed(&user.email, ip);
     let id = user.id.clone();
     state
         .db

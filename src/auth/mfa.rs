@@ -56,8 +56,13 @@ pub async fn enroll(state: &AppState, user: &UserRow) -> ApiResult<Enrollment> {
     })
 }
 
-/// Finish enrollment with a current code; the number of backup codes now usable.
-pub async fn confirm_enrollment(state: &AppState, user: &UserRow, code: &str) -> ApiResult<i64> {
+/// Finish enrollment with a current code; the number of backup codes now usable and the user's
+/// new token version (turning MFA on ends every other session).
+pub async fn confirm_enrollment(
+    state: &AppState,
+    user: &UserRow,
+    code: &str,
+) -> ApiResult<(i64, i64)> {
     state.limiters.mfa.check(&user.id)?;
     let id = user.id.clone();
     let sealed = state
@@ -82,7 +87,7 @@ pub async fn confirm_enrollment(state: &AppState, user: &UserRow, code: &str) ->
     let id = user.id.clone();
     let remaining = state
         .db
-        .write(move |tx| -> ApiResult<i64> {
+        .write(move |tx| -> ApiResult<(i64, i64)> {
             if !store::enable(tx, &id, &sealed, step)? {
                 return Err(ApiError::bad_request(
                     "the enrollment was restarted meanwhile; use the newest QR code",
@@ -94,20 +99,22 @@ pub async fn confirm_enrollment(state: &AppState, user: &UserRow, code: &str) ->
                 Some(&id),
                 serde_json::json!({ "user_id": id }),
             )?;
-            Ok(store::backup_codes_remaining(tx, &id)?)
+            let version = crate::users::store::get(tx, &id)?.map_or(0, |u| u.token_version);
+            Ok((store::backup_codes_remaining(tx, &id)?, version))
         })
         .await?;
     state.sessions.forget(&user.id);
     Ok(remaining)
 }
 
-/// Turn MFA off; needs the password and a second factor.
+/// Turn MFA off; needs the password and a second factor. Ends every other session: the user's
+/// new token version.
 pub async fn disable(
     state: &AppState,
     user: &UserRow,
     password: String,
     code: &str,
-) -> ApiResult<()> {
+) -> ApiResult<i64> {
     state.limiters.mfa.check(&user.id)?;
     if !user.mfa_enabled {
         return Err(ApiError::bad_request(
@@ -121,9 +128,9 @@ pub async fn disable(
         return Err(ApiError::bad_request("invalid password or code"));
     }
     let id = user.id.clone();
-    state
+    let version = state
         .db
-        .write(move |tx| -> rusqlite::Result<()> {
+        .write(move |tx| -> rusqlite::Result<i64> {
             store::disable(tx, &id)?;
             crate::events::emit(
                 tx,
@@ -131,11 +138,11 @@ pub async fn disable(
                 Some(&id),
                 serde_json::json!({ "user_id": id }),
             )?;
-            Ok(())
+            Ok(crate::users::store::get(tx, &id)?.map_or(0, |u| u.token_version))
         })
         .await?;
     state.sessions.forget(&user.id);
-    Ok(())
+    Ok(version)
 }
 
 /// A current TOTP code (each time step accepted once) or an unused backup code (consumed).

@@ -45,7 +45,8 @@ pub fn pending_secret(c: &Connection, user_id: &str) -> rusqlite::Result<Option<
 pub fn enable(c: &Connection, user_id: &str, pending: &str, step: i64) -> rusqlite::Result<bool> {
     let n = c.execute(
         "UPDATE users SET mfa_secret = mfa_pending_secret, mfa_pending_secret = NULL, mfa_enabled = 1,
-            mfa_last_step = ?2, updated_at = ?3 WHERE id = ?1 AND mfa_pending_secret = ?4",
+            mfa_last_step = ?2, token_version = token_version + 1, updated_at = ?3
+         WHERE id = ?1 AND mfa_pending_secret = ?4",
         params![user_id, step, crate::time::now_rfc3339(), pending],
     )?;
     if n == 0 {
@@ -64,7 +65,8 @@ pub fn enable(c: &Connection, user_id: &str, pending: &str, step: i64) -> rusqli
 
 pub fn disable(c: &Connection, user_id: &str) -> rusqlite::Result<()> {
     c.execute(
-        "UPDATE users SET mfa_enabled = 0, mfa_secret = NULL, mfa_pending_secret = NULL, updated_at = ?2 WHERE id = ?1",
+        "UPDATE users SET mfa_enabled = 0, mfa_secret = NULL, mfa_pending_secret = NULL,
+            token_version = token_version + 1, updated_at = ?2 WHERE id = ?1",
         params![user_id, crate::time::now_rfc3339()],
     )?;
     c.execute("DELETE FROM mfa_backup_codes WHERE user_id = ?1", [user_id])?;

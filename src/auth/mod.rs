@@ -1,12 +1,15 @@
 //! Who is calling: bearer-token authentication (checked before routing), the `AuthUser` /
 //! `AdminUser` extractors, and the public allow-list of the reference. Below it: the identity
 //! operations the API and the CLI share (login, password change, second factor, Supabase exchange).
+pub mod identity_store;
 pub mod jwks;
 pub mod jwt;
+pub mod lockout;
 pub mod login;
 pub mod mfa;
 pub mod mfa_store;
 pub mod password;
+pub mod proxy;
 pub mod rate_limit;
 pub mod sessions;
 pub mod supabase;
@@ -128,7 +131,7 @@ fn bearer(req: &ServiceRequest) -> Option<&str> {
 
 /// Verify the bearer token (or, on the stream route, redeem the ticket) and load the user; the
 /// user must be active and a token must carry the user's current token version. Any failure is
-/// the same 401.
+/// the same 401. The session's end goes into the request too ([`SessionEnd`]).
 pub async fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<AuthUser, ApiError> {
     let invalid = || ApiError::unauthorized("invalid or expired token");
     if let Some(token) = bearer(req) {
@@ -137,16 +140,58 @@ pub async fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<Auth
         if !user.active || user.token_version != claims.tv {
             return Err(invalid());
         }
+        req.extensions_mut().insert(SessionEnd(claims.exp));
         return Ok(AuthUser(user));
     }
     let ticket = query_ticket(req).ok_or_else(|| ApiError::unauthorized("missing bearer token"))?;
     let invalid = || ApiError::unauthorized("invalid, spent or expired ticket");
-    let user_id = state.tickets.redeem(ticket).ok_or_else(invalid)?;
-    let user = load_user(state, user_id).await?.ok_or_else(invalid)?;
-    if !user.active {
+    let session = state.tickets.redeem(ticket).ok_or_else(invalid)?;
+    let user = load_user(state, session.user_id)
+        .await?
+        .ok_or_else(invalid)?;
+    if !user.active
+        || user.token_version != session.token_version
+        || session.ends_at <= crate::time::now_secs()
+    {
         return Err(invalid());
     }
+    req.extensions_mut().insert(SessionEnd(session.ends_at));
     Ok(AuthUser(user))
+}
+
+/// When the caller's session ends (its token's `exp`, unix seconds): long-lived streams stop
+/// then, or sooner when [`session_alive`] says the session was ended.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionEnd(pub i64);
+
+impl FromRequest for SessionEnd {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<SessionEnd>()
+                .copied()
+                .ok_or_else(|| ApiError::unauthorized("authentication required")),
+        )
+    }
+}
+
+/// How often long-lived streams re-check their session.
+pub const SESSION_CHECK: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Whether the session behind a long-lived stream still holds: not expired, the user still
+/// active and on the same token version (a password change or an MFA switch ends sessions).
+pub async fn session_alive(state: &AppState, user: &UserRow, end: SessionEnd) -> bool {
+    if end.0 <= crate::time::now_secs() {
+        return false;
+    }
+    match load_user(state, user.id.clone()).await {
+        Ok(Some(now)) => now.active && now.token_version == user.token_version,
+        Ok(None) => false,
+        // A busy database is no reason to cut a stream; the next check decides.
+        Err(_) => true,
+    }
 }
 
 /// The user, through the two-second session cache.
@@ -165,23 +210,20 @@ pub fn attach(req: &ServiceRequest, user: AuthUser) {
     req.extensions_mut().insert(user);
 }
 
-/// The client's IP: the socket peer, or the first X-Forwarded-For hop when trusting a proxy.
-pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> IpAddr {
-    if trust_proxy
-        && let Some(ip) = req
-            .connection_info()
-            .realip_remote_addr()
-            .and_then(parse_ip)
-    {
-        return ip;
+/// The client's IP: the socket peer, or with trusted proxies the right-most X-Forwarded-For hop
+/// that is not one of them (see [`proxy::TrustProxy::client`]).
+pub fn client_ip(req: &HttpRequest, trust_proxy: proxy::TrustProxy) -> IpAddr {
+    let peer = req
+        .peer_addr()
+        .map(|a| proxy::canonical(a.ip()))
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    if trust_proxy == proxy::TrustProxy::Off {
+        return peer;
     }
-    req.peer_addr()
-        .map(|a| a.ip())
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
-}
-
-fn parse_ip(s: &str) -> Option<IpAddr> {
-    s.parse::<IpAddr>()
-        .ok()
-        .or_else(|| s.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+    let hops: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    trust_proxy.client(peer, &hops)
 }

@@ -6,12 +6,38 @@ use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 
-pub struct Limiter<K: Hash + Eq + Clone> {
+/// More keys than this: idle ones are dropped first; if all are recent, newcomers wait.
+const MAX_KEYS: usize = 100_000;
+
+/// The bucket a key counts against: an IPv6 client controls its whole /64, so that is one key.
+pub trait LimitKey: Hash + Eq + Clone {
+    fn bucket(&self) -> Self;
+}
+
+impl LimitKey for IpAddr {
+    fn bucket(&self) -> Self {
+        match super::proxy::canonical(*self) {
+            IpAddr::V6(v6) => {
+                let s = v6.segments();
+                IpAddr::from([s[0], s[1], s[2], s[3], 0, 0, 0, 0])
+            }
+            v4 => v4,
+        }
+    }
+}
+
+impl LimitKey for String {
+    fn bucket(&self) -> Self {
+        self.clone()
+    }
+}
+
+pub struct Limiter<K: LimitKey> {
     inner: Option<DefaultKeyedRateLimiter<K>>,
     what: &'static str,
 }
 
-impl<K: Hash + Eq + Clone> Limiter<K> {
+impl<K: LimitKey> Limiter<K> {
     /// `per_minute` requests per minute per key, burst of the same size; 0 disables.
     pub fn per_minute(per_minute: u32, what: &'static str) -> Self {
         let inner = NonZeroU32::new(per_minute).map(|n| RateLimiter::keyed(Quota::per_minute(n)));
@@ -23,7 +49,20 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
         let Some(limiter) = &self.inner else {
             return Ok(());
         };
-        limiter.check_key(key).map_err(|not_until| {
+        if limiter.len() >= MAX_KEYS {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+            if limiter.len() >= MAX_KEYS {
+                return Err(ApiError::too_many(
+                    format!(
+                        "too many {} from too many addresses; retry in a minute",
+                        self.what
+                    ),
+                    60,
+                ));
+            }
+        }
+        limiter.check_key(&key.bucket()).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             ApiError::too_many(
                 format!(

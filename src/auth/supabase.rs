@@ -1,6 +1,8 @@
 //! Supabase sign-in: verify the Supabase access token (HS256 with the project secret, or
-//! ES256/RS256 with the project's JWKS), then upsert the user (the API then mints our own token).
+//! ES256/RS256 with the project's JWKS, issuer checked), then find the account linked to its `sub`
+//! (the API then mints our own token), or link the identity to a signed-in account.
 //! The algorithm comes from an allow-list; the header only picks among configured verifiers.
+use super::identity_store;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::users::store::{self, NewUser, UserRow};
@@ -89,14 +91,26 @@ struct SupabaseClaims {
     user_metadata: serde_json::Value,
 }
 
-/// Verify a Supabase access token and upsert its user; the signed-in user.
-pub async fn exchange(state: &AppState, token: String) -> ApiResult<UserRow> {
+/// A verified Supabase identity.
+struct Identity {
+    sub: String,
+    email: crate::users::Email,
+    name: String,
+}
+
+const PROVIDER: &str = "supabase";
+
+/// Verify a Supabase access token: signature, `exp`, `aud`, `role` and `iss` (the project's
+/// `{supabase_url}/auth/v1`, so a token of another project signed with a shared secret fails).
+async fn verify(state: &AppState, token: &str) -> ApiResult<Identity> {
     let cfg = load_settings(state).await?;
-    if cfg.url.is_none() && cfg.jwt_secret.is_none() {
-        return Err(ApiError::bad_request("Supabase sign-in is not configured"));
-    }
+    let Some(url) = cfg.url.as_deref() else {
+        return Err(ApiError::bad_request(
+            "Supabase sign-in is not configured (supabase_url is not set)",
+        ));
+    };
     let invalid = |why: &str| ApiError::unauthorized(format!("invalid Supabase token: {why}"));
-    let header = jsonwebtoken::decode_header(&token).map_err(|_| invalid("malformed"))?;
+    let header = jsonwebtoken::decode_header(token).map_err(|_| invalid("malformed"))?;
     let (key, alg) = match header.alg {
         Algorithm::HS256 => {
             let secret = cfg
@@ -109,19 +123,16 @@ pub async fn exchange(state: &AppState, token: String) -> ApiResult<UserRow> {
             )
         }
         alg @ (Algorithm::ES256 | Algorithm::RS256) => {
-            let url = cfg
-                .url
-                .as_deref()
-                .ok_or_else(|| invalid("asymmetric tokens need supabase_url"))?;
             (jwks_key(state, url, header.kid.as_deref()).await?, alg)
         }
         _ => return Err(invalid("algorithm not allowed")),
     };
     let mut validation = Validation::new(alg);
     validation.set_audience(&["authenticated"]);
-    validation.set_required_spec_claims(&["exp", "sub", "aud"]);
+    validation.set_issuer(&[format!("{url}/auth/v1")]);
+    validation.set_required_spec_claims(&["exp", "sub", "aud", "iss"]);
     validation.leeway = 30;
-    let claims = jsonwebtoken::decode::<SupabaseClaims>(&token, &key, &validation)
+    let claims = jsonwebtoken::decode::<SupabaseClaims>(token, &key, &validation)
         .map_err(|e| invalid(&e.to_string()))?
         .claims;
     let sub = claims
@@ -138,36 +149,111 @@ pub async fn exchange(state: &AppState, token: String) -> ApiResult<UserRow> {
         .or(claims.user_metadata["name"].as_str())
         .unwrap_or("")
         .to_string();
+    Ok(Identity { sub, email, name })
+}
 
-    let user = state
+/// How the exchange found (or made) the account.
+enum Found {
+    User(Box<UserRow>),
+    /// The email belongs to an account not linked to this Supabase identity.
+    Unlinked,
+    /// Nobody has the email, and the admin turned sign-up through Supabase off.
+    RegistrationClosed,
+}
+
+/// Verify a Supabase access token and sign its linked account in: found by (provider, `sub`) only,
+/// created as a member when nobody has the email (unless `supabase_auto_register` is off), with
+/// the account's lockout, deactivation and second factor honoured like a password login.
+pub async fn exchange(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    token: String,
+    totp_code: Option<String>,
+) -> ApiResult<UserRow> {
+    let id = verify(state, &token).await?;
+    let secrets = state.secrets.clone();
+    let found = state
         .db
-        .write(move |tx| -> rusqlite::Result<_> {
+        .write(move |tx| -> anyhow::Result<Found> {
+            if let Some(user_id) = identity_store::user_for(tx, PROVIDER, &id.sub)? {
+                return Ok(store::get(tx, &user_id)?.map_or(Found::Unlinked, |u| Found::User(Box::new(u))));
+            }
+            if store::get_by_email(tx, id.email.as_str())?.is_some() {
+                return Ok(Found::Unlinked);
+            }
+            let open = crate::settings::store::get_bool(tx, &secrets, "supabase_auto_register")?
+                .unwrap_or(true);
+            if !open {
+                return Ok(Found::RegistrationClosed);
+            }
             let new = NewUser {
-                email: email.as_str(),
-                name: &name,
+                email: id.email.as_str(),
+                name: &id.name,
                 role: "member",
                 password_hash: None,
-                auth_provider: "supabase",
-                external_id: Some(&sub),
+                auth_provider: PROVIDER,
+                external_id: Some(&id.sub),
             };
-            if let Some(new) = store::insert(tx, &new)? {
-                crate::events::emit(
-                    tx,
-                    "user.created",
-                    Some(&new.id),
-                    serde_json::json!({ "user_id": new.id, "email": new.email, "role": new.role, "via": "supabase" }),
-                )?;
-            }
-            let user = store::get_by_email(tx, email.as_str())?;
-            if let Some(u) = &user {
-                store::record_success(tx, &u.id)?;
-            }
-            Ok(user)
+            let Some(user) = store::insert(tx, &new)? else {
+                return Ok(Found::Unlinked);
+            };
+            identity_store::link(tx, PROVIDER, &id.sub, &user.id)?;
+            crate::events::emit(
+                tx,
+                "user.created",
+                Some(&user.id),
+                serde_json::json!({ "user_id": user.id, "email": user.email, "role": user.role, "via": "supabase" }),
+            )?;
+            Ok(Found::User(Box::new(user)))
         })
-        .await?
-        .ok_or_else(|| ApiError::internal("supabase upsert", "user vanished"))?;
+        .await
+        .map_err(|e| ApiError::internal("supabase sign-in", e))?;
+    let user = match found {
+        Found::User(u) => *u,
+        Found::Unlinked => {
+            return Err(ApiError::conflict(
+                "an account with this email already exists; sign in with your password, then link \
+                 Supabase from the Account page",
+            ));
+        }
+        Found::RegistrationClosed => {
+            return Err(ApiError::forbidden(
+                "sign-up through Supabase is turned off; ask an admin for an account",
+            ));
+        }
+    };
+    state.lockout.check(&user.email, ip)?;
     if !user.active {
         return Err(ApiError::unauthorized("account is disabled"));
     }
-    Ok(user)
+    super::login::second_factor(state, &user, ip, totp_code).await?;
+    super::login::signed_in(state, user, ip).await
+}
+
+/// Link the Supabase identity behind `token` to the signed-in user, so they can sign in with it.
+pub async fn link(state: &AppState, user: &UserRow, token: String) -> ApiResult<()> {
+    let id = verify(state, &token).await?;
+    let user_id = user.id.clone();
+    let linked = state
+        .db
+        .write(move |tx| -> rusqlite::Result<bool> {
+            if let Some(owner) = identity_store::user_for(tx, PROVIDER, &id.sub)? {
+                return Ok(owner == user_id);
+            }
+            identity_store::link(tx, PROVIDER, &id.sub, &user_id)?;
+            crate::events::emit(
+                tx,
+                "user.identity_linked",
+                Some(&user_id),
+                serde_json::json!({ "user_id": user_id, "provider": PROVIDER }),
+            )?;
+            Ok(true)
+        })
+        .await?;
+    if !linked {
+        return Err(ApiError::conflict(
+            "this Supabase identity is linked to another account",
+        ));
+    }
+    Ok(())
 }

@@ -71,8 +71,11 @@ pub fn claim(tx: &Connection, worker: &str, now_ms: i64) -> rusqlite::Result<Opt
 }
 
 pub fn mark_done(conn: &Connection, id: i64) -> rusqlite::Result<()> {
-    conn.prepare_cached("UPDATE jobs SET status = 'done', last_error = NULL, locked_by = NULL, updated_at = ?2 WHERE id = ?1")?
-        .execute(params![id, crate::time::now_rfc3339()])?;
+    conn.prepare_cached(
+        "UPDATE jobs SET status = 'done', last_error = NULL, locked_by = NULL, updated_at = ?2,
+        payload = json_remove(payload, '$.sealed') WHERE id = ?1",
+    )?
+    .execute(params![id, crate::time::now_rfc3339()])?;
     Ok(())
 }
 
@@ -90,8 +93,11 @@ pub fn mark_retry(
 }
 
 pub fn mark_failed(conn: &Connection, id: i64, error: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached("UPDATE jobs SET status = 'failed', last_error = ?2, locked_by = NULL, updated_at = ?3 WHERE id = ?1")?
-        .execute(params![id, error, crate::time::now_rfc3339()])?;
+    conn.prepare_cached(
+        "UPDATE jobs SET status = 'failed', last_error = ?2, locked_by = NULL, updated_at = ?3,
+        payload = json_remove(payload, '$.sealed') WHERE id = ?1",
+    )?
+    .execute(params![id, error, crate::time::now_rfc3339()])?;
     Ok(())
 }
 

@@ -11,12 +11,16 @@ use rusqlite::Connection;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-/// Every known setting: its value, `null` when unset; secrets masked (`sk-…1234`).
+/// Every known setting: its value, `null` when unset (`true` for [`registry::DEFAULT_ON`]);
+/// secrets masked (`sk-…1234`).
 pub fn view(c: &Connection, secrets: &SecretBox) -> anyhow::Result<BTreeMap<String, Value>> {
     let mut out: BTreeMap<String, Value> = registry::DEFS
         .iter()
         .map(|d| (d.key.to_string(), Value::Null))
         .collect();
+    for key in registry::DEFAULT_ON {
+        out.insert(key.to_string(), Value::Bool(true));
+    }
     for stored in store::all(c)? {
         let Some(def) = registry::find(&stored.key) else {
             continue;

@@ -51,6 +51,16 @@ pub const DEFS: &[Def] = &[
         description: "Supabase JWT secret, to verify HS256 access tokens",
     },
     Def {
+        key: "supabase_auto_register",
+        kind: Kind::Bool,
+        description: "Let a Supabase sign-in with an email nobody has create a member account (default on; off: only existing accounts that linked Supabase sign in with it)",
+    },
+    Def {
+        key: "share_integration_tokens",
+        kind: Kind::Bool,
+        description: "Let members' GitHub/Notion imports without a token of their own use the tokens set here (default off: admins only)",
+    },
+    Def {
         key: "openai_api_key",
         kind: Kind::Secret,
         description: "OpenAI (or OpenAI-compatible) API key",
@@ -366,6 +376,10 @@ fn int_in(key: &str, value: &Value, min: i64, max: i64) -> Result<i64, String> {
         _ => Err(format!("{key} must be a whole number from {min} to {max}")),
     }
 }
+
+/// Settings that are on until an admin turns them off (the rest default to unset / off): the
+/// value `view` shows while unset, and the value their readers assume.
+pub const DEFAULT_ON: &[&str] = &["supabase_auto_register"];
 
 /// `sk-…1234`: enough to recognise a key, not enough to use it.
 pub fn mask(secret: &str) -> String {

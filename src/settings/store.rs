@@ -69,6 +69,12 @@ pub fn allow_private_network(c: &Connection, secrets: &SecretBox) -> anyhow::Res
     Ok(get_bool(c, secrets, "allow_private_network")?.unwrap_or(false))
 }
 
+/// When any setting last changed (caches built from settings compare it).
+pub fn last_change(c: &Connection) -> rusqlite::Result<Option<String>> {
+    c.prepare_cached("SELECT MAX(updated_at) FROM settings")?
+        .query_row([], |r| r.get(0))
+}
+
 pub fn put(
     c: &Connection,
     key: &str,

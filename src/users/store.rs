@@ -80,30 +80,11 @@ pub fn insert(c: &Connection, u: &NewUser) -> rusqlite::Result<Option<UserRow>> 
     if n == 0 { Ok(None) } else { get(c, &id) }
 }
 
-/// Count a failed login; from the 10th consecutive failure the account waits 2^(n-9) s (2 s, 4 s, … ≤ 15 min).
-pub fn record_failure(c: &Connection, id: &str, now_secs: i64) -> rusqlite::Result<()> {
-    c.prepare_cached(
-        "UPDATE users SET failed_logins = failed_logins + 1,
-            locked_until = CASE WHEN failed_logins + 1 >= 10
-                THEN ?2 + MIN(900, 2 << MIN(failed_logins + 1 - 10, 10)) ELSE locked_until END
-         WHERE id = ?1",
-    )?
-    .execute(params![id, now_secs])?;
-    Ok(())
-}
-
 pub fn record_success(c: &Connection, id: &str) -> rusqlite::Result<()> {
     c.prepare_cached(
         "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ?2 WHERE id = ?1",
     )?
     .execute(params![id, crate::time::now_rfc3339()])?;
-    Ok(())
-}
-
-/// Clear the failure counter without counting a login (password right, second factor pending).
-pub fn clear_failures(c: &Connection, id: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1")?
-        .execute([id])?;
     Ok(())
 }
 

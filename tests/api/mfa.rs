@@ -134,15 +134,14 @@ fn disabling_needs_password_and_code_and_turns_mfa_off() {
         .unwrap()
         .to_string();
     let t = now();
-    assert_eq!(
-        s.post(
-            "/api/v1/mfa/verify-enrollment",
-            Some(&token),
-            &json!({ "code": code_for(&secret, t - 30) })
-        )
-        .status,
-        200
+    let on = s.post(
+        "/api/v1/mfa/verify-enrollment",
+        Some(&token),
+        &json!({ "code": code_for(&secret, t - 30) }),
     );
+    assert_eq!(on.status, 200);
+    // Turning MFA on ended earlier sessions; the answer carries this session's new token.
+    let token = on.json()["access_token"].as_str().unwrap().to_string();
     assert_eq!(
         s.post("/api/v1/mfa/enroll", Some(&token), &json!({}))
             .status,
@@ -176,15 +175,13 @@ fn mfa_disable_is_rate_limited() {
         .as_str()
         .unwrap()
         .to_string();
-    assert_eq!(
-        s.post(
-            "/api/v1/mfa/verify-enrollment",
-            Some(&token),
-            &json!({ "code": code_for(&secret, now()) })
-        )
-        .status,
-        200
+    let on = s.post(
+        "/api/v1/mfa/verify-enrollment",
+        Some(&token),
+        &json!({ "code": code_for(&secret, now()) }),
     );
+    assert_eq!(on.status, 200);
+    let token = on.json()["access_token"].as_str().unwrap().to_string();
     // verify-enrollment counted once; four more wrong disables, then the limiter answers.
     let mut statuses = Vec::new();
     for _ in 0..6 {

@@ -8,14 +8,20 @@ const JWT_SECRET: &str = "super-secret-jwt-token-with-at-least-32-characters-lon
 const ES256_PEM: &str = include_str!("fixtures/supabase-es256.pem");
 const JWKS: &str = include_str!("fixtures/supabase-jwks.json");
 
-fn claims(exp_offset: i64, aud: Value, role: &str, email: &str) -> Value {
+/// The claims of a token issued by the project at `base` (the exchange checks `iss`).
+pub fn with_iss(mut c: Value, base: &str) -> Value {
+    c["iss"] = json!(format!("{base}/auth/v1"));
+    c
+}
+
+pub fn claims(exp_offset: i64, aud: Value, role: &str, email: &str) -> Value {
     let now = chrono::Utc::now().timestamp();
     json!({ "iss": "https://proj.supabase.co/auth/v1", "sub": "5f6c1a1e-0000-4000-8000-000000000001", "aud": aud,
             "exp": now + exp_offset, "iat": now, "role": role, "email": email, "aal": "aal1",
             "user_metadata": { "full_name": "Supa User" } })
 }
 
-fn hs(c: &Value) -> String {
+pub fn hs(c: &Value) -> String {
     jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
         c,
@@ -48,13 +54,13 @@ fn fake_supabase() -> FakeService {
     })
 }
 
-fn configure(s: &TestServer, url: &str) {
+pub fn configure(s: &TestServer, url: &str) {
     let admin = s.admin_token();
     let r = s.put("/api/v1/settings/", Some(&admin), &json!({ "supabase_url": url, "supabase_anon_key": "anon-public-key", "supabase_jwt_secret": JWT_SECRET }));
     assert_eq!(r.status, 200, "{}", r.text);
 }
 
-fn exchange(s: &TestServer, token: &str) -> Resp {
+pub fn exchange(s: &TestServer, token: &str) -> Resp {
     s.post(
         "/api/v1/auth/supabase-exchange",
         None,
@@ -121,11 +127,14 @@ fn es256_token_is_verified_with_the_projects_jwks() {
     let r = exchange(
         &s,
         &es(
-            &claims(
-                600,
-                json!("authenticated"),
-                "authenticated",
-                "es@example.com",
+            &with_iss(
+                claims(
+                    600,
+                    json!("authenticated"),
+                    "authenticated",
+                    "es@example.com",
+                ),
+                &fake.base,
             ),
             "test-key-1",
         ),
@@ -135,11 +144,14 @@ fn es256_token_is_verified_with_the_projects_jwks() {
     let unknown_kid = exchange(
         &s,
         &es(
-            &claims(
-                600,
-                json!("authenticated"),
-                "authenticated",
-                "es@example.com",
+            &with_iss(
+                claims(
+                    600,
+                    json!("authenticated"),
+                    "authenticated",
+                    "es@example.com",
+                ),
+                &fake.base,
             ),
             "rotated-away",
         ),

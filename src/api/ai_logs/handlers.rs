@@ -1,7 +1,6 @@
 //! Thin handlers of /ai-logs: the record of every provider call. Admins see everyone's; members their own.
 use super::types::*;
 use crate::access::Viewer;
-use crate::auth::AuthUser;
 use crate::domain::ai_logs;
 use crate::error::{ApiResult, ErrorBody};
 use crate::page::{Page, Paged};
@@ -51,11 +50,11 @@ pub async fn token_usage(
 #[get("/ai-logs/leaderboard")]
 pub async fn leaderboard(
     state: web::Data<AppState>,
-    _user: AuthUser,
+    viewer: Viewer,
     q: web::Query<LeaderboardQuery>,
     page: web::Query<Page>,
 ) -> ApiResult<web::Json<Paged<LeaderboardEntry>>> {
     Ok(web::Json(
-        ai_logs::leaderboard(&state, q.period.as_deref(), page.into_inner()).await?,
+        ai_logs::leaderboard(&state, viewer, q.period.as_deref(), page.into_inner()).await?,
     ))
 }

@@ -75,7 +75,13 @@ pub async fn supabase_config(state: web::Data<AppState>) -> ApiResult<web::Json<
 }
 
 #[utoipa::path(tag = "auth", security(()), request_body = SupabaseExchangeRequest,
-    responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody, description = "Supabase is not configured")))]
+    responses((status = 200, body = TokenResponse),
+              (status = 400, body = ErrorBody, description = "Supabase is not configured"),
+              (status = 401, body = ErrorBody, description = "invalid token, disabled account, `mfa_required` or a wrong code"),
+              (status = 403, body = ErrorBody, description = "nobody has this email and sign-up through Supabase is off"),
+              (status = 409, body = ErrorBody, description = "the email belongs to an account not linked to this identity: sign in with the password and link Supabase from the Account page"),
+              (status = 429, body = ErrorBody, description = "too many attempts from this IP or on this account"),
+              (status = 502, body = ErrorBody, description = "the project's JWKS could not be fetched")))]
 #[post("/auth/supabase-exchange")]
 pub async fn supabase_exchange(
     state: web::Data<AppState>,
@@ -84,6 +90,25 @@ pub async fn supabase_exchange(
 ) -> ApiResult<web::Json<TokenResponse>> {
     let ip = crate::auth::client_ip(&req, state.cfg.trust_proxy);
     state.limiters.login.check(&ip)?;
-    let user = supabase::exchange(&state, body.into_inner().access_token).await?;
+    let body = body.into_inner();
+    let user = supabase::exchange(&state, ip, body.access_token, body.totp_code).await?;
     Ok(web::Json(token_response(&state, &user)?))
+}
+
+#[utoipa::path(tag = "auth", request_body = SupabaseLinkRequest,
+    responses((status = 200, body = SupabaseLinkResponse),
+              (status = 400, body = ErrorBody, description = "Supabase is not configured"),
+              (status = 401, body = ErrorBody, description = "not signed in, or an invalid Supabase token"),
+              (status = 409, body = ErrorBody, description = "this Supabase identity is linked to another account"),
+              (status = 429, body = ErrorBody, description = "5 attempts per minute per user"),
+              (status = 502, body = ErrorBody, description = "the project's JWKS could not be fetched")))]
+#[post("/auth/supabase-link")]
+pub async fn supabase_link(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<SupabaseLinkRequest>,
+) -> ApiResult<web::Json<SupabaseLinkResponse>> {
+    state.limiters.mfa.check(&user.id)?;
+    supabase::link(&state, &user, body.into_inner().access_token).await?;
+    Ok(web::Json(SupabaseLinkResponse { linked: true }))
 }

@@ -10,5 +10,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::status)
         .service(handlers::change_password)
         .service(handlers::supabase_config)
-        .service(handlers::supabase_exchange);
+        .service(handlers::supabase_exchange)
+        .service(handlers::supabase_link);
 }

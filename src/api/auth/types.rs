@@ -56,6 +56,23 @@ pub struct SupabaseConfig {
 pub struct SupabaseExchangeRequest {
     /// The Supabase session's access token (a JWT).
     pub access_token: String,
+    /// Current authenticator code, or an unused backup code, when the account has MFA on
+    /// (the first exchange answers 401 `mfa_required`).
+    #[serde(default)]
+    pub totp_code: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupabaseLinkRequest {
+    /// An access token of the Supabase session to link to the signed-in account.
+    pub access_token: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct SupabaseLinkResponse {
+    /// Always `true`: the account now signs in with this Supabase identity too.
+    pub linked: bool,
 }
 
 impl From<&crate::users::UserRow> for UserResponse {

@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 #[utoipa::path(tag = "chat", request_body = SendMessageRequest,
     responses((status = 200, description = "text/event-stream of {content} | {tool_use, status} | {error} | {done, message_id, usage}"),
         (status = 400, body = ErrorBody, description = "provider not configured"), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "monthly token budget exhausted")))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "monthly token budget exhausted, or too many replies being generated (for this user or in all; `Retry-After`)")))]
 #[post("/chat/conversations/{id}/messages")]
 pub async fn send_message(
     state: web::Data<AppState>,
@@ -27,6 +27,8 @@ pub async fn send_message(
     body: web::Json<SendMessageRequest>,
 ) -> ApiResult<HttpResponse> {
     let conv = chat::visible(&state, &user.id, &id).await?;
+    // Bounded before anything is stored or spawned: one thread per running reply.
+    let slot = state.generation.acquire(&user.id)?;
     let b = body.into_inner();
     let ask = reply::Ask {
         content: b.content,
@@ -49,6 +51,7 @@ pub async fn send_message(
         .name("chat-stream".into())
         .stack_size(1024 * 1024)
         .spawn(move || {
+            let _slot = slot;
             let mut frames = agent::ChannelFrames::new(tx);
             reply::run(st, started, &mut frames);
         })
@@ -56,20 +59,26 @@ pub async fn send_message(
     Ok(sse::response(rx))
 }
 
-#[utoipa::path(tag = "chat", responses((status = 200, description = "text/event-stream of {type: \"message\", message}"), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "chat", responses((status = 200, description = "text/event-stream of {type: \"message\", message}; ends within seconds of the session ending"), (status = 404, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "too many event streams open for this user (or in all); `Retry-After`")))]
 #[get("/chat/conversations/{id}/events")]
 pub async fn conversation_events(
     state: web::Data<AppState>,
     viewer: Viewer,
+    user: crate::auth::AuthUser,
+    end: crate::auth::SessionEnd,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let conv = chat::visible(&state, &viewer.user_id, &id).await?;
+    let slot = state.streams.acquire(&viewer.user_id)?;
     let mut events = state.bus.subscribe();
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     let st = state.get_ref().clone();
     let me = viewer.user_id;
     actix_web::rt::spawn(async move {
+        let _slot = slot;
         let mut keepalive = tokio::time::interval(std::time::Duration::from_secs(15));
+        let mut check = tokio::time::interval(crate::auth::SESSION_CHECK);
         if tx
             .send(Bytes::from_static(b": connected\n\n"))
             .await
@@ -83,6 +92,10 @@ pub async fn conversation_events(
                     if tx.send(Bytes::from_static(b": keep-alive\n\n")).await.is_err() { return; }
                 }
                 _ = tx.closed() => return,
+                // The session ended (expired, password or MFA changed, deactivated).
+                _ = check.tick() => {
+                    if !crate::auth::session_alive(&st, &user, end).await { return; }
+                }
                 ev = events.recv() => {
                     let ev = match ev {
                         Ok(ev) => ev,

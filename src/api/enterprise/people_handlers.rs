@@ -71,11 +71,11 @@ pub async fn delete_user(
 #[get("/enterprise/teams")]
 pub async fn list_teams(
     state: web::Data<AppState>,
-    _viewer: Viewer,
+    viewer: Viewer,
     page: web::Query<Page>,
 ) -> ApiResult<web::Json<Paged<Team>>> {
     Ok(web::Json(
-        people::list_teams(&state.db, page.into_inner()).await?,
+        people::list_teams(&state.db, viewer, page.into_inner()).await?,
     ))
 }
 
@@ -83,11 +83,11 @@ pub async fn list_teams(
 #[get("/enterprise/teams/{id}")]
 pub async fn get_team(
     state: web::Data<AppState>,
-    _viewer: Viewer,
+    viewer: Viewer,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Team>> {
     Ok(web::Json(
-        people::get_team(&state.db, id.into_inner()).await?,
+        people::get_team(&state.db, viewer, id.into_inner()).await?,
     ))
 }
 
@@ -130,11 +130,11 @@ pub async fn delete_team(
 #[get("/enterprise/allocation")]
 pub async fn allocation(
     state: web::Data<AppState>,
-    _viewer: Viewer,
+    viewer: Viewer,
     page: web::Query<Page>,
 ) -> ApiResult<web::Json<Paged<Allocation>>> {
     Ok(web::Json(
-        people::allocation(&state.db, page.into_inner()).await?,
+        people::allocation(&state.db, viewer, page.into_inner()).await?,
     ))
 }
 
@@ -142,7 +142,7 @@ pub async fn allocation(
 #[get("/enterprise/orgchart")]
 pub async fn orgchart(
     state: web::Data<AppState>,
-    _viewer: Viewer,
+    viewer: Viewer,
 ) -> ApiResult<web::Json<Vec<OrgNode>>> {
-    Ok(web::Json(people::orgchart(&state.db).await?))
+    Ok(web::Json(people::orgchart(&state.db, viewer).await?))
 }

@@ -61,7 +61,7 @@ pub async fn import_file(
 }
 
 #[utoipa::path(tag = "sources", request_body = FolderImport,
-    responses((status = 201, body = ImportedMany), (status = 403, body = ErrorBody, description = "outside import_roots"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = ImportedMany), (status = 403, body = ErrorBody, description = "not an admin, or the path is not inside import_roots (a missing path answers the same)"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/sources/import/folder")]
 pub async fn import_folder(
     state: web::Data<AppState>,

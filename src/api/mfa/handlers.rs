@@ -12,6 +12,7 @@ pub async fn status(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web
     Ok(web::Json(MfaStatus {
         enabled: user.mfa_enabled,
         backup_codes_remaining: remaining,
+        access_token: None,
     }))
 }
 
@@ -31,7 +32,7 @@ pub async fn enroll(
 }
 
 #[utoipa::path(tag = "mfa", request_body = VerifyRequest,
-    responses((status = 200, body = MfaStatus), (status = 400, body = ErrorBody, description = "wrong code, no enrollment in progress, or an enrollment restarted meanwhile"),
+    responses((status = 200, body = MfaStatus, description = "MFA is on; other sessions ended (`access_token` continues this one)"), (status = 400, body = ErrorBody, description = "wrong code, no enrollment in progress, or an enrollment restarted meanwhile"),
               (status = 429, body = ErrorBody)))]
 #[post("/mfa/verify-enrollment")]
 pub async fn verify_enrollment(
@@ -39,15 +40,16 @@ pub async fn verify_enrollment(
     user: AuthUser,
     body: web::Json<VerifyRequest>,
 ) -> ApiResult<web::Json<MfaStatus>> {
-    let remaining = mfa::confirm_enrollment(&state, &user, &body.code).await?;
+    let (remaining, version) = mfa::confirm_enrollment(&state, &user, &body.code).await?;
     Ok(web::Json(MfaStatus {
         enabled: true,
         backup_codes_remaining: remaining,
+        access_token: Some(state.jwt.issue(&user.id, version)?),
     }))
 }
 
 #[utoipa::path(tag = "mfa", request_body = DisableRequest,
-    responses((status = 200, body = MfaStatus), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = MfaStatus, description = "MFA is off; other sessions ended (`access_token` continues this one)"), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
 #[post("/mfa/disable")]
 pub async fn disable(
     state: web::Data<AppState>,
@@ -55,9 +57,10 @@ pub async fn disable(
     body: web::Json<DisableRequest>,
 ) -> ApiResult<web::Json<MfaStatus>> {
     let body = body.into_inner();
-    mfa::disable(&state, &user, body.password, &body.code).await?;
+    let version = mfa::disable(&state, &user, body.password, &body.code).await?;
     Ok(web::Json(MfaStatus {
         enabled: false,
         backup_codes_remaining: 0,
+        access_token: Some(state.jwt.issue(&user.id, version)?),
     }))
 }

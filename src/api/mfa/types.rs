@@ -6,6 +6,10 @@ use utoipa::ToSchema;
 pub struct MfaStatus {
     pub enabled: bool,
     pub backup_codes_remaining: i64,
+    /// After turning MFA on or off: a fresh token for this session (every earlier token, this
+    /// one's included, stopped working).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]

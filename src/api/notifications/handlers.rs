@@ -1,7 +1,8 @@
 //! Thin handlers of /notifications (each user sees their own and broadcasts), and the live
 //! stream over Server-Sent Events.
 use super::types::{Count, ListFilter, Notification, StreamTicket};
-use crate::auth::AuthUser;
+use crate::auth::tickets::TicketSession;
+use crate::auth::{AuthUser, SessionEnd};
 use crate::domain::notifications;
 use crate::error::{ApiResult, ErrorBody};
 use crate::page::{Page, Paged};
@@ -73,9 +74,18 @@ pub async fn remove(
     responses((status = 201, body = StreamTicket, description = "a ticket for `GET /notifications/stream?ticket=…`: works once, within `expires_in` seconds"),
         (status = 401, body = ErrorBody)))]
 #[post("/notifications/stream-ticket")]
-pub async fn stream_ticket(state: web::Data<AppState>, user: AuthUser) -> HttpResponse {
+pub async fn stream_ticket(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    end: SessionEnd,
+) -> HttpResponse {
+    let session = TicketSession {
+        user_id: user.id.clone(),
+        token_version: user.token_version,
+        ends_at: end.0,
+    };
     HttpResponse::Created().json(StreamTicket {
-        ticket: state.tickets.issue(&user.id),
+        ticket: state.tickets.issue(session),
         expires_in: crate::auth::tickets::TTL.as_secs(),
     })
 }
@@ -87,36 +97,60 @@ fn frame(event: &str, data: &serde_json::Value) -> Bytes {
 #[utoipa::path(tag = "notifications",
     params(("ticket" = Option<String>, Query, description = "a single-use ticket from `POST /notifications/stream-ticket`, for EventSource (which cannot send headers); a bearer header works too")),
     responses((status = 200, content_type = "text/event-stream",
-        description = "`ready` {unread} first, then one `notification` event per new notification; `: keep-alive` comments every 15 s"),
-        (status = 401, body = ErrorBody, description = "no bearer token and no ticket, or the ticket is unknown, spent or expired")))]
+        description = "`ready` {unread} first, then one `notification` event per new notification; `: keep-alive` comments every 15 s; ends within seconds of the session ending (expiry, password or MFA change, deactivation)"),
+        (status = 401, body = ErrorBody, description = "no bearer token and no ticket, or the ticket is unknown, spent or expired"),
+        (status = 429, body = ErrorBody, description = "too many event streams open for this user (or in all); `Retry-After`")))]
 #[get("/notifications/stream")]
-pub async fn stream(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+pub async fn stream(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    end: SessionEnd,
+) -> ApiResult<HttpResponse> {
     let uid = user.id.clone();
+    // Held by the stream: released when it ends or the client goes away.
+    let slot = state.streams.acquire(&uid)?;
     let unread = notifications::unread_count(&state, &uid).await?;
     let first = frame("ready", &serde_json::json!({ "unread": unread }));
     let rx = state.feed.subscribe();
-    let body = futures_util::stream::unfold((rx, Some(first)), move |(mut rx, first)| {
-        let uid = uid.clone();
-        async move {
-            if let Some(b) = first {
-                return Some((Ok::<_, actix_web::Error>(b), (rx, None)));
-            }
-            loop {
-                tokio::select! {
-                    got = rx.recv() => match got {
-                        Ok(p) if p.user_id.as_deref().is_none_or(|u| u == uid) => {
-                            return Some((Ok(frame(p.event, &p.data)), (rx, None)));
+    let check = tokio::time::interval(crate::auth::SESSION_CHECK);
+    let keepalive = tokio::time::interval_at(tokio::time::Instant::now() + KEEP_ALIVE, KEEP_ALIVE);
+    let st = state.get_ref().clone();
+    let user = user.0;
+    let body = futures_util::stream::unfold(
+        (rx, (check, keepalive, slot), Some(first)),
+        move |(mut rx, (mut check, mut keepalive, slot), first)| {
+            let (uid, st, user) = (uid.clone(), st.clone(), user.clone());
+            async move {
+                if let Some(b) = first {
+                    return Some((
+                        Ok::<_, actix_web::Error>(b),
+                        (rx, (check, keepalive, slot), None),
+                    ));
+                }
+                loop {
+                    tokio::select! {
+                        got = rx.recv() => match got {
+                            Ok(p) if p.user_id.as_deref().is_none_or(|u| u == uid) => {
+                                return Some((Ok(frame(p.event, &p.data)), (rx, (check, keepalive, slot), None)));
+                            }
+                            Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                            Err(broadcast::error::RecvError::Closed) => return None,
+                        },
+                        // The session ended (expired, password or MFA changed, deactivated).
+                        _ = check.tick() => {
+                            if !crate::auth::session_alive(&st, &user, end).await {
+                                return None;
+                            }
                         }
-                        Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                        Err(broadcast::error::RecvError::Closed) => return None,
-                    },
-                    _ = tokio::time::sleep(KEEP_ALIVE) => {
-                        return Some((Ok(Bytes::from_static(b": keep-alive\n\n")), (rx, None)));
+                        _ = keepalive.tick() => {
+                            let ping = Bytes::from_static(b": keep-alive\n\n");
+                            return Some((Ok(ping), (rx, (check, keepalive, slot), None)));
+                        }
                     }
                 }
             }
-        }
-    });
+        },
+    );
     Ok(HttpResponse::Ok()
         .content_type("text/event-stream")
         .insert_header(("cache-control", "no-cache"))

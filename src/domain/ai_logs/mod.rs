@@ -104,6 +104,7 @@ pub async fn token_usage(state: &AppState, v: Viewer, days: u32) -> ApiResult<To
 /// Ranks count from the top of the whole ranking, not of the page.
 pub async fn leaderboard(
     state: &AppState,
+    v: crate::access::Viewer,
     period: Option<&str>,
     page: Page,
 ) -> ApiResult<Paged<LeaderboardEntry>> {
@@ -120,8 +121,8 @@ pub async fn leaderboard(
         .db
         .read(move |c| -> rusqlite::Result<_> {
             Ok((
-                store::leaderboard(c, since.as_deref(), page)?,
-                store::leaderboard_count(c, since.as_deref())?,
+                store::leaderboard(c, &v, since.as_deref(), page)?,
+                store::leaderboard_count(c, &v, since.as_deref())?,
             ))
         })
         .await?;

@@ -147,29 +147,37 @@ pub fn grouped(
 }
 
 /// How many users called a provider since `since` (the leaderboard's length).
-pub fn leaderboard_count(c: &Connection, since: Option<&str>) -> rusqlite::Result<u64> {
-    c.prepare_cached(
+pub fn leaderboard_count(
+    c: &Connection,
+    v: &crate::access::Viewer,
+    since: Option<&str>,
+) -> rusqlite::Result<u64> {
+    c.prepare_cached(&format!(
         "SELECT COUNT(DISTINCT l.user_id) FROM ai_logs l JOIN users u ON u.id = l.user_id
-          WHERE (?1 IS NULL OR l.created_at >= ?1)",
-    )?
-    .query_row(params![since], |r| r.get::<_, i64>(0))
+          WHERE (?1 IS NULL OR l.created_at >= ?1) AND {}",
+        crate::access::colleague("u", "id", 2)
+    ))?
+    .query_row(params![since, v.user_id, v.admin], |r| r.get::<_, i64>(0))
     .map(|n| n as u64)
 }
 
-/// One page of per-user totals since `since`, best first.
+/// One page of per-user totals since `since`, best first: the viewer's colleagues (everyone for
+/// an admin).
 pub fn leaderboard(
     c: &Connection,
+    v: &crate::access::Viewer,
     since: Option<&str>,
     page: Page,
 ) -> rusqlite::Result<Vec<UserTotals>> {
     let (limit, offset) = page.sql();
-    let mut stmt = c.prepare_cached(
+    let mut stmt = c.prepare_cached(&format!(
         "SELECT u.id, u.email, u.name, COUNT(*), COALESCE(SUM(l.total_tokens), 0), COALESCE(SUM(l.cost_usd), 0)
            FROM ai_logs l JOIN users u ON u.id = l.user_id
-          WHERE (?1 IS NULL OR l.created_at >= ?1)
+          WHERE (?1 IS NULL OR l.created_at >= ?1) AND {}
           GROUP BY u.id ORDER BY COUNT(*) * 10 + SUM(l.total_tokens) / 1000 DESC, u.email LIMIT ?2 OFFSET ?3",
-    )?;
-    let rows = stmt.query_map(params![since, limit, offset], |r| {
+        crate::access::colleague("u", "id", 4)
+    ))?;
+    let rows = stmt.query_map(params![since, limit, offset, v.user_id, v.admin], |r| {
         Ok(UserTotals {
             user_id: r.get(0)?,
             email: r.get(1)?,

@@ -57,10 +57,14 @@ pub async fn test_provider(state: Arc<AppState>, name: String) -> ApiResult<Test
     .await
 }
 
-/// Models per provider, live where the provider lists them. Ollama is listed when it answers.
+/// How long a provider's model list is reused.
+const MODEL_LIST_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Models per provider, live where the provider lists them (reused for a minute, until a setting
+/// changes). Ollama is listed when it answers.
 pub async fn available_models(state: Arc<AppState>) -> ApiResult<AvailableModels> {
     blocking(move || {
-        let (default_provider, default_model, ollama_base, built) =
+        let (default_provider, default_model, ollama_base, built, stamp) =
             state.db.read_blocking(|c| -> ApiResult<_> {
                 let get = |k: &str| get_string(c, &state.secrets, k);
                 let mut built = Vec::new();
@@ -75,6 +79,7 @@ pub async fn available_models(state: Arc<AppState>) -> ApiResult<AvailableModels
                     get("default_model")?,
                     get("ollama_base_url")?.unwrap_or_else(|| config::OLLAMA_BASE.into()),
                     built,
+                    crate::settings::store::last_change(c)?.unwrap_or_default(),
                 ))
             })?;
         let mut providers = Vec::new();
@@ -83,10 +88,20 @@ pub async fn available_models(state: Arc<AppState>) -> ApiResult<AvailableModels
                 providers.push(ProviderModels::absent(name));
                 continue;
             };
-            let listed = if name == "ollama" {
-                ollama_models(&state.http.trusted, &ollama_base)
-            } else {
-                p.list_models().map_err(|e| e.message)
+            // Kept a minute (and until a setting changes): every member may ask, and each
+            // ask would otherwise call every configured provider.
+            let key = format!("{name}|{stamp}");
+            let listed = match state.model_lists.get(&key, MODEL_LIST_TTL) {
+                Some(cached) => cached,
+                None => {
+                    let fresh = if name == "ollama" {
+                        ollama_models(&state.http.trusted, &ollama_base)
+                    } else {
+                        p.list_models().map_err(|e| e.message)
+                    };
+                    state.model_lists.put(key, fresh.clone());
+                    fresh
+                }
             };
             providers.push(match listed {
                 Ok(models) => ProviderModels {

@@ -110,11 +110,16 @@ async fn validate(state: &AppState, v: &Viewer, a: &Automation) -> ApiResult<()>
                 let Some(uid) = cfg("user_id").map(str::to_string) else {
                     return bad("action_config.user_id: required when target is \"user\"".into());
                 };
+                let me = v.clone();
                 let found = state
                     .db
-                    .read(move |c| crate::access::viewer_of(c, &uid))
+                    .read(move |c| -> rusqlite::Result<bool> {
+                        Ok(crate::access::viewer_of(c, &uid)?.is_some()
+                            && crate::access::may_address(c, &me, &uid)?)
+                    })
                     .await?;
-                if found.is_none() {
+                // Someone the owner shares no project with reads like an unknown user.
+                if !found {
                     return bad("action_config.user_id: no such active user".into());
                 }
             }

@@ -51,7 +51,7 @@ pub async fn start(
     let conv_id = conv.id.clone();
     let (viewer, client_id, project_id) =
         (v.clone(), conv.client_id.clone(), conv.project_id.clone());
-    let (provider, model, history, user_msg, voice) = state
+    let ((provider, model), history, user_msg, voice, audience) = state
         .db
         .read(move |c| -> ApiResult<_> {
             if let Some(detail) = ai::logs::over_budget(c, &st.secrets, &uid)? {
@@ -96,12 +96,17 @@ pub async fn start(
                 None,
             )?
             .render();
+            // Everyone else in the conversation reads what the tools return.
+            let audience = store::member_viewers(c, &conv_id)?
+                .into_iter()
+                .filter(|m| m.user_id != uid)
+                .collect();
             Ok((
-                provider,
-                model,
+                (provider, model),
                 context::history(c, &conv_id, &msg)?,
                 msg,
                 voice,
+                audience,
             ))
         })
         .await?;
@@ -129,6 +134,7 @@ pub async fn start(
         ctx: ToolCtx {
             state: state.clone(),
             viewer: v,
+            audience,
             conversation_id: conv.id,
             client_id: conv.client_id,
             project_id: conv.project_id,

@@ -178,6 +178,25 @@ pub fn participants(c: &Connection, conv_id: &str) -> rusqlite::Result<Vec<Parti
     rows.collect()
 }
 
+/// The owner and every participant as viewers of the access rule.
+pub fn member_viewers(
+    c: &Connection,
+    conv_id: &str,
+) -> rusqlite::Result<Vec<crate::access::Viewer>> {
+    c.prepare_cached(
+        "SELECT u.id, u.role = 'admin' FROM users u
+          WHERE u.id IN (SELECT owner_id FROM conversations WHERE id = ?1
+                         UNION SELECT user_id FROM conversation_participants WHERE conversation_id = ?1)",
+    )?
+    .query_map([conv_id], |r| {
+        Ok(crate::access::Viewer {
+            user_id: r.get(0)?,
+            admin: r.get(1)?,
+        })
+    })?
+    .collect()
+}
+
 /// User ids of the owner and every participant.
 pub fn member_ids(c: &Connection, conv_id: &str) -> rusqlite::Result<Vec<String>> {
     Ok(participants(c, conv_id)?

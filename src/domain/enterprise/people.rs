@@ -3,6 +3,7 @@
 use super::orgs::check_name;
 use super::people_store as store;
 use super::types::{Allocation, OrgNode, Team, TeamInput, User, UserInput};
+use crate::access::Viewer;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::page::{Page, Paged};
@@ -186,13 +187,15 @@ pub async fn delete_user(state: &AppState, by: &str, id: String) -> ApiResult<()
     Ok(())
 }
 
-pub async fn list_teams(db: &Db, page: Page) -> ApiResult<Paged<Team>> {
-    let (items, total) = db.read(move |c| store::list_teams(c, page)).await?;
+/// The viewer's teams (every team for an admin).
+pub async fn list_teams(db: &Db, v: Viewer, page: Page) -> ApiResult<Paged<Team>> {
+    let (items, total) = db.read(move |c| store::list_teams(c, &v, page)).await?;
     Ok(Paged::new(items, total, page))
 }
 
-pub async fn get_team(db: &Db, id: String) -> ApiResult<Team> {
-    db.read(move |c| store::get_team(c, &id))
+/// A team the viewer belongs to (404 for others' teams; any team for an admin).
+pub async fn get_team(db: &Db, v: Viewer, id: String) -> ApiResult<Team> {
+    db.read(move |c| store::visible_team(c, &v, &id))
         .await?
         .ok_or(ApiError::NotFound("team"))
 }
@@ -245,12 +248,14 @@ pub async fn delete_team(db: &Db, id: String) -> ApiResult<()> {
     Ok(())
 }
 
-pub async fn allocation(db: &Db, page: Page) -> ApiResult<Paged<Allocation>> {
-    let (items, total) = db.read(move |c| store::allocation(c, page)).await?;
+/// The load of the people the viewer shares a project or team with (everyone for an admin).
+pub async fn allocation(db: &Db, v: Viewer, page: Page) -> ApiResult<Paged<Allocation>> {
+    let (items, total) = db.read(move |c| store::allocation(c, &v, page)).await?;
     Ok(Paged::new(items, total, page))
 }
 
-/// The reporting tree of active users (a tree, not a list: it is not paged).
-pub async fn orgchart(db: &Db) -> ApiResult<Vec<OrgNode>> {
-    Ok(db.read(store::orgchart).await?)
+/// The reporting tree of the active users the viewer shares a project or team with (everyone
+/// for an admin); a tree, not a list: it is not paged.
+pub async fn orgchart(db: &Db, v: Viewer) -> ApiResult<Vec<OrgNode>> {
+    Ok(db.read(move |c| store::orgchart(c, &v)).await?)
 }

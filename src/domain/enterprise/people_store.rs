@@ -1,5 +1,6 @@
 //! SQL of people: user administration (with reporting lines), teams, the org chart and allocation.
 use super::types::{Allocation, OrgNode, Team, User, UserInput};
+use crate::access::{self, Viewer};
 use crate::page::Page;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
@@ -112,21 +113,38 @@ pub fn delete_user(c: &Connection, id: &str) -> rusqlite::Result<bool> {
         > 0)
 }
 
-/// One page of the teams, by name, and how many there are.
-pub fn list_teams(c: &Connection, page: Page) -> rusqlite::Result<(Vec<Team>, u64)> {
+/// SQL condition: team `t` is one the viewer (?1 user, ?2 admin) belongs to, or any for an admin.
+const MY_TEAM: &str = "(?2 = 1 OR t.id IN (SELECT team_id FROM team_members WHERE user_id = ?1))";
+
+/// One page of the viewer's teams (every team for an admin), by name, and how many there are.
+pub fn list_teams(c: &Connection, v: &Viewer, page: Page) -> rusqlite::Result<(Vec<Team>, u64)> {
     let total = c
-        .prepare_cached("SELECT COUNT(*) FROM teams")?
-        .query_row([], |r| r.get::<_, i64>(0).map(|n| n as u64))?;
+        .prepare_cached(&format!("SELECT COUNT(*) FROM teams t WHERE {MY_TEAM}"))?
+        .query_row(params![v.user_id, v.admin], |r| {
+            r.get::<_, i64>(0).map(|n| n as u64)
+        })?;
     let (limit, offset) = page.sql();
     let ids: Vec<String> = c
-        .prepare_cached("SELECT id FROM teams ORDER BY name, id LIMIT ?1 OFFSET ?2")?
-        .query_map(params![limit, offset], |r| r.get(0))?
+        .prepare_cached(&format!(
+            "SELECT t.id FROM teams t WHERE {MY_TEAM} ORDER BY t.name, t.id LIMIT ?3 OFFSET ?4"
+        ))?
+        .query_map(params![v.user_id, v.admin, limit, offset], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let items = ids
         .iter()
         .filter_map(|id| get_team(c, id).transpose())
         .collect::<rusqlite::Result<_>>()?;
     Ok((items, total))
+}
+
+/// A team the viewer belongs to (any team for an admin).
+pub fn visible_team(c: &Connection, v: &Viewer, id: &str) -> rusqlite::Result<Option<Team>> {
+    let mine: bool = c
+        .prepare_cached(&format!(
+            "SELECT EXISTS(SELECT 1 FROM teams t WHERE t.id = ?3 AND {MY_TEAM})"
+        ))?
+        .query_row(params![v.user_id, v.admin, id], |r| r.get(0))?;
+    if mine { get_team(c, id) } else { Ok(None) }
 }
 
 pub fn get_team(c: &Connection, id: &str) -> rusqlite::Result<Option<Team>> {
@@ -197,8 +215,18 @@ pub fn delete_team(c: &Connection, id: &str) -> rusqlite::Result<bool> {
 }
 
 /// The reporting tree of active users: roots are people who report to no one (active).
-pub fn orgchart(c: &Connection) -> rusqlite::Result<Vec<OrgNode>> {
-    let users: Vec<User> = all_users(c)?.into_iter().filter(|u| u.active).collect();
+pub fn orgchart(c: &Connection, v: &Viewer) -> rusqlite::Result<Vec<OrgNode>> {
+    let seen: std::collections::HashSet<String> = c
+        .prepare_cached(&format!(
+            "SELECT u.id FROM users u WHERE {}",
+            access::colleague("u", "id", 1)
+        ))?
+        .query_map(params![v.user_id, v.admin], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let users: Vec<User> = all_users(c)?
+        .into_iter()
+        .filter(|u| u.active && seen.contains(&u.id))
+        .collect();
     let ids: std::collections::HashSet<&str> = users.iter().map(|u| u.id.as_str()).collect();
     let mut children: HashMap<Option<String>, Vec<&User>> = HashMap::new();
     for u in &users {
@@ -230,22 +258,32 @@ pub fn orgchart(c: &Connection) -> rusqlite::Result<Vec<OrgNode>> {
 }
 
 /// One page of the active users' load this week, by name, and how many active users there are.
-pub fn allocation(c: &Connection, page: Page) -> rusqlite::Result<(Vec<Allocation>, u64)> {
+pub fn allocation(
+    c: &Connection,
+    v: &Viewer,
+    page: Page,
+) -> rusqlite::Result<(Vec<Allocation>, u64)> {
     let total = c
-        .prepare_cached("SELECT COUNT(*) FROM users WHERE active = 1")?
-        .query_row([], |r| r.get::<_, i64>(0).map(|n| n as u64))?;
+        .prepare_cached(&format!(
+            "SELECT COUNT(*) FROM users u WHERE u.active = 1 AND {}",
+            access::colleague("u", "id", 1)
+        ))?
+        .query_row(params![v.user_id, v.admin], |r| {
+            r.get::<_, i64>(0).map(|n| n as u64)
+        })?;
     let (limit, offset) = page.sql();
     let today = chrono::Utc::now().date_naive();
     let monday = today
         - chrono::Duration::days(chrono::Datelike::weekday(&today).num_days_from_monday() as i64);
-    let items = c.prepare_cached(
+    let items = c.prepare_cached(&format!(
         "SELECT u.id, u.name, u.title, u.capacity_hours,
             (SELECT COUNT(*) FROM tasks t WHERE t.assignee_id = u.id AND t.completed_at IS NULL),
             (SELECT COALESCE(SUM(t.estimated_minutes), 0) FROM tasks t WHERE t.assignee_id = u.id AND t.completed_at IS NULL),
             (SELECT COALESCE(SUM(e.minutes), 0) FROM timesheets e WHERE e.owner_id = u.id AND e.date >= ?1)
-         FROM users u WHERE u.active = 1 ORDER BY u.name, u.email, u.id LIMIT ?2 OFFSET ?3",
-    )?
-    .query_map(params![monday.format("%Y-%m-%d").to_string(), limit, offset], |r| {
+         FROM users u WHERE u.active = 1 AND {} ORDER BY u.name, u.email, u.id LIMIT ?2 OFFSET ?3",
+        access::colleague("u", "id", 4)
+    ))?
+    .query_map(params![monday.format("%Y-%m-%d").to_string(), limit, offset, v.user_id, v.admin], |r| {
         let cap: f64 = r.get(3)?;
         let est = r.get::<_, i64>(5)? as f64 / 60.0;
         Ok(Allocation {

@@ -116,7 +116,8 @@ pub async fn query(
     sources::search(state, v, q).await
 }
 
-/// The writing patterns of a visible collection (None: not found).
+/// The writing patterns of a visible collection, from the sources in it the viewer may see
+/// (None: not found).
 pub async fn patterns(state: &AppState, v: Viewer, id: String) -> ApiResult<Option<Patterns>> {
     Ok(state
         .db
@@ -124,7 +125,7 @@ pub async fn patterns(state: &AppState, v: Viewer, id: String) -> ApiResult<Opti
             if collections_store::get(c, &v, &id)?.is_none() {
                 return Ok(None);
             }
-            let texts = memory_store::collection_texts(c, &id, 500)?;
+            let texts = memory_store::collection_texts(c, &v, &id, 500)?;
             Ok(Some(analyse(&id, &texts)))
         })
         .await?)

@@ -11,10 +11,9 @@ pub const MAX_FILES: usize = 2000;
 pub enum FolderError {
     #[error("no import roots are configured; an admin can set import_roots in settings")]
     NoRoots,
-    #[error("{0} is outside the allowed import roots")]
+    /// Also a path that does not exist: the answer must not tell which paths exist outside.
+    #[error("{0} is not inside the allowed import roots")]
     Outside(String),
-    #[error("{0} does not exist")]
-    Missing(String),
     #[error("{0} is not a directory")]
     NotDir(String),
 }
@@ -27,7 +26,7 @@ pub fn check_inside(roots: &[String], path: &Path) -> Result<PathBuf, FolderErro
     let shown = path.display().to_string();
     let real = path
         .canonicalize()
-        .map_err(|_| FolderError::Missing(shown.clone()))?;
+        .map_err(|_| FolderError::Outside(shown.clone()))?;
     let inside = roots
         .iter()
         .filter_map(|r| Path::new(r).canonicalize().ok())

@@ -150,7 +150,8 @@ pub async fn file(
     one(create(state, v, vec![(s, Some((filename, bytes)))]).await?)
 }
 
-/// Every importable file of a folder inside the configured import roots.
+/// Every importable file of a folder inside the configured import roots. Admins only: the
+/// roots are the server's file system, configured for the whole instance.
 pub async fn folder(
     state: &AppState,
     v: Viewer,
@@ -158,17 +159,17 @@ pub async fn folder(
     recursive: bool,
     collection_id: Option<String>,
 ) -> ApiResult<Vec<Source>> {
+    if !v.admin {
+        return Err(ApiError::forbidden("folder imports are for admins"));
+    }
     let st = state.clone();
     let owner = v.user_id.clone();
     let items = state
         .db
         .read(move |c| -> ApiResult<Vec<NewImport>> {
             let roots = ingest::import_roots(c, &st)?;
-            let dir =
-                folder::check_inside(&roots, std::path::Path::new(&path)).map_err(|e| match e {
-                    folder::FolderError::Missing(_) => ApiError::unprocessable(e.to_string()),
-                    _ => ApiError::forbidden(e.to_string()),
-                })?;
+            let dir = folder::check_inside(&roots, std::path::Path::new(&path))
+                .map_err(|e| ApiError::forbidden(e.to_string()))?;
             let files = folder::list(&roots, &dir, recursive)
                 .map_err(|e| ApiError::unprocessable(e.to_string()))?;
             if files.is_empty() {

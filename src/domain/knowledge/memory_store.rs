@@ -126,13 +126,18 @@ pub fn stats(c: &Connection, owner: &str) -> rusqlite::Result<Stats> {
 /// Chunk texts of the visible, ready sources of one collection (for pattern analysis).
 pub fn collection_texts(
     c: &Connection,
+    v: &crate::access::Viewer,
     collection_id: &str,
     limit: i64,
 ) -> rusqlite::Result<Vec<(String, String)>> {
-    let mut stmt = c.prepare_cached(
-        "SELECT title, content FROM sources WHERE collection_id = ?1 AND status = 'ready' ORDER BY created_at DESC LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![collection_id, limit], |r| {
+    // Only the sources the viewer may see: a visible collection can hold others' private ones.
+    let sql = format!(
+        "SELECT s.title, s.content FROM sources s WHERE s.collection_id = ?3 AND s.status = 'ready'
+           AND {} ORDER BY s.created_at DESC LIMIT ?4",
+        crate::access::visible("s", "source", 1)
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![v.user_id, v.admin, collection_id, limit], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })?;
     rows.collect()

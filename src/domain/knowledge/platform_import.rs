@@ -180,18 +180,25 @@ pub async fn from_params(
     }
     let collection = params["collection_id"].as_str().map(str::to_string);
     let platform = ty.clone();
+    let secrets = state.secrets.clone();
     let job_id = state
         .db
         .write(move |tx| -> ApiResult<Option<i64>> {
             check_collection(tx, &v, collection.as_deref())?;
             let mut p = params;
-            if let Some(o) = p.as_object_mut() {
-                o.remove("collection_id");
-            }
+            // A token the user typed is sealed in the payload and dropped when the job ends.
+            let token = p
+                .as_object_mut()
+                .and_then(|o| {
+                    o.remove("collection_id");
+                    o.remove("token")
+                })
+                .and_then(|t| t.as_str().map(|t| secrets.seal(t)));
             Ok(crate::jobs::enqueue(
                 tx,
                 platforms::KIND,
-                json!({ "platform": platform, "owner_id": v.user_id, "collection_id": collection, "params": p }),
+                json!({ "platform": platform, "owner_id": v.user_id, "collection_id": collection, "params": p,
+                        "sealed": { "token": token } }),
             )?)
         })
         .await?;

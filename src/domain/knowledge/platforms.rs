@@ -71,11 +71,21 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
     let owner = p["owner_id"].as_str().context("owner_id")?.to_string();
     let collection = p["collection_id"].as_str().map(str::to_string);
     let params = &p["params"];
+    // The token the user gave (sealed in the payload), else the admin's — for admins only,
+    // unless an admin shares integration tokens with everyone.
+    let given = match p["sealed"]["token"].as_str() {
+        Some(sealed) => Some(state.secrets.open(sealed)?),
+        None => params["token"].as_str().map(str::to_string),
+    };
     // Settings are read once, before any network call.
     let (allow_private, known) = state.db.read_blocking(|c| -> anyhow::Result<_> {
         let allow = settings::allow_private_network(c, &state.secrets)?;
+        let shared = settings::get_bool(c, &state.secrets, "share_integration_tokens")?
+            .unwrap_or(false)
+            || crate::users::store::get(c, &owner)?.is_some_and(|u| u.role == "admin");
         let known: std::collections::HashMap<&str, String> = SETTINGS
             .iter()
+            .filter(|k| shared || !k.ends_with("_token"))
             .filter_map(|k| {
                 settings::get_string(c, &state.secrets, k)
                     .ok()
@@ -94,10 +104,7 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
         "website" => super::crawl::crawl(state, params, allow_private)?,
         "github" => {
             let base = setting("github_api_url").unwrap_or_else(|| "https://api.github.com".into());
-            let token = params["token"]
-                .as_str()
-                .map(str::to_string)
-                .or_else(|| setting("github_token"));
+            let token = given.clone().or_else(|| setting("github_token"));
             super::platform_apis::github(
                 state,
                 &base,
@@ -107,12 +114,10 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
         }
         "notion" => {
             let base = setting("notion_api_url").unwrap_or_else(|| "https://api.notion.com".into());
-            let token = params["token"]
-                .as_str()
-                .map(str::to_string)
-                .or_else(|| setting("notion_token"));
-            let token =
-                token.ok_or_else(|| Permanent("a Notion integration token is required".into()))?;
+            let token = given.clone().or_else(|| setting("notion_token"));
+            let token = token.ok_or_else(|| {
+                Permanent("a Notion integration token is required (pass `token`)".into())
+            })?;
             super::platform_apis::notion(state, &base, &token)?
         }
         other => bail!(Permanent(format!("unknown platform {other}"))),

@@ -2,6 +2,7 @@
 //! `search_knowledge` is the one retrieval function behind /sources/search and /memory/search;
 //! `save_memory` is the memory log's `record`.
 use super::{embed, memory, search};
+use crate::access;
 use crate::ai::tools::{Tool, ToolCtx};
 use serde_json::{Value, json};
 
@@ -50,7 +51,23 @@ fn run(ctx: &ToolCtx, name: &str, args: &Value) -> Result<Value, String> {
                     let find = |scope| {
                         search::search(c, &state.ann, &ctx.viewer, emb.as_ref(), &query(scope))
                     };
-                    Ok((find(search::Scope::Sources)?, find(search::Scope::Memory)?))
+                    let mut sources = find(search::Scope::Sources)?;
+                    if ctx.audience.is_empty() {
+                        return Ok((sources, find(search::Scope::Memory)?));
+                    }
+                    // A shared conversation: only passages every member may see, and no one's
+                    // personal memory.
+                    let mut shared = Vec::with_capacity(sources.len());
+                    for h in sources.drain(..) {
+                        let mut all = h.doc_type == "source";
+                        for v in &ctx.audience {
+                            all = all && access::can_view(c, v, &super::SOURCE, &h.doc_id)?;
+                        }
+                        if all {
+                            shared.push(h);
+                        }
+                    }
+                    Ok((shared, Vec::new()))
                 })
                 .map_err(err)?;
             Ok(json!({

@@ -31,8 +31,8 @@ pub async fn comment(db: &Db, v: Viewer, task_id: String, content: String) -> Ap
         .await
 }
 
-/// Comment on a visible task inside the caller's transaction; emits `comment.created` with the
-/// task's fields.
+/// Comment on a task the viewer may change (a share is read-only: 403) inside the caller's
+/// transaction; emits `comment.created` with the task's fields.
 pub fn comment_in(c: &Connection, v: &Viewer, task_id: &str, content: &str) -> ApiResult<Comment> {
     let content = content.trim();
     if content.is_empty() || content.len() > 20_000 {
@@ -40,7 +40,7 @@ pub fn comment_in(c: &Connection, v: &Viewer, task_id: &str, content: &str) -> A
             "content must be 1–20000 characters",
         ));
     }
-    let t = find(c, v, task_id)?.ok_or(ApiError::NotFound("task"))?;
+    let t = super::editable(c, v, task_id)?;
     let comment = store::insert_comment(c, &t.id, &v.user_id, content)?;
     let mut p = event_payload(&t);
     p["comment_id"] = json!(comment.id);

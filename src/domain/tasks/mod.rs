@@ -178,9 +178,13 @@ pub fn create_in(c: &Connection, v: &Viewer, dto: CreateTask) -> ApiResult<Task>
     check_estimate(dto.estimated_minutes)?;
     let due = dto.due_date.as_deref().map(check_due_date).transpose()?;
     let labels = clean_labels(&dto.labels)?;
-    // A subtask lives where its parent lives.
+    // A subtask lives where its parent lives, and adding one changes the parent: a shared
+    // (read-only) parent is a 403.
     let parent = match dto.parent_task_id.as_deref() {
-        Some(pid) => Some(store::get(c, v, pid)?.ok_or(ApiError::NotFound("parent task"))?),
+        Some(pid) => Some(editable(c, v, pid).map_err(|e| match e {
+            ApiError::NotFound(_) => ApiError::NotFound("parent task"),
+            other => other,
+        })?),
         None => None,
     };
     let (client_id, project_id) = match &parent {

@@ -56,7 +56,12 @@ pub(super) fn build(
             minutes,
             rate_minutes,
         } = r;
-        let amt = rate_minutes / 60.0;
+        // Rates are admin-only: a member's report values only their own hours.
+        let amt = if v.admin || uid == v.user_id {
+            rate_minutes / 60.0
+        } else {
+            0.0
+        };
         out.total_minutes += minutes;
         if billable {
             out.billable_minutes += minutes;

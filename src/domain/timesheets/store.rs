@@ -5,9 +5,12 @@ use crate::access::{self, Viewer};
 use crate::page::Page;
 use rusqlite::{Connection, OptionalExtension, params};
 
+/// Every query using it binds the viewer at ?1 (user id) and ?2 (is admin): a colleague's
+/// hourly rate is admin-only, so it reads as null to members.
 const SELECT: &str =
     "SELECT e.id, e.owner_id, u.name, e.task_id, t.title, e.client_id, e.project_id, e.minutes,
-    e.billable, e.description, e.date, e.source, e.hourly_rate, e.created_at
+    e.billable, e.description, e.date, e.source,
+    CASE WHEN ?2 = 1 OR e.owner_id = ?1 THEN e.hourly_rate END, e.created_at
   FROM timesheets e LEFT JOIN users u ON u.id = e.owner_id LEFT JOIN tasks t ON t.id = e.task_id";
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<TimeEntry> {

@@ -381,6 +381,13 @@ pub fn events() -> Vec<EventDef> {
             true,
         ),
         def(
+            "user.identity_linked",
+            "A user linked an outside sign-in (Supabase) to their account.",
+            &["user_id", "provider"],
+            json!({ "user_id": "0193a3c1-0000-7000-8000-0000000000b1", "provider": "supabase" }),
+            true,
+        ),
+        def(
             "user.mfa_disabled",
             "A user turned off two-factor authentication.",
             &["user_id"],

@@ -21,5 +21,13 @@ export const changePassword = (current_password: string, new_password: string) =
 
 export const supabaseConfig = () => okPublic(open.GET('/api/v1/auth/supabase-config'));
 
-export const supabaseExchange = (access_token: string) =>
-  okPublic(open.POST('/api/v1/auth/supabase-exchange', { body: { access_token } }));
+export const supabaseExchange = (access_token: string, totp_code?: string) =>
+  okPublic(
+    open.POST('/api/v1/auth/supabase-exchange', {
+      body: totp_code ? { access_token, totp_code } : { access_token },
+    }),
+  );
+
+/** Link the Supabase identity behind `access_token` to the signed-in account. */
+export const supabaseLink = (access_token: string) =>
+  ok(api.POST('/api/v1/auth/supabase-link', { body: { access_token } }));

@@ -1278,8 +1278,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Unauthorized */
+                /** @description invalid token, disabled account, `mfa_required` or a wrong code */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description nobody has this email and sign-up through Supabase is off */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the email belongs to an account not linked to this identity: sign in with the password and link Supabase from the Account page */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1314,8 +1332,137 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many attempts from this IP or on this account */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the project's JWKS could not be fetched */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The database stayed busy; retry after the Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/supabase-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SupabaseLinkRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupabaseLinkResponse"];
+                    };
+                };
+                /** @description Supabase is not configured */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description not signed in, or an invalid Supabase token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description this Supabase identity is linked to another account */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is larger than the server accepts */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body's Content-Type is not one this operation reads */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A field is missing, of the wrong type or out of range */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description 5 attempts per minute per user */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the project's JWKS could not be fetched */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2460,7 +2607,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description text/event-stream of {type: "message", message} */
+                /** @description text/event-stream of {type: "message", message}; ends within seconds of the session ending */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2485,7 +2632,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many event streams open for this user (or in all); `Retry-After` */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2651,7 +2798,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description monthly token budget exhausted */
+                /** @description monthly token budget exhausted, or too many replies being generated (for this user or in all; `Retry-After`) */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -10863,7 +11010,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK */
+                /** @description MFA is off; other sessions ended (`access_token` continues this one) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -11089,7 +11236,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK */
+                /** @description MFA is on; other sessions ended (`access_token` continues this one) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -13378,7 +13525,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description `ready` {unread} first, then one `notification` event per new notification; `: keep-alive` comments every 15 s */
+                /** @description `ready` {unread} first, then one `notification` event per new notification; `: keep-alive` comments every 15 s; ends within seconds of the session ending (expiry, password or MFA change, deactivation) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -13405,7 +13552,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many event streams open for this user (or in all); `Retry-After` */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -19665,7 +19812,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description outside import_roots */
+                /** @description not an admin, or the path is not inside import_roots (a missing path answers the same) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -22924,7 +23071,7 @@ export interface components {
              * @description An event type from `GET /automations/triggers`.
              * @enum {string}
              */
-            trigger: "task.created" | "task.updated" | "task.moved" | "task.completed" | "task.deleted" | "task.assigned" | "task.overdue" | "comment.created" | "timer.started" | "timer.stopped" | "learning.created" | "learning.merged" | "content.created" | "content.updated" | "content.status_changed" | "persona.created" | "plan.created" | "plan.item_created" | "publishing.published" | "publishing.failed" | "publishing.missed" | "publishing.account_connected" | "approval.requested" | "approval.approved" | "approval.rejected" | "user.created" | "user.password_changed" | "user.mfa_enabled" | "user.mfa_disabled" | "multimodal.plan_started" | "multimodal.plan_executed" | "multimodal.asset_completed" | "multimodal.asset_failed" | "multimodal.asset_deleted" | "multimodal.provider_saved" | "settings.updated";
+            trigger: "task.created" | "task.updated" | "task.moved" | "task.completed" | "task.deleted" | "task.assigned" | "task.overdue" | "comment.created" | "timer.started" | "timer.stopped" | "learning.created" | "learning.merged" | "content.created" | "content.updated" | "content.status_changed" | "persona.created" | "plan.created" | "plan.item_created" | "publishing.published" | "publishing.failed" | "publishing.missed" | "publishing.account_connected" | "approval.requested" | "approval.approved" | "approval.rejected" | "user.created" | "user.password_changed" | "user.mfa_enabled" | "user.identity_linked" | "user.mfa_disabled" | "multimodal.plan_started" | "multimodal.plan_executed" | "multimodal.asset_completed" | "multimodal.asset_failed" | "multimodal.asset_deleted" | "multimodal.provider_saved" | "settings.updated";
         };
         AutomationPatch: {
             /** @enum {string|null} */
@@ -22934,7 +23081,7 @@ export interface components {
             conditions?: components["schemas"]["Condition"][] | null;
             name?: string | null;
             /** @enum {string|null} */
-            trigger?: "task.created" | "task.updated" | "task.moved" | "task.completed" | "task.deleted" | "task.assigned" | "task.overdue" | "comment.created" | "timer.started" | "timer.stopped" | "learning.created" | "learning.merged" | "content.created" | "content.updated" | "content.status_changed" | "persona.created" | "plan.created" | "plan.item_created" | "publishing.published" | "publishing.failed" | "publishing.missed" | "publishing.account_connected" | "approval.requested" | "approval.approved" | "approval.rejected" | "user.created" | "user.password_changed" | "user.mfa_enabled" | "user.mfa_disabled" | "multimodal.plan_started" | "multimodal.plan_executed" | "multimodal.asset_completed" | "multimodal.asset_failed" | "multimodal.asset_deleted" | "multimodal.provider_saved" | "settings.updated" | null;
+            trigger?: "task.created" | "task.updated" | "task.moved" | "task.completed" | "task.deleted" | "task.assigned" | "task.overdue" | "comment.created" | "timer.started" | "timer.stopped" | "learning.created" | "learning.merged" | "content.created" | "content.updated" | "content.status_changed" | "persona.created" | "plan.created" | "plan.item_created" | "publishing.published" | "publishing.failed" | "publishing.missed" | "publishing.account_connected" | "approval.requested" | "approval.approved" | "approval.rejected" | "user.created" | "user.password_changed" | "user.mfa_enabled" | "user.identity_linked" | "user.mfa_disabled" | "multimodal.plan_started" | "multimodal.plan_executed" | "multimodal.asset_completed" | "multimodal.asset_failed" | "multimodal.asset_deleted" | "multimodal.provider_saved" | "settings.updated" | null;
         };
         AutonomousPlanRequest: {
             /** @description What the plan is about (becomes its goals and description). */
@@ -23954,6 +24101,11 @@ export interface components {
             user_id?: string | null;
         };
         MfaStatus: {
+            /**
+             * @description After turning MFA on or off: a fresh token for this session (every earlier token, this
+             *     one's included, stopped working).
+             */
+            access_token?: string | null;
             /** Format: int64 */
             backup_codes_remaining: number;
             enabled: boolean;
@@ -25767,6 +25919,19 @@ export interface components {
         SupabaseExchangeRequest: {
             /** @description The Supabase session's access token (a JWT). */
             access_token: string;
+            /**
+             * @description Current authenticator code, or an unused backup code, when the account has MFA on
+             *     (the first exchange answers 401 `mfa_required`).
+             */
+            totp_code?: string | null;
+        };
+        SupabaseLinkRequest: {
+            /** @description An access token of the Supabase session to link to the signed-in account. */
+            access_token: string;
+        };
+        SupabaseLinkResponse: {
+            /** @description Always `true`: the account now signs in with this Supabase identity too. */
+            linked: boolean;
         };
         Task: {
             assignee_id?: string | null;
@@ -26152,7 +26317,7 @@ export interface components {
             active?: boolean | null;
             description?: string | null;
             /** @description Event types (see `GET /webhooks/events`); `"*"` subscribes to all. */
-            events: ("task.created" | "task.updated" | "task.moved" | "task.completed" | "task.deleted" | "task.assigned" | "task.overdue" | "comment.created" | "timer.started" | "timer.stopped" | "learning.created" | "learning.merged" | "content.created" | "content.updated" | "content.status_changed" | "persona.created" | "plan.created" | "plan.item_created" | "publishing.published" | "publishing.failed" | "publishing.missed" | "publishing.account_connected" | "approval.requested" | "approval.approved" | "approval.rejected" | "user.created" | "user.password_changed" | "user.mfa_enabled" | "user.mfa_disabled" | "multimodal.plan_started" | "multimodal.plan_executed" | "multimodal.asset_completed" | "multimodal.asset_failed" | "multimodal.asset_deleted" | "multimodal.provider_saved" | "settings.updated" | "*")[];
+            events: ("task.created" | "task.updated" | "task.moved" | "task.completed" | "task.deleted" | "task.assigned" | "task.overdue" | "comment.created" | "timer.started" | "timer.stopped" | "learning.created" | "learning.merged" | "content.created" | "content.updated" | "content.status_changed" | "persona.created" | "plan.created" | "plan.item_created" | "publishing.published" | "publishing.failed" | "publishing.missed" | "publishing.account_connected" | "approval.requested" | "approval.approved" | "approval.rejected" | "user.created" | "user.password_changed" | "user.mfa_enabled" | "user.identity_linked" | "user.mfa_disabled" | "multimodal.plan_started" | "multimodal.plan_executed" | "multimodal.asset_completed" | "multimodal.asset_failed" | "multimodal.asset_deleted" | "multimodal.provider_saved" | "settings.updated" | "*")[];
             headers?: {
                 [key: string]: string;
             } | null;
@@ -26165,7 +26330,7 @@ export interface components {
             /** @description Re-enabling clears the reason it was disabled. */
             active?: boolean | null;
             description?: string | null;
-            events?: ("task.created" | "task.updated" | "task.moved" | "task.completed" | "task.deleted" | "task.assigned" | "task.overdue" | "comment.created" | "timer.started" | "timer.stopped" | "learning.created" | "learning.merged" | "content.created" | "content.updated" | "content.status_changed" | "persona.created" | "plan.created" | "plan.item_created" | "publishing.published" | "publishing.failed" | "publishing.missed" | "publishing.account_connected" | "approval.requested" | "approval.approved" | "approval.rejected" | "user.created" | "user.password_changed" | "user.mfa_enabled" | "user.mfa_disabled" | "multimodal.plan_started" | "multimodal.plan_executed" | "multimodal.asset_completed" | "multimodal.asset_failed" | "multimodal.asset_deleted" | "multimodal.provider_saved" | "settings.updated" | "*")[] | null;
+            events?: ("task.created" | "task.updated" | "task.moved" | "task.completed" | "task.deleted" | "task.assigned" | "task.overdue" | "comment.created" | "timer.started" | "timer.stopped" | "learning.created" | "learning.merged" | "content.created" | "content.updated" | "content.status_changed" | "persona.created" | "plan.created" | "plan.item_created" | "publishing.published" | "publishing.failed" | "publishing.missed" | "publishing.account_connected" | "approval.requested" | "approval.approved" | "approval.rejected" | "user.created" | "user.password_changed" | "user.mfa_enabled" | "user.identity_linked" | "user.mfa_disabled" | "multimodal.plan_started" | "multimodal.plan_executed" | "multimodal.asset_completed" | "multimodal.asset_failed" | "multimodal.asset_deleted" | "multimodal.provider_saved" | "settings.updated" | "*")[] | null;
             headers?: {
                 [key: string]: string;
             } | null;
