@@ -16,7 +16,13 @@ const b64url = (v) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v))
 /** An HS256 access token shaped like Supabase's. */
 function supabaseToken(claims, secret = JWT_SECRET) {
   const head = b64url({ alg: 'HS256', typ: 'JWT' });
-  const body = b64url({ aud: 'authenticated', role: 'authenticated', exp: Math.floor(Date.now() / 1000) + 600, ...claims });
+  const body = b64url({
+    iss: `${SUPABASE_URL}/auth/v1`,
+    aud: 'authenticated',
+    role: 'authenticated',
+    exp: Math.floor(Date.now() / 1000) + 600,
+    ...claims,
+  });
   const sig = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url');
   return `${head}.${body}.${sig}`;
 }
