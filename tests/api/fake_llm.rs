@@ -17,12 +17,15 @@ pub enum Reply {
 
 pub type Script = Arc<dyn Fn(&Value) -> Reply + Send + Sync>;
 
+/// The headers of one request, in order.
+pub type Headers = Vec<(String, String)>;
+
 #[derive(Clone, Default)]
 pub struct Record {
     pub requests: Arc<Mutex<Vec<Value>>>,
     /// Raw bodies of non-JSON requests (multipart transcription uploads).
     pub raw: Arc<Mutex<Vec<Vec<u8>>>>,
-    pub headers: Arc<Mutex<Vec<Vec<(String, String)>>>>,
+    pub headers: Arc<Mutex<Vec<Headers>>>,
     pub pieces_sent: Arc<AtomicUsize>,
     pub stream_dropped: Arc<AtomicBool>,
 }

@@ -24,10 +24,12 @@ fn fake_vec(text: &str, dims: usize) -> Vec<f32> {
     v
 }
 
+/// One call the fake saw: (path, body, headers as "name: value").
+type Call = (String, Value, Vec<String>);
+
 #[derive(Clone, Default)]
 struct Seen {
-    /// (path, body, headers as "name: value")
-    calls: Arc<Mutex<Vec<(String, Value, Vec<String>)>>>,
+    calls: Arc<Mutex<Vec<Call>>>,
     fail: Arc<AtomicBool>,
 }
 
