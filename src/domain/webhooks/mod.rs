@@ -2,6 +2,7 @@
 //! secret sealed, manual attempts (test pings, redeliveries), and the delivery log. Delivery
 //! itself is `deliver.rs` (fan-out and signed sending) and `jobs.rs` (the dispatcher).
 pub mod catalog;
+mod catalog_examples;
 pub mod deliver;
 pub mod jobs;
 pub mod signing;
