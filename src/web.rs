@@ -60,14 +60,24 @@ pub fn gzip_body(
             .insert_header((CONTENT_ENCODING, "gzip"))
             .body(gz.to_vec());
     }
-    let mut plain = Vec::with_capacity(gz.len() * 4);
-    match std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gz), &mut plain) {
-        Ok(_) => res.body(plain),
-        Err(e) => actix_web::ResponseError::error_response(&crate::error::ApiError::internal(
-            "inflating an embedded asset",
-            e,
-        )),
+    match inflate(gz) {
+        Ok(plain) => res.body(plain),
+        Err(e) => inflate_failed(e),
     }
+}
+
+/// A gzipped embedded asset inflated.
+fn inflate(gz: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut plain = Vec::with_capacity(gz.len() * 4);
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gz), &mut plain).map(|_| plain)
+}
+
+/// The 500 answered when an embedded asset does not inflate.
+fn inflate_failed(e: std::io::Error) -> HttpResponse {
+    actix_web::ResponseError::error_response(&crate::error::ApiError::internal(
+        "inflating an embedded asset",
+        e,
+    ))
 }
 
 /// Swagger UI's vendored files are stored gzipped and always sent with `Content-Encoding: gzip`;
@@ -91,15 +101,10 @@ pub async fn inflate_for(
             head.set_body(actix_web::body::BoxBody::new(())),
         );
     };
-    let mut plain = Vec::with_capacity(gz.len() * 4);
-    let mut out =
-        match std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut plain) {
-            Ok(_) => head.set_body(actix_web::body::BoxBody::new(plain)),
-            Err(e) => actix_web::ResponseError::error_response(&crate::error::ApiError::internal(
-                "inflating an embedded asset",
-                e,
-            )),
-        };
+    let mut out = match inflate(&gz) {
+        Ok(plain) => head.set_body(actix_web::body::BoxBody::new(plain)),
+        Err(e) => inflate_failed(e),
+    };
     out.headers_mut().remove(CONTENT_ENCODING);
     out.headers_mut()
         .remove(actix_web::http::header::CONTENT_LENGTH);

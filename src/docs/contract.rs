@@ -76,30 +76,28 @@ pub fn apply(spec: &mut OpenApi) {
     }
 }
 
+/// One property of a component schema.
+fn property<'a>(
+    spec: &'a mut OpenApi,
+    schema: &str,
+    property: &str,
+) -> Option<&'a mut RefOr<Schema>> {
+    match spec.components.as_mut()?.schemas.get_mut(schema)? {
+        RefOr::T(Schema::Object(o)) => o.properties.get_mut(property),
+        _ => None,
+    }
+}
+
 /// The allowed values of one string property of a component schema.
-fn enum_property(spec: &mut OpenApi, schema: &str, property: &str, values: &[serde_json::Value]) {
-    let Some(RefOr::T(Schema::Object(o))) = spec
-        .components
-        .as_mut()
-        .and_then(|c| c.schemas.get_mut(schema))
-    else {
-        return;
-    };
-    if let Some(RefOr::T(Schema::Object(p))) = o.properties.get_mut(property) {
+fn enum_property(spec: &mut OpenApi, schema: &str, name: &str, values: &[serde_json::Value]) {
+    if let Some(RefOr::T(Schema::Object(p))) = property(spec, schema, name) {
         p.enum_values = Some(values.to_vec());
     }
 }
 
 /// The allowed values of the items of one array property of a component schema.
-fn enum_items(spec: &mut OpenApi, schema: &str, property: &str, values: &[serde_json::Value]) {
-    let Some(RefOr::T(Schema::Object(o))) = spec
-        .components
-        .as_mut()
-        .and_then(|c| c.schemas.get_mut(schema))
-    else {
-        return;
-    };
-    let array = match o.properties.get_mut(property) {
+fn enum_items(spec: &mut OpenApi, schema: &str, name: &str, values: &[serde_json::Value]) {
+    let array = match property(spec, schema, name) {
         Some(RefOr::T(Schema::Array(a))) => Some(a),
         Some(RefOr::T(Schema::OneOf(one))) => one.items.iter_mut().find_map(|s| match s {
             RefOr::T(Schema::Array(a)) => Some(a),
