@@ -1,14 +1,14 @@
 //! Domain events (`task.created`, `user.password_changed`, …) and their one fan-out point.
 //!
-//! `emit` writes the event and its fan-out job in the caller's transaction (an outbox: no event is
-//! lost when the process dies after commit). The fan-out job hands the event to every subscriber
-//! the composition root registered (webhook deliveries, automation runs, notifications), in one
-//! write transaction, then publishes what they asked to push live and the event itself.
+//! `emit` writes the event, marked pending, in the caller's transaction (an outbox: no event is
+//! lost when the process dies after commit) and makes sure one fan-out job is queued. That job
+//! drains every pending event in batches: it hands each to every subscriber the composition root
+//! registered (webhook deliveries, automation runs, notifications) in one write transaction per
+//! batch, then publishes what they asked to push live and the events themselves.
 pub mod store;
 
 use crate::jobs::Job;
 use crate::state::AppState;
-use anyhow::Context;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -24,7 +24,15 @@ pub struct Event {
     pub created_at: String,
 }
 
+/// Events handed to subscribers per write transaction of the fan-out.
+const FANOUT_BATCH: usize = 256;
+/// Failed hand-offs after which an event leaves the fan-out (logged) instead of blocking nothing
+/// but itself forever.
+const FANOUT_MAX_ATTEMPTS: i64 = 5;
+
 /// Record an event and queue its fan-out, in the same transaction as the change that caused it.
+/// A fan-out job already queued (not yet started) drains this event too, so a burst of events
+/// costs one job, not one per event.
 pub fn emit(
     conn: &rusqlite::Connection,
     kind: &str,
@@ -40,7 +48,16 @@ pub fn emit(
         &data.to_string(),
         &crate::time::now_rfc3339(),
     )?;
-    crate::jobs::enqueue(conn, FANOUT_KIND, serde_json::json!({ "event_id": id }))?;
+    crate::jobs::store::insert(
+        conn,
+        &crate::jobs::store::NewJob {
+            kind: FANOUT_KIND,
+            payload: serde_json::json!({}),
+            run_after_ms: crate::time::now_millis(),
+            max_attempts: 5,
+            dedupe_key: Some(FANOUT_KIND),
+        },
+    )?;
     Ok(id)
 }
 
@@ -137,25 +154,90 @@ impl Progress {
     }
 }
 
-/// The fan-out job: the one place events reach their subscribers.
+/// The fan-out job: the one place events reach their subscribers. It first gives up its dedupe
+/// key (in the same transaction as its first batch), so an event committed after that batch was
+/// read queues the next drain; every event committed before it is in one of this job's batches.
 pub fn fanout_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
-    let id = job.payload["event_id"]
-        .as_str()
-        .context("fan-out job without event_id")?;
-    let Some(event) = state.db.read_blocking(|c| store::get(c, id))? else {
-        // Purged before it was delivered: nothing left to do.
-        return Ok(());
-    };
-    let pushes = state.db.write_blocking(|tx| -> anyhow::Result<Vec<Push>> {
-        let mut pushes = Vec::new();
-        for subscriber in &state.registry.subscribers {
-            pushes.extend(subscriber(tx, &event)?);
+    let mut after = 0i64;
+    let mut release = job.dedupe_key.is_some();
+    let mut failed = 0usize;
+    loop {
+        let batch = state.db.write_blocking(|tx| -> anyhow::Result<Batch> {
+            if release {
+                crate::jobs::store::release_dedupe(tx, job.id)?;
+            }
+            let events = store::pending_after(tx, after, FANOUT_BATCH)?;
+            let mut batch = Batch::default();
+            for (rowid, event) in events {
+                batch.last = rowid;
+                batch.seen += 1;
+                match hand_off(tx, &state.registry.subscribers, &event)? {
+                    Ok(pushes) => {
+                        store::mark_fanned(tx, rowid)?;
+                        batch.pushes.extend(pushes);
+                        batch.events.push(event);
+                    }
+                    Err(err) => {
+                        let attempts = store::note_failure(tx, rowid)?;
+                        let give_up = attempts >= FANOUT_MAX_ATTEMPTS;
+                        if give_up {
+                            store::mark_fanned(tx, rowid)?;
+                        } else {
+                            batch.failed += 1;
+                        }
+                        tracing::warn!(event = %event.id, kind = %event.kind, attempts, give_up, error = %format!("{err:#}"), "event fan-out failed");
+                    }
+                }
+            }
+            Ok(batch)
+        })?;
+        release = false;
+        after = batch.last;
+        failed += batch.failed;
+        for push in batch.pushes {
+            state.feed.push(push);
         }
-        Ok(pushes)
-    })?;
-    for push in pushes {
-        state.feed.push(push);
+        for event in batch.events {
+            state.bus.publish(event);
+        }
+        if batch.seen < FANOUT_BATCH {
+            break;
+        }
     }
-    state.bus.publish(event);
+    anyhow::ensure!(
+        failed == 0,
+        "{failed} event(s) could not be handed to their subscribers"
+    );
     Ok(())
+}
+
+#[derive(Default)]
+struct Batch {
+    last: i64,
+    seen: usize,
+    failed: usize,
+    events: Vec<Event>,
+    pushes: Vec<Push>,
+}
+
+/// Give one event to every subscriber inside a savepoint: a subscriber's error undoes only this
+/// event's rows (the outer error is the database failing, which ends the whole batch).
+fn hand_off(
+    tx: &rusqlite::Connection,
+    subscribers: &[Subscriber],
+    event: &Event,
+) -> rusqlite::Result<anyhow::Result<Vec<Push>>> {
+    tx.execute_batch("SAVEPOINT fanout_event")?;
+    let mut pushes = Vec::new();
+    for subscriber in subscribers {
+        match subscriber(tx, event) {
+            Ok(p) => pushes.extend(p),
+            Err(err) => {
+                tx.execute_batch("ROLLBACK TO fanout_event; RELEASE fanout_event")?;
+                return Ok(Err(err));
+            }
+        }
+    }
+    tx.execute_batch("RELEASE fanout_event")?;
+    Ok(Ok(pushes))
 }

@@ -70,6 +70,13 @@ pub fn claim(tx: &Connection, worker: &str, now_ms: i64) -> rusqlite::Result<Opt
     }))
 }
 
+/// Free a running job's dedupe key, so the next job of its kind can be queued while it runs.
+pub fn release_dedupe(conn: &Connection, id: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE jobs SET dedupe_key = NULL WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
 pub fn mark_done(conn: &Connection, id: i64) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "UPDATE jobs SET status = 'done', last_error = NULL, locked_by = NULL, updated_at = ?2,

@@ -37,7 +37,7 @@ fn failing_jobs_retry_with_backoff_and_unknown_kinds_fail_permanently() {
         .db
         .write_blocking(|tx| -> rusqlite::Result<_> {
             Ok((
-                jobs::enqueue(tx, neuromancer::events::FANOUT_KIND, json!({}))?.unwrap(),
+                jobs::enqueue(tx, "webhooks.deliver", json!({}))?.unwrap(),
                 jobs::enqueue(tx, "no.such.kind", json!({}))?.unwrap(),
             ))
         })
@@ -50,7 +50,7 @@ fn failing_jobs_retry_with_backoff_and_unknown_kinds_fail_permanently() {
         ("queued", 1),
         "retried later, not now"
     );
-    assert!(err.unwrap().contains("event_id"));
+    assert!(err.unwrap().contains("webhook_id"));
     let due: i64 = conn
         .query_row(
             "SELECT run_after FROM jobs WHERE id = ?1",
@@ -87,7 +87,7 @@ fn a_job_that_was_running_at_a_crash_runs_again_after_restart() {
         .unwrap()
         .unwrap();
     let conn = s.state.db.conn().unwrap();
-    assert_eq!(claimed.payload["event_id"], event_id);
+    assert_eq!(claimed.kind, neuromancer::events::FANOUT_KIND);
     assert_eq!(s.drain_jobs(), 0, "a running job is not claimed twice");
     jobs::recover(&s.state).unwrap();
     s.drain_jobs();
@@ -99,6 +99,70 @@ fn a_job_that_was_running_at_a_crash_runs_again_after_restart() {
             .0,
         "done"
     );
+}
+
+#[test]
+fn a_burst_of_events_is_one_fan_out_job_and_events_emitted_during_a_drain_are_not_lost() {
+    let s = TestServer::start();
+    let mut rx = s.state.bus.subscribe();
+    let conn = s.state.db.conn().unwrap();
+    let fanout_jobs = || -> i64 {
+        conn.query_row(
+            "SELECT COUNT(*) FROM jobs WHERE kind = ?1 AND status = 'queued'",
+            [neuromancer::events::FANOUT_KIND],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let emit = |n: usize, tag: &str| {
+        s.state
+            .db
+            .write_blocking(|tx| -> rusqlite::Result<Vec<String>> {
+                (0..n)
+                    .map(|i| {
+                        neuromancer::events::emit(
+                            tx,
+                            "test.burst",
+                            None,
+                            json!({ "tag": tag, "i": i }),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap()
+    };
+    let first = emit(600, "before");
+    assert_eq!(fanout_jobs(), 1, "600 events queue one fan-out job");
+    // A worker claims the drain; events committed before it reads its first batch are its own…
+    let job = s
+        .state
+        .db
+        .write_blocking(|tx| jobs::store::claim(tx, "nm-worker-0", i64::MAX))
+        .unwrap()
+        .unwrap();
+    let during = emit(3, "during");
+    assert_eq!(
+        fanout_jobs(),
+        0,
+        "the running drain still holds the queue's slot"
+    );
+    neuromancer::events::fanout_job(&s.state, &job).unwrap();
+    // …and events committed after it took its first batch queue the next drain.
+    let after = emit(2, "after");
+    assert_eq!(fanout_jobs(), 1);
+    s.drain_jobs();
+    let mut got = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        got.push(e.id);
+    }
+    let want: Vec<String> = first.into_iter().chain(during).chain(after).collect();
+    assert_eq!(got, want, "every event once, in order");
+    let pending: i64 = conn
+        .query_row("SELECT COUNT(*) FROM events WHERE pending = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(pending, 0);
 }
 
 #[test]
