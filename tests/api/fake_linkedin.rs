@@ -30,6 +30,8 @@ pub struct Inner {
     pub cancel: Mutex<bool>,
     /// Answer lookups (GET /rest/posts) with a 500.
     pub lookup_fails: Mutex<bool>,
+    /// Lookup pages served.
+    pub lookups: AtomicUsize,
 }
 
 #[derive(Clone)]
@@ -47,6 +49,17 @@ impl FakeLinkedIn {
     }
     pub fn base(&self) -> String {
         self.svc.base.clone()
+    }
+    /// Posts the member published elsewhere (another app), now.
+    pub fn add_posts(&self, n: usize, prefix: &str) {
+        let mut posts = self.st.posts.lock().unwrap();
+        for i in 0..n {
+            let id = format!("urn:li:share:71000000000{:05}", posts.len() + 1);
+            posts.push((
+                id,
+                json!({ "commentary": format!("{prefix} {i}"), "createdAt": chrono::Utc::now().timestamp_millis() }),
+            ));
+        }
     }
     pub fn uploaded(&self) -> Vec<Vec<u8>> {
         self.st.uploaded.lock().unwrap().clone()
@@ -188,22 +201,28 @@ pub fn start() -> FakeLinkedIn {
             )
             .route(
                 "/rest/posts",
-                web::get().to(|req: HttpRequest, st: web::Data<Inner>| async move {
+                web::get().to(|req: HttpRequest, st: web::Data<Inner>, q: web::Query<std::collections::HashMap<String, String>>| async move {
                     if !bearer_ok(&req) {
                         return error(401, "INVALID_ACCESS_TOKEN", "Invalid access token");
                     }
                     if *st.lookup_fails.lock().unwrap() {
                         return error(500, "INTERNAL_SERVER_ERROR", "lookup unavailable");
                     }
+                    // Newest first, `start`/`count` paging (count defaults to 10, at most 100).
+                    let num = |k: &str, d: usize| q.get(k).and_then(|v| v.parse().ok()).unwrap_or(d);
+                    let (start, count) = (num("start", 0), num("count", 10).min(100));
                     let elements: Vec<Value> = st
                         .posts
                         .lock()
                         .unwrap()
                         .iter()
                         .rev()
+                        .skip(start)
+                        .take(count)
                         .map(|(id, b)| json!({ "id": id, "commentary": b["commentary"], "createdAt": b["createdAt"], "author": b["author"] }))
                         .collect();
-                    HttpResponse::Ok().json(json!({ "elements": elements, "paging": { "start": 0, "count": 50 } }))
+                    st.lookups.fetch_add(1, Ordering::SeqCst);
+                    HttpResponse::Ok().json(json!({ "elements": elements, "paging": { "start": start, "count": count } }))
                 }),
             );
     });

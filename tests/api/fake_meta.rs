@@ -19,6 +19,8 @@ pub const IG: &str = "17841400000000001";
 pub struct Inner {
     pub feed: Mutex<Vec<Value>>,
     pub media: Mutex<Vec<Value>>,
+    /// Listing pages served (feed and media lookups).
+    pub lookups: std::sync::atomic::AtomicUsize,
     /// Photos posted to a page (`url`, `caption`, `published`).
     pub photos: Mutex<Vec<Value>>,
     /// Instagram containers by id (`image_url`, `is_carousel_item`, `media_type`, `children`,
@@ -76,6 +78,50 @@ fn scripted(st: &Inner) -> Option<HttpResponse> {
     }
 }
 
+impl FakeMeta {
+    /// Posts the page published elsewhere, now.
+    pub fn add_feed_posts(&self, n: usize, prefix: &str) {
+        let mut feed = self.st.feed.lock().unwrap();
+        for i in 0..n {
+            let id = format!("{PAGE}_{}", 500 + feed.len());
+            feed.push(json!({ "id": id, "message": format!("{prefix} {i}"), "created_time": graph_time() }));
+        }
+    }
+}
+
+fn graph_time() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%z").to_string()
+}
+
+/// A Graph edge listing: newest first, `limit` (default 25, at most 100), an `after` cursor,
+/// and `paging.next` only while there is more.
+fn listing(st: &Inner, items: Vec<Value>, q: &HashMap<String, String>) -> HttpResponse {
+    st.lookups.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let limit = q
+        .get("limit")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(25usize)
+        .min(100);
+    let start = q
+        .get("after")
+        .and_then(|v| v.strip_prefix("cur")?.parse().ok())
+        .unwrap_or(0usize);
+    let page: Vec<Value> = items
+        .iter()
+        .rev()
+        .skip(start)
+        .take(limit)
+        .cloned()
+        .collect();
+    let end = start + page.len();
+    let mut paging =
+        json!({ "cursors": { "before": format!("cur{start}"), "after": format!("cur{end}") } });
+    if end < items.len() {
+        paging["next"] = json!(format!("https://graph.facebook.com/next?after=cur{end}"));
+    }
+    HttpResponse::Ok().json(json!({ "data": page, "paging": paging }))
+}
+
 pub fn start() -> FakeMeta {
     let st = Arc::new(Inner::default());
     let s = st.clone();
@@ -127,19 +173,31 @@ pub fn start() -> FakeMeta {
                     if f.get("access_token").map(String::as_str) != Some(PAGE_TOKEN) {
                         return graph_error(190);
                     }
-                    if let Some(e) = scripted(&st) {
+                    // 0 in the script: accept, but the answer never comes.
+                    let hang = {
+                        let mut s = st.script.lock().unwrap();
+                        (s.first() == Some(&0)).then(|| s.remove(0)).is_some()
+                    };
+                    if let Some(e) = (!hang).then(|| scripted(&st)).flatten() {
                         return e;
                     }
-                    let mut feed = st.feed.lock().unwrap();
-                    let id = format!("{PAGE}_{}", 500 + feed.len());
-                    feed.push(json!({ "id": id, "message": f.get("message"), "link": f.get("link") }));
+                    let id = {
+                        let mut feed = st.feed.lock().unwrap();
+                        let id = format!("{PAGE}_{}", 500 + feed.len());
+                        feed.push(json!({ "id": id, "message": f.get("message"), "link": f.get("link"), "created_time": graph_time() }));
+                        id
+                    };
+                    if hang {
+                        actix_web::rt::time::sleep(std::time::Duration::from_secs(120)).await;
+                    }
                     HttpResponse::Ok().json(json!({ "id": id }))
                 }),
             )
             .route(
                 "/v21.0/{node}/feed",
-                web::get().to(|st: web::Data<Inner>| async move {
-                    HttpResponse::Ok().json(json!({ "data": *st.feed.lock().unwrap() }))
+                web::get().to(|st: web::Data<Inner>, q: web::Query<HashMap<String, String>>| async move {
+                    let feed = st.feed.lock().unwrap().clone();
+                    listing(&st, feed, &q)
                 }),
             )
             .route(
@@ -191,7 +249,7 @@ pub fn start() -> FakeMeta {
                     };
                     let mut media = st.media.lock().unwrap();
                     let id = format!("1800000000{}", media.len());
-                    media.push(json!({ "id": id, "caption": c["caption"], "creation_id": creation, "permalink": format!("https://www.instagram.com/p/{id}/") }));
+                    media.push(json!({ "id": id, "caption": c["caption"], "creation_id": creation, "permalink": format!("https://www.instagram.com/p/{id}/"), "timestamp": graph_time() }));
                     HttpResponse::Ok().json(json!({ "id": id }))
                 }),
             )
@@ -203,8 +261,9 @@ pub fn start() -> FakeMeta {
             )
             .route(
                 "/v21.0/{node}/media",
-                web::get().to(|st: web::Data<Inner>| async move {
-                    HttpResponse::Ok().json(json!({ "data": *st.media.lock().unwrap() }))
+                web::get().to(|st: web::Data<Inner>, q: web::Query<HashMap<String, String>>| async move {
+                    let media = st.media.lock().unwrap().clone();
+                    listing(&st, media, &q)
                 }),
             )
             .route(

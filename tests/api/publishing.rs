@@ -584,8 +584,15 @@ fn a_post_whose_answer_is_lost_is_looked_up_not_sent_again() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(fake.posts().len(), 1);
+    // The member kept posting from another app: the lost post is on the lookup's third page.
+    fake.add_posts(250, "Posted elsewhere");
     neuromancer::domain::publishing::jobs::recover(&s.state).unwrap();
     s.drain_jobs();
+    assert_eq!(
+        fake.st.lookups.load(std::sync::atomic::Ordering::SeqCst),
+        3,
+        "paged back to it"
+    );
     let list = s
         .get(
             &format!("/api/v1/publishing/scheduled?content_id={id}"),
@@ -595,5 +602,5 @@ fn a_post_whose_answer_is_lost_is_looked_up_not_sent_again() {
     let p = &list["items"][0];
     assert_eq!(p["status"], "published", "{p}");
     assert_eq!(p["external_id"], fake.posts()[0].0);
-    assert_eq!(fake.posts().len(), 1, "never posted twice");
+    assert_eq!(fake.posts().len(), 251, "never posted twice");
 }

@@ -171,6 +171,36 @@ fn a_facebook_photo_post_hands_the_page_the_image() {
 }
 
 #[test]
+fn a_facebook_post_whose_answer_is_lost_is_found_by_paging_the_feed() {
+    let (s, admin, fake, page, _) = meta_setup();
+    let id = content_with(&s, &admin, "facebook", "Lost on the page");
+    fake.script(&[0]);
+    let r = s.post(
+        "/api/v1/publishing/meta/publish/facebook",
+        Some(&admin),
+        &json!({ "content_id": id, "account_id": page, "wait_seconds": 0 }),
+    );
+    assert_eq!(r.status, 202, "{}", r.text);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while fake.feed().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let ours = fake.feed()[0]["id"].as_str().unwrap().to_string();
+    // The page kept posting from elsewhere: ours is on the lookup's third page.
+    fake.add_feed_posts(230, "Posted elsewhere");
+    neuromancer::domain::publishing::jobs::recover(&s.state).unwrap();
+    s.drain_jobs();
+    let list = s
+        .get(&format!("/api/v1/publishing/scheduled?content_id={id}"), Some(&admin))
+        .json();
+    let p = &list["items"][0];
+    assert_eq!(p["status"], "published", "{p}");
+    assert_eq!(p["external_id"], ours.as_str());
+    assert_eq!(fake.st.lookups.load(std::sync::atomic::Ordering::SeqCst), 3);
+    assert_eq!(fake.feed().len(), 231, "never posted twice");
+}
+
+#[test]
 fn a_linkedin_image_is_uploaded_then_named_by_the_post() {
     let s = TestServer::start();
     let admin = s.admin_token();

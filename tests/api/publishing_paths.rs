@@ -236,6 +236,32 @@ fn an_unknown_post_is_confirmed_by_a_person() {
 }
 
 #[test]
+fn a_lookup_that_cannot_see_back_to_the_attempt_leaves_the_post_to_a_person() {
+    let (s, admin, fake, account) = linkedin_setup();
+    let id = content_with(&s, &admin, "linkedin", "Buried under a flood");
+    fake.script(&[0]);
+    let r = s.post(
+        "/api/v1/publishing/linkedin/publish",
+        Some(&admin),
+        &json!({ "content_id": id, "account_id": account, "wait_seconds": 0 }),
+    );
+    assert_eq!(r.status, 202, "{}", r.text);
+    let pid = r.json()["post"]["id"].as_str().unwrap().to_string();
+    wait_for("the fake to accept", || fake.posts().len() == 1);
+    // More posts since the attempt than a lookup reads: "not found" would be a guess.
+    fake.add_posts(2001, "Flood");
+    neuromancer::domain::publishing::jobs::recover(&s.state).unwrap();
+    s.drain_jobs();
+    let p = post(&s, &admin, &pid);
+    assert_eq!(p["status"], "unknown", "{p}");
+    assert!(
+        p["last_error"].as_str().unwrap().contains("more than 2000 posts"),
+        "{p}"
+    );
+    assert_eq!(fake.posts().len(), 2002, "not sent again");
+}
+
+#[test]
 fn public_approval_pages_have_their_own_rate_limit() {
     let s = TestServer::start_with(|c| c.public_per_minute = 3);
     let admin = s.admin_token();

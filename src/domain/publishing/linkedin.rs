@@ -202,45 +202,7 @@ pub fn post_url(urn: &str) -> String {
     format!("https://www.linkedin.com/feed/update/{urn}/")
 }
 
-/// Look for a post of this member with exactly this commentary created since `since_ms`.
-pub fn lookup(
-    state: &AppState,
-    conf: &Conf,
-    token: &str,
-    sub: &str,
-    commentary: &str,
-    since_ms: i64,
-) -> Result<Option<String>, String> {
-    let author = format!("urn:li:person:{sub}");
-    let a = wire::answer(
-        conf.agent(state)
-            .get(format!("{}/rest/posts", conf.linkedin_api))
-            .query("author", &author)
-            .query("q", "author")
-            .query("count", "50")
-            .query("sortBy", "CREATED")
-            .header("Authorization", format!("Bearer {token}"))
-            .header("LinkedIn-Version", &conf.linkedin_version)
-            .header("X-Restli-Protocol-Version", "2.0.0")
-            .call(),
-    );
-    if a.status != 200 {
-        return Err(describe(&a));
-    }
-    Ok(a.body["elements"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|p| {
-            p["commentary"].as_str() == Some(commentary)
-                && p["createdAt"]
-                    .as_i64()
-                    .is_none_or(|t| t >= since_ms - 300_000)
-        })
-        .and_then(|p| p["id"].as_str().map(str::to_string)))
-}
-
-fn describe(a: &Answer) -> String {
+pub(super) fn describe(a: &Answer) -> String {
     let msg = a.body["message"]
         .as_str()
         .or(a.body["error_description"].as_str())

@@ -25,11 +25,11 @@ pub fn dialog_url(conf: &Conf, app_id: &str, state: &str, redirect_uri: &str) ->
     )
 }
 
-fn graph(conf: &Conf, path: &str) -> String {
+pub(super) fn graph(conf: &Conf, path: &str) -> String {
     format!("{}/{}/{}", conf.meta_graph, conf.meta_version, path)
 }
 
-fn describe(a: &Answer) -> String {
+pub(super) fn describe(a: &Answer) -> String {
     if let Some(e) = &a.transport {
         return e.clone();
     }
@@ -362,52 +362,4 @@ pub fn publish_instagram(
             .map(str::to_string)
             .unwrap_or_else(|| format!("https://www.instagram.com/{ig}/")),
     }
-}
-
-/// A recent post of this page / Instagram account with exactly this text.
-pub fn lookup(
-    state: &AppState,
-    conf: &Conf,
-    token: &str,
-    platform: &str,
-    external: &str,
-    text: &str,
-) -> Result<Option<(String, String)>, String> {
-    let (path, fields, key) = if platform == "instagram" {
-        (
-            format!("{external}/media"),
-            "id,caption,timestamp,permalink",
-            "caption",
-        )
-    } else {
-        (
-            format!("{external}/feed"),
-            "id,message,created_time",
-            "message",
-        )
-    };
-    let a = wire::answer(
-        conf.agent(state)
-            .get(graph(conf, &path))
-            .query("fields", fields)
-            .query("limit", "50")
-            .query("access_token", token)
-            .call(),
-    );
-    if a.status != 200 {
-        return Err(describe(&a));
-    }
-    Ok(a.body["data"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|p| p[key].as_str() == Some(text))
-        .and_then(|p| {
-            let id = p["id"].as_str()?.to_string();
-            let url = p["permalink"]
-                .as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("https://www.facebook.com/{id}"));
-            Some((id, url))
-        }))
 }

@@ -7,6 +7,7 @@ pub mod accounts_store;
 pub mod conf;
 pub mod jobs;
 pub mod linkedin;
+mod lookup;
 pub mod media;
 pub mod meta;
 pub mod now;

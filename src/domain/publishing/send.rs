@@ -5,7 +5,7 @@
 //! whose answer was lost by looking it up at the platform, never by posting it again blindly.
 use super::conf::Conf;
 use super::types::{Outcome, Post};
-use super::{accounts_store, linkedin, media, meta, posts_store as store};
+use super::{accounts_store, linkedin, lookup, media, meta, posts_store as store};
 use crate::domain::content;
 use crate::state::AppState;
 use rusqlite::Connection;
@@ -302,9 +302,9 @@ pub fn resolve(state: &AppState, conf: &Conf, id: &str) -> anyhow::Result<()> {
             let ext = &account.account.external_id;
             let since = sending.sent_ms.unwrap_or(sending.scheduled_ms);
             match post.platform.as_str() {
-                "linkedin" => linkedin::lookup(state, conf, &token, ext, text, since)
+                "linkedin" => lookup::linkedin(state, conf, &token, ext, text, since)
                     .map(|f| f.map(|id| (linkedin::post_url(&id), id))),
-                _ => meta::lookup(state, conf, &token, &post.platform, ext, text)
+                _ => lookup::meta(state, conf, &token, &post.platform, ext, text, since)
                     .map(|f| f.map(|(id, url)| (url, id))),
             }
         }
