@@ -7,6 +7,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 mod contract;
+mod facts;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -49,8 +50,15 @@ fn build_spec() -> utoipa::openapi::OpenApi {
     spec
 }
 
+/// The document as served: the spec, with the facts only its JSON can state (`facts`).
+fn document(spec: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut doc = serde_json::to_value(spec).unwrap_or_default();
+    facts::refine(&mut doc);
+    doc
+}
+
 pub fn openapi_json_pretty() -> String {
-    build_spec().to_pretty_json().unwrap_or_default()
+    serde_json::to_string_pretty(&document(&build_spec())).unwrap_or_default()
 }
 
 /// What the server keeps of the spec: its JSON (served at /openapi.json) and the route table.
@@ -66,7 +74,7 @@ fn derived() -> &'static Derived {
     DERIVED.get_or_init(|| {
         let spec = build_spec();
         let derived = Derived {
-            json: spec.to_json().unwrap_or_default(),
+            json: document(&spec).to_string(),
             routes: RouteTable::from_spec(&spec),
         };
         drop(spec);

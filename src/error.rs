@@ -64,6 +64,16 @@ impl ApiError {
     pub fn missing(msg: impl Into<String>) -> Self {
         ApiError::Missing(msg.into())
     }
+    /// A provider or integration that cannot be used as configured: 409, a conflict with the
+    /// server's state that an admin can change — except a provider name that is none of ours
+    /// (`crate::ai::config::UNKNOWN_PROVIDER`), the caller's mistake: 422.
+    pub fn unusable(why: String) -> Self {
+        if why.starts_with(crate::ai::config::UNKNOWN_PROVIDER) {
+            ApiError::Unprocessable(why)
+        } else {
+            ApiError::Conflict(why)
+        }
+    }
     pub fn unauthorized(msg: impl Into<String>) -> Self {
         ApiError::Unauthorized(msg.into())
     }

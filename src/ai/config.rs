@@ -9,6 +9,9 @@ use crate::crypto::SecretBox;
 use crate::settings::store::get_string;
 use rusqlite::Connection;
 
+/// How the refusal of a provider name that is none of `PROVIDERS` begins.
+pub const UNKNOWN_PROVIDER: &str = "unknown provider";
+
 pub const PROVIDERS: &[&str] = &[
     "local",
     "local-llm",
@@ -105,7 +108,7 @@ pub fn build(
         }
         other => {
             return Ok(Err(format!(
-                "unknown provider {other:?}; use one of {}",
+                "{UNKNOWN_PROVIDER} {other:?}; use one of {}",
                 PROVIDERS.join(", ")
             )));
         }

@@ -2,7 +2,8 @@
 //! floats in JSON request bodies (`4.0`, `1e3`) as integers before any handler reads them, so a
 //! client that serialises every number as a float (common in Python and some generators) is
 //! read as the document promises. Floats with a fraction are left alone and still refused by
-//! integer fields; bodies over the JSON limit are passed on untouched for the usual 413.
+//! integer fields; bodies over the JSON limit are passed on untouched for the usual 413. A body
+//! that is a JSON array is refused with 422: every body of this API is an object.
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
@@ -34,6 +35,14 @@ pub async fn whole_numbers(
             }
         }
         let body = body.freeze();
+        // Every JSON body of this API is an object; serde would read a struct from an array too
+        // (`[null, null]` as "both fields left out"), so that is refused here, once.
+        if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+            return Err(crate::error::ApiError::unprocessable(
+                "the body must be a JSON object, not an array",
+            )
+            .into());
+        }
         let body = if too_big { body } else { rewrite(body) };
         req.set_payload(actix_web::dev::Payload::from(body));
     }

@@ -69,9 +69,7 @@ pub async fn confirm_enrollment(
         .db
         .read(move |c| store::pending_secret(c, &id))
         .await?
-        .ok_or_else(|| {
-            ApiError::bad_request("no enrollment in progress; call /mfa/enroll first")
-        })?;
+        .ok_or_else(|| ApiError::conflict("no enrollment in progress; call /mfa/enroll first"))?;
     let secret = totp::secret_from_base32(&state.secrets.open(&sealed)?)?;
     let step = totp::verify(
         &secret,
@@ -80,7 +78,7 @@ pub async fn confirm_enrollment(
         crate::time::now_secs() as u64,
     )
     .ok_or_else(|| {
-        ApiError::bad_request(
+        ApiError::forbidden(
             "invalid code; check the authenticator's clock and try the current code",
         )
     })?;
@@ -89,7 +87,7 @@ pub async fn confirm_enrollment(
         .db
         .write(move |tx| -> ApiResult<(i64, i64)> {
             if !store::enable(tx, &id, &sealed, step)? {
-                return Err(ApiError::bad_request(
+                return Err(ApiError::conflict(
                     "the enrollment was restarted meanwhile; use the newest QR code",
                 ));
             }

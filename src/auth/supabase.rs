@@ -105,7 +105,7 @@ const PROVIDER: &str = "supabase";
 async fn verify(state: &AppState, token: &str) -> ApiResult<Identity> {
     let cfg = load_settings(state).await?;
     let Some(url) = cfg.url.as_deref() else {
-        return Err(ApiError::bad_request(
+        return Err(ApiError::conflict(
             "Supabase sign-in is not configured (supabase_url is not set)",
         ));
     };

@@ -322,8 +322,8 @@ pub fn validate(def: &Def, value: &Value) -> Result<(), String> {
     let key = def.key;
     match def.kind {
         Kind::Text | Kind::Secret => match value.as_str() {
-            Some(s) if s.len() <= 8192 => Ok(()),
-            Some(_) => Err(format!("{key} is longer than 8192 bytes")),
+            Some(s) if s.chars().count() <= 8192 => Ok(()),
+            Some(_) => Err(format!("{key} is longer than 8192 characters")),
             None => Err(format!("{key} must be a string")),
         },
         Kind::Url => {

@@ -166,7 +166,7 @@ fn transcription_needs_a_provider_and_uses_the_openai_audio_api() {
     let (ct, body) = multipart("voice.ogg", "audio/ogg", audio);
     let path = format!("/api/v1/chat/conversations/{conv}/transcribe");
     let r = s.raw("POST", &path, Some(&t), Some(&ct), body.clone());
-    assert_eq!(r.status, 400);
+    assert_eq!(r.status, 409, "nothing configured to transcribe with");
     assert!(r.detail().contains("transcription_provider"));
     let fake = fake_llm::start(|_| Reply::Status(500, "{}".into()));
     fake_llm::configure(

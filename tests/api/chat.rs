@@ -600,7 +600,7 @@ fn an_unconfigured_provider_is_a_clear_400_before_streaming() {
         &conv,
         json!({"content": "hi", "tools_enabled": true, "provider": "anthropic"}),
     );
-    assert_eq!(status, 400);
+    assert_eq!(status, 409, "a provider the admin has not configured");
     assert!(
         body[0]["detail"]
             .as_str()

@@ -361,7 +361,7 @@ fn url_imports_extract_the_article_and_loopback_is_refused_unless_allowed() {
         Some(&t),
         &json!({ "url": url }),
     );
-    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.status, 403, "{}", r.text);
     assert!(r.detail().contains("private"), "{}", r.detail());
     let r = s.post(
         "/api/v1/sources/import/url",

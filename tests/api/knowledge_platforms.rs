@@ -73,7 +73,7 @@ fn rss_substack_and_medium_feeds_import_one_source_per_item_deduplicated() {
         &json!({ "url": url }),
     );
     assert_eq!(
-        r.status, 400,
+        r.status, 403,
         "loopback refused without the admin setting: {}",
         r.text
     );
@@ -388,7 +388,7 @@ fn the_linkedin_export_becomes_posts_articles_and_a_profile_with_sections() {
         "x.zip",
         b"not a zip",
     );
-    assert_eq!(r.status, 422);
+    assert_eq!(r.status, 415, "bytes that are no zip archive");
 }
 
 #[test]

@@ -88,7 +88,7 @@ fn visual_scan_refuses_the_offline_provider_and_files_that_are_not_images() {
     let s = TestServer::start();
     let t = s.admin_token();
     let r = upload(&s, &t, "board.png", PNG);
-    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.status, 409, "{}", r.text);
     assert!(r.detail().contains("vision-capable"), "{}", r.text);
     let r = upload(&s, &t, "fake.png", b"just some text pretending");
     assert_eq!(r.status, 415, "{}", r.text);

@@ -64,7 +64,7 @@ fn enroll_verify_then_login_needs_a_fresh_code_and_backup_codes_work_once() {
         Some(&token),
         &json!({ "code": "000000" }),
     );
-    assert_eq!(bad.status, 400);
+    assert_eq!(bad.status, 403, "a wrong code");
     let t = now();
     let enroll_code = code_for(&secret, t);
     let ok = s.post(

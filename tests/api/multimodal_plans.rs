@@ -533,7 +533,7 @@ fn a_model_writes_the_plan_as_it_streams_and_a_broken_answer_falls_back_to_the_s
         Some(&t),
         &json!({"content_id": cid, "provider": "nope"}),
     );
-    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.status, 422, "a provider that is none of ours: {}", r.text);
     let r = s.post("/api/v1/multimodal/plan", Some(&t), &json!({"brief": "  "}));
     assert_eq!(r.status, 422);
 }

@@ -162,11 +162,22 @@ fn items_stay_inside_the_plan_and_move_between_days() {
     let item = r.json();
     assert_eq!(item["status"], "planned");
     assert_eq!(item["plan_id"], p["id"]);
+    let late = s.post(
+        &items,
+        Some(&t),
+        &json!({"date": "2026-12-14", "platform": "x", "title": "Late"}),
+    );
+    assert_eq!(
+        late.status, 409,
+        "a date the plan does not cover: {}",
+        late.text
+    );
+    assert!(
+        late.detail().contains("outside the plan"),
+        "{}",
+        late.detail()
+    );
     for (body, want) in [
-        (
-            json!({"date": "2026-12-14", "platform": "x", "title": "Late"}),
-            "outside the plan",
-        ),
         (
             json!({"date": "2026-12-03", "platform": "fax", "title": "Old school"}),
             "unknown platform 'fax'",
@@ -192,7 +203,8 @@ fn items_stay_inside_the_plan_and_move_between_days() {
     assert_eq!(
         s.put(&path, Some(&t), &json!({"date": "2026-11-29"}))
             .status,
-        422
+        409,
+        "a date the plan does not cover"
     );
     s.post(
         &items,
@@ -598,7 +610,7 @@ fn a_model_answer_off_the_schema_twice_is_an_error_frame_and_nothing_is_saved() 
         Some(&t),
         &json!({"provider": "anthropic"}),
     );
-    assert_eq!(r.status, 400, "an unconfigured provider: {}", r.text);
+    assert_eq!(r.status, 409, "an unconfigured provider: {}", r.text);
 }
 
 #[test]

@@ -191,7 +191,10 @@ fn a_facebook_post_whose_answer_is_lost_is_found_by_paging_the_feed() {
     neuromancer::domain::publishing::jobs::recover(&s.state).unwrap();
     s.drain_jobs();
     let list = s
-        .get(&format!("/api/v1/publishing/scheduled?content_id={id}"), Some(&admin))
+        .get(
+            &format!("/api/v1/publishing/scheduled?content_id={id}"),
+            Some(&admin),
+        )
         .json();
     let p = &list["items"][0];
     assert_eq!(p["status"], "published", "{p}");

@@ -255,7 +255,10 @@ fn a_lookup_that_cannot_see_back_to_the_attempt_leaves_the_post_to_a_person() {
     let p = post(&s, &admin, &pid);
     assert_eq!(p["status"], "unknown", "{p}");
     assert!(
-        p["last_error"].as_str().unwrap().contains("more than 2000 posts"),
+        p["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("more than 2000 posts"),
         "{p}"
     );
     assert_eq!(fake.posts().len(), 2002, "not sent again");

@@ -74,7 +74,7 @@ fn public_config_is_null_until_set_then_shows_url_and_anon_key_only() {
     let r = s.get("/api/v1/auth/supabase-config", None);
     assert_eq!(r.status, 200);
     assert_eq!(r.json(), json!({ "url": null, "anon_key": null }));
-    assert_eq!(exchange(&s, "x.y.z").status, 400, "not configured");
+    assert_eq!(exchange(&s, "x.y.z").status, 409, "not configured");
     configure(&s, "https://proj.supabase.co");
     let r = s.get("/api/v1/auth/supabase-config", None).json();
     assert_eq!(

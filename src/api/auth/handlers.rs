@@ -76,7 +76,7 @@ pub async fn supabase_config(state: web::Data<AppState>) -> ApiResult<web::Json<
 
 #[utoipa::path(tag = "auth", security(()), request_body = SupabaseExchangeRequest,
     responses((status = 200, body = TokenResponse),
-              (status = 400, body = ErrorBody, description = "Supabase is not configured"),
+              (status = 409, body = ErrorBody, description = "Supabase is not configured"),
               (status = 401, body = ErrorBody, description = "invalid token, disabled account, `mfa_required` or a wrong code"),
               (status = 403, body = ErrorBody, description = "nobody has this email and sign-up through Supabase is off"),
               (status = 409, body = ErrorBody, description = "the email belongs to an account not linked to this identity: sign in with the password and link Supabase from the Account page"),
@@ -97,7 +97,7 @@ pub async fn supabase_exchange(
 
 #[utoipa::path(tag = "auth", request_body = SupabaseLinkRequest,
     responses((status = 200, body = SupabaseLinkResponse),
-              (status = 400, body = ErrorBody, description = "Supabase is not configured"),
+              (status = 409, body = ErrorBody, description = "Supabase is not configured"),
               (status = 401, body = ErrorBody, description = "not signed in, or an invalid Supabase token"),
               (status = 409, body = ErrorBody, description = "this Supabase identity is linked to another account"),
               (status = 429, body = ErrorBody, description = "5 attempts per minute per user"),

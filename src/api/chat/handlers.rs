@@ -87,7 +87,7 @@ pub async fn delete_conversation(
 }
 
 #[utoipa::path(tag = "chat", request_body = ShareRequest,
-    responses((status = 200, body = Vec<ParticipantResponse>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Vec<ParticipantResponse>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "the user is the conversation's owner"), (status = 422, body = ErrorBody)))]
 #[post("/chat/conversations/{id}/share")]
 pub async fn share_conversation(
     state: web::Data<AppState>,

@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 
 #[utoipa::path(tag = "chat", request_body = SendMessageRequest,
     responses((status = 200, description = "text/event-stream of {content} | {tool_use, status} | {error} | {done, message_id, usage}"),
-        (status = 400, body = ErrorBody, description = "provider not configured"), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "monthly token budget exhausted, or too many replies being generated (for this user or in all; `Retry-After`)")))]
 #[post("/chat/conversations/{id}/messages")]
 pub async fn send_message(

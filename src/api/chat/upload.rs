@@ -85,7 +85,7 @@ async fn chat_visible(state: &AppState, viewer: &Viewer, id: &str) -> ApiResult<
 }
 
 #[utoipa::path(tag = "chat", request_body(content_type = "multipart/form-data", content = FileForm, description = "field `file`: audio (webm, ogg, mp3, m4a, wav)"),
-    responses((status = 200, body = TranscriptionResponse), (status = 400, body = ErrorBody, description = "no transcription provider configured"),
+    responses((status = 200, body = TranscriptionResponse), (status = 409, body = ErrorBody, description = "no transcription provider is configured"),
         (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody), (status = 502, body = ErrorBody)))]
 #[post("/chat/conversations/{id}/transcribe")]
 pub async fn transcribe(

@@ -59,7 +59,7 @@ pub async fn delete_template(
 }
 
 #[utoipa::path(tag = "content", request_body = GenerateContentRequest,
-    responses((status = 200, description = SSE), (status = 400, body = ErrorBody, description = "provider not configured"),
+    responses((status = 200, description = SSE), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "AI budget spent")))]
 #[post("/content/generate")]
 pub async fn generate_content(
@@ -72,7 +72,7 @@ pub async fn generate_content(
 }
 
 #[utoipa::path(tag = "content", request_body = RefineContentRequest,
-    responses((status = 200, description = SSE), (status = 400, body = ErrorBody, description = "provider not configured"),
+    responses((status = 200, description = SSE), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 429, body = ErrorBody, description = "AI budget spent")))]
 #[post("/content/refine")]

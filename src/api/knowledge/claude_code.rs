@@ -33,7 +33,7 @@ pub async fn context(
 }
 
 #[utoipa::path(tag = "claude-code", request_body = GenerateIn, responses((status = 200, body = Grounded),
-    (status = 400, body = ErrorBody, description = "provider not configured"), (status = 422, body = ErrorBody),
+    (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"), (status = 422, body = ErrorBody),
     (status = 429, body = ErrorBody, description = "AI budget spent"), (status = 502, body = ErrorBody, description = "the provider failed")))]
 #[post("/claude-code/generate")]
 pub async fn generate(

@@ -31,7 +31,7 @@ pub async fn import_paste(
 }
 
 #[utoipa::path(tag = "sources", request_body = UrlImport,
-    responses((status = 201, body = Source), (status = 400, body = ErrorBody, description = "URL refused (scheme, private address)"), (status = 404, body = ErrorBody)))]
+    responses((status = 201, body = Source), (status = 400, body = ErrorBody, description = "not an http(s) URL"), (status = 403, body = ErrorBody, description = "a private-network address, refused unless an admin allows private networks"), (status = 404, body = ErrorBody)))]
 #[post("/sources/import/url")]
 pub async fn import_url(
     state: web::Data<AppState>,

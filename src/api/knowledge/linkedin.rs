@@ -9,7 +9,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
-#[utoipa::path(tag = "linkedin", request_body = LinkedinUrl, responses((status = 201, body = Source), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "linkedin", request_body = LinkedinUrl, responses((status = 201, body = Source), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "a private-network address, refused unless an admin allows private networks"), (status = 404, body = ErrorBody)))]
 #[post("/linkedin/import/url")]
 pub async fn import_url(
     state: web::Data<AppState>,
@@ -21,7 +21,7 @@ pub async fn import_url(
     Ok(HttpResponse::Created().json(s))
 }
 
-#[utoipa::path(tag = "linkedin", request_body = LinkedinUrls, responses((status = 201, body = ImportedMany), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "linkedin", request_body = LinkedinUrls, responses((status = 201, body = ImportedMany), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "a private-network address, refused unless an admin allows private networks"), (status = 422, body = ErrorBody)))]
 #[post("/linkedin/import/multi-url")]
 pub async fn import_multi_url(
     state: web::Data<AppState>,

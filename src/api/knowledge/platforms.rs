@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 #[utoipa::path(tag = "platforms", params(("type" = String, Path, description = "substack, medium, twitter, youtube, rss, notion, github, website, visual-scan")),
     request_body(content((PlatformImportJson = "application/json"), (PlatformUploadForm = "multipart/form-data")), description = "JSON {url|username, token?, max_pages?, delay_ms?, collection_id?}; multipart `file` for twitter (archive zip), youtube (.vtt/.srt) and visual-scan (PNG/JPEG/WebP, optional `title`, `provider`, `model`)"),
-    responses((status = 202, body = Queued), (status = 201, body = ImportedMany), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 202, body = Queued), (status = 201, body = ImportedMany), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "a private-network address, refused unless an admin allows private networks"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "the provider it needs is not configured"),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 502, body = ErrorBody)))]
 #[post("/platforms/{type}/import")]
 pub async fn import_platform(

@@ -61,6 +61,8 @@ pub struct BulkDelete {
 #[derive(Deserialize, IntoParams)]
 pub struct SearchQuery {
     pub q: String,
+    /// Results wanted (at most 100 are returned).
+    #[param(minimum = 0, maximum = 2147483647)]
     pub limit: Option<usize>,
     /// Restrict to one collection.
     pub collection_id: Option<String>,

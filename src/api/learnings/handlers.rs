@@ -11,7 +11,7 @@ const SSE: &str =
     "text/event-stream of {stage, progress} | {learning} | {done, learning_ids} | {error}";
 
 #[utoipa::path(tag = "learnings", request_body = GenerateRequest,
-    responses((status = 200, description = SSE), (status = 400, body = ErrorBody, description = "provider not configured"),
+    responses((status = 200, description = SSE), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
         (status = 422, body = ErrorBody)))]
 #[post("/learnings/generate")]
 pub async fn generate(
@@ -38,7 +38,7 @@ pub async fn generate(
 }
 
 #[utoipa::path(tag = "learnings", request_body = DesignSystemRequest,
-    responses((status = 200, description = SSE), (status = 400, body = ErrorBody, description = "provider not configured"),
+    responses((status = 200, description = SSE), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
         (status = 422, body = ErrorBody)))]
 #[post("/learnings/generate-design-system")]
 pub async fn generate_design_system(
@@ -68,7 +68,7 @@ pub async fn generate_design_system(
 }
 
 #[utoipa::path(tag = "learnings", request_body = ProductKnowledgeRequest,
-    responses((status = 200, description = SSE), (status = 400, body = ErrorBody, description = "provider not configured"),
+    responses((status = 200, description = SSE), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
         (status = 422, body = ErrorBody)))]
 #[post("/learnings/generate-product-knowledge")]
 pub async fn generate_product_knowledge(

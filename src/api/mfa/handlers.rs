@@ -32,7 +32,7 @@ pub async fn enroll(
 }
 
 #[utoipa::path(tag = "mfa", request_body = VerifyRequest,
-    responses((status = 200, body = MfaStatus, description = "MFA is on; other sessions ended (`access_token` continues this one)"), (status = 400, body = ErrorBody, description = "wrong code, no enrollment in progress, or an enrollment restarted meanwhile"),
+    responses((status = 200, body = MfaStatus, description = "MFA is on; other sessions ended (`access_token` continues this one)"), (status = 403, body = ErrorBody, description = "the code is wrong"), (status = 409, body = ErrorBody, description = "no enrollment in progress, or it was restarted meanwhile"),
               (status = 429, body = ErrorBody)))]
 #[post("/mfa/verify-enrollment")]
 pub async fn verify_enrollment(

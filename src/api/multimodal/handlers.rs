@@ -12,7 +12,7 @@ const PLAN_SSE: &str = "text/event-stream of {content} (the model writing) | {pl
 const RUN_SSE: &str = "text/event-stream of {run: {id, assets}} | {asset_start: {asset_id, index, kind}} | {asset_complete: {asset_id, index, url, public_url, mime, width, height, size}} | {asset_failed: {asset_id, index, error}} | {done: true, run_id, completed, failed} | {error}";
 
 #[utoipa::path(tag = "multimodal", request_body = PlanRequest,
-    responses((status = 200, description = PLAN_SSE), (status = 400, body = ErrorBody, description = "chat provider not configured"),
+    responses((status = 200, description = PLAN_SSE), (status = 409, body = ErrorBody, description = "the chat provider is not configured"),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/multimodal/plan")]
 pub async fn plan_visuals(

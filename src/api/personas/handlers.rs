@@ -30,7 +30,7 @@ pub async fn create_persona(
 }
 
 #[utoipa::path(tag = "personas", request_body = GeneratePersonaRequest,
-    responses((status = 201, body = Persona), (status = 400, body = ErrorBody, description = "provider not configured"),
+    responses((status = 201, body = Persona), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
         (status = 422, body = ErrorBody), (status = 502, body = ErrorBody, description = "the model's answer did not fit")))]
 #[post("/personas/generate")]
 pub async fn generate_persona(
@@ -84,7 +84,7 @@ pub async fn delete_persona(
 }
 
 #[utoipa::path(tag = "personas", request_body = SimulateRequest,
-    responses((status = 200, body = Simulation), (status = 400, body = ErrorBody, description = "provider not configured"),
+    responses((status = 200, body = Simulation), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 502, body = ErrorBody, description = "the model's answer did not fit")))]
 #[post("/personas/{id}/simulate")]
 pub async fn simulate_persona(

@@ -44,7 +44,7 @@ pub async fn create_plan(
 }
 
 #[utoipa::path(tag = "planner", request_body = AutonomousPlanRequest,
-    responses((status = 200, description = SSE_PLAN), (status = 400, body = ErrorBody, description = "provider not configured"),
+    responses((status = 200, description = SSE_PLAN), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
         (status = 422, body = ErrorBody)))]
 #[post("/planner/generate")]
 pub async fn generate_plan(
@@ -99,7 +99,8 @@ pub async fn delete_plan(
 
 #[utoipa::path(tag = "planner", request_body = CreatePlanItemRequest,
     responses((status = 201, body = PlanItem), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody, description = "date outside the plan, unknown platform, bad title")))]
+        (status = 409, body = ErrorBody, description = "the date is outside the plan"),
+        (status = 422, body = ErrorBody, description = "unknown platform, bad title")))]
 #[post("/planner/plans/{id}/items")]
 pub async fn create_item(
     state: web::Data<AppState>,
@@ -114,7 +115,7 @@ pub async fn create_item(
 }
 
 #[utoipa::path(tag = "planner", request_body = GeneratePlanItemsRequest,
-    responses((status = 200, description = SSE), (status = 400, body = ErrorBody, description = "provider not configured"),
+    responses((status = 200, description = SSE), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/planner/plans/{id}/generate")]
 pub async fn generate_items(
@@ -154,7 +155,8 @@ pub async fn list_items(
 
 #[utoipa::path(tag = "planner", request_body = UpdatePlanItemRequest,
     responses((status = 200, body = PlanItem), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody, description = "date outside the plan, unknown platform, content or task not found")))]
+        (status = 409, body = ErrorBody, description = "the date is outside the plan"),
+        (status = 422, body = ErrorBody, description = "unknown platform, content or task not found")))]
 #[put("/planner/items/{id}")]
 pub async fn update_item(
     state: web::Data<AppState>,

@@ -89,7 +89,7 @@ async fn auth_url(
 }
 
 #[utoipa::path(tag = "publishing", params(AuthUrlQuery),
-    responses((status = 200, body = AuthUrlResponse), (status = 422, body = ErrorBody, description = "LinkedIn not configured, or an unknown client")))]
+    responses((status = 200, body = AuthUrlResponse), (status = 409, body = ErrorBody, description = "LinkedIn is not configured"), (status = 422, body = ErrorBody, description = "an unknown client")))]
 #[get("/publishing/linkedin/auth-url")]
 pub async fn linkedin_auth_url(
     state: web::Data<AppState>,
@@ -101,7 +101,7 @@ pub async fn linkedin_auth_url(
 }
 
 #[utoipa::path(tag = "publishing", params(AuthUrlQuery),
-    responses((status = 200, body = AuthUrlResponse), (status = 422, body = ErrorBody, description = "Meta not configured, or an unknown client")))]
+    responses((status = 200, body = AuthUrlResponse), (status = 409, body = ErrorBody, description = "Meta is not configured"), (status = 422, body = ErrorBody, description = "an unknown client")))]
 #[get("/publishing/meta/auth-url")]
 pub async fn meta_auth_url(
     state: web::Data<AppState>,

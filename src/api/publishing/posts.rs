@@ -55,7 +55,7 @@ fn wait(seconds: Option<u64>) -> ApiResult<Duration> {
     responses((status = 200, body = PublishResponse, description = "published"),
         (status = 202, body = PublishResponse, description = "not settled within wait_seconds, throttled (retried later with backoff) or its answer was lost (being looked up): poll the post"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "already published to this account, or a duplicate"),
+        (status = 409, body = ErrorBody, description = "already published to this account, a duplicate, or no account connected"),
         (status = 422, body = ErrorBody, description = "token expired (reconnect), LinkedIn-Version retired, unknown account or asset")))]
 #[post("/publishing/linkedin/publish")]
 pub async fn publish_linkedin(
@@ -79,7 +79,7 @@ pub async fn publish_linkedin(
     responses((status = 200, body = PublishResponse, description = "published"),
         (status = 202, body = PublishResponse, description = "not settled within wait_seconds, throttled (retried later with backoff) or its answer was lost (being looked up): poll the post"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "already published to this page"),
+        (status = 409, body = ErrorBody, description = "already published to this page, or no page connected"),
         (status = 422, body = ErrorBody, description = "token expired (reconnect), missing permission, unknown account or asset")))]
 #[post("/publishing/meta/publish/facebook")]
 pub async fn publish_facebook(
@@ -104,7 +104,7 @@ pub async fn publish_facebook(
     responses((status = 200, body = PublishResponse, description = "published"),
         (status = 202, body = PublishResponse, description = "not settled within wait_seconds, throttled or quota spent (retried later), or its answer was lost (being looked up): poll the post"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "already published to this account"),
+        (status = 409, body = ErrorBody, description = "already published to this account, or none connected"),
         (status = 422, body = ErrorBody, description = "no image, token expired (reconnect), unknown account or asset")))]
 #[post("/publishing/meta/publish/instagram")]
 pub async fn publish_instagram(

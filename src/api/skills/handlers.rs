@@ -41,7 +41,7 @@ pub async fn create_skill(
 }
 
 #[utoipa::path(tag = "skills", request_body = GenerateSkillRequest,
-    responses((status = 201, body = Skill), (status = 400, body = ErrorBody, description = "provider not configured"),
+    responses((status = 201, body = Skill), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
         (status = 422, body = ErrorBody), (status = 502, body = ErrorBody, description = "the model's answer did not fit")))]
 #[post("/skills/generate")]
 pub async fn generate_skill(

@@ -146,7 +146,7 @@ pub async fn share(
         .write(move |tx| -> ApiResult<_> {
             let conv = owned(tx, &user_id, &id)?;
             if target == conv.owner_id {
-                return Err(ApiError::unprocessable(
+                return Err(ApiError::conflict(
                     "the owner is already in the conversation",
                 ));
             }

@@ -115,7 +115,7 @@ fn resolve(
     }
     let (p, model) =
         crate::ai::config::resolve_chat(c, &state.secrets, &state.http.trusted, provider, model)?
-            .map_err(ApiError::BadRequest)?;
+            .map_err(ApiError::unusable)?;
     Ok((p.name().to_string(), model, p.offline()))
 }
 

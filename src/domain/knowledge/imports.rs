@@ -82,6 +82,8 @@ fn one(mut created: Vec<Source>) -> ApiResult<Source> {
 }
 
 /// Refuse a URL the SSRF guard would refuse, now, with a clear 400.
+/// 403 for a private address unless an admin allows private networks, 400 for a URL that is not
+/// a fetchable http(s) URL.
 pub async fn check_user_url(state: &AppState, url: &str) -> ApiResult<()> {
     let st = state.clone();
     let url = url.to_string();
@@ -89,8 +91,11 @@ pub async fn check_user_url(state: &AppState, url: &str) -> ApiResult<()> {
         .db
         .read(move |c| -> ApiResult<()> {
             let allow = crate::settings::store::allow_private_network(c, &st.secrets)?;
-            crate::net::check_public_url(&url, allow)
-                .map_err(|e| ApiError::bad_request(e.to_string()))?;
+            crate::net::check_public_url(&url, allow).map_err(|e| match e {
+                // A policy the admin can change, not a malformed request.
+                crate::net::UrlRefused::Private(_) => ApiError::forbidden(e.to_string()),
+                _ => ApiError::bad_request(e.to_string()),
+            })?;
             Ok(())
         })
         .await

@@ -5,6 +5,7 @@ use super::extract::MAX_UNPACKED;
 use super::html;
 use super::platforms::Item;
 pub use super::structure::{Entry, Section};
+use crate::error::{ApiError, ApiResult};
 use serde_json::json;
 use std::io::Read;
 
@@ -14,20 +15,25 @@ const MAX_ENTRIES: usize = 20_000;
 
 /// Read the export: one item per share and article, one for comments, one for the profile
 /// (whose metadata carries the sections).
-pub fn parse_export(bytes: &[u8]) -> Result<Vec<Item>, String> {
+/// Bytes that are no zip archive are 415; an archive that breaks a limit is 422.
+pub fn parse_export(bytes: &[u8]) -> ApiResult<Vec<Item>> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not a zip archive: {e}"))?;
+        .map_err(|e| ApiError::UnsupportedMediaType(format!("not a zip archive: {e}")))?;
     if z.len() > MAX_ENTRIES {
-        return Err(format!("the archive has more than {MAX_ENTRIES} entries"));
+        return Err(ApiError::unprocessable(format!(
+            "the archive has more than {MAX_ENTRIES} entries"
+        )));
     }
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut total = 0u64;
     for i in 0..z.len() {
-        let f = z.by_index(i).map_err(|e| e.to_string())?;
+        let f = z
+            .by_index(i)
+            .map_err(|e| ApiError::unprocessable(e.to_string()))?;
         // Zip-slip: names that are absolute or climb out are refused outright.
-        let name = f
-            .enclosed_name()
-            .ok_or_else(|| "the archive holds an unsafe path (absolute or with ..)".to_string())?;
+        let name = f.enclosed_name().ok_or_else(|| {
+            ApiError::unprocessable("the archive holds an unsafe path (absolute or with ..)")
+        })?;
         let name = name.to_string_lossy().replace('\\', "/");
         if f.is_dir() {
             continue;
@@ -39,10 +45,12 @@ pub fn parse_export(bytes: &[u8]) -> Result<Vec<Item>, String> {
         let mut buf = Vec::new();
         f.take(MAX_UNPACKED + 1)
             .read_to_end(&mut buf)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| ApiError::unprocessable(e.to_string()))?;
         total += buf.len() as u64;
         if buf.len() as u64 > MAX_UNPACKED || total > MAX_EXPORT_UNPACKED {
-            return Err("the archive unpacks to more than the allowed size".into());
+            return Err(ApiError::unprocessable(
+                "the archive unpacks to more than the allowed size",
+            ));
         }
         files.push((name, buf));
     }

@@ -55,9 +55,10 @@ pub async fn import_urls(
     let mut items = Vec::new();
     for u in urls {
         let u = u.trim().to_string();
-        check_user_url(state, &u)
-            .await
-            .map_err(|e| ApiError::bad_request(format!("{u}: {e}")))?;
+        check_user_url(state, &u).await.map_err(|e| match e {
+            ApiError::Forbidden(m) => ApiError::Forbidden(format!("{u}: {m}")),
+            e => ApiError::bad_request(format!("{u}: {e}")),
+        })?;
         items.push(url_source(&v.user_id, u, collection_id.clone()));
     }
     many(create(state, v, items).await?)
@@ -117,9 +118,7 @@ pub async fn data_export(
     bytes: Vec<u8>,
     collection_id: Option<String>,
 ) -> ApiResult<ImportedMany> {
-    let items =
-        super::blocking(move || linkedin::parse_export(&bytes).map_err(ApiError::unprocessable))
-            .await?;
+    let items = super::blocking(move || linkedin::parse_export(&bytes)).await?;
     save_items(state, v, "linkedin", collection_id, items).await
 }
 

@@ -53,7 +53,7 @@ pub async fn save_items(
 
 fn zip_text(bytes: &[u8], suffixes: &[&str]) -> ApiResult<Option<String>> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ApiError::unprocessable(format!("not a zip archive: {e}")))?;
+        .map_err(|e| ApiError::UnsupportedMediaType(format!("not a zip archive: {e}")))?;
     let name = z
         .file_names()
         .filter_map(|n| n.ok().map(|n| n.into_owned()))
@@ -248,7 +248,7 @@ async fn visual_scan(
 /// A failed AI call as the user should see it.
 pub fn call_error(e: CallError) -> ApiError {
     match e {
-        CallError::NotConfigured(m) => ApiError::BadRequest(m),
+        CallError::NotConfigured(m) => ApiError::unusable(m),
         CallError::OverBudget(m) => ApiError::too_many(m, 3600),
         CallError::Provider(m) => ApiError::BadGateway(m),
         CallError::Internal(e) => ApiError::Internal(e),

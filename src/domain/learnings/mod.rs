@@ -335,7 +335,7 @@ pub async fn start(
     plan.with_model = match resolved {
         Ok(m) => m,
         Err(_) if lenient => false,
-        Err(e) => return Err(ApiError::BadRequest(e)),
+        Err(e) => return Err(ApiError::unusable(e)),
     };
     let (tx, rx) = tokio::sync::mpsc::channel::<Value>(16);
     std::thread::Builder::new()

@@ -54,8 +54,12 @@ pub async fn start(
                 super::usage::check_budget(tx, &secrets, &v.user_id)?;
             }
             for (i, a) in plan.assets.iter().enumerate() {
-                super::check_provider(tx, a.provider_id.as_deref(), &a.kind)
-                    .map_err(|e| ApiError::unprocessable(format!("assets[{i}]: {e}")))?;
+                super::check_provider(
+                    tx,
+                    a.provider_id.as_deref(),
+                    &a.kind,
+                    &format!("assets[{i}].provider_id"),
+                )?;
             }
             let run_id = uuid::Uuid::now_v7().to_string();
             runs_store::insert(

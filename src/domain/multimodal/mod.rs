@@ -48,21 +48,29 @@ fn decorate(mut a: AssetView, links: &assets::Links) -> AssetView {
     a
 }
 
-/// Whether a provider may make this kind of asset ("local"/none: images only).
-pub fn check_provider(c: &Connection, provider_id: Option<&str>, kind: &str) -> Result<(), String> {
+/// Whether a provider may make this kind of asset ("local"/none: images only). `at` names the
+/// field in messages: an unknown provider is 404, one that makes the other kind 422.
+pub fn check_provider(
+    c: &Connection,
+    provider_id: Option<&str>,
+    kind: &str,
+    at: &str,
+) -> ApiResult<()> {
     let video = kind == "video";
     match provider_id.filter(|p| *p != "local") {
-        None if video => {
-            Err("videos need a video provider (gemini_veo): the local renderer makes images".into())
-        }
+        None if video => Err(ApiError::unprocessable(format!(
+            "{at}: videos need a video provider (gemini_veo): the local renderer makes images"
+        ))),
         None => Ok(()),
         Some(p) => {
-            let row = providers_store::get(c, p)
-                .map_err(|e| e.to_string())?
-                .ok_or("media provider not found")?;
+            let row = providers_store::get(c, p)?
+                .ok_or_else(|| ApiError::missing(format!("{at}: media provider not found")))?;
             let is_video = known::find(&row.kind).is_some_and(|k| k.media == "video");
             if is_video != video {
-                return Err(format!("{} ({}) cannot make a {kind}", row.name, row.kind));
+                return Err(ApiError::unprocessable(format!(
+                    "{at}: {} ({}) cannot make a {kind}",
+                    row.name, row.kind
+                )));
             }
             Ok(())
         }
@@ -306,8 +314,7 @@ pub async fn generate(state: &AppState, v: Viewer, ask: OneAsk) -> ApiResult<Gen
             };
             plan::normalize(&mut plan, &platform)?;
             let a = &plan.assets[0];
-            check_provider(tx, a.provider_id.as_deref(), &a.kind)
-                .map_err(ApiError::Unprocessable)?;
+            check_provider(tx, a.provider_id.as_deref(), &a.kind, "provider_id")?;
             if a.provider_id.is_some() {
                 usage::check_budget(tx, &secrets, &vv.user_id)?;
             }
@@ -374,8 +381,7 @@ pub async fn regenerate(
                     "this asset is being generated; wait for it to finish",
                 ));
             }
-            check_provider(tx, a.provider_id.as_deref(), &a.kind)
-                .map_err(ApiError::Unprocessable)?;
+            check_provider(tx, a.provider_id.as_deref(), &a.kind, "provider_id")?;
             if a.provider_id.as_deref().is_some_and(|p| p != "local") {
                 usage::check_budget(tx, &secrets, &vv.user_id)?;
             }

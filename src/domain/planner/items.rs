@@ -24,7 +24,7 @@ fn check_status(s: &str) -> ApiResult<String> {
 
 fn inside(plan: &Plan, date: &str) -> ApiResult<()> {
     if date < plan.start_date.as_str() || date > plan.end_date.as_str() {
-        return Err(ApiError::unprocessable(format!(
+        return Err(ApiError::conflict(format!(
             "date {date} is outside the plan ({} to {})",
             plan.start_date, plan.end_date
         )));

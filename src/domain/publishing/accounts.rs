@@ -119,13 +119,13 @@ pub async fn auth_url(
             let url = match platform {
                 "linkedin" => {
                     let id = conf.linkedin_client_id.as_deref().ok_or_else(|| {
-                        ApiError::unprocessable("LinkedIn is not configured: an admin sets linkedin_client_id and linkedin_client_secret in Settings")
+                        ApiError::conflict("LinkedIn is not configured: an admin sets linkedin_client_id and linkedin_client_secret in Settings")
                     })?;
                     linkedin::authorize_url(&conf, id, &secret, &redirect)
                 }
                 _ => {
                     let id = conf.meta_app_id.as_deref().ok_or_else(|| {
-                        ApiError::unprocessable("Meta is not configured: an admin sets meta_app_id and meta_app_secret in Settings")
+                        ApiError::conflict("Meta is not configured: an admin sets meta_app_id and meta_app_secret in Settings")
                     })?;
                     meta::dialog_url(&conf, id, &secret, &redirect)
                 }

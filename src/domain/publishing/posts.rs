@@ -68,6 +68,11 @@ pub(super) fn check(
         None => {
             let platform = r.platform.unwrap_or("linkedin");
             let (mine, _) = accounts_store::list(c, v, Some(platform), Page::new(2, 0))?;
+            if mine.is_empty() {
+                return Err(ApiError::conflict(format!(
+                    "no {platform} account is connected: connect one first"
+                )));
+            }
             let [only] = mine.as_slice() else {
                 return Err(ApiError::unprocessable(format!(
                     "account_id is required ({} {platform} accounts are connected)",

@@ -301,12 +301,18 @@ pub fn draft(description: &str) -> SkillInput {
         .take(6)
         .collect::<Vec<_>>()
         .join(" ");
-    let name = title.trim_end_matches(['.', ',', ':', ';']).to_string();
+    // At most 120 characters (one long "word" is a whole description), never empty.
+    let title: String = title.chars().take(120).collect();
+    let name = title
+        .trim_end_matches(['.', ',', ':', ';'])
+        .trim()
+        .to_string();
     let name = name
         .chars()
         .next()
         .map(|c| c.to_uppercase().collect::<String>() + &name[c.len_utf8()..])
-        .unwrap_or_default();
+        .filter(|n| n.chars().count() <= 120)
+        .unwrap_or_else(|| "New skill".to_string());
     let instructions = crate::ai::prompts::get("skill_template.md")
         .replace("{name}", &name)
         .replace("{description}", description.trim())
@@ -333,7 +339,7 @@ pub async fn generate(state: &AppState, v: Viewer, description: String) -> ApiRe
     let uid = v.user_id.clone();
     let input = tokio::task::spawn_blocking(move || -> ApiResult<SkillInput> {
         let choice = model::ModelChoice::default();
-        if !model::uses_model(&st, &choice)?.map_err(ApiError::BadRequest)? {
+        if !model::uses_model(&st, &choice)?.map_err(ApiError::unusable)? {
             return Ok(draft(&description));
         }
         let out = model::generate_json(

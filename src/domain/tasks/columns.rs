@@ -134,7 +134,7 @@ pub async fn delete(db: &Db, v: Viewer, id: String, target: Option<String>) -> A
                 )));
             };
             if t.id == col.id || t.scope_type != col.scope_type || t.scope_id != col.scope_id {
-                return Err(ApiError::bad_request(
+                return Err(ApiError::conflict(
                     "target_column_id must be another column of the same board",
                 ));
             }

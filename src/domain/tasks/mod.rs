@@ -209,18 +209,17 @@ pub fn create_in(c: &Connection, v: &Viewer, dto: CreateTask) -> ApiResult<Task>
         .unwrap_or_else(|| v.user_id.clone());
     let (st, sid) = board_of(&board_owner, project_id.as_deref());
     let cols = columns_store::list_or_seed(c, st, &sid)?;
-    let column: Column = match dto.column_id.as_deref() {
-        Some(cid) => cols
-            .iter()
-            .find(|x| x.id == cid)
-            .cloned()
-            .ok_or_else(|| ApiError::bad_request("the column is not on this task's board"))?,
-        None => parent
-            .as_ref()
-            .and_then(|p| cols.iter().find(|x| x.id == p.column_id))
-            .unwrap_or(&cols[0])
-            .clone(),
-    };
+    let column: Column =
+        match dto.column_id.as_deref() {
+            Some(cid) => cols.iter().find(|x| x.id == cid).cloned().ok_or_else(|| {
+                ApiError::missing("column_id: no such column on this task's board")
+            })?,
+            None => parent
+                .as_ref()
+                .and_then(|p| cols.iter().find(|x| x.id == p.column_id))
+                .unwrap_or(&cols[0])
+                .clone(),
+        };
     if let Some(a) = dto.assignee_id.as_deref() {
         check_assignee(
             c,

@@ -1269,7 +1269,7 @@ export interface paths {
                         "application/json": components["schemas"]["TokenResponse"];
                     };
                 };
-                /** @description Supabase is not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1398,7 +1398,7 @@ export interface paths {
                         "application/json": components["schemas"]["SupabaseLinkResponse"];
                     };
                 };
-                /** @description Supabase is not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2744,7 +2744,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description provider not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2764,6 +2764,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider is not configured (or has no model installed) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3053,6 +3062,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description the user is the conversation's owner */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description The body is larger than the server accepts */
                 413: {
                     headers: {
@@ -3140,7 +3158,7 @@ export interface paths {
                         "application/json": components["schemas"]["TranscriptionResponse"];
                     };
                 };
-                /** @description no transcription provider configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3160,6 +3178,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no transcription provider is configured */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3453,7 +3480,7 @@ export interface paths {
                         "application/json": components["schemas"]["Grounded"];
                     };
                 };
-                /** @description provider not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3473,6 +3500,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider is not configured (or has no model installed) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4958,7 +4994,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description provider not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4978,6 +5014,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider is not configured (or has no model installed) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5120,7 +5165,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description provider not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5149,6 +5194,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider is not configured (or has no model installed) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5684,7 +5738,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["ClientInput"];
+                    "application/json": components["schemas"]["ClientCreate"];
                 };
             };
             responses: {
@@ -5868,7 +5922,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["GroupInput"];
+                    "application/json": components["schemas"]["GroupCreate"];
                 };
             };
             responses: {
@@ -6052,7 +6106,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["ProjectInput"];
+                    "application/json": components["schemas"]["ProjectCreate"];
                 };
             };
             responses: {
@@ -7613,7 +7667,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["TeamInput"];
+                    "application/json": components["schemas"]["TeamCreate"];
                 };
             };
             responses: {
@@ -9407,7 +9461,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description provider not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -9427,6 +9481,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider is not configured (or has no model installed) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9516,7 +9579,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description provider not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -9536,6 +9599,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider is not configured (or has no model installed) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9625,7 +9697,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description provider not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -9645,6 +9717,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider is not configured (or has no model installed) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10271,6 +10352,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a private-network address, refused unless an admin allows private networks */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
                     headers: {
@@ -10375,6 +10465,15 @@ export interface paths {
                 };
                 /** @description Not signed in, or the session has ended */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a private-network address, refused unless an admin allows private networks */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10864,6 +10963,7 @@ export interface paths {
                     client_id?: string | null;
                     /** @description Restrict to one collection. */
                     collection_id?: string | null;
+                    /** @description Results wanted (at most 100 are returned). */
                     limit?: number | null;
                     /** @description hybrid (default), keyword or vector. */
                     mode?: string | null;
@@ -11245,7 +11345,7 @@ export interface paths {
                         "application/json": components["schemas"]["MfaStatus"];
                     };
                 };
-                /** @description wrong code, no enrollment in progress, or an enrollment restarted meanwhile */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -11256,6 +11356,24 @@ export interface paths {
                 };
                 /** @description Not signed in, or the session has ended */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the code is wrong */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no enrollment in progress, or it was restarted meanwhile */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12620,7 +12738,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description chat provider not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -12640,6 +12758,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the chat provider is not configured */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -14119,7 +14246,7 @@ export interface paths {
                         "application/json": components["schemas"]["Simulation"];
                     };
                 };
-                /** @description provider not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -14139,6 +14266,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider is not configured (or has no model installed) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -14239,7 +14375,7 @@ export interface paths {
                         "application/json": components["schemas"]["Persona"];
                     };
                 };
-                /** @description provider not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -14250,6 +14386,15 @@ export interface paths {
                 };
                 /** @description Not signed in, or the session has ended */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider is not configured (or has no model installed) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -14348,7 +14493,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description provider not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -14368,6 +14513,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider is not configured (or has no model installed) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -14581,6 +14735,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description the date is outside the plan */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description The body is larger than the server accepts */
                 413: {
                     headers: {
@@ -14599,7 +14762,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description date outside the plan, unknown platform, content or task not found */
+                /** @description unknown platform, content or task not found */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -15230,7 +15393,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description provider not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -15259,6 +15422,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider is not configured (or has no model installed) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -15388,6 +15560,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description the date is outside the plan */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description The body is larger than the server accepts */
                 413: {
                     headers: {
@@ -15406,7 +15587,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description date outside the plan, unknown platform, bad title */
+                /** @description unknown platform, bad title */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -15456,7 +15637,7 @@ export interface paths {
                 header?: never;
                 path: {
                     /** @description substack, medium, twitter, youtube, rss, notion, github, website, visual-scan */
-                    type: string;
+                    type: "substack" | "medium" | "twitter" | "youtube" | "rss" | "notion" | "github" | "website" | "visual-scan";
                 };
                 cookie?: never;
             };
@@ -15504,8 +15685,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a private-network address, refused unless an admin allows private networks */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider it needs is not configured */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -15590,7 +15789,7 @@ export interface paths {
                     /** @description How many items to skip (0–2147483647, default 0). */
                     offset?: number;
                     /** @description linkedin | facebook | instagram. */
-                    platform?: string;
+                    platform?: "linkedin" | "facebook" | "instagram";
                 };
                 header?: never;
                 path?: never;
@@ -15924,7 +16123,16 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description LinkedIn not configured, or an unknown client */
+                /** @description LinkedIn is not configured */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description an unknown client */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -16085,7 +16293,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description already published to this account, or a duplicate */
+                /** @description already published to this account, a duplicate, or no account connected */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -16246,7 +16454,16 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Meta not configured, or an unknown client */
+                /** @description Meta is not configured */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description an unknown client */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -16407,7 +16624,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description already published to this page */
+                /** @description already published to this page, or no page connected */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -16545,7 +16762,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description already published to this account */
+                /** @description already published to this account, or none connected */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -17447,7 +17664,120 @@ export interface paths {
             /** @description partial update: key → value (null unsets) */
             requestBody: {
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": {
+                        /** @description Per-model prices overriding the built-in table: JSON {"model-prefix": [input, output]} in USD per 1M tokens */
+                        ai_price_table?: string | null;
+                        /** @description Let imports and webhooks reach private, loopback and link-local addresses (intranets, tests) */
+                        allow_private_network?: boolean | null;
+                        /** @description Anthropic API key */
+                        anthropic_api_key?: string | null;
+                        /** @description Anthropic base URL (default https://api.anthropic.com) */
+                        anthropic_base_url?: string | null;
+                        /** @description Days a public asset or preview link stays valid, 1 to 3650 (default 7) */
+                        asset_link_ttl_days?: number | null;
+                        /** @description Largest asset a provider may deliver, in bytes, 1 to 1000000000 (default 104857600 = 100 MB); larger ones fail with 413 */
+                        asset_max_bytes?: number | null;
+                        /** @description Claude Code OAuth token for the local claude CLI */
+                        claude_code_oauth_token?: string | null;
+                        /** @description Model of the default provider (e.g. gpt-4o-mini) */
+                        default_model?: string | null;
+                        /** @description Chat provider used by default: local (offline), local-llm (the installed in-process model), openai, anthropic, gemini, ollama or openrouter. Unset: local-llm when a model is installed, else local */
+                        default_provider?: string | null;
+                        /** @description Embedding model (e.g. text-embedding-3-small) */
+                        embedding_model?: string | null;
+                        /** @description Embedder for knowledge search: auto (local MiniLM when installed, else hashing), hashing, minilm, or a remote provider: openai, ollama, gemini, openrouter (keys and base URLs as for chat; model from embedding_model). Changing it re-embeds everything in the background */
+                        embedding_provider?: string | null;
+                        /** @description Public URL of the web app (OAuth redirects, approval links) */
+                        frontend_url?: string | null;
+                        /** @description Google Gemini API key */
+                        gemini_api_key?: string | null;
+                        /** @description Gemini base URL (default https://generativelanguage.googleapis.com) */
+                        gemini_base_url?: string | null;
+                        /** @description GitHub API base URL for imports (default https://api.github.com) */
+                        github_api_url?: string | null;
+                        /** @description GitHub token for imports (optional: higher rate limits, private repositories) */
+                        github_token?: string | null;
+                        /** @description Server folders that folder imports may read (absolute paths); empty: folder imports off */
+                        import_roots?: string[] | null;
+                        /** @description LinkedIn API base URL (default https://api.linkedin.com) */
+                        linkedin_api_base_url?: string | null;
+                        /** @description LinkedIn-Version header, YYYYMM (default 202505); LinkedIn retires old versions */
+                        linkedin_api_version?: string | null;
+                        /** @description LinkedIn OAuth base URL (default https://www.linkedin.com) */
+                        linkedin_auth_base_url?: string | null;
+                        /** @description LinkedIn web base URL for cookie-based auto-extract (default https://www.linkedin.com) */
+                        linkedin_base_url?: string | null;
+                        /** @description LinkedIn app client id (publishing) */
+                        linkedin_client_id?: string | null;
+                        /** @description LinkedIn app client secret (publishing) */
+                        linkedin_client_secret?: string | null;
+                        /** @description Context window of local-llm in tokens, prompt and reply together (default 4096; older turns are dropped to fit) */
+                        local_llm_context?: string | null;
+                        /** @description Base URL local-llm models are downloaded from in Settings (a mirror holding the files by name; default: each model's Hugging Face URL) */
+                        local_llm_download_url?: string | null;
+                        /** @description Seconds without a generation after which local-llm unloads its model (default 600) */
+                        local_llm_idle_seconds?: string | null;
+                        /** @description Most tokens local-llm writes per reply (default 1024) */
+                        local_llm_max_tokens?: string | null;
+                        /** @description In-process model local-llm runs: smollm2-135m, qwen2.5-0.5b or qwen2.5-1.5b (default: the largest installed) */
+                        local_llm_model?: string | null;
+                        /** @description Repeat penalty of local-llm over the last 64 tokens, 1 (off) to 2 (default 1.1) */
+                        local_llm_repeat_penalty?: string | null;
+                        /** @description Sampling temperature of local-llm, 0 (greedy) to 2 (default 0.7) */
+                        local_llm_temperature?: string | null;
+                        /** @description Threads local-llm computes with (default 0: one per core) */
+                        local_llm_threads?: string | null;
+                        /** @description Nucleus sampling of local-llm, 0 to 1 (default 0.9) */
+                        local_llm_top_p?: string | null;
+                        /** @description Medium base URL for feed imports (default https://medium.com) */
+                        medium_base_url?: string | null;
+                        /** @description Meta app id (Facebook Pages and Instagram publishing) */
+                        meta_app_id?: string | null;
+                        /** @description Meta app secret */
+                        meta_app_secret?: string | null;
+                        /** @description Meta login dialog base URL (default https://www.facebook.com) */
+                        meta_dialog_base_url?: string | null;
+                        /** @description Meta Graph API base URL (default https://graph.facebook.com) */
+                        meta_graph_base_url?: string | null;
+                        /** @description Graph API version (default v21.0) */
+                        meta_graph_version?: string | null;
+                        /** @description Tokens each user may spend per calendar month (empty: unlimited) */
+                        monthly_token_budget?: string | null;
+                        /** @description Assets of a production plan generated at the same time, 1 to 8 (default 2) */
+                        multimodal_concurrency?: number | null;
+                        /** @description Notion API base URL for imports (default https://api.notion.com) */
+                        notion_api_url?: string | null;
+                        /** @description Notion integration token for imports */
+                        notion_token?: string | null;
+                        /** @description Ollama base URL (default http://127.0.0.1:11434) */
+                        ollama_base_url?: string | null;
+                        /** @description OpenAI (or OpenAI-compatible) API key */
+                        openai_api_key?: string | null;
+                        /** @description OpenAI-compatible base URL (default https://api.openai.com/v1; LM Studio, vLLM, llama.cpp, Groq…) */
+                        openai_base_url?: string | null;
+                        /** @description OpenRouter API key */
+                        openrouter_api_key?: string | null;
+                        /** @description Public base URL of this server (e.g. https://studio.example.com): OAuth redirect URIs, approval links and capability links to assets and previews become absolute; empty: the address the browser used */
+                        public_url?: string | null;
+                        /** @description A scheduled post due while the server was down still goes out if it is at most this many minutes late (default 60); later it is marked missed */
+                        publishing_grace_minutes?: string | null;
+                        /** @description Let members' GitHub/Notion imports without a token of their own use the tokens set here (default off: admins only) */
+                        share_integration_tokens?: boolean | null;
+                        /** @description Supabase anon (public) key, handed to the browser */
+                        supabase_anon_key?: string | null;
+                        /** @description Let a Supabase sign-in with an email nobody has create a member account (default on; off: only existing accounts that linked Supabase sign in with it) */
+                        supabase_auto_register?: boolean | null;
+                        /** @description Supabase JWT secret, to verify HS256 access tokens */
+                        supabase_jwt_secret?: string | null;
+                        /** @description Supabase project URL, e.g. https://xyz.supabase.co */
+                        supabase_url?: string | null;
+                        /** @description Transcription model (default whisper-1) */
+                        transcription_model?: string | null;
+                        /** @description Transcription provider (OpenAI-compatible /audio/transcriptions): openai or openrouter */
+                        transcription_provider?: string | null;
+                        /** @description YouTube base URL for caption imports (default https://www.youtube.com) */
+                        youtube_base_url?: string | null;
+                    };
                 };
             };
             responses: {
@@ -19109,7 +19439,7 @@ export interface paths {
                         "application/json": components["schemas"]["Skill"];
                     };
                 };
-                /** @description provider not configured */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -19120,6 +19450,15 @@ export interface paths {
                 };
                 /** @description Not signed in, or the session has ended */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the provider is not configured (or has no model installed) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -20025,7 +20364,7 @@ export interface paths {
                         "application/json": components["schemas"]["Source"];
                     };
                 };
-                /** @description URL refused (scheme, private address) */
+                /** @description not an http(s) URL */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -20036,6 +20375,15 @@ export interface paths {
                 };
                 /** @description Not signed in, or the session has ended */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a private-network address, refused unless an admin allows private networks */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -20118,6 +20466,7 @@ export interface paths {
                     client_id?: string | null;
                     /** @description Restrict to one collection. */
                     collection_id?: string | null;
+                    /** @description Results wanted (at most 100 are returned). */
                     limit?: number | null;
                     /** @description hybrid (default), keyword or vector. */
                     mode?: string | null;
@@ -23097,7 +23446,8 @@ export interface components {
             /** @description Default: linkedin. */
             platforms?: components["schemas"]["PlatformName"][] | null;
             project_id?: string | null;
-            provider?: string | null;
+            /** @enum {string|null} */
+            provider?: "local" | "local-llm" | "openai" | "anthropic" | "gemini" | "ollama" | "openrouter" | null;
             /**
              * Format: date
              * @description YYYY-MM-DD; default today.
@@ -23184,6 +23534,18 @@ export interface components {
             status: string;
             team_ids: string[];
             updated_at: string;
+            website?: string | null;
+        };
+        ClientCreate: {
+            contact_email?: string | null;
+            description?: string | null;
+            /** @description Replace the direct user members. */
+            member_ids?: string[] | null;
+            name: string;
+            /** @description `active`, `paused` or `archived`. */
+            status?: string | null;
+            /** @description Replace the member teams. */
+            team_ids?: string[] | null;
             website?: string | null;
         };
         ClientInput: {
@@ -23399,6 +23761,13 @@ export interface components {
             scope_type?: string | null;
             /** Format: int64 */
             wip_limit?: number | null;
+        } | {
+            /** @enum {unknown} */
+            scope_type?: "personal" | null;
+        } | {
+            project_id: string;
+        } | {
+            scope_id: string;
         };
         CreateComment: {
             content: string;
@@ -23470,8 +23839,11 @@ export interface components {
             defaults?: Record<string, unknown> | null;
             model?: string | null;
             name: string;
-            /** @description openai_images | gemini_imagen | gemini_veo | openai_compatible_images | local. */
-            type: string;
+            /**
+             * @description openai_images | gemini_imagen | gemini_veo | openai_compatible_images | local.
+             * @enum {string}
+             */
+            type: "local" | "openai_images" | "gemini_imagen" | "gemini_veo" | "openai_compatible_images";
         };
         CreateTask: {
             assignee_id?: string | null;
@@ -23562,8 +23934,11 @@ export interface components {
         DesignSystemRequest: {
             client_id?: string | null;
             model?: string | null;
-            /** @description Provider for image URLs (a vision-capable model; the offline provider skips images). */
-            provider?: string | null;
+            /**
+             * @description Provider for image URLs (a vision-capable model; the offline provider skips images).
+             * @enum {string|null}
+             */
+            provider?: "local" | "local-llm" | "openai" | "anthropic" | "gemini" | "ollama" | "openrouter" | null;
             source_ids?: string[];
             /**
              * @description Pages to fetch (http/https; private addresses only when the admin allows them). A URL
@@ -23698,7 +24073,8 @@ export interface components {
             /** @description linkedin, x, instagram, facebook, threads, newsletter, email, blog, youtube or tiktok. */
             platform: components["schemas"]["PlatformName"];
             project_id?: string | null;
-            provider?: string | null;
+            /** @enum {string|null} */
+            provider?: "local" | "local-llm" | "openai" | "anthropic" | "gemini" | "ollama" | "openrouter" | null;
             task_id?: string | null;
             /**
              * Format: double
@@ -23731,14 +24107,16 @@ export interface components {
             count?: number | null;
             instructions?: string | null;
             model?: string | null;
-            provider?: string | null;
+            /** @enum {string|null} */
+            provider?: "local" | "local-llm" | "openai" | "anthropic" | "gemini" | "ollama" | "openrouter" | null;
         };
         GenerateRequest: {
             client_id?: string | null;
             collection_ids?: string[];
             model?: string | null;
             project_id?: string | null;
-            provider?: string | null;
+            /** @enum {string|null} */
+            provider?: "local" | "local-llm" | "openai" | "anthropic" | "gemini" | "ollama" | "openrouter" | null;
             /** @description Sources to read (default: the newest visible sources, within a budget). */
             source_ids?: string[];
         };
@@ -23838,6 +24216,10 @@ export interface components {
             created_at: string;
             description: string;
             id: string;
+            name: string;
+        };
+        GroupCreate: {
+            description?: string | null;
             name: string;
         };
         GroupInput: {
@@ -25402,8 +25784,15 @@ export interface components {
             model?: string | null;
             /** @description Default: the content's platform (linkedin for a brief). */
             platform?: string | null;
-            /** @description The chat provider writing the plan (default: the configured one; local plans offline). */
-            provider?: string | null;
+            /**
+             * @description The chat provider writing the plan (default: the configured one; local plans offline).
+             * @enum {string|null}
+             */
+            provider?: "local" | "local-llm" | "openai" | "anthropic" | "gemini" | "ollama" | "openrouter" | null;
+        } | {
+            content_id: string;
+        } | {
+            brief: string;
         };
         /** @description A plan status. */
         PlanStatus: string;
@@ -25528,8 +25917,11 @@ export interface components {
             client_id?: string | null;
             collection_ids?: string[];
             model?: string | null;
-            /** @description Provider for the model-backed path (default: the configured default; offline: extractive). */
-            provider?: string | null;
+            /**
+             * @description Provider for the model-backed path (default: the configured default; offline: extractive).
+             * @enum {string|null}
+             */
+            provider?: "local" | "local-llm" | "openai" | "anthropic" | "gemini" | "ollama" | "openrouter" | null;
             source_ids?: string[];
         };
         Project: {
@@ -25550,6 +25942,21 @@ export interface components {
             task_count: number;
             team_ids: string[];
             updated_at: string;
+        };
+        ProjectCreate: {
+            /** Format: double */
+            budget_hours?: number | null;
+            description?: string | null;
+            /** Format: date */
+            due_date?: string | null;
+            group_id?: string | null;
+            member_ids?: string[] | null;
+            name: string;
+            /** Format: date */
+            start_date?: string | null;
+            /** @description `planned`, `active`, `on_hold`, `done` or `archived`. */
+            status?: string | null;
+            team_ids?: string[] | null;
         };
         ProjectInput: {
             /** Format: double */
@@ -25655,7 +26062,8 @@ export interface components {
             content_id: string;
             instructions: string;
             model?: string | null;
-            provider?: string | null;
+            /** @enum {string|null} */
+            provider?: "local" | "local-llm" | "openai" | "anthropic" | "gemini" | "ollama" | "openrouter" | null;
         };
         RegenerateRequest: {
             /** @description An edited prompt (default: the asset's current one). */
@@ -25664,7 +26072,10 @@ export interface components {
         RescheduleRequest: {
             asset_ids?: string[] | null;
             link?: string | null;
-            /** @description RFC 3339 with an offset. */
+            /**
+             * Format: date-time
+             * @description RFC 3339 with an offset.
+             */
             scheduled_at?: string | null;
         };
         Run: {
@@ -25702,7 +26113,10 @@ export interface components {
             link?: string | null;
             /** @description Hold the post until the content is approved (through an approval link). */
             requires_approval?: boolean;
-            /** @description RFC 3339 with an offset (stored UTC), e.g. `2026-12-01T09:00:00+01:00`. */
+            /**
+             * Format: date-time
+             * @description RFC 3339 with an offset (stored UTC), e.g. `2026-12-01T09:00:00+01:00`.
+             */
             scheduled_at: string;
         };
         SearchResults: {
@@ -25721,7 +26135,8 @@ export interface components {
             attachments?: string[];
             content: string;
             model?: string | null;
-            provider?: string | null;
+            /** @enum {string|null} */
+            provider?: "local" | "local-llm" | "openai" | "anthropic" | "gemini" | "ollama" | "openrouter" | null;
             tools_enabled?: boolean;
         };
         /** @description One known setting: how the UI should render it and what it means. */
@@ -25776,6 +26191,10 @@ export interface components {
             content?: string | null;
             /** @description …or the id of a visible content (its current draft is judged). */
             content_id?: string | null;
+        } | {
+            content: string;
+        } | {
+            content_id: string;
         };
         /** @description How a persona would take a piece of content. */
         Simulation: {
@@ -25966,6 +26385,11 @@ export interface components {
             description: string;
             id: string;
             member_ids: string[];
+            name: string;
+        };
+        TeamCreate: {
+            description?: string | null;
+            member_ids?: string[] | null;
             name: string;
         };
         TeamInput: {
@@ -26171,7 +26595,8 @@ export interface components {
             defaults?: Record<string, unknown> | null;
             model?: string | null;
             name?: string | null;
-            type?: string | null;
+            /** @enum {string|null} */
+            type?: "local" | "openai_images" | "gemini_imagen" | "gemini_veo" | "openai_compatible_images" | null;
         };
         UpdateTask: {
             assignee_id?: string | null;

@@ -1,0 +1,271 @@
+//! Rules the handlers enforce that the derive attributes do not say, stated in the document so a
+//! request the schema allows is one the handler accepts: formats of timestamps and dates, the
+//! names only a registry knows (providers, media provider types, settings), "one of these two
+//! fields" bodies, create bodies whose name is required (one schema serves create and update in
+//! the code), and patterns of comma-separated lists. Applied to the spec's JSON (the typed spec
+//! cannot hold `anyOf` beside `properties`), after `contract`.
+use serde_json::{Value, json};
+
+/// A name with something in it besides whitespace (what the handlers' trim-then-check means).
+const NON_BLANK: &str = "\\S";
+/// An http(s) URL with a plain host, as `net::check_url` and the settings' URL check read them.
+const HTTP_URL: &str = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?(/[A-Za-z0-9._~/%-]*)?$";
+
+pub fn refine(doc: &mut Value) {
+    let providers: Vec<Value> = crate::ai::config::PROVIDERS
+        .iter()
+        .map(|p| json!(p))
+        .chain([Value::Null])
+        .collect();
+    let media_types: Vec<Value> = crate::domain::multimodal::known::KNOWN
+        .iter()
+        .map(|k| json!(k.kind))
+        .collect();
+    let s = &mut doc["components"]["schemas"];
+    // Timestamps and dates.
+    merge(
+        s,
+        "ScheduleRequest",
+        "scheduled_at",
+        json!({"format": "date-time"}),
+    );
+    merge(
+        s,
+        "RescheduleRequest",
+        "scheduled_at",
+        json!({"format": "date-time"}),
+    );
+    for schema in ["CreateTask", "UpdateTask"] {
+        replace(
+            s,
+            schema,
+            "due_date",
+            json!({"anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "format": "date-time"},
+                {"type": "null"}
+            ]}),
+        );
+    }
+    // Names only a registry knows.
+    for schema in [
+        "AutonomousPlanRequest",
+        "DesignSystemRequest",
+        "GenerateContentRequest",
+        "GeneratePlanItemsRequest",
+        "GenerateRequest",
+        "PlanRequest",
+        "ProductKnowledgeRequest",
+        "RefineContentRequest",
+        "SendMessageRequest",
+    ] {
+        merge(s, schema, "provider", json!({"enum": providers}));
+    }
+    merge(
+        s,
+        "CreateProviderRequest",
+        "type",
+        json!({"enum": media_types}),
+    );
+    let mut nullable_types = media_types.clone();
+    nullable_types.push(Value::Null);
+    merge(
+        s,
+        "UpdateProviderRequest",
+        "type",
+        json!({"enum": nullable_types}),
+    );
+    merge(
+        s,
+        "GenerateIn",
+        "platform",
+        json!({"pattern": "^(linkedin|x|twitter|instagram|facebook|threads|newsletter|email|blog|youtube|tiktok)$"}),
+    );
+    // Free text the handler trims before checking it is there; emails it checks loosely.
+    merge(
+        s,
+        "UpdateAccountRequest",
+        "name",
+        json!({"pattern": NON_BLANK}),
+    );
+    merge(
+        s,
+        "CreateApprovalRequest",
+        "reviewer_email",
+        json!({"pattern": "^\\s*$|@"}),
+    );
+    if let Some(items) = s.pointer_mut("/DesignSystemRequest/properties/urls/items") {
+        merge_into(items, json!({"pattern": HTTP_URL}));
+    }
+    // Either of two fields.
+    any_of(
+        s,
+        "PlanRequest",
+        json!([
+            {"required": ["content_id"], "properties": {"content_id": {"type": "string"}}},
+            {"required": ["brief"], "properties": {"brief": {"type": "string", "pattern": NON_BLANK}}}
+        ]),
+    );
+    any_of(
+        s,
+        "SimulateRequest",
+        json!([
+            {"required": ["content"], "properties": {"content": {"type": "string", "pattern": NON_BLANK, "maxLength": 50000}}},
+            {"required": ["content_id"], "properties": {"content_id": {"type": "string"}}}
+        ]),
+    );
+    // A project board needs its project: `project_id`, or `scope_id` with scope_type project.
+    any_of(
+        s,
+        "CreateColumn",
+        json!([
+            {"properties": {"scope_type": {"enum": ["personal", null]}}},
+            {"required": ["project_id"], "properties": {"project_id": {"type": "string"}}},
+            {"required": ["scope_id"], "properties": {"scope_id": {"type": "string"}}}
+        ]),
+    );
+    // Create bodies: the name is required there (the same type serves updates in the code).
+    for (schema, path) in [
+        ("ClientInput", "/api/v1/enterprise/clients"),
+        ("TeamInput", "/api/v1/enterprise/teams"),
+        (
+            "GroupInput",
+            "/api/v1/enterprise/clients/{client_id}/groups",
+        ),
+        (
+            "ProjectInput",
+            "/api/v1/enterprise/clients/{client_id}/projects",
+        ),
+    ] {
+        create_body(doc, schema, path);
+    }
+    settings_body(doc);
+    // Query parameters.
+    param(
+        doc,
+        "/api/v1/publishing/accounts",
+        "get",
+        "platform",
+        json!({"enum": crate::domain::publishing::types::PLATFORMS}),
+    );
+    for name in ["from", "to"] {
+        param(
+            doc,
+            "/api/v1/publishing/scheduled",
+            "get",
+            name,
+            json!({"format": "date-time"}),
+        );
+    }
+    param(
+        doc,
+        "/api/v1/platforms/{type}/import",
+        "post",
+        "type",
+        json!({"enum": ["substack", "medium", "twitter", "youtube", "rss", "notion", "github", "website", "visual-scan"]}),
+    );
+    let node = "(client|project|collection|persona|skill|template|learning|plan|content|source)";
+    param(
+        doc,
+        "/api/v1/graph/knowledge",
+        "get",
+        "types",
+        json!({"pattern": format!("^$|^ *{node} *(, *{node} *)*$")}),
+    );
+}
+
+/// Merge keys into one property of a component schema.
+fn merge(schemas: &mut Value, schema: &str, prop: &str, patch: Value) {
+    if let Some(p) = schemas.pointer_mut(&format!("/{schema}/properties/{prop}")) {
+        merge_into(p, patch);
+    }
+}
+
+fn merge_into(target: &mut Value, patch: Value) {
+    if let (Some(t), Value::Object(p)) = (target.as_object_mut(), patch) {
+        t.extend(p);
+    }
+}
+
+/// Replace one property's schema, keeping its description.
+fn replace(schemas: &mut Value, schema: &str, prop: &str, mut with: Value) {
+    if let Some(p) = schemas.pointer_mut(&format!("/{schema}/properties/{prop}")) {
+        if let Some(d) = p.get("description").cloned() {
+            with["description"] = d;
+        }
+        *p = with;
+    }
+}
+
+fn any_of(schemas: &mut Value, schema: &str, branches: Value) {
+    if let Some(s) = schemas.get_mut(schema) {
+        s["anyOf"] = branches;
+    }
+}
+
+/// `{Schema}Create`: the schema with a required, non-blank `name`, used by the create operation.
+fn create_body(doc: &mut Value, schema: &str, path: &str) {
+    let Some(mut create) = doc
+        .pointer(&format!("/components/schemas/{schema}"))
+        .cloned()
+    else {
+        return;
+    };
+    let name = format!("{}Create", schema.trim_end_matches("Input"));
+    if let Some(p) = create.pointer_mut("/properties/name") {
+        p["type"] = json!("string");
+        p["minLength"] = json!(1);
+        p["pattern"] = json!(NON_BLANK);
+        if let Some(d) = p.as_object_mut() {
+            d.remove("description");
+        }
+    }
+    create["required"] = json!(["name"]);
+    doc["components"]["schemas"][&name] = create;
+    if let Some(body) = doc.pointer_mut(&format!(
+        "/paths/{}/post/requestBody/content/application~1json/schema",
+        path.replace('~', "~0").replace('/', "~1")
+    )) {
+        *body = json!({"$ref": format!("#/components/schemas/{name}")});
+    }
+}
+
+/// `PUT /settings`: every setting the registry defines, with its type; no other key.
+fn settings_body(doc: &mut Value) {
+    use crate::settings::registry::{DEFS, Kind};
+    let props: serde_json::Map<String, Value> = DEFS
+        .iter()
+        .map(|d| {
+            let schema = match d.kind {
+                Kind::Text | Kind::Secret => json!({"type": ["string", "null"], "maxLength": 8192}),
+                Kind::Url => {
+                    json!({"type": ["string", "null"], "maxLength": 2048, "pattern": HTTP_URL})
+                }
+                Kind::Bool => json!({"type": ["boolean", "null"]}),
+                Kind::StringList => json!({"type": ["array", "null"], "items": {"type": "string"}}),
+                Kind::Int { min, max } => {
+                    json!({"type": ["integer", "null"], "minimum": min, "maximum": max})
+                }
+            };
+            let mut schema = schema;
+            schema["description"] = json!(d.description);
+            (d.key.to_string(), schema)
+        })
+        .collect();
+    if let Some(body) = doc.pointer_mut(
+        "/paths/~1api~1v1~1settings~1/put/requestBody/content/application~1json/schema",
+    ) {
+        *body = json!({"type": "object", "properties": props, "additionalProperties": false});
+    }
+}
+
+/// Merge keys into a parameter's schema.
+fn param(doc: &mut Value, path: &str, method: &str, name: &str, patch: Value) {
+    let pointer = format!("/paths/{}/{method}/parameters", path.replace('/', "~1"));
+    let Some(Value::Array(params)) = doc.pointer_mut(&pointer) else {
+        return;
+    };
+    if let Some(p) = params.iter_mut().find(|p| p["name"] == name) {
+        merge_into(&mut p["schema"], patch);
+    }
+}
