@@ -117,6 +117,13 @@ pub fn state(cfg: Config) -> anyhow::Result<AppState> {
         state.cfg.admin_email.as_deref(),
         state.cfg.admin_password.as_deref(),
     )?;
+    // Secrets a database from before they were sealed holds in plain text are sealed now.
+    let secrets = state.secrets.clone();
+    state.db.write_blocking(|tx| -> anyhow::Result<()> {
+        crate::domain::webhooks::sealing::seal_plain(tx, &secrets)?;
+        crate::domain::automations::secret::seal_plain(tx, &secrets)?;
+        Ok(())
+    })?;
     Ok(state)
 }
 

@@ -36,6 +36,15 @@ impl SecretBox {
         format!("{VERSION_PREFIX}{}", STANDARD.encode(out))
     }
 
+    /// Whether `value` has the shape [`seal`](Self::seal) gives (a value written before a field
+    /// was sealed does not): the start-up pass that seals such values relies on it.
+    pub fn is_sealed(value: &str) -> bool {
+        value
+            .strip_prefix(VERSION_PREFIX)
+            .and_then(|b64| STANDARD.decode(b64).ok())
+            .is_some_and(|raw| raw.len() > 24)
+    }
+
     pub fn open(&self, sealed: &str) -> anyhow::Result<String> {
         let b64 = sealed
             .strip_prefix(VERSION_PREFIX)
@@ -144,5 +153,8 @@ mod tests {
         bad.push(if sealed.ends_with('A') { 'B' } else { 'A' });
         assert!(sb.open(&bad).is_err());
         assert!(SecretBox::from_key(&[8u8; 32]).open(&sealed).is_err());
+        assert!(SecretBox::is_sealed(&sealed));
+        assert!(!SecretBox::is_sealed("Bearer v1:abc"));
+        assert!(!SecretBox::is_sealed("v1:short"));
     }
 }

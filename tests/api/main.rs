@@ -49,6 +49,7 @@ mod security_access;
 mod security_auth;
 mod security_dos;
 mod security_misc;
+mod security_sealing;
 mod security_secrets;
 mod security_streams;
 mod settings;

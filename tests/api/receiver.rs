@@ -17,6 +17,7 @@ pub struct Received {
     pub verified: bool,
     pub at: Instant,
     pub extra_header: Option<String>,
+    pub authorization: Option<String>,
 }
 
 /// What to answer next: (status, Retry-After, delay before answering).
@@ -109,6 +110,11 @@ impl Receiver {
                                 extra_header: req
                                     .headers()
                                     .get("x-tenant")
+                                    .and_then(|v| v.to_str().ok())
+                                    .map(str::to_string),
+                                authorization: req
+                                    .headers()
+                                    .get("authorization")
                                     .and_then(|v| v.to_str().ok())
                                     .map(str::to_string),
                             });

@@ -84,7 +84,7 @@ fn notify(state: &AppState, a: &Automation, ctx: &Value) -> anyhow::Result<Value
 
 fn send_webhook(state: &AppState, a: &Automation, run: &Run, ctx: &Value) -> anyhow::Result<Value> {
     let url = cfg_str(a, "url").context("send_webhook needs a url")?;
-    let secret = cfg_str(a, "secret");
+    let secret = super::secret::open(&state.secrets, a)?;
     let kind = cfg_str(a, "event_type")
         .map(|t| render(&t, ctx))
         .unwrap_or_else(|| run.trigger.clone());

@@ -67,9 +67,9 @@ pub fn actions() -> Vec<ActionDef> {
                 f("url", "url", true, "Where to POST.", &[], false),
                 f(
                     "secret",
-                    "text",
+                    "secret",
                     false,
-                    "whsec_… secret to sign with.",
+                    "whsec_… secret to sign with (sealed; answers show it masked, and sending the masked value back keeps it).",
                     &[],
                     false,
                 ),

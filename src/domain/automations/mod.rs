@@ -1,11 +1,13 @@
 //! Automations: trigger (a domain event) → conditions → action, executed as durable jobs, with
 //! self-describing trigger and action catalogs and a run history. Each user manages their own;
-//! admins see all. Runs act as the automation's owner.
+//! admins see all. Runs act as the automation's owner. A `send_webhook` secret is sealed at rest
+//! and masked in answers (`secret.rs`).
 pub mod actions;
 pub mod catalog;
 pub mod engine;
 pub mod jobs;
 pub mod origin;
+pub mod secret;
 pub mod store;
 pub mod task_actions;
 pub mod types;
@@ -144,7 +146,7 @@ pub async fn list(state: &AppState, v: &Viewer, page: Page) -> ApiResult<Paged<A
         .db
         .read(move |c| store::list(c, &uid, admin, limit, offset))
         .await?;
-    Ok(Paged::new(items, total, page))
+    Ok(Paged::new(items, total, page).map(|a| secret::shown(&state.secrets, a)))
 }
 
 pub async fn create(state: &AppState, v: &Viewer, b: AutomationIn) -> ApiResult<Automation> {
@@ -155,20 +157,31 @@ pub async fn create(state: &AppState, v: &Viewer, b: AutomationIn) -> ApiResult<
         name: b.name.trim().to_string(),
         trigger: b.trigger,
         conditions: b.conditions.unwrap_or_default(),
+        action_config: serde_json::json!({}),
         action: b.action,
-        action_config: b.action_config.unwrap_or_else(|| serde_json::json!({})),
         active: b.active.unwrap_or(true),
         created_at: now.clone(),
         updated_at: now,
     };
+    let sent = b.action_config.unwrap_or_else(|| serde_json::json!({}));
+    let config = secret::receive(&state.secrets, &a.action, sent, None)?;
+    let a = Automation {
+        action_config: config.check,
+        ..a
+    };
     validate(state, v, &a).await?;
-    let row = a.clone();
-    state.db.write(move |tx| store::upsert(tx, &row)).await?;
-    Ok(a)
+    let row = Automation {
+        action_config: config.store,
+        ..a
+    };
+    let saved = row.clone();
+    state.db.write(move |tx| store::upsert(tx, &saved)).await?;
+    Ok(secret::shown(&state.secrets, row))
 }
 
-/// The automation, if the viewer owns it or is an admin (others' are absent: 404).
-pub async fn get(state: &AppState, v: &Viewer, id: String) -> ApiResult<Automation> {
+/// The automation as stored (secret sealed), if the viewer owns it or is an admin (others'
+/// are absent: 404).
+async fn load(state: &AppState, v: &Viewer, id: String) -> ApiResult<Automation> {
     let (uid, admin) = (v.user_id.clone(), v.admin);
     state
         .db
@@ -177,14 +190,20 @@ pub async fn get(state: &AppState, v: &Viewer, id: String) -> ApiResult<Automati
         .ok_or(ApiError::NotFound("automation"))
 }
 
+/// The automation, if the viewer owns it or is an admin (others' are absent: 404).
+pub async fn get(state: &AppState, v: &Viewer, id: String) -> ApiResult<Automation> {
+    Ok(secret::shown(&state.secrets, load(state, v, id).await?))
+}
+
 pub async fn update(
     state: &AppState,
     v: &Viewer,
     id: String,
     b: AutomationPatch,
 ) -> ApiResult<Automation> {
-    let mut a = get(state, v, id).await?;
+    let mut a = load(state, v, id).await?;
     let base_version = a.updated_at.clone();
+    let stored_config = a.action_config.clone();
     if let Some(x) = b.name {
         a.name = x.trim().to_string();
     }
@@ -197,14 +216,18 @@ pub async fn update(
     if let Some(x) = b.action {
         a.action = x;
     }
-    if let Some(x) = b.action_config {
-        a.action_config = x;
-    }
     if let Some(x) = b.active {
         a.active = x;
     }
+    // Left out, the config is unchanged: as answers show it, its masked secret is kept.
+    let sent = b
+        .action_config
+        .unwrap_or_else(|| secret::masked_config(&state.secrets, &stored_config));
+    let config = secret::receive(&state.secrets, &a.action, sent, Some(&stored_config))?;
+    a.action_config = config.check;
     a.updated_at = crate::time::now_rfc3339();
     validate(state, v, &a).await?;
+    a.action_config = config.store;
     // Validation needs the whole merged automation (and a DNS lookup, outside the write lock):
     // it is saved only if nobody changed the automation meanwhile.
     let (row, uid, admin) = (a.clone(), v.user_id.clone(), v.admin);
@@ -220,7 +243,7 @@ pub async fn update(
             Ok(store::upsert(tx, &row)?)
         })
         .await?;
-    Ok(a)
+    Ok(secret::shown(&state.secrets, a))
 }
 
 pub async fn delete(state: &AppState, v: &Viewer, id: String) -> ApiResult<()> {
@@ -241,7 +264,7 @@ pub async fn delete(state: &AppState, v: &Viewer, id: String) -> ApiResult<()> {
 }
 
 pub async fn runs(state: &AppState, v: &Viewer, id: String, page: Page) -> ApiResult<Paged<Run>> {
-    let a = get(state, v, id).await?;
+    let a = load(state, v, id).await?;
     let (limit, offset) = page.sql();
     let (items, total) = state
         .db

@@ -93,6 +93,31 @@ pub fn active_for(c: &Connection, trigger: &str) -> rusqlite::Result<Vec<Automat
     .collect()
 }
 
+/// `(id, action_config)` of every automation whose config has a `secret` (the start-up pass that
+/// seals values written before they were sealed).
+pub fn configs_with_secret(c: &Connection) -> rusqlite::Result<Vec<(String, serde_json::Value)>> {
+    c.prepare_cached(
+        "SELECT id, action_config FROM automations
+         WHERE json_type(action_config, '$.secret') = 'text'",
+    )?
+    .query_map([], |r| {
+        let config: String = r.get(1)?;
+        Ok((r.get(0)?, serde_json::from_str(&config).unwrap_or_default()))
+    })?
+    .collect()
+}
+
+/// Replace the stored config without touching `updated_at`.
+pub fn set_action_config(
+    c: &Connection,
+    id: &str,
+    config: &serde_json::Value,
+) -> rusqlite::Result<()> {
+    c.prepare_cached("UPDATE automations SET action_config = ?2 WHERE id = ?1")?
+        .execute(params![id, config.to_string()])?;
+    Ok(())
+}
+
 pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<bool> {
     Ok(c.prepare_cached("DELETE FROM automations WHERE id = ?1")?
         .execute([id])?

@@ -80,7 +80,8 @@ pub struct Run {
 #[derive(Serialize, ToSchema, Clone)]
 pub struct ConfigField {
     pub name: &'static str,
-    /// text, textarea, url, select, user, json.
+    /// text, textarea, url, select, user, json, secret (masked in answers; the masked value
+    /// sent back keeps the stored one).
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub required: bool,

@@ -187,6 +187,7 @@ pub struct Prepared {
     pub pending: store::Pending,
     pub hook: store::Stored,
     pub secret: String,
+    pub headers: std::collections::BTreeMap<String, String>,
     pub allow_private: bool,
 }
 
@@ -205,11 +206,13 @@ pub fn prepare(
         .secrets
         .open(&hook.sealed_secret)
         .context("opening the webhook secret")?;
+    let headers = super::sealing::open_headers(&state.secrets, &hook.sealed_headers)?;
     let allow_private = crate::settings::store::allow_private_network(c, &state.secrets)?;
     Ok(Some(Prepared {
         pending,
         hook,
         secret,
+        headers,
         allow_private,
     }))
 }
@@ -221,7 +224,7 @@ pub fn attempt(state: &AppState, p: &Prepared) -> Outcome {
         p.allow_private,
         &h.url,
         Some(&p.secret),
-        &h.headers,
+        &p.headers,
         &p.pending.message_id,
         &p.pending.body,
     )

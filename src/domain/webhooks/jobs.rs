@@ -71,6 +71,7 @@ fn finish(tx: &rusqlite::Connection, job: &Job, webhook_id: &str) -> anyhow::Res
 struct Batch {
     hook: Webhook,
     secret: String,
+    headers: std::collections::BTreeMap<String, String>,
     allow_private: bool,
     due: Vec<store::Pending>,
 }
@@ -95,6 +96,7 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
                 .secrets
                 .open(&hook.sealed_secret)
                 .context("opening the webhook secret")?,
+            headers: super::sealing::open_headers(&state.secrets, &hook.sealed_headers)?,
             allow_private: crate::settings::store::allow_private_network(c, &state.secrets)?,
             due: store::due(c, wid, crate::time::now_millis(), BATCH)?,
             hook: hook.hook,
@@ -112,7 +114,7 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
             batch.allow_private,
             &h.url,
             Some(&batch.secret),
-            &h.headers,
+            &batch.headers,
             &d.message_id,
             &d.body,
         );

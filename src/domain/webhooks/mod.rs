@@ -1,10 +1,11 @@
 //! Webhook endpoints (admin-managed: events span every tenant): validation, storage with the
-//! secret sealed, manual attempts (test pings, redeliveries), and the delivery log. Delivery
+//! secret and custom header values sealed (`sealing.rs`), manual attempts (test pings, redeliveries), and the delivery log. Delivery
 //! itself is `deliver.rs` (fan-out and signed sending) and `jobs.rs` (the dispatcher).
 pub mod catalog;
 mod catalog_examples;
 pub mod deliver;
 pub mod jobs;
+pub mod sealing;
 pub mod signing;
 pub mod store;
 pub mod types;
@@ -26,26 +27,9 @@ const RESERVED: &[&str] = &[
     "transfer-encoding",
 ];
 
-fn mask(secret: &str) -> String {
-    let tail: String = secret
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    format!("whsec_…{tail}")
-}
-
-/// The endpoint as shown after creation: the secret masked.
+/// The endpoint as answers show it: the secret and header values masked.
 fn shown(s: store::Stored, state: &AppState) -> Webhook {
-    let secret = state
-        .secrets
-        .open(&s.sealed_secret)
-        .map(|v| mask(&v))
-        .unwrap_or_default();
-    Webhook { secret, ..s.hook }
+    sealing::shown(&state.secrets, s)
 }
 
 fn check_events(events: &[String]) -> ApiResult<()> {
@@ -69,6 +53,11 @@ fn check_headers(h: &BTreeMap<String, String>) -> ApiResult<()> {
         if RESERVED.contains(&k.to_ascii_lowercase().as_str()) {
             return Err(ApiError::unprocessable(format!(
                 "headers: {k} is set by the signature scheme and cannot be overridden"
+            )));
+        }
+        if v.contains('…') || v.contains('•') {
+            return Err(ApiError::unprocessable(format!(
+                "headers: {k} holds a masked value, which only keeps the value stored under that name; send the full value"
             )));
         }
         if ureq::http::HeaderName::from_bytes(k.as_bytes()).is_err()
@@ -140,13 +129,24 @@ pub async fn create(state: &AppState, owner_id: &str, b: WebhookIn) -> ApiResult
         created_at: now.clone(),
         updated_at: now,
     };
-    let sealed = state.secrets.seal(&secret);
-    let h = hook.clone();
-    state
-        .db
-        .write(move |tx| store::insert(tx, &h, &sealed))
-        .await?;
-    Ok(hook)
+    let row = store::Stored {
+        sealed_secret: state.secrets.seal(&secret),
+        sealed_headers: sealing::seal_headers(&state.secrets, &hook.headers),
+        hook: Webhook {
+            headers: Default::default(),
+            ..hook.clone()
+        },
+    };
+    state.db.write(move |tx| store::insert(tx, &row)).await?;
+    // The signing secret in full, this once; header values are masked like in every answer.
+    Ok(Webhook {
+        headers: hook
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), sealing::mask_value(v)))
+            .collect(),
+        ..hook
+    })
 }
 
 async fn load(state: &AppState, id: String) -> ApiResult<store::Stored> {
@@ -170,9 +170,6 @@ pub async fn update(state: &AppState, id: String, b: WebhookPatch) -> ApiResult<
     if let Some(events) = &b.events {
         check_events(events)?;
     }
-    if let Some(headers) = &b.headers {
-        check_headers(headers)?;
-    }
     let sealed = match b.secret.filter(|s| !s.is_empty()) {
         Some(secret) => {
             check_secret("secret", &secret)?;
@@ -184,16 +181,21 @@ pub async fn update(state: &AppState, id: String, b: WebhookPatch) -> ApiResult<
         Some(url) => Some(check_url(state, "url", url).await?),
         None => None,
     };
+    let secrets = state.secrets.clone();
     let stored = state
         .db
         .write(move |tx| -> ApiResult<store::Stored> {
             let mut s = store::get(tx, &id)?.ok_or(ApiError::NotFound("webhook"))?;
+            if let Some(headers) = b.headers {
+                // A masked value sent back keeps the stored one; only new values are checked.
+                let (mut kept, fresh) = sealing::split_edit(&secrets, headers, &s.sealed_headers);
+                check_headers(&fresh)?;
+                kept.extend(sealing::seal_headers(&secrets, &fresh));
+                s.sealed_headers = kept;
+            }
             let h = &mut s.hook;
             if let Some(events) = b.events {
                 h.events = events;
-            }
-            if let Some(headers) = b.headers {
-                h.headers = headers;
             }
             if let Some(url) = url {
                 h.url = url;
@@ -210,7 +212,7 @@ pub async fn update(state: &AppState, id: String, b: WebhookPatch) -> ApiResult<
             if let Some(sealed) = sealed {
                 s.sealed_secret = sealed;
             }
-            store::update(tx, &s.hook, &s.sealed_secret)?;
+            store::update(tx, &s)?;
             store::get(tx, &id)?.ok_or(ApiError::NotFound("webhook"))
         })
         .await?;

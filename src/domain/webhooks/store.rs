@@ -1,11 +1,14 @@
 //! SQL of webhooks, their deliveries and attempts (and the dispatcher's queued job).
 use super::types::{DeliveryAttempt, Webhook};
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::collections::BTreeMap;
 
-/// A webhook row as stored (secret still sealed).
+/// A webhook row as stored: the secret and the custom header values still sealed (`hook.secret`
+/// and `hook.headers` are left empty; `super::sealing` opens or masks them).
 pub struct Stored {
     pub hook: Webhook,
     pub sealed_secret: String,
+    pub sealed_headers: BTreeMap<String, String>,
 }
 
 const COLS: &str = "id, owner_id, url, events, secret, headers, description, active, disabled_reason, created_at, updated_at";
@@ -15,13 +18,14 @@ fn row(r: &Row) -> rusqlite::Result<Stored> {
     let headers: String = r.get(5)?;
     Ok(Stored {
         sealed_secret: r.get(4)?,
+        sealed_headers: serde_json::from_str(&headers).unwrap_or_default(),
         hook: Webhook {
             id: r.get(0)?,
             owner_id: r.get(1)?,
             url: r.get(2)?,
             events: serde_json::from_str(&events).unwrap_or_default(),
             secret: String::new(),
-            headers: serde_json::from_str(&headers).unwrap_or_default(),
+            headers: BTreeMap::new(),
             description: r.get(6)?,
             active: r.get(7)?,
             disabled_reason: r.get(8)?,
@@ -31,7 +35,8 @@ fn row(r: &Row) -> rusqlite::Result<Stored> {
     })
 }
 
-pub fn insert(c: &Connection, h: &Webhook, sealed_secret: &str) -> rusqlite::Result<()> {
+pub fn insert(c: &Connection, s: &Stored) -> rusqlite::Result<()> {
+    let h = &s.hook;
     c.prepare_cached(&format!(
         "INSERT INTO webhooks ({COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
     ))?
@@ -40,8 +45,8 @@ pub fn insert(c: &Connection, h: &Webhook, sealed_secret: &str) -> rusqlite::Res
         h.owner_id,
         h.url,
         serde_json::to_string(&h.events).unwrap_or_default(),
-        sealed_secret,
-        serde_json::to_string(&h.headers).unwrap_or_default(),
+        s.sealed_secret,
+        serde_json::to_string(&s.sealed_headers).unwrap_or_default(),
         h.description,
         h.active,
         h.disabled_reason,
@@ -51,7 +56,8 @@ pub fn insert(c: &Connection, h: &Webhook, sealed_secret: &str) -> rusqlite::Res
     Ok(())
 }
 
-pub fn update(c: &Connection, h: &Webhook, sealed_secret: &str) -> rusqlite::Result<()> {
+pub fn update(c: &Connection, s: &Stored) -> rusqlite::Result<()> {
+    let h = &s.hook;
     c.prepare_cached(
         "UPDATE webhooks SET url = ?2, events = ?3, secret = ?4, headers = ?5, description = ?6,
          active = ?7, disabled_reason = ?8, updated_at = ?9 WHERE id = ?1",
@@ -60,8 +66,8 @@ pub fn update(c: &Connection, h: &Webhook, sealed_secret: &str) -> rusqlite::Res
         h.id,
         h.url,
         serde_json::to_string(&h.events).unwrap_or_default(),
-        sealed_secret,
-        serde_json::to_string(&h.headers).unwrap_or_default(),
+        s.sealed_secret,
+        serde_json::to_string(&s.sealed_headers).unwrap_or_default(),
         h.description,
         h.active,
         h.disabled_reason,
@@ -88,6 +94,24 @@ pub fn list(c: &Connection, limit: i64, offset: i64) -> rusqlite::Result<(Vec<St
         .prepare_cached("SELECT COUNT(*) FROM webhooks")?
         .query_row([], |r| r.get::<_, i64>(0))? as u64;
     Ok((items, total))
+}
+
+/// Every endpoint (the start-up pass that seals values written before they were sealed).
+pub fn all(c: &Connection) -> rusqlite::Result<Vec<Stored>> {
+    c.prepare_cached(&format!("SELECT {COLS} FROM webhooks"))?
+        .query_map([], row)?
+        .collect()
+}
+
+/// Replace the sealed secret and header values without touching `updated_at`.
+pub fn set_sealed(c: &Connection, s: &Stored) -> rusqlite::Result<()> {
+    c.prepare_cached("UPDATE webhooks SET secret = ?2, headers = ?3 WHERE id = ?1")?
+        .execute(params![
+            s.hook.id,
+            s.sealed_secret,
+            serde_json::to_string(&s.sealed_headers).unwrap_or_default()
+        ])?;
+    Ok(())
 }
 
 pub fn active(c: &Connection) -> rusqlite::Result<Vec<Stored>> {

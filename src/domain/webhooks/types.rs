@@ -13,6 +13,8 @@ pub struct WebhookIn {
     pub events: Vec<String>,
     /// `whsec_…`; generated when absent.
     pub secret: Option<String>,
+    /// Extra request headers (e.g. `Authorization`); values are sealed at rest and masked in
+    /// every answer.
     pub headers: Option<BTreeMap<String, String>>,
     pub active: Option<bool>,
     pub description: Option<String>,
@@ -27,6 +29,8 @@ pub struct WebhookPatch {
     pub events: Option<Vec<String>>,
     /// Rotate the secret (`whsec_…`).
     pub secret: Option<String>,
+    /// Replaces the extra headers. A value sent back exactly as answers mask it (`Bea…1234`,
+    /// `••••`) keeps the stored value of that header; a header left out is removed.
     pub headers: Option<BTreeMap<String, String>>,
     /// Re-enabling clears the reason it was disabled.
     pub active: Option<bool>,
@@ -41,6 +45,8 @@ pub struct Webhook {
     pub events: Vec<String>,
     /// Full value only in the create response; masked afterwards.
     pub secret: String,
+    /// Names as given, values masked (`Bea…1234`, `••••` when short): they are sealed at rest
+    /// and never shown again.
     pub headers: BTreeMap<String, String>,
     pub description: String,
     pub active: bool,

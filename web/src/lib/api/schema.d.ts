@@ -23624,7 +23624,10 @@ export interface components {
             required: boolean;
             /** @description Whether `{{field}}` templates are expanded in it. */
             templated: boolean;
-            /** @description text, textarea, url, select, user, json. */
+            /**
+             * @description text, textarea, url, select, user, json, secret (masked in answers; the masked value
+             *     sent back keeps the stored one).
+             */
             type: string;
         };
         ConfirmRequest: {
@@ -25627,6 +25630,10 @@ export interface components {
                 /** @description Why delivery stopped (410 Gone, retries exhausted). */
                 disabled_reason?: string | null;
                 events: string[];
+                /**
+                 * @description Names as given, values masked (`Bea…1234`, `••••` when short): they are sealed at rest
+                 *     and never shown again.
+                 */
                 headers: {
                     [key: string]: string;
                 };
@@ -26728,6 +26735,10 @@ export interface components {
             /** @description Why delivery stopped (410 Gone, retries exhausted). */
             disabled_reason?: string | null;
             events: string[];
+            /**
+             * @description Names as given, values masked (`Bea…1234`, `••••` when short): they are sealed at rest
+             *     and never shown again.
+             */
             headers: {
                 [key: string]: string;
             };
@@ -26743,6 +26754,10 @@ export interface components {
             description?: string | null;
             /** @description Event types (see `GET /webhooks/events`); `"*"` subscribes to all. */
             events: ("task.created" | "task.updated" | "task.moved" | "task.completed" | "task.deleted" | "task.assigned" | "task.overdue" | "comment.created" | "timer.started" | "timer.stopped" | "learning.created" | "learning.merged" | "content.created" | "content.updated" | "content.status_changed" | "persona.created" | "plan.created" | "plan.item_created" | "publishing.published" | "publishing.failed" | "publishing.missed" | "publishing.account_connected" | "approval.requested" | "approval.approved" | "approval.rejected" | "user.created" | "user.password_changed" | "user.mfa_enabled" | "user.identity_linked" | "user.mfa_disabled" | "multimodal.plan_started" | "multimodal.plan_executed" | "multimodal.asset_completed" | "multimodal.asset_failed" | "multimodal.asset_deleted" | "multimodal.provider_saved" | "settings.updated" | "*")[];
+            /**
+             * @description Extra request headers (e.g. `Authorization`); values are sealed at rest and masked in
+             *     every answer.
+             */
             headers?: {
                 [key: string]: string;
             } | null;
@@ -26756,6 +26771,10 @@ export interface components {
             active?: boolean | null;
             description?: string | null;
             events?: ("task.created" | "task.updated" | "task.moved" | "task.completed" | "task.deleted" | "task.assigned" | "task.overdue" | "comment.created" | "timer.started" | "timer.stopped" | "learning.created" | "learning.merged" | "content.created" | "content.updated" | "content.status_changed" | "persona.created" | "plan.created" | "plan.item_created" | "publishing.published" | "publishing.failed" | "publishing.missed" | "publishing.account_connected" | "approval.requested" | "approval.approved" | "approval.rejected" | "user.created" | "user.password_changed" | "user.mfa_enabled" | "user.identity_linked" | "user.mfa_disabled" | "multimodal.plan_started" | "multimodal.plan_executed" | "multimodal.asset_completed" | "multimodal.asset_failed" | "multimodal.asset_deleted" | "multimodal.provider_saved" | "settings.updated" | "*")[] | null;
+            /**
+             * @description Replaces the extra headers. A value sent back exactly as answers mask it (`Bea…1234`,
+             *     `••••`) keeps the stored value of that header; a header left out is removed.
+             */
             headers?: {
                 [key: string]: string;
             } | null;
