@@ -140,6 +140,7 @@ pub fn refine(doc: &mut Value) {
         create_body(doc, schema, path);
     }
     settings_body(doc);
+    automation_actions(&mut doc["components"]["schemas"]);
     // Query parameters.
     param(
         doc,
@@ -227,6 +228,57 @@ fn create_body(doc: &mut Value, schema: &str, path: &str) {
         path.replace('~', "~0").replace('/', "~1")
     )) {
         *body = json!({"$ref": format!("#/components/schemas/{name}")});
+    }
+}
+
+/// A `whsec_` secret: base64 (canonical, padded) of 24–64 bytes.
+const WHSEC: &str = "^whsec_(([A-Za-z0-9+/]{4}){8,20}([A-Za-z0-9+/]{4}|[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?|([A-Za-z0-9+/]{4}){21}([A-Za-z0-9+/][AQgw]==)?)$";
+
+/// A new automation's `action_config`, per action, from the catalog the handler checks it with:
+/// required fields are non-blank strings, selects one of their options, URLs http(s), secrets
+/// `whsec_…`; a notification to one user names the user.
+fn automation_actions(schemas: &mut Value) {
+    let branches: Vec<Value> = crate::domain::automations::catalog::actions()
+        .into_iter()
+        .filter(|a| a.available)
+        .map(|a| {
+            let mut props = serde_json::Map::new();
+            let mut required = Vec::new();
+            for f in &a.config {
+                let field = match f.kind {
+                    "select" => json!({"type": "string", "enum": f.options}),
+                    "url" => json!({"type": "string", "pattern": HTTP_URL}),
+                    "secret" => json!({"type": "string", "pattern": WHSEC}),
+                    _ if f.required => json!({"type": "string", "pattern": NON_BLANK}),
+                    _ => continue,
+                };
+                if f.required {
+                    required.push(json!(f.name));
+                }
+                props.insert(f.name.to_string(), field);
+            }
+            let mut config =
+                json!({"type": "object", "required": required.clone(), "properties": props});
+            if a.name == "notify" {
+                config["anyOf"] = json!([
+                    {"properties": {"target": {"enum": ["owner", "assignee", "broadcast"]}}},
+                    {"required": ["user_id"], "properties": {"user_id": {"type": "string"}}}
+                ]);
+            }
+            // An action with nothing required may leave its config out.
+            let needs_config = !required.is_empty();
+            let mut branch =
+                json!({"properties": {"action": {"const": a.name}, "action_config": config}});
+            branch["required"] = if needs_config {
+                json!(["action", "action_config"])
+            } else {
+                json!(["action"])
+            };
+            branch
+        })
+        .collect();
+    if let Some(s) = schemas.get_mut("AutomationIn") {
+        s["anyOf"] = json!(branches);
     }
 }
 

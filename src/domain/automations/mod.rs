@@ -122,7 +122,9 @@ async fn validate(state: &AppState, v: &Viewer, a: &Automation) -> ApiResult<()>
                     .await?;
                 // Someone the owner shares no project with reads like an unknown user.
                 if !found {
-                    return bad("action_config.user_id: no such active user".into());
+                    return Err(ApiError::missing(
+                        "action_config.user_id: no such active user",
+                    ));
                 }
             }
             _ => {}

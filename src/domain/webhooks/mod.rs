@@ -89,7 +89,11 @@ pub async fn check_url(state: &AppState, field: &'static str, url: String) -> Ap
     tokio::task::spawn_blocking(move || crate::net::check_public_url(&u, allow))
         .await
         .map_err(|e| ApiError::internal("checking the URL", e))?
-        .map_err(|e| ApiError::unprocessable(format!("{field}: {e}")))?;
+        .map_err(|e| match e {
+            // A policy an admin can change (allow_private_network), not a malformed URL.
+            crate::net::UrlRefused::Private(_) => ApiError::forbidden(format!("{field}: {e}")),
+            _ => ApiError::unprocessable(format!("{field}: {e}")),
+        })?;
     Ok(url.trim().to_string())
 }
 

@@ -223,7 +223,7 @@ fn private_targets_are_refused_at_create_time_and_at_delivery_time() {
             Some(&t),
             &json!({ "url": url, "events": ["task.created"] }),
         );
-        assert_eq!(r.status, 422, "{url}: {}", r.text);
+        assert_eq!(r.status, 403, "{url}: {}", r.text);
         assert!(r.detail().contains("private"), "{url}: {}", r.detail());
     }
     let r = s.post(

@@ -14,8 +14,8 @@ export type Condition = Omit<Schema<'Condition'>, 'value'> & { value?: unknown }
 export type Automation = WithConditions<Schema<'Automation'>> & { conditions: Condition[] };
 export type AutomationIn = WithConditions<Schema<'AutomationIn'>>;
 /** The names the server lists at /automations/triggers and /automations/actions, and the condition ops. */
-export type TriggerName = Schema<'AutomationIn'>['trigger'];
-export type ActionName = Schema<'AutomationIn'>['action'];
+export type TriggerName = NonNullable<Schema<'AutomationPatch'>['trigger']>;
+export type ActionName = NonNullable<Schema<'AutomationPatch'>['action']>;
 export type ConditionOp = Schema<'Condition'>['op'];
 export type AutomationPatch = Omit<WithConditions<Schema<'AutomationPatch'>>, 'action_config'> & { action_config?: Record<string, unknown> };
 const asIn = (b: AutomationIn) => b as unknown as Schema<'AutomationIn'>;

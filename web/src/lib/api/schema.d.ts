@@ -23421,6 +23421,60 @@ export interface components {
              * @enum {string}
              */
             trigger: "task.created" | "task.updated" | "task.moved" | "task.completed" | "task.deleted" | "task.assigned" | "task.overdue" | "comment.created" | "timer.started" | "timer.stopped" | "learning.created" | "learning.merged" | "content.created" | "content.updated" | "content.status_changed" | "persona.created" | "plan.created" | "plan.item_created" | "publishing.published" | "publishing.failed" | "publishing.missed" | "publishing.account_connected" | "approval.requested" | "approval.approved" | "approval.rejected" | "user.created" | "user.password_changed" | "user.mfa_enabled" | "user.identity_linked" | "user.mfa_disabled" | "multimodal.plan_started" | "multimodal.plan_executed" | "multimodal.asset_completed" | "multimodal.asset_failed" | "multimodal.asset_deleted" | "multimodal.provider_saved" | "settings.updated";
+        } | {
+            /** @constant */
+            action: "notify";
+            action_config: {
+                message: string;
+                /** @enum {string} */
+                target?: "owner" | "assignee" | "user" | "broadcast";
+            } | {
+                /** @enum {unknown} */
+                target?: "owner" | "assignee" | "broadcast";
+            } | {
+                user_id: string;
+            };
+        } | {
+            /** @constant */
+            action: "send_webhook";
+            action_config: {
+                secret?: string;
+                url: string;
+            };
+        } | {
+            /** @constant */
+            action: "create_task";
+            action_config: {
+                /** @enum {string} */
+                priority?: "low" | "medium" | "high" | "urgent";
+                title: string;
+            };
+        } | {
+            /** @constant */
+            action: "move_task";
+            action_config: {
+                column_id: string;
+            };
+        } | {
+            /** @constant */
+            action: "assign_task";
+            action_config: {
+                assignee_id: string;
+            };
+        } | {
+            /** @constant */
+            action: "add_comment";
+            action_config: {
+                body: string;
+            };
+        } | {
+            /** @constant */
+            action: "generate_content";
+            action_config: {
+                /** @enum {string} */
+                platform?: "linkedin" | "x" | "instagram" | "facebook" | "threads" | "newsletter" | "email" | "blog" | "youtube" | "tiktok";
+                prompt: string;
+            };
         };
         AutomationPatch: {
             /** @enum {string|null} */
