@@ -1,5 +1,5 @@
 //! Security review, denial of service (10): generation is bounded per user with 429 and
-//! `Retry-After` beyond the bound.
+//! `Retry-After` beyond the bound; long imports never hold every job worker.
 use crate::fake_llm::{self, Reply, new_conversation};
 use crate::helpers::*;
 use serde_json::json;
@@ -120,4 +120,78 @@ fn a_user_cannot_hold_more_than_eight_event_streams_open() {
     assert!(ninth.to_lowercase().contains("retry-after"), "{ninth}");
     let (_, someone_else) = open(&other);
     assert!(someone_else.starts_with("HTTP/1.1 200"), "{someone_else}");
+}
+
+#[test]
+fn a_webhook_delivery_arrives_promptly_while_slow_imports_fill_the_queue() {
+    use actix_web::{HttpResponse, web};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // A site whose every page takes four seconds: each import holds its worker that long.
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counted = asked.clone();
+    let site = FakeService::start(move |cfg| {
+        let counted = counted.clone();
+        cfg.route(
+            "/{page}",
+            web::get().to(move || {
+                counted.fetch_add(1, Ordering::SeqCst);
+                async {
+                    actix_web::rt::time::sleep(Duration::from_secs(4)).await;
+                    HttpResponse::Ok().content_type("text/html").body(
+                        "<html><body><p>Slow water runs deep in the harbour.</p></body></html>",
+                    )
+                }
+            }),
+        );
+    });
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let r = s.put(
+        "/api/v1/settings/",
+        Some(&t),
+        &json!({ "allow_private_network": true }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    s.drain_jobs();
+    let rx = crate::receiver::Receiver::start();
+    let r = s.post(
+        "/api/v1/webhooks/",
+        Some(&t),
+        &json!({ "url": rx.url, "events": ["settings.updated"] }),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    rx.set_secret(r.json()["secret"].as_str().unwrap());
+    for i in 0..6 {
+        let r = s.post(
+            "/api/v1/sources/import/url",
+            Some(&t),
+            &json!({ "url": format!("{}/page-{i}", site.base) }),
+        );
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+    let pool = neuromancer::jobs::start_workers(&s.state, 4).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while asked.load(Ordering::SeqCst) < 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "imports did not start"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let started = std::time::Instant::now();
+    let r = s.put(
+        "/api/v1/settings/",
+        Some(&t),
+        &json!({ "frontend_url": "https://app.example" }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let got = rx.wait_for(1, Duration::from_secs(15));
+    assert!(got[0].verified);
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "the delivery waited {:?} behind the imports",
+        started.elapsed()
+    );
+    pool.shutdown();
 }
