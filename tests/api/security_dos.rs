@@ -195,3 +195,82 @@ fn a_webhook_delivery_arrives_promptly_while_slow_imports_fill_the_queue() {
     );
     pool.shutdown();
 }
+
+#[test]
+fn content_planner_learnings_and_visual_plans_share_the_generation_bound() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let (_, member) = s.member("ned@example.com");
+    let fake = fake_llm::start(|_| {
+        Reply::Stream(
+            fake_llm::openai_text(&["a", " slow", " draft"], (3, 3)),
+            Duration::from_millis(500),
+        )
+    });
+    fake_llm::configure(
+        &s,
+        &t,
+        json!({"openai_base_url": format!("{}/v1", fake.svc.base), "openai_api_key": "sk-test-abcdefghijkl", "default_provider": "openai"}),
+    );
+    let running: Vec<_> = (0..3)
+        .map(|i| {
+            let (c, t) = (s.client.clone(), t.clone());
+            std::thread::spawn(move || {
+                c.post(
+                    "/api/v1/content/generate",
+                    Some(&t),
+                    &json!({"platform": "blog", "brief": format!("story {i}")}),
+                )
+                .status
+            })
+        })
+        .collect();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while fake.rec.requests().len() < 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "generations did not start"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    for (path, body) in [
+        (
+            "/api/v1/planner/generate",
+            json!({"brief": "Launch the espresso grinder to baristas", "days": 7}),
+        ),
+        ("/api/v1/learnings/generate", json!({})),
+        (
+            "/api/v1/multimodal/plan",
+            json!({"brief": "A harbour at dawn", "platform": "instagram"}),
+        ),
+        (
+            "/api/v1/content/generate",
+            json!({"platform": "blog", "brief": "one more"}),
+        ),
+    ] {
+        let r = s.post(path, Some(&t), &body);
+        assert_eq!(r.status, 429, "{path}: {}", r.text);
+        let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
+        assert!((1..=60).contains(&wait), "{path}");
+        assert!(r.json()["detail"].as_str().is_some(), "{path}");
+    }
+    // The refused autonomous plan left nothing behind.
+    let plans = s.get("/api/v1/planner/plans", Some(&t)).json();
+    assert_eq!(plans["total"], 0, "{plans}");
+    // The bound is per user: someone else still generates.
+    let r = s.post(
+        "/api/v1/content/generate",
+        Some(&member),
+        &json!({"platform": "blog", "brief": "mine"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    for h in running {
+        assert_eq!(h.join().unwrap(), 200);
+    }
+    let r = s.post(
+        "/api/v1/planner/generate",
+        Some(&t),
+        &json!({"brief": "Launch the espresso grinder to baristas", "days": 7}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+}

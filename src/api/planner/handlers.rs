@@ -45,7 +45,7 @@ pub async fn create_plan(
 
 #[utoipa::path(tag = "planner", request_body = AutonomousPlanRequest,
     responses((status = 200, description = SSE_PLAN), (status = 400, body = ErrorBody, description = "provider not configured"),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "too many generations running (for this user or in all); `Retry-After`")))]
 #[post("/planner/generate")]
 pub async fn generate_plan(
     state: web::Data<AppState>,
@@ -115,7 +115,8 @@ pub async fn create_item(
 
 #[utoipa::path(tag = "planner", request_body = GeneratePlanItemsRequest,
     responses((status = 200, description = SSE), (status = 400, body = ErrorBody, description = "provider not configured"),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "too many generations running (for this user or in all); `Retry-After`")))]
 #[post("/planner/plans/{id}/generate")]
 pub async fn generate_items(
     state: web::Data<AppState>,

@@ -5012,7 +5012,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description AI budget spent */
+                /** @description AI budget spent, or too many generations running (for this user or in all; `Retry-After`) */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5183,7 +5183,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description AI budget spent */
+                /** @description AI budget spent, or too many generations running (for this user or in all; `Retry-After`) */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -9461,7 +9461,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many generations running (for this user or in all); `Retry-After` */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -9570,7 +9570,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many generations running (for this user or in all); `Retry-After` */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -9679,7 +9679,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many generations running (for this user or in all); `Retry-After` */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -12674,7 +12674,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many generations running (for this user or in all); `Retry-After` */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -14402,7 +14402,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many generations running (for this user or in all); `Retry-After` */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -15293,7 +15293,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many generations running (for this user or in all); `Retry-After` */
                 429: {
                     headers: {
                         [name: string]: unknown;
