@@ -1,5 +1,6 @@
 //! Security review, denial of service (10): generation is bounded per user with 429 and
-//! `Retry-After` beyond the bound; long imports never hold every job worker.
+//! `Retry-After` beyond the bound; long imports never hold every job worker; PDF bombs are
+//! refused.
 use crate::fake_llm::{self, Reply, new_conversation};
 use crate::helpers::*;
 use serde_json::json;
@@ -273,4 +274,92 @@ fn content_planner_learnings_and_visual_plans_share_the_generation_bound() {
         &json!({"brief": "Launch the espresso grinder to baristas", "days": 7}),
     );
     assert_eq!(r.status, 200, "{}", r.text);
+}
+
+/// A valid one-page PDF whose content stream is `layers` times deflated `zeros` zero bytes.
+fn pdf_bomb(zeros: usize, layers: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut data = vec![0u8; zeros];
+    for _ in 0..layers {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&data).unwrap();
+        data = z.finish().unwrap();
+    }
+    let filters = vec!["/FlateDecode"; layers].join(" ");
+    let mut pdf = Vec::new();
+    let mut offsets = Vec::new();
+    pdf.extend_from_slice(b"%PDF-1.7\n");
+    for obj in [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>".to_string(),
+    ] {
+        offsets.push(pdf.len());
+        let n = offsets.len();
+        pdf.extend_from_slice(format!("{n} 0 obj\n{obj}\nendobj\n").as_bytes());
+    }
+    offsets.push(pdf.len());
+    pdf.extend_from_slice(
+        format!(
+            "4 0 obj\n<< /Length {} /Filter [{filters}] >>\nstream\n",
+            data.len()
+        )
+        .as_bytes(),
+    );
+    pdf.extend_from_slice(&data);
+    pdf.extend_from_slice(b"\nendstream\nendobj\n");
+    let xref = pdf.len();
+    pdf.extend_from_slice(b"xref\n0 5\n0000000000 65535 f \n");
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    pdf
+}
+
+fn upload(s: &TestServer, t: &str, path: &str, name: &str, bytes: &[u8]) -> Resp {
+    let boundary = "b0undary";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n").into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    s.raw(
+        "POST",
+        path,
+        Some(t),
+        Some(&format!("multipart/form-data; boundary={boundary}")),
+        body,
+    )
+}
+
+#[test]
+fn a_pdf_that_unpacks_past_the_cap_is_refused_with_413_before_extraction() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    // 80 MiB of zeros, deflated twice: a few KiB on the wire.
+    let bomb = pdf_bomb(80 * 1024 * 1024, 2);
+    assert!(bomb.len() < 64 * 1024, "{}", bomb.len());
+    let r = upload(&s, &t, "/api/v1/sources/import/file", "bomb.pdf", &bomb);
+    assert_eq!(r.status, 413, "{}", r.text);
+    assert!(
+        r.json()["detail"].as_str().unwrap().contains("64 MiB"),
+        "{}",
+        r.text
+    );
+    let listed = s.get("/api/v1/sources/", Some(&t)).json();
+    assert_eq!(listed["total"], 0, "{listed}");
+    let conv = new_conversation(&s, &t);
+    let r = upload(
+        &s,
+        &t,
+        &format!("/api/v1/chat/conversations/{conv}/upload"),
+        "bomb.pdf",
+        &bomb,
+    );
+    assert_eq!(r.status, 413, "{}", r.text);
+    // An ordinary PDF of the same shape is still read.
+    let fine = pdf_bomb(1024, 1);
+    let r = upload(&s, &t, "/api/v1/sources/import/file", "fine.pdf", &fine);
+    assert_eq!(r.status, 201, "{}", r.text);
 }
