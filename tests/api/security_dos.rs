@@ -1,6 +1,6 @@
 //! Security review, denial of service (10): generation is bounded per user with 429 and
 //! `Retry-After` beyond the bound; long imports never hold every job worker; PDF bombs are
-//! refused.
+//! refused; message history comes a page at a time.
 use crate::fake_llm::{self, Reply, new_conversation};
 use crate::helpers::*;
 use serde_json::json;
@@ -362,4 +362,62 @@ fn a_pdf_that_unpacks_past_the_cap_is_refused_with_413_before_extraction() {
     let fine = pdf_bomb(1024, 1);
     let r = upload(&s, &t, "/api/v1/sources/import/file", "fine.pdf", &fine);
     assert_eq!(r.status, 201, "{}", r.text);
+}
+
+#[test]
+fn message_history_comes_newest_page_first_and_pages_back_with_before() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let fake =
+        fake_llm::start(|_| Reply::Stream(fake_llm::openai_text(&["ok"], (1, 1)), Duration::ZERO));
+    fake_llm::configure(
+        &s,
+        &t,
+        json!({"openai_base_url": format!("{}/v1", fake.svc.base), "openai_api_key": "sk-test-abcdefghijkl", "default_provider": "openai"}),
+    );
+    let conv = new_conversation(&s, &t);
+    for i in 0..30 {
+        let (status, _) = fake_llm::send(&s, &t, &conv, json!({"content": format!("m{i}")}));
+        assert_eq!(status, 200);
+    }
+    let path = format!("/api/v1/chat/conversations/{conv}/messages");
+    let page = |query: &str| {
+        let r = s.get(&format!("{path}{query}"), Some(&t));
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.json()
+    };
+    let contents = |p: &serde_json::Value| -> Vec<String> {
+        p["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["content"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // By default: the newest 50 of the 60 messages, oldest first.
+    let newest = page("");
+    assert_eq!(newest["total"], 60);
+    let got = contents(&newest);
+    assert_eq!(got.len(), 50);
+    assert_eq!(got[0], "m5");
+    assert_eq!(got[48], "m29");
+    assert_eq!(got[49], "ok");
+    let last20 = page("?limit=20");
+    assert_eq!(contents(&last20)[0], "m20");
+    // Paging back from the oldest message loaded.
+    let first = last20["items"][0]["id"].as_str().unwrap();
+    let earlier = page(&format!("?limit=20&before={first}"));
+    assert_eq!(earlier["total"], 40, "messages before m20");
+    let got = contents(&earlier);
+    assert_eq!(got.len(), 20);
+    assert_eq!(got[0], "m10");
+    assert_eq!(got[18], "m19");
+    let oldest = page(&format!(
+        "?before={}",
+        earlier["items"][0]["id"].as_str().unwrap()
+    ));
+    assert_eq!(oldest["total"], 20);
+    assert_eq!(contents(&oldest)[0], "m0");
+    let r = s.get(&format!("{path}?before=no-such-message"), Some(&t));
+    assert_eq!(r.status, 422, "{}", r.text);
 }

@@ -2658,9 +2658,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * The newest page of a conversation's history by default; `before` (the oldest message
+         *     loaded) pages back. Items come oldest first; `total` counts every message of the range.
+         */
         get: {
             parameters: {
                 query?: {
+                    /** @description Only messages older than this message of the conversation (the oldest one loaded). */
+                    before?: string | null;
                     /** @description How many items (1–200, default 50). */
                     limit?: number;
                     /** @description How many items to skip (0–2147483647, default 0). */
@@ -2701,7 +2707,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Unprocessable Entity */
+                /** @description limit or offset out of range, or `before` is not a message of this conversation */
                 422: {
                     headers: {
                         [name: string]: unknown;
