@@ -16,13 +16,19 @@ use utoipa_actix_web::AppExt;
 /// THE lists: job kinds, event subscribers, agent tools and shareable resources. Adding an area
 /// with jobs, subscribers or tools adds its lines here.
 pub fn registry() -> Registry {
-    use crate::jobs::Kind;
+    use crate::jobs::{Class, Kind};
     use std::time::Duration;
     let hourly = Some(Duration::from_secs(3600));
     let job = |name, run| Kind {
         name,
         run,
         every: None,
+        class: Class::Quick,
+    };
+    // Imports, crawls and asset generation: they may not hold every worker (see `jobs::Class`).
+    let long = |name, run| Kind {
+        class: Class::Long,
+        ..job(name, run)
     };
     Registry {
         jobs: vec![
@@ -49,15 +55,15 @@ pub fn registry() -> Registry {
                     crate::domain::tasks::jobs::run,
                 )
             },
-            job(
+            long(
                 crate::domain::knowledge::ingest::KIND,
                 crate::domain::knowledge::ingest::run,
             ),
-            job(
+            long(
                 crate::domain::knowledge::reembed::KIND,
                 crate::domain::knowledge::reembed::run,
             ),
-            job(
+            long(
                 crate::domain::knowledge::platforms::KIND,
                 crate::domain::knowledge::platforms::run,
             ),
@@ -69,11 +75,11 @@ pub fn registry() -> Registry {
                 crate::domain::publishing::jobs::RESOLVE_KIND,
                 crate::domain::publishing::jobs::resolve,
             ),
-            job(
+            long(
                 crate::domain::multimodal::execute::KIND,
                 crate::domain::multimodal::execute::run_job,
             ),
-            job(
+            long(
                 crate::domain::multimodal::execute::ONE_KIND,
                 crate::domain::multimodal::execute::one_job,
             ),

@@ -1,13 +1,14 @@
-//! Slots: how many of something costly run at once, per user and in all — model replies (each
-//! holds an OS thread and an upstream connection for its whole length) and long-lived event
+//! Slots: how many of something costly run at once, per user and in all — generations (chat
+//! replies, content drafts, plan items, learnings, visual plans: each holds an OS thread and an
+//! upstream connection for its whole length, and all share one bound) and long-lived event
 //! streams. Beyond the bound a request is answered 429 with `Retry-After` instead of queuing.
 use crate::error::ApiError;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// Replies one user may have running at once.
+/// Generations one user may have running at once.
 pub const PER_USER: usize = 3;
-/// Replies running at once across every user.
+/// Generations running at once across every user.
 pub const GLOBAL: usize = 32;
 /// Event streams (notifications, conversation events) one user may hold open.
 pub const STREAMS_PER_USER: usize = 8;
@@ -31,9 +32,9 @@ pub struct GenerationSlots {
 }
 
 impl Default for GenerationSlots {
-    /// Model replies.
+    /// Generations of every kind.
     fn default() -> Self {
-        GenerationSlots::new(PER_USER, GLOBAL, "replies being generated")
+        GenerationSlots::new(PER_USER, GLOBAL, "generations running")
     }
 }
 

@@ -10,13 +10,31 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 pub use store::Job;
 
-/// A job kind: its name in the `jobs` table, what runs it, and for recurring kinds the period
-/// after which it queues itself again. The list is assembled in `app.rs`.
+/// A job kind: its name in the `jobs` table, what runs it, for recurring kinds the period
+/// after which it queues itself again, and its class. The list is assembled in `app.rs`.
 #[derive(Clone, Copy)]
 pub struct Kind {
     pub name: &'static str,
     pub run: fn(&AppState, &Job) -> anyhow::Result<()>,
     pub every: Option<Duration>,
+    pub class: Class,
+}
+
+/// How a kind's jobs share the worker pool. `Long` jobs (imports, crawls, asset generation) may
+/// hold every worker but `RESERVED_FOR_QUICK`, so a crawl that takes minutes never starves the
+/// short network jobs (webhook deliveries, event fan-out, publishing sends).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    Quick,
+    Long,
+}
+
+/// Workers of a pool that only `Quick` jobs may take (a one-worker pool runs everything).
+pub const RESERVED_FOR_QUICK: usize = 1;
+
+/// How many `Long` jobs a pool of `workers` threads runs at once.
+pub fn long_slots(workers: usize) -> usize {
+    workers.saturating_sub(RESERVED_FOR_QUICK).max(1)
 }
 
 /// Return this (as the error) from a job to be retried after a specific delay.
@@ -77,27 +95,38 @@ fn backoff(attempt: i64) -> Duration {
     Duration::from_secs_f64(base * jitter)
 }
 
-/// Claim and run one due job. Returns whether a job was run.
-pub fn run_one(state: &AppState, worker: &str) -> anyhow::Result<bool> {
+/// Claim and run one due job, starting a `Long` one only while fewer than `long_slots` run.
+/// Returns whether a job was run.
+pub fn run_one(state: &AppState, worker: &str, long_slots: usize) -> anyhow::Result<bool> {
     let now = crate::time::now_millis();
+    let long: Vec<&str> = state
+        .registry
+        .jobs
+        .iter()
+        .filter(|k| k.class == Class::Long)
+        .map(|k| k.name)
+        .collect();
+    let budget = store::LongBudget {
+        kinds: &long,
+        slots: long_slots,
+    };
     // Look on a reader first: an idle poll does not take the write lock.
-    if !state.db.read_blocking(|c| store::any_due(c, now))? {
+    if !state
+        .db
+        .read_blocking(|c| store::any_due(c, now, &budget))?
+    {
         return Ok(false);
     }
     let Some(job) = state
         .db
-        .write_blocking(|tx| store::claim(tx, worker, now))?
+        .write_blocking(|tx| store::claim(tx, worker, now, &budget))?
     else {
         return Ok(false);
     };
     let started = std::time::Instant::now();
     let result = dispatch(state, &job);
-    let every = state
-        .registry
-        .jobs
-        .iter()
-        .find(|k| k.name == job.kind)
-        .and_then(|k| k.every);
+    let kind = state.registry.jobs.iter().find(|k| k.name == job.kind);
+    let every = kind.and_then(|k| k.every);
     state.db.write_blocking(|conn| -> anyhow::Result<()> {
     match result {
         Ok(()) => {
@@ -130,13 +159,17 @@ pub fn run_one(state: &AppState, worker: &str) -> anyhow::Result<bool> {
     }
     Ok(())
     })?;
+    if kind.is_some_and(|k| k.class == Class::Long) {
+        // A long slot is free: wake the workers that left long jobs waiting for one.
+        state.jobs.notify();
+    }
     Ok(true)
 }
 
 /// Run every job that is due now, on this thread, until none is left (tests drain deterministically).
 pub fn run_until_idle(state: &AppState) -> anyhow::Result<usize> {
     let mut n = 0;
-    while run_one(state, "drain")? {
+    while run_one(state, "drain", usize::MAX)? {
         n += 1;
         anyhow::ensure!(n < 100_000, "job queue did not drain");
     }
@@ -192,12 +225,13 @@ pub struct WorkerPool {
 
 pub fn start_workers(state: &AppState, count: usize) -> anyhow::Result<WorkerPool> {
     let mut handles = Vec::with_capacity(count);
+    let slots = long_slots(count);
     for i in 0..count {
         let state = state.clone();
         let name = format!("nm-worker-{i}");
         let handle = std::thread::Builder::new()
             .name(name.clone())
-            .spawn(move || worker_loop(&state, &name))
+            .spawn(move || worker_loop(&state, &name, slots))
             .context("spawning a worker thread")?;
         handles.push(handle);
     }
@@ -207,20 +241,21 @@ pub fn start_workers(state: &AppState, count: usize) -> anyhow::Result<WorkerPoo
     })
 }
 
-fn worker_loop(state: &AppState, name: &str) {
+fn worker_loop(state: &AppState, name: &str, long_slots: usize) {
     while !state.jobs.is_shutdown() {
-        match run_one(state, name) {
+        match run_one(state, name, long_slots) {
             Ok(true) => continue,
             Ok(false) => {
+                // A job already due but not taken waits for a long slot; the worker that frees
+                // one rings the bell, so there is no need to poll for it.
                 let wait = state
                     .db
                     .read_blocking(|c| store::next_due_ms(c).map_err(crate::db::DbError::from))
                     .ok()
                     .flatten()
-                    .map(|due| {
-                        Duration::from_millis(
-                            (due - crate::time::now_millis()).clamp(5, 1000) as u64
-                        )
+                    .map(|due| match due - crate::time::now_millis() {
+                        ..=0 => Duration::from_secs(1),
+                        ms => Duration::from_millis(ms.clamp(5, 1000) as u64),
                     })
                     .unwrap_or(Duration::from_secs(1));
                 state.jobs.wait(wait);

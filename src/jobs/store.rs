@@ -31,22 +31,54 @@ pub fn insert(conn: &Connection, job: &NewJob) -> rusqlite::Result<Option<i64>> 
     Ok((n == 1).then(|| conn.last_insert_rowid()))
 }
 
-/// Whether any job is due (a cheap look before taking the write lock to claim one).
-pub fn any_due(conn: &Connection, now_ms: i64) -> rusqlite::Result<bool> {
-    conn.prepare_cached(
-        "SELECT EXISTS(SELECT 1 FROM jobs WHERE status = 'queued' AND run_after <= ?1)",
-    )?
-    .query_row([now_ms], |r| r.get(0))
+/// The long-running kinds and how many of their jobs may run at once: a claim takes one of
+/// them only while fewer are running (the count is read in the claiming transaction).
+pub struct LongBudget<'a> {
+    pub kinds: &'a [&'a str],
+    pub slots: usize,
 }
 
-/// Take the next due job, inside the caller's write transaction (claimers are serialised by it).
-pub fn claim(tx: &Connection, worker: &str, now_ms: i64) -> rusqlite::Result<Option<Job>> {
+impl LongBudget<'_> {
+    fn params(&self) -> (String, i64) {
+        (
+            serde_json::to_string(self.kinds).unwrap_or_else(|_| "[]".into()),
+            i64::try_from(self.slots).unwrap_or(i64::MAX),
+        )
+    }
+}
+
+/// Whether any job is due that the budget lets start (a cheap look before taking the write
+/// lock to claim one).
+pub fn any_due(conn: &Connection, now_ms: i64, budget: &LongBudget) -> rusqlite::Result<bool> {
+    let (kinds, slots) = budget.params();
+    conn.prepare_cached(
+        "SELECT EXISTS(SELECT 1 FROM jobs WHERE status = 'queued' AND run_after <= ?1
+           AND (kind NOT IN (SELECT value FROM json_each(?2))
+                OR (SELECT COUNT(*) FROM jobs WHERE status = 'running'
+                      AND kind IN (SELECT value FROM json_each(?2))) < ?3))",
+    )?
+    .query_row(params![now_ms, kinds, slots], |r| r.get(0))
+}
+
+/// Take the next due job the budget lets start, inside the caller's write transaction
+/// (claimers are serialised by it, so the count of running long jobs cannot go stale).
+pub fn claim(
+    tx: &Connection,
+    worker: &str,
+    now_ms: i64,
+    budget: &LongBudget,
+) -> rusqlite::Result<Option<Job>> {
+    let (kinds, slots) = budget.params();
     let job = tx
         .prepare_cached(
             "SELECT id, kind, payload, attempts, max_attempts, dedupe_key FROM jobs
-             WHERE status = 'queued' AND run_after <= ?1 ORDER BY run_after, id LIMIT 1",
+             WHERE status = 'queued' AND run_after <= ?1
+               AND (kind NOT IN (SELECT value FROM json_each(?2))
+                    OR (SELECT COUNT(*) FROM jobs WHERE status = 'running'
+                          AND kind IN (SELECT value FROM json_each(?2))) < ?3)
+             ORDER BY run_after, id LIMIT 1",
         )?
-        .query_row([now_ms], |r| {
+        .query_row(params![now_ms, kinds, slots], |r| {
             let payload: String = r.get(2)?;
             Ok(Job {
                 id: r.get(0)?,

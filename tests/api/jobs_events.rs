@@ -83,7 +83,17 @@ fn a_job_that_was_running_at_a_crash_runs_again_after_restart() {
     let claimed = s
         .state
         .db
-        .write_blocking(|tx| jobs::store::claim(tx, "nm-worker-0", i64::MAX))
+        .write_blocking(|tx| {
+            jobs::store::claim(
+                tx,
+                "nm-worker-0",
+                i64::MAX,
+                &jobs::store::LongBudget {
+                    kinds: &[],
+                    slots: 1,
+                },
+            )
+        })
         .unwrap()
         .unwrap();
     let conn = s.state.db.conn().unwrap();

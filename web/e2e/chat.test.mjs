@@ -1,5 +1,6 @@
 // Chat journeys: a reply streams in from a fake OpenAI-compatible provider and a tool chip
-// appears; the offline provider drafts; the AI logs page charts the tokens; provider test.
+// appears; the offline provider drafts; the AI logs page charts the tokens; provider test; a long
+// history opens on its newest page and loads earlier messages on demand.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
@@ -10,6 +11,7 @@ let server;
 let browser;
 let fake;
 let fakeUrl;
+let adminToken;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,6 +67,7 @@ before(async () => {
   fake = await startFake();
   fakeUrl = `http://127.0.0.1:${fake.address().port}/v1`;
   const { access_token } = await api('POST', '/auth/login', null, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+  adminToken = access_token;
   await api('PUT', '/settings/', access_token, { openai_base_url: fakeUrl, openai_api_key: 'sk-e2e-fake-key-123456', default_provider: 'openai' });
 });
 
@@ -134,5 +137,32 @@ test('the offline provider drafts from a dropped document, then AI logs chart th
     await byTestId(page, 'test-openai').click();
     assert.match(await byTestId(page, 'test-result-openai').textContent(), /answered with 1 models|Testing/);
     await page.locator('[data-testid="test-result-openai"]', { hasText: 'answered with 1 models' }).waitFor();
+  });
+});
+
+test('a long conversation opens on its newest messages and loads earlier ones on demand', async (t) => {
+  const conv = await api('POST', '/chat/conversations', adminToken, { title: 'Long history' });
+  // 26 exchanges with the offline provider: 52 messages, two more than the first page.
+  for (let i = 0; i < 26; i++) {
+    const r = await fetch(`${server.url}/api/v1/chat/conversations/${conv.id}/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ content: `entry-${i}-end`, provider: 'local', tools_enabled: false }),
+    });
+    assert.ok(r.ok, `${r.status}`);
+    await r.text();
+  }
+  await withPage(t, browser, server.url, async (page) => {
+    await signIn(page, '/chat');
+    await page.locator('[data-testid="chat-item"]', { hasText: 'Long history' }).click();
+    const more = byTestId(page, 'chat-load-earlier');
+    await more.waitFor();
+    assert.match(await more.textContent(), /\(2\)/);
+    await page.locator('[data-testid="chat-message"][data-role="user"]', { hasText: 'entry-25-end' }).waitFor();
+    assert.equal(await page.locator('[data-testid="chat-message"][data-role="user"]', { hasText: 'entry-0-end' }).count(), 0);
+    await more.click();
+    await page.locator('[data-testid="chat-message"][data-role="user"]', { hasText: 'entry-0-end' }).waitFor();
+    await more.waitFor({ state: 'detached' });
+    assert.equal(await byTestId(page, 'chat-message').count(), 52);
   });
 });

@@ -128,16 +128,27 @@ pub async fn remove_participant(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(tag = "chat", params(Page),
-    responses((status = 200, body = Paged<MessageResponse>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// The newest page of a conversation's history by default; `before` (the oldest message
+/// loaded) pages back. Items come oldest first; `total` counts every message of the range.
+#[utoipa::path(tag = "chat", params(HistoryQuery, Page),
+    responses((status = 200, body = Paged<MessageResponse>), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "limit or offset out of range, or `before` is not a message of this conversation")))]
 #[get("/chat/conversations/{id}/messages")]
 pub async fn list_messages(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<String>,
+    q: web::Query<HistoryQuery>,
     page: web::Query<Page>,
 ) -> ApiResult<web::Json<Paged<MessageResponse>>> {
     Ok(web::Json(
-        chat::messages(&state, viewer.user_id, id.into_inner(), page.into_inner()).await?,
+        chat::messages(
+            &state,
+            viewer.user_id,
+            id.into_inner(),
+            q.into_inner().before,
+            page.into_inner(),
+        )
+        .await?,
     ))
 }

@@ -15,6 +15,15 @@ pub struct ListQuery {
     pub project_id: Option<String>,
 }
 
+/// Where a page of history ends: `limit` and `offset` count back from the newest message (or
+/// from just before `before`); the items come oldest first.
+#[derive(Deserialize, IntoParams, Default)]
+pub struct HistoryQuery {
+    /// Only messages older than this message of the conversation (the oldest one loaded).
+    #[param(max_length = 64)]
+    pub before: Option<String>,
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct CreateConversationRequest {
     #[schema(min_length = 1, max_length = 200)]

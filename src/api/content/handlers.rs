@@ -60,7 +60,7 @@ pub async fn delete_template(
 
 #[utoipa::path(tag = "content", request_body = GenerateContentRequest,
     responses((status = 200, description = SSE), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "AI budget spent")))]
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "AI budget spent, or too many generations running (for this user or in all; `Retry-After`)")))]
 #[post("/content/generate")]
 pub async fn generate_content(
     state: web::Data<AppState>,
@@ -74,7 +74,7 @@ pub async fn generate_content(
 #[utoipa::path(tag = "content", request_body = RefineContentRequest,
     responses((status = 200, description = SSE), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
-        (status = 429, body = ErrorBody, description = "AI budget spent")))]
+        (status = 429, body = ErrorBody, description = "AI budget spent, or too many generations running (for this user or in all; `Retry-After`)")))]
 #[post("/content/refine")]
 pub async fn refine_content(
     state: web::Data<AppState>,

@@ -12,7 +12,7 @@ const SSE: &str =
 
 #[utoipa::path(tag = "learnings", request_body = GenerateRequest,
     responses((status = 200, description = SSE), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "too many generations running (for this user or in all); `Retry-After`")))]
 #[post("/learnings/generate")]
 pub async fn generate(
     state: web::Data<AppState>,
@@ -39,7 +39,7 @@ pub async fn generate(
 
 #[utoipa::path(tag = "learnings", request_body = DesignSystemRequest,
     responses((status = 200, description = SSE), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "too many generations running (for this user or in all); `Retry-After`")))]
 #[post("/learnings/generate-design-system")]
 pub async fn generate_design_system(
     state: web::Data<AppState>,
@@ -69,7 +69,7 @@ pub async fn generate_design_system(
 
 #[utoipa::path(tag = "learnings", request_body = ProductKnowledgeRequest,
     responses((status = 200, description = SSE), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "too many generations running (for this user or in all); `Retry-After`")))]
 #[post("/learnings/generate-product-knowledge")]
 pub async fn generate_product_knowledge(
     state: web::Data<AppState>,

@@ -13,7 +13,7 @@ const RUN_SSE: &str = "text/event-stream of {run: {id, assets}} | {asset_start: 
 
 #[utoipa::path(tag = "multimodal", request_body = PlanRequest,
     responses((status = 200, description = PLAN_SSE), (status = 409, body = ErrorBody, description = "the chat provider is not configured"),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "too many generations running (for this user or in all); `Retry-After`")))]
 #[post("/multimodal/plan")]
 pub async fn plan_visuals(
     state: web::Data<AppState>,

@@ -45,7 +45,7 @@ pub async fn create_plan(
 
 #[utoipa::path(tag = "planner", request_body = AutonomousPlanRequest,
     responses((status = 200, description = SSE_PLAN), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "too many generations running (for this user or in all); `Retry-After`")))]
 #[post("/planner/generate")]
 pub async fn generate_plan(
     state: web::Data<AppState>,
@@ -116,7 +116,8 @@ pub async fn create_item(
 
 #[utoipa::path(tag = "planner", request_body = GeneratePlanItemsRequest,
     responses((status = 200, description = SSE), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "too many generations running (for this user or in all); `Retry-After`")))]
 #[post("/planner/plans/{id}/generate")]
 pub async fn generate_items(
     state: web::Data<AppState>,

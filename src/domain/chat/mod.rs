@@ -198,17 +198,23 @@ pub async fn remove_participant(
         .await
 }
 
+/// A page of history counted back from the newest message, or from just before `before`;
+/// oldest first.
 pub async fn messages(
     state: &AppState,
     user_id: String,
     id: String,
+    before: Option<String>,
     page: Page,
 ) -> ApiResult<Paged<MessageResponse>> {
     let conv = visible(state, &user_id, &id).await?;
-    Ok(state
+    state
         .db
-        .read(move |c| store::messages(c, &conv.id, page))
-        .await?)
+        .read(move |c| -> ApiResult<_> {
+            store::messages(c, &conv.id, before.as_deref(), page)?
+                .ok_or_else(|| ApiError::unprocessable("before: message not found"))
+        })
+        .await
 }
 
 /// Whether the user may still see the conversation (a removed participant stops receiving).

@@ -230,26 +230,50 @@ pub fn insert_message(c: &Connection, m: &MessageResponse) -> rusqlite::Result<(
 }
 
 /// One page of the history, oldest first.
+/// A page of history: `limit` messages after skipping `offset`, counted back from the newest
+/// (or from just before `before`), returned oldest first. None: `before` is not a message of
+/// the conversation.
 pub fn messages(
     c: &Connection,
     conv_id: &str,
+    before: Option<&str>,
     page: Page,
-) -> rusqlite::Result<Paged<MessageResponse>> {
+) -> rusqlite::Result<Option<Paged<MessageResponse>>> {
+    let cursor: Option<(String, String)> = match before {
+        None => None,
+        Some(id) => {
+            let found = c
+                .prepare_cached(
+                    "SELECT created_at, id FROM chat_messages WHERE id = ?1 AND conversation_id = ?2",
+                )?
+                .query_row([id, conv_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let Some(found) = found else {
+                return Ok(None);
+            };
+            Some(found)
+        }
+    };
+    let (at, id) = cursor.unzip();
     let total: i64 = c
-        .prepare_cached("SELECT COUNT(*) FROM chat_messages WHERE conversation_id = ?1")?
-        .query_row([conv_id], |r| r.get(0))?;
+        .prepare_cached(
+            "SELECT COUNT(*) FROM chat_messages WHERE conversation_id = ?1
+               AND (?2 IS NULL OR (created_at, id) < (?2, ?3))",
+        )?
+        .query_row(params![conv_id, at, id], |r| r.get(0))?;
     let files = attachments_meta(c, conv_id)?;
     let (limit, offset) = page.sql();
     let mut stmt = c.prepare_cached(&format!(
         "SELECT {MSG_COLS} FROM chat_messages WHERE conversation_id = ?1
-         ORDER BY created_at, id LIMIT ?2 OFFSET ?3"
+           AND (?4 IS NULL OR (created_at, id) < (?4, ?5))
+         ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3"
     ))?;
-    let rows = stmt.query_map(params![conv_id, limit, offset], |r| message(r, &files))?;
-    Ok(Paged::new(
-        rows.collect::<rusqlite::Result<_>>()?,
-        total as u64,
-        page,
-    ))
+    let rows = stmt.query_map(params![conv_id, limit, offset, at, id], |r| {
+        message(r, &files)
+    })?;
+    let mut items: Vec<MessageResponse> = rows.collect::<rusqlite::Result<_>>()?;
+    items.reverse();
+    Ok(Some(Paged::new(items, total as u64, page)))
 }
 
 const MSG_COLS: &str = "id, conversation_id, user_id, role, content, tool_calls, attachments, provider, model, usage, status, error, created_at";

@@ -22,8 +22,10 @@ pub async fn attach(
         )
     })?;
     let (text, bytes) = blocking(move || {
-        let text = extract::plain_text(kind, &bytes)
-            .map_err(|e| ApiError::unprocessable(e.to_string()))?;
+        let text = extract::plain_text(kind, &bytes).map_err(|e| match e {
+            extract::ExtractError::TooLarge(m) => ApiError::PayloadTooLarge(m),
+            e => ApiError::unprocessable(e.to_string()),
+        })?;
         Ok((text, bytes))
     })
     .await?;

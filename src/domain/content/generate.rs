@@ -271,12 +271,16 @@ pub async fn start(
     ask: Ask,
 ) -> ApiResult<tokio::sync::mpsc::Receiver<bytes::Bytes>> {
     let st = state.clone();
+    let user_id = v.user_id.clone();
     let job = state.db.read(move |c| prepare(&st, c, &v, ask)).await?;
+    // One thread per running generation: bounded like chat replies (429 beyond).
+    let slot = state.generation.acquire(&user_id)?;
     let (tx, rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(16);
     let st = state.clone();
     std::thread::Builder::new()
         .name("content".into())
         .spawn(move || {
+            let _slot = slot;
             use crate::ai::agent::Frames;
             let mut out = crate::ai::agent::ChannelFrames::new(tx);
             if let Err(e) = run::run(&st, &job, &mut out) {

@@ -11,6 +11,9 @@ pub enum ExtractError {
     Unsupported(String),
     #[error("could not read the {kind} file: {reason}")]
     Corrupt { kind: &'static str, reason: String },
+    /// The file unpacks to more than the server reads (a zip or PDF bomb).
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 pub struct Text {
@@ -154,7 +157,7 @@ fn is_docx(bytes: &[u8]) -> bool {
 /// The plain text of a document as uploaded (empty for images): what a chat attachment keeps.
 pub fn plain_text(kind: Kind, bytes: &[u8]) -> Result<String, ExtractError> {
     Ok(match kind {
-        Kind::Pdf => pdf(bytes)?,
+        Kind::Pdf => super::pdf::text(bytes)?,
         Kind::Docx => docx(bytes)?,
         k if k.is_image() => String::new(),
         _ => String::from_utf8_lossy(bytes).into_owned(),
@@ -175,7 +178,7 @@ pub fn extract(bytes: &[u8], filename: &str) -> Result<Text, ExtractError> {
         meta: serde_json::json!({}),
     };
     Ok(match kind {
-        Kind::Pdf => plain(pdf(bytes)?),
+        Kind::Pdf => plain(super::pdf::text(bytes)?),
         Kind::Docx => plain(docx(bytes)?),
         Kind::Html => {
             let e = html::Page::from_bytes(bytes, None).extract();
@@ -221,20 +224,6 @@ fn json_text(v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
         serde_json::Value::String(s) => out.push(format!("{path}: {s}")),
         other => out.push(format!("{path}: {other}")),
     }
-}
-
-fn pdf(bytes: &[u8]) -> Result<String, ExtractError> {
-    // pdf-extract can panic on malformed input; a bad upload must fail the source, not the worker.
-    let owned = bytes.to_vec();
-    std::panic::catch_unwind(move || pdf_extract::extract_text_from_mem(&owned))
-        .map_err(|_| ExtractError::Corrupt {
-            kind: "PDF",
-            reason: "malformed document".into(),
-        })?
-        .map_err(|e| ExtractError::Corrupt {
-            kind: "PDF",
-            reason: e.to_string(),
-        })
 }
 
 /// Read one member of a zip with the unpacked-size cap.

@@ -141,6 +141,17 @@ pub async fn file(
             "unsupported file type: an image (use the visual-scan import)".into(),
         ));
     }
+    // A PDF bomb is refused now, not later as a failed import.
+    let bytes = if kind == extract::Kind::Pdf {
+        super::blocking(move || {
+            super::pdf::check_unpacked(&bytes, super::pdf::MAX_UNPACKED)
+                .map_err(|e| ApiError::PayloadTooLarge(e.to_string()))?;
+            Ok(bytes)
+        })
+        .await?
+    } else {
+        bytes
+    };
     let s = NewSource {
         owner_id: v.user_id.clone(),
         collection_id: fields.remove("collection_id").filter(|s| !s.is_empty()),

@@ -30,6 +30,7 @@ pub mod memory_store;
 #[cfg(feature = "minilm")]
 pub mod minilm;
 pub mod models;
+pub mod pdf;
 pub mod platform_apis;
 pub mod platform_import;
 pub mod platforms;

@@ -337,10 +337,15 @@ pub async fn start(
         Err(_) if lenient => false,
         Err(e) => return Err(ApiError::unusable(e)),
     };
+    // One thread per running generation: bounded like chat replies (429 beyond).
+    let slot = state.generation.acquire(&v.user_id)?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Value>(16);
     std::thread::Builder::new()
         .name("learnings".into())
-        .spawn(move || generate::run(&st, &v, kind, &plan, &mut |f| tx.blocking_send(f).is_ok()))
+        .spawn(move || {
+            let _slot = slot;
+            generate::run(&st, &v, kind, &plan, &mut |f| tx.blocking_send(f).is_ok())
+        })
         .map_err(|e| ApiError::internal("spawning the generation", e))?;
     Ok(rx)
 }

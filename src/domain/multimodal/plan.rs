@@ -339,11 +339,14 @@ pub async fn start(state: &AppState, v: Viewer, ask: Ask) -> ApiResult<mpsc::Rec
         ),
         (None, None) => return Err(ApiError::unprocessable("give content_id or brief")),
     };
+    // One thread per running plan: bounded like chat replies (429 beyond).
+    let slot = state.generation.acquire(&v.user_id)?;
     let (tx, rx) = mpsc::channel(256);
     let st = state.clone();
     std::thread::Builder::new()
         .name("multimodal-plan".into())
         .spawn(move || {
+            let _slot = slot;
             let fallback = from_structure(&title, &text, &platform, &types, count);
             let mut plan = if offline {
                 let _ = tx.blocking_send(json!({"content": fallback.text}));

@@ -80,12 +80,21 @@ async fn retrieve(state: &AppState, v: &Viewer, plan: &Plan, extra: Option<&str>
     }
 }
 
-fn spawn(state: &AppState, v: Viewer, job: Job) -> ApiResult<Receiver<Value>> {
+/// Run the generation on its own thread, which holds the caller's generation slot until it ends.
+fn spawn(
+    state: &AppState,
+    v: Viewer,
+    job: Job,
+    slot: crate::ai::slots::Slot,
+) -> ApiResult<Receiver<Value>> {
     let (tx, rx) = tokio::sync::mpsc::channel::<Value>(16);
     let st = state.clone();
     std::thread::Builder::new()
         .name("planner".into())
-        .spawn(move || run(&st, &v, &job, &mut |f| tx.blocking_send(f).is_ok()))
+        .spawn(move || {
+            let _slot = slot;
+            run(&st, &v, &job, &mut |f| tx.blocking_send(f).is_ok())
+        })
         .map_err(|e| ApiError::internal("spawning the generation", e))?;
     Ok(rx)
 }
@@ -157,6 +166,7 @@ pub async fn start(
     else {
         return Ok(None);
     };
+    let slot = state.generation.acquire(&v.user_id)?;
     let with_model = uses_model(state, &choice).await?;
     let slots = plan_slots(&plan, &taken, r.count.map(|n| n as usize), r.allow_same_day);
     let hits = retrieve(state, &v, &plan, instructions.as_deref()).await;
@@ -170,7 +180,7 @@ pub async fn start(
         allow_same_day: r.allow_same_day,
         announce: false,
     };
-    spawn(state, v, job).map(Some)
+    spawn(state, v, job, slot).map(Some)
 }
 
 /// Validate an autonomous plan, create it (`plan.created`), and start generating its items.
@@ -214,6 +224,8 @@ pub async fn autonomous(
         model: r.model,
     };
     check_choice(&choice)?;
+    // Taken before the plan is created: a refused request leaves nothing behind.
+    let slot = state.generation.acquire(&v.user_id)?;
     let with_model = uses_model(state, &choice).await?;
     let vv = v.clone();
     let plan = state
@@ -232,7 +244,7 @@ pub async fn autonomous(
         allow_same_day: false,
         announce: true,
     };
-    spawn(state, v, job)
+    spawn(state, v, job, slot)
 }
 
 /// A plan title from its brief: the first sentence, at most 80 characters.

@@ -41,8 +41,12 @@ export const renameConversation = (id: string, title: string) =>
   ok(api.PATCH('/api/v1/chat/conversations/{id}', { ...path(id), body: { title } }));
 export const deleteConversation = (id: string) => ok(api.DELETE('/api/v1/chat/conversations/{id}', path(id)));
 
-export const messages = async (id: string) =>
-  (await listAll('/api/v1/chat/conversations/{id}/messages', { path: { id } })) as ChatMessage[];
+/** A page of history, oldest first: the newest messages, or those just before `before` (the
+ * oldest one loaded); `earlier` counts the older messages not in it. */
+export async function history(id: string, before?: string): Promise<{ items: ChatMessage[]; earlier: number }> {
+  const p = await ok(api.GET('/api/v1/chat/conversations/{id}/messages', { params: { path: { id }, query: { before } } }));
+  return { items: p.items as ChatMessage[], earlier: Math.max(0, p.total - p.items.length) };
+}
 
 export const sendMessage = (id: string, body: SendMessage, signal?: AbortSignal) =>
   stream<ChatFrame>(`/chat/conversations/${enc(id)}/messages`, body, signal);

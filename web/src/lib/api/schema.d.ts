@@ -2658,9 +2658,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * The newest page of a conversation's history by default; `before` (the oldest message
+         *     loaded) pages back. Items come oldest first; `total` counts every message of the range.
+         */
         get: {
             parameters: {
                 query?: {
+                    /** @description Only messages older than this message of the conversation (the oldest one loaded). */
+                    before?: string | null;
                     /** @description How many items (1–200, default 50). */
                     limit?: number;
                     /** @description How many items to skip (0–2147483647, default 0). */
@@ -2701,7 +2707,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Unprocessable Entity */
+                /** @description limit or offset out of range, or `before` is not a message of this conversation */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5057,7 +5063,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description AI budget spent */
+                /** @description AI budget spent, or too many generations running (for this user or in all; `Retry-After`) */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5237,7 +5243,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description AI budget spent */
+                /** @description AI budget spent, or too many generations running (for this user or in all; `Retry-After`) */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -9524,7 +9530,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many generations running (for this user or in all); `Retry-After` */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -9642,7 +9648,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many generations running (for this user or in all); `Retry-After` */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -9760,7 +9766,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many generations running (for this user or in all); `Retry-After` */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -12801,7 +12807,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many generations running (for this user or in all); `Retry-After` */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -14556,7 +14562,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many generations running (for this user or in all); `Retry-After` */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -15465,7 +15471,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Too many requests from this client; see Retry-After */
+                /** @description too many generations running (for this user or in all); `Retry-After` */
                 429: {
                     headers: {
                         [name: string]: unknown;
