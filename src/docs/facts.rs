@@ -140,6 +140,7 @@ pub fn refine(doc: &mut Value) {
         create_body(doc, schema, path);
     }
     settings_body(doc);
+    links(doc);
     automation_actions(&mut doc["components"]["schemas"]);
     // Query parameters.
     param(
@@ -238,45 +239,48 @@ const WHSEC: &str = "^whsec_(([A-Za-z0-9+/]{4}){8,20}([A-Za-z0-9+/]{4}|[A-Za-z0-
 /// required fields are non-blank strings, selects one of their options, URLs http(s), secrets
 /// `whsec_…`; a notification to one user names the user.
 fn automation_actions(schemas: &mut Value) {
-    let branches: Vec<Value> = crate::domain::automations::catalog::actions()
+    let mut branches = Vec::new();
+    for a in crate::domain::automations::catalog::actions()
         .into_iter()
         .filter(|a| a.available)
-        .map(|a| {
-            let mut props = serde_json::Map::new();
-            let mut required = Vec::new();
-            for f in &a.config {
-                let field = match f.kind {
-                    "select" => json!({"type": "string", "enum": f.options}),
-                    "url" => json!({"type": "string", "pattern": HTTP_URL}),
-                    "secret" => json!({"type": "string", "pattern": WHSEC}),
-                    _ if f.required => json!({"type": "string", "pattern": NON_BLANK}),
-                    _ => continue,
-                };
-                if f.required {
-                    required.push(json!(f.name));
-                }
-                props.insert(f.name.to_string(), field);
-            }
-            let mut config =
-                json!({"type": "object", "required": required.clone(), "properties": props});
-            if a.name == "notify" {
-                config["anyOf"] = json!([
-                    {"properties": {"target": {"enum": ["owner", "assignee", "broadcast"]}}},
-                    {"required": ["user_id"], "properties": {"user_id": {"type": "string"}}}
-                ]);
-            }
-            // An action with nothing required may leave its config out.
-            let needs_config = !required.is_empty();
-            let mut branch =
-                json!({"properties": {"action": {"const": a.name}, "action_config": config}});
-            branch["required"] = if needs_config {
-                json!(["action", "action_config"])
-            } else {
-                json!(["action"])
+    {
+        let mut props = serde_json::Map::new();
+        let mut required = Vec::new();
+        for f in &a.config {
+            let field = match f.kind {
+                "select" => json!({"type": "string", "enum": f.options}),
+                "url" => json!({"type": "string", "pattern": HTTP_URL}),
+                "secret" => json!({"type": "string", "pattern": WHSEC}),
+                _ if f.required => json!({"type": "string", "pattern": NON_BLANK}),
+                _ => continue,
             };
-            branch
-        })
-        .collect();
+            if f.required {
+                required.push(json!(f.name));
+            }
+            props.insert(f.name.to_string(), field);
+        }
+        let mut config =
+            json!({"type": "object", "required": required.clone(), "properties": props});
+        if a.name == "notify" {
+            config["anyOf"] = json!([
+                {"properties": {"target": {"type": "string", "enum": ["owner", "assignee", "broadcast"]}}},
+                {"required": ["user_id"], "properties": {"user_id": {"type": "string"}}}
+            ]);
+        }
+        let config_name = format!("ActionConfig.{}", a.name);
+        schemas[&config_name] = config;
+        // An action with nothing required may leave its config out.
+        let mut branch = json!({"properties": {
+            "action": {"type": "string", "enum": [a.name]},
+            "action_config": {"$ref": format!("#/components/schemas/{config_name}")}
+        }});
+        branch["required"] = if required.is_empty() {
+            json!(["action"])
+        } else {
+            json!(["action", "action_config"])
+        };
+        branches.push(branch);
+    }
     if let Some(s) = schemas.get_mut("AutomationIn") {
         s["anyOf"] = json!(branches);
     }
@@ -319,5 +323,74 @@ fn param(doc: &mut Value, path: &str, method: &str, name: &str, patch: Value) {
     };
     if let Some(p) = params.iter_mut().find(|p| p["name"] == name) {
         merge_into(&mut p["schema"], patch);
+    }
+}
+
+/// OpenAPI links from what a create operation answers to the operations that take its id: a
+/// `POST {base}` answering a schema with an `id` links to every operation on `{base}/{param}` and
+/// below it (one more path parameter), so stateful clients and fuzzers chain create → read,
+/// update, delete. Sources created by the import routes link to `/sources/{id}` too.
+fn links(doc: &mut Value) {
+    let Some(paths) = doc["paths"].as_object() else {
+        return;
+    };
+    let has_id = |schema: &Value| -> bool {
+        let Some(name) = schema["$ref"].as_str().and_then(|r| r.rsplit('/').next()) else {
+            return false;
+        };
+        doc["components"]["schemas"][name]["properties"]["id"].is_object()
+    };
+    let params = |p: &str| p.matches('{').count();
+    let mut found: Vec<(String, String, String, Value)> = Vec::new();
+    for (path, item) in paths {
+        let Some(post) = item.get("post") else {
+            continue;
+        };
+        let Some((status, response)) = ["201", "200"]
+            .iter()
+            .find_map(|s| post["responses"].get(*s).map(|r| (s.to_string(), r)))
+        else {
+            continue;
+        };
+        if !has_id(&response["content"]["application/json"]["schema"]) {
+            continue;
+        }
+        let base = if path.starts_with("/api/v1/sources/import/") {
+            "/api/v1/sources".to_string()
+        } else {
+            path.trim_end_matches('/').to_string()
+        };
+        for (target, target_item) in paths {
+            let Some(rest) = target.strip_prefix(&format!("{base}/{{")) else {
+                continue;
+            };
+            let Some((param, _)) = rest.split_once('}') else {
+                continue;
+            };
+            if params(target) != params(path) + 1
+                && !(base != path.trim_end_matches('/') && params(target) == 1)
+            {
+                continue;
+            }
+            for (method, op) in target_item.as_object().into_iter().flatten() {
+                let Some(op_id) = op["operationId"].as_str() else {
+                    continue;
+                };
+                if !["get", "put", "patch", "delete", "post"].contains(&method.as_str()) {
+                    continue;
+                }
+                let link = json!({
+                    "operationId": op_id,
+                    "parameters": {param: "$response.body#/id"},
+                });
+                found.push((path.clone(), status.clone(), op_id.to_string(), link));
+            }
+        }
+    }
+    for (path, status, name, link) in found {
+        let pointer = format!("/paths/{}/post/responses/{status}", path.replace('/', "~1"));
+        if let Some(response) = doc.pointer_mut(&pointer) {
+            response["links"][name] = link;
+        }
     }
 }

@@ -147,7 +147,17 @@ fn a_burst_of_events_is_one_fan_out_job_and_events_emitted_during_a_drain_are_no
     let job = s
         .state
         .db
-        .write_blocking(|tx| jobs::store::claim(tx, "nm-worker-0", i64::MAX))
+        .write_blocking(|tx| {
+            jobs::store::claim(
+                tx,
+                "nm-worker-0",
+                i64::MAX,
+                &jobs::store::LongBudget {
+                    kinds: &[],
+                    slots: 1,
+                },
+            )
+        })
         .unwrap()
         .unwrap();
     let during = emit(3, "during");

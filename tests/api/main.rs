@@ -40,6 +40,7 @@ mod multimodal_files;
 mod multimodal_plans;
 mod multimodal_usage;
 mod notifications;
+mod openapi_facts;
 mod planner;
 mod publishing;
 mod publishing_crash;

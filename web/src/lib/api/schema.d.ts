@@ -23226,6 +23226,39 @@ export interface components {
             status_detail?: string | null;
             updated_at: string;
         };
+        "ActionConfig.add_comment": {
+            body: string;
+        };
+        "ActionConfig.assign_task": {
+            assignee_id: string;
+        };
+        "ActionConfig.create_task": {
+            /** @enum {string} */
+            priority?: "low" | "medium" | "high" | "urgent";
+            title: string;
+        };
+        "ActionConfig.generate_content": {
+            /** @enum {string} */
+            platform?: "linkedin" | "x" | "instagram" | "facebook" | "threads" | "newsletter" | "email" | "blog" | "youtube" | "tiktok";
+            prompt: string;
+        };
+        "ActionConfig.move_task": {
+            column_id: string;
+        };
+        "ActionConfig.notify": {
+            message: string;
+            /** @enum {string} */
+            target?: "owner" | "assignee" | "user" | "broadcast";
+        } | {
+            /** @enum {string} */
+            target?: "owner" | "assignee" | "broadcast";
+        } | {
+            user_id: string;
+        };
+        "ActionConfig.send_webhook": {
+            secret?: string;
+            url: string;
+        };
         ActionDef: {
             /** @description False while the area it needs has not landed: runs fail with a clear error. */
             available: boolean;
@@ -23428,59 +23461,33 @@ export interface components {
              */
             trigger: "task.created" | "task.updated" | "task.moved" | "task.completed" | "task.deleted" | "task.assigned" | "task.overdue" | "comment.created" | "timer.started" | "timer.stopped" | "learning.created" | "learning.merged" | "content.created" | "content.updated" | "content.status_changed" | "persona.created" | "plan.created" | "plan.item_created" | "publishing.published" | "publishing.failed" | "publishing.missed" | "publishing.account_connected" | "approval.requested" | "approval.approved" | "approval.rejected" | "user.created" | "user.password_changed" | "user.mfa_enabled" | "user.identity_linked" | "user.mfa_disabled" | "multimodal.plan_started" | "multimodal.plan_executed" | "multimodal.asset_completed" | "multimodal.asset_failed" | "multimodal.asset_deleted" | "multimodal.provider_saved" | "settings.updated";
         } | {
-            /** @constant */
+            /** @enum {string} */
             action: "notify";
-            action_config: {
-                message: string;
-                /** @enum {string} */
-                target?: "owner" | "assignee" | "user" | "broadcast";
-            } | {
-                /** @enum {unknown} */
-                target?: "owner" | "assignee" | "broadcast";
-            } | {
-                user_id: string;
-            };
+            action_config: components["schemas"]["ActionConfig.notify"];
         } | {
-            /** @constant */
+            /** @enum {string} */
             action: "send_webhook";
-            action_config: {
-                secret?: string;
-                url: string;
-            };
+            action_config: components["schemas"]["ActionConfig.send_webhook"];
         } | {
-            /** @constant */
+            /** @enum {string} */
             action: "create_task";
-            action_config: {
-                /** @enum {string} */
-                priority?: "low" | "medium" | "high" | "urgent";
-                title: string;
-            };
+            action_config: components["schemas"]["ActionConfig.create_task"];
         } | {
-            /** @constant */
+            /** @enum {string} */
             action: "move_task";
-            action_config: {
-                column_id: string;
-            };
+            action_config: components["schemas"]["ActionConfig.move_task"];
         } | {
-            /** @constant */
+            /** @enum {string} */
             action: "assign_task";
-            action_config: {
-                assignee_id: string;
-            };
+            action_config: components["schemas"]["ActionConfig.assign_task"];
         } | {
-            /** @constant */
+            /** @enum {string} */
             action: "add_comment";
-            action_config: {
-                body: string;
-            };
+            action_config: components["schemas"]["ActionConfig.add_comment"];
         } | {
-            /** @constant */
+            /** @enum {string} */
             action: "generate_content";
-            action_config: {
-                /** @enum {string} */
-                platform?: "linkedin" | "x" | "instagram" | "facebook" | "threads" | "newsletter" | "email" | "blog" | "youtube" | "tiktok";
-                prompt: string;
-            };
+            action_config: components["schemas"]["ActionConfig.generate_content"];
         };
         AutomationPatch: {
             /** @enum {string|null} */

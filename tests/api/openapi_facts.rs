@@ -1,0 +1,128 @@
+//! What the document states beyond the derive attributes (src/docs/facts.rs), checked against
+//! what the server does: a request the schema allows is accepted, one it refuses is refused.
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+fn doc(s: &TestServer) -> Value {
+    s.get("/api/v1/openapi.json", None).json()
+}
+
+#[test]
+fn create_bodies_require_a_name_and_the_server_agrees() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let d = doc(&s);
+    let body = &d["paths"]["/api/v1/enterprise/clients"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"];
+    assert_eq!(body["$ref"], "#/components/schemas/ClientCreate");
+    let create = &d["components"]["schemas"]["ClientCreate"];
+    assert_eq!(create["required"], json!(["name"]));
+    // The update body keeps the name optional.
+    assert!(d["components"]["schemas"]["ClientInput"]["required"].is_null());
+    assert_eq!(
+        s.post("/api/v1/enterprise/clients", Some(&t), &json!({}))
+            .status,
+        422
+    );
+    let r = s.post(
+        "/api/v1/enterprise/clients",
+        Some(&t),
+        &json!({"name": "Acme"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+}
+
+#[test]
+fn the_settings_body_lists_every_setting_and_refuses_others() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let d = doc(&s);
+    let body = &d["paths"]["/api/v1/settings/"]["put"]["requestBody"]["content"]["application/json"]
+        ["schema"];
+    assert_eq!(body["additionalProperties"], false);
+    assert_eq!(
+        body["properties"]["allow_private_network"]["type"],
+        json!(["boolean", "null"])
+    );
+    assert_eq!(body["properties"]["multimodal_concurrency"]["maximum"], 8);
+    let r = s.put(
+        "/api/v1/settings/",
+        Some(&t),
+        &json!({"no_such_setting": 1}),
+    );
+    assert_eq!(r.status, 422);
+    // A text setting of 8192 characters is within the stated maxLength, multi-byte or not.
+    let long = "é".repeat(8192);
+    let r = s.put(
+        "/api/v1/settings/",
+        Some(&t),
+        &json!({"supabase_anon_key": long}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+#[test]
+fn either_of_two_fields_and_per_action_configs_are_stated() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let d = doc(&s);
+    let plan = &d["components"]["schemas"]["PlanRequest"]["anyOf"];
+    assert_eq!(plan[0]["required"], json!(["content_id"]));
+    assert_eq!(plan[1]["required"], json!(["brief"]));
+    assert_eq!(
+        s.post("/api/v1/multimodal/plan", Some(&t), &json!({}))
+            .status,
+        422
+    );
+    let notify = &d["components"]["schemas"]["ActionConfig.notify"];
+    assert_eq!(notify["required"], json!(["message"]));
+    let branches = d["components"]["schemas"]["AutomationIn"]["anyOf"]
+        .as_array()
+        .unwrap();
+    assert!(
+        branches
+            .iter()
+            .any(|b| b["properties"]["action"]["enum"] == json!(["send_webhook"]))
+    );
+    let r = s.post(
+        "/api/v1/automations/",
+        Some(&t),
+        &json!({"name": "n", "trigger": "task.created", "action": "notify", "action_config": {}}),
+    );
+    assert_eq!(r.status, 422, "the schema's required message: {}", r.text);
+}
+
+#[test]
+fn create_operations_link_to_the_operations_that_take_their_id() {
+    let s = TestServer::start();
+    let d = doc(&s);
+    let links = &d["paths"]["/api/v1/tasks/"]["post"]["responses"]["201"]["links"];
+    assert_eq!(
+        links["tasks_get_task"]["parameters"]["id"],
+        "$response.body#/id"
+    );
+    assert!(links["tasks_delete_task"].is_object());
+    let links = &d["paths"]["/api/v1/sources/import/url"]["post"]["responses"]["201"]["links"];
+    assert!(links["sources_get_source"].is_object(), "{links}");
+}
+
+#[test]
+fn an_array_body_is_refused_where_an_object_is_expected() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let conv = s
+        .post("/api/v1/chat/conversations", Some(&t), &json!({}))
+        .json();
+    let r = s.raw(
+        "PATCH",
+        &format!(
+            "/api/v1/chat/conversations/{}",
+            conv["id"].as_str().unwrap()
+        ),
+        Some(&t),
+        Some("application/json"),
+        b"[null, null]".to_vec(),
+    );
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.detail().contains("JSON object"));
+}
