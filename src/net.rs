@@ -111,10 +111,13 @@ pub fn check_url(url: &str) -> Result<ureq::http::Uri, UrlRefused> {
 pub fn check_public_url(url: &str, allow_private: bool) -> Result<ureq::http::Uri, UrlRefused> {
     let uri = check_url(url)?;
     if !allow_private {
-        resolve_checked(&uri, false).map_err(|e| match e {
-            ResolveError::Refused(r) => r,
-            ResolveError::NotFound => UrlRefused::Invalid,
-        })?;
+        match resolve_checked(&uri, false) {
+            Ok(_) => {}
+            Err(ResolveError::Refused(r)) => return Err(r),
+            // A name that does not resolve now is no reason to refuse the URL: fetching it fails
+            // with its own error (and the fetch's resolver checks the addresses again then).
+            Err(ResolveError::NotFound) => {}
+        }
     }
     Ok(uri)
 }

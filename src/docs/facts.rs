@@ -8,8 +8,10 @@ use serde_json::{Value, json};
 
 /// A name with something in it besides whitespace (what the handlers' trim-then-check means).
 const NON_BLANK: &str = "\\S";
-/// An http(s) URL with a plain host, as `net::check_url` and the settings' URL check read them.
-const HTTP_URL: &str = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?(/[A-Za-z0-9._~/%-]*)?$";
+/// An http(s) URL with a plain ASCII host and no credentials, as `net::check_url` and the
+/// settings' URL check read them.
+const HTTP_URL: &str =
+    "^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$";
 
 pub fn refine(doc: &mut Value) {
     let providers: Vec<Value> = crate::ai::config::PROVIDERS
@@ -97,6 +99,12 @@ pub fn refine(doc: &mut Value) {
     if let Some(items) = s.pointer_mut("/DesignSystemRequest/properties/urls/items") {
         merge_into(items, json!({"pattern": HTTP_URL}));
     }
+    for schema in ["LinkedinUrl", "UrlImport", "WebhookIn", "WebhookPatch"] {
+        merge(s, schema, "url", json!({"pattern": HTTP_URL}));
+    }
+    if let Some(u) = s.get_mut("HttpUrl") {
+        merge_into(u, json!({"pattern": HTTP_URL}));
+    }
     // Either of two fields.
     any_of(
         s,
@@ -140,6 +148,7 @@ pub fn refine(doc: &mut Value) {
         create_body(doc, schema, path);
     }
     settings_body(doc);
+    closed_forms(doc);
     links(doc);
     automation_actions(&mut doc["components"]["schemas"]);
     // Query parameters.
@@ -302,6 +311,26 @@ fn settings_body(doc: &mut Value) {
                 Kind::Int { min, max } => {
                     json!({"type": ["integer", "null"], "minimum": min, "maximum": max})
                 }
+                Kind::Number { min, max } => {
+                    json!({"type": ["number", "null"], "minimum": min, "maximum": max})
+                }
+                Kind::Choice(options) => {
+                    let mut values: Vec<Value> = options.iter().map(|o| json!(o)).collect();
+                    values.push(Value::Null);
+                    json!({"enum": values})
+                }
+                Kind::Format { pattern, .. } => {
+                    json!({"type": ["string", "null"], "pattern": pattern})
+                }
+                Kind::PriceTable => json!({
+                    "type": ["object", "null"],
+                    "additionalProperties": {
+                        "type": "array",
+                        "items": {"type": "number", "minimum": 0},
+                        "minItems": 2,
+                        "maxItems": 2
+                    }
+                }),
             };
             let mut schema = schema;
             schema["description"] = json!(d.description);
@@ -323,6 +352,29 @@ fn param(doc: &mut Value, path: &str, method: &str, name: &str, patch: Value) {
     };
     if let Some(p) = params.iter_mut().find(|p| p["name"] == name) {
         merge_into(&mut p["schema"], patch);
+    }
+}
+
+/// Multipart forms take the parts they name and no others (a part the form reader does not know
+/// is refused).
+fn closed_forms(doc: &mut Value) {
+    let mut forms = Vec::new();
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            let schema = &op["requestBody"]["content"]["multipart/form-data"]["schema"];
+            if let Some(name) = schema["$ref"].as_str().and_then(|r| r.rsplit('/').next()) {
+                forms.push(name.to_string());
+            }
+        }
+    }
+    for name in forms {
+        if let Some(s) = doc["components"]["schemas"].get_mut(&name) {
+            s["additionalProperties"] = json!(false);
+        }
     }
 }
 
@@ -391,6 +443,23 @@ fn links(doc: &mut Value) {
         let pointer = format!("/paths/{}/post/responses/{status}", path.replace('/', "~1"));
         if let Some(response) = doc.pointer_mut(&pointer) {
             response["links"][name] = link;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// What the stated URL pattern allows, the server's URL check reads (a few shapes of it).
+    #[test]
+    fn urls_of_the_stated_shape_pass_the_url_check() {
+        for u in [
+            "https://a.com/x?y=1&z=(2)",
+            "http://0",
+            "http://a-b.c:8080/p/q;r=s,t*u+v!w$x'y@z~.",
+            "https://huggingface.co/Q/S/resolve/ab/S.gguf",
+            "http://x?",
+        ] {
+            assert!(crate::net::check_url(u).is_ok(), "{u}");
         }
     }
 }

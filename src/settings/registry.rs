@@ -2,7 +2,7 @@
 //! Later areas add their keys here.
 use serde_json::Value;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub enum Kind {
     Text,
     Url,
@@ -16,6 +16,37 @@ pub enum Kind {
         min: i64,
         max: i64,
     },
+    /// A number in `min..=max` (a JSON number or a numeric string), stored as its decimal string.
+    Number {
+        min: f64,
+        max: f64,
+    },
+    /// One of a fixed list of names.
+    Choice(&'static [&'static str]),
+    /// Text of a fixed shape: `pattern` (an ECMA-262 regular expression, as the OpenAPI document
+    /// states it) and the same rule in code.
+    Format {
+        pattern: &'static str,
+        check: fn(&str) -> bool,
+        example: &'static str,
+    },
+    /// A JSON object `{"model-prefix": [input, output]}` of non-negative prices, sent as an
+    /// object (or as a string holding one), stored as its JSON text.
+    PriceTable,
+}
+
+fn yyyymm(s: &str) -> bool {
+    s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `v21.0`: a `v`, digits, a dot, digits.
+fn graph_version(s: &str) -> bool {
+    let Some((major, minor)) = s.strip_prefix('v').and_then(|r| r.split_once('.')) else {
+        return false;
+    };
+    [major, minor]
+        .iter()
+        .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 pub struct Def {
@@ -102,7 +133,7 @@ pub const DEFS: &[Def] = &[
     },
     Def {
         key: "default_provider",
-        kind: Kind::Text,
+        kind: Kind::Choice(crate::ai::config::PROVIDERS),
         description: "Chat provider used by default: local (offline), local-llm (the installed in-process model), openai, anthropic, gemini, ollama or openrouter. Unset: local-llm when a model is installed, else local",
     },
     Def {
@@ -117,32 +148,41 @@ pub const DEFS: &[Def] = &[
     },
     Def {
         key: "local_llm_idle_seconds",
-        kind: Kind::Text,
+        kind: Kind::Number {
+            min: 0.0,
+            max: 604800.0,
+        },
         description: "Seconds without a generation after which local-llm unloads its model (default 600)",
     },
     Def {
         key: "local_llm_max_tokens",
-        kind: Kind::Text,
+        kind: Kind::Int {
+            min: 1,
+            max: 131072,
+        },
         description: "Most tokens local-llm writes per reply (default 1024)",
     },
     Def {
         key: "local_llm_context",
-        kind: Kind::Text,
+        kind: Kind::Int {
+            min: 256,
+            max: 131072,
+        },
         description: "Context window of local-llm in tokens, prompt and reply together (default 4096; older turns are dropped to fit)",
     },
     Def {
         key: "local_llm_temperature",
-        kind: Kind::Text,
+        kind: Kind::Number { min: 0.0, max: 2.0 },
         description: "Sampling temperature of local-llm, 0 (greedy) to 2 (default 0.7)",
     },
     Def {
         key: "local_llm_top_p",
-        kind: Kind::Text,
+        kind: Kind::Number { min: 0.0, max: 1.0 },
         description: "Nucleus sampling of local-llm, 0 to 1 (default 0.9)",
     },
     Def {
         key: "local_llm_repeat_penalty",
-        kind: Kind::Text,
+        kind: Kind::Number { min: 1.0, max: 2.0 },
         description: "Repeat penalty of local-llm over the last 64 tokens, 1 (off) to 2 (default 1.1)",
     },
     Def {
@@ -152,7 +192,7 @@ pub const DEFS: &[Def] = &[
     },
     Def {
         key: "local_llm_threads",
-        kind: Kind::Text,
+        kind: Kind::Int { min: 0, max: 256 },
         description: "Threads local-llm computes with (default 0: one per core)",
     },
     Def {
@@ -162,7 +202,7 @@ pub const DEFS: &[Def] = &[
     },
     Def {
         key: "transcription_provider",
-        kind: Kind::Text,
+        kind: Kind::Choice(&["openai", "openrouter"]),
         description: "Transcription provider (OpenAI-compatible /audio/transcriptions): openai or openrouter",
     },
     Def {
@@ -172,12 +212,15 @@ pub const DEFS: &[Def] = &[
     },
     Def {
         key: "ai_price_table",
-        kind: Kind::Text,
+        kind: Kind::PriceTable,
         description: "Per-model prices overriding the built-in table: JSON {\"model-prefix\": [input, output]} in USD per 1M tokens",
     },
     Def {
         key: "monthly_token_budget",
-        kind: Kind::Text,
+        kind: Kind::Int {
+            min: 0,
+            max: i64::MAX,
+        },
         description: "Tokens each user may spend per calendar month (empty: unlimited)",
     },
     Def {
@@ -192,7 +235,15 @@ pub const DEFS: &[Def] = &[
     },
     Def {
         key: "embedding_provider",
-        kind: Kind::Text,
+        kind: Kind::Choice(&[
+            "auto",
+            "hashing",
+            "minilm",
+            "openai",
+            "ollama",
+            "gemini",
+            "openrouter",
+        ]),
         description: "Embedder for knowledge search: auto (local MiniLM when installed, else hashing), hashing, minilm, or a remote provider: openai, ollama, gemini, openrouter (keys and base URLs as for chat; model from embedding_model). Changing it re-embeds everything in the background",
     },
     Def {
@@ -275,7 +326,11 @@ pub const DEFS: &[Def] = &[
     },
     Def {
         key: "linkedin_api_version",
-        kind: Kind::Text,
+        kind: Kind::Format {
+            pattern: "^[0-9]{6}$",
+            check: yyyymm,
+            example: "202505",
+        },
         description: "LinkedIn-Version header, YYYYMM (default 202505); LinkedIn retires old versions",
     },
     Def {
@@ -300,12 +355,16 @@ pub const DEFS: &[Def] = &[
     },
     Def {
         key: "meta_graph_version",
-        kind: Kind::Text,
+        kind: Kind::Format {
+            pattern: "^v[0-9]{1,3}\\.[0-9]{1,3}$",
+            check: graph_version,
+            example: "v21.0",
+        },
         description: "Graph API version (default v21.0)",
     },
     Def {
         key: "publishing_grace_minutes",
-        kind: Kind::Text,
+        kind: Kind::Int { min: 0, max: 10080 },
         description: "A scheduled post due while the server was down still goes out if it is at most this many minutes late (default 60); later it is marked missed",
     },
 ];
@@ -350,6 +409,55 @@ pub fn validate(def: &Def, value: &Value) -> Result<(), String> {
             _ => Err(format!("{key} must be a list of strings")),
         },
         Kind::Int { min, max } => int_in(key, value, min, max).map(|_| ()),
+        Kind::Number { min, max } => number_in(key, value, min, max).map(|_| ()),
+        Kind::Choice(options) => match value.as_str() {
+            Some(s) if options.contains(&s) => Ok(()),
+            _ => Err(format!("{key} must be one of {}", options.join(", "))),
+        },
+        Kind::Format { check, example, .. } => match value.as_str() {
+            Some(s) if check(s) => Ok(()),
+            _ => Err(format!("{key} must look like {example}")),
+        },
+        Kind::PriceTable => price_table(key, value).map(|_| ()),
+    }
+}
+
+fn number_in(key: &str, value: &Value, min: f64, max: f64) -> Result<f64, String> {
+    let n = match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    match n {
+        Some(n) if n.is_finite() && n >= min && n <= max => Ok(n),
+        _ => Err(format!("{key} must be a number from {min} to {max}")),
+    }
+}
+
+/// The table as an object (given as one, or as a string holding one), every price two
+/// non-negative numbers.
+fn price_table(key: &str, value: &Value) -> Result<serde_json::Map<String, Value>, String> {
+    let bad = || {
+        format!(
+            "{key} must be a JSON object {{\"model-prefix\": [input, output]}} of non-negative prices"
+        )
+    };
+    let table = match value {
+        Value::Object(m) => m.clone(),
+        Value::String(s) => match serde_json::from_str::<Value>(s) {
+            Ok(Value::Object(m)) => m,
+            _ => return Err(bad()),
+        },
+        _ => return Err(bad()),
+    };
+    let price_ok = |v: &Value| v.as_f64().is_some_and(|n| n >= 0.0 && n.is_finite());
+    if table.values().all(|v| {
+        v.as_array()
+            .is_some_and(|a| a.len() == 2 && a.iter().all(price_ok))
+    }) {
+        Ok(table)
+    } else {
+        Err(bad())
     }
 }
 
@@ -360,6 +468,12 @@ pub fn canonical(def: &Def, value: Value) -> Result<Value, String> {
     Ok(match def.kind {
         Kind::Int { min, max } if !value.is_null() => {
             Value::String(int_in(def.key, &value, min, max)?.to_string())
+        }
+        Kind::Number { min, max } if !value.is_null() => {
+            Value::String(number_in(def.key, &value, min, max)?.to_string())
+        }
+        Kind::PriceTable if !value.is_null() => {
+            Value::String(Value::Object(price_table(def.key, &value)?).to_string())
         }
         _ => value,
     })

@@ -100,7 +100,7 @@ fn clients_and_projects_are_admin_managed_and_members_see_only_theirs() {
         Some(&admin),
         &json!({ "group_id": "nope" }),
     );
-    assert_eq!(r.status, 400);
+    assert_eq!(r.status, 404, "a group the client does not have");
     let r = s.put(
         &format!("/api/v1/enterprise/projects/{project}"),
         Some(&admin),

@@ -453,3 +453,28 @@ fn refusals_transient_failures_and_the_size_cap_are_told_apart() {
     assert_eq!(r.status, 413, "{}", r.text);
     assert!(r.detail().contains("asset_max_bytes"), "{}", r.text);
 }
+
+#[test]
+fn a_saved_provider_of_the_local_type_renders_in_process() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let r = s.post(
+        "/api/v1/multimodal/providers",
+        Some(&t),
+        &json!({"name": "Cards", "type": "local"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let pid = r.json()["id"].as_str().unwrap().to_string();
+    let r = generate(
+        &s,
+        &t,
+        json!({"kind": "image", "prompt": "A quote card", "provider_id": pid}),
+    );
+    assert!(r.status == 200 || r.status == 201, "{}", r.text);
+    let asset = r.json();
+    assert_eq!(asset["status"], "done", "{asset}");
+    assert_eq!(asset["versions"][0]["provider"], "local", "{asset}");
+    let png = file(&s, &t, &asset);
+    assert_eq!(png.status, 200);
+    assert_eq!(png.header("content-type").as_deref(), Some("image/png"));
+}

@@ -126,3 +126,64 @@ fn an_array_body_is_refused_where_an_object_is_expected() {
     assert_eq!(r.status, 422, "{}", r.text);
     assert!(r.detail().contains("JSON object"));
 }
+
+#[test]
+fn settings_with_names_numbers_and_shapes_are_checked_and_stated() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    for (body, field) in [
+        (json!({"embedding_provider": "bogus"}), "embedding_provider"),
+        (json!({"default_provider": "skynet"}), "default_provider"),
+        (json!({"local_llm_temperature": 3}), "local_llm_temperature"),
+        (json!({"local_llm_threads": "many"}), "local_llm_threads"),
+        (
+            json!({"linkedin_api_version": "2025"}),
+            "linkedin_api_version",
+        ),
+        (json!({"meta_graph_version": "21"}), "meta_graph_version"),
+        (json!({"ai_price_table": "not json"}), "ai_price_table"),
+        (json!({"ai_price_table": {"gpt": [1]}}), "ai_price_table"),
+    ] {
+        let r = s.put("/api/v1/settings/", Some(&t), &body);
+        assert_eq!(r.status, 422, "{body}: {}", r.text);
+        assert!(r.detail().contains(field), "{}", r.detail());
+    }
+    let r = s.put(
+        "/api/v1/settings/",
+        Some(&t),
+        &json!({"embedding_provider": "hashing", "local_llm_temperature": "0.5",
+                "linkedin_api_version": "202505", "meta_graph_version": "v21.0",
+                "ai_price_table": {"gpt-4o": [2.5, 10]}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let got = s.get("/api/v1/settings/", Some(&t)).json();
+    assert_eq!(got["local_llm_temperature"], "0.5");
+    assert_eq!(got["ai_price_table"], r#"{"gpt-4o":[2.5,10]}"#);
+    let defs = s.get("/api/v1/settings/schema", Some(&t)).json();
+    let def = |k: &str| {
+        defs.as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["key"] == k)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(def("embedding_provider")["kind"], "choice");
+    assert!(
+        def("embedding_provider")["options"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("minilm"))
+    );
+    assert_eq!(def("local_llm_top_p")["max"], 1.0);
+    assert_eq!(def("meta_graph_version")["example"], "v21.0");
+    let body = &doc(&s)["paths"]["/api/v1/settings/"]["put"]["requestBody"]["content"]["application/json"]
+        ["schema"]["properties"];
+    assert!(
+        body["transcription_provider"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("openai"))
+    );
+    assert_eq!(body["linkedin_api_version"]["pattern"], "^[0-9]{6}$");
+}

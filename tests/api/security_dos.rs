@@ -419,5 +419,9 @@ fn message_history_comes_newest_page_first_and_pages_back_with_before() {
     assert_eq!(oldest["total"], 20);
     assert_eq!(contents(&oldest)[0], "m0");
     let r = s.get(&format!("{path}?before=no-such-message"), Some(&t));
-    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(
+        r.status, 404,
+        "an id the conversation does not hold: {}",
+        r.text
+    );
 }

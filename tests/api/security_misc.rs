@@ -68,7 +68,7 @@ fn six_to_four_and_teredo_addresses_of_private_ipv4_are_refused() {
             Some(&t),
             &json!({ "url": url, "events": ["task.created"] }),
         );
-        assert_eq!(r.status, 422, "{url}: {}", r.text);
+        assert_eq!(r.status, 403, "{url}: {}", r.text);
         assert!(r.detail().contains("private"), "{url}: {}", r.detail());
     }
 }
@@ -117,7 +117,11 @@ fn an_automation_notifies_a_specific_user_only_if_its_owner_shares_a_project_wit
                 "action_config": { "target": "user", "user_id": user, "message": "hi" } })
     };
     let r = s.post("/api/v1/automations/", Some(&member), &body(&stranger));
-    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(
+        r.status, 404,
+        "someone the owner shares nothing with reads as unknown: {}",
+        r.text
+    );
     let r = s.post("/api/v1/automations/", Some(&admin), &body(&stranger));
     assert_eq!(r.status, 201, "{}", r.text);
 }

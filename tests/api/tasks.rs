@@ -422,7 +422,7 @@ fn bad_input_is_refused_with_a_clear_detail() {
         Some(&admin),
         &json!({ "column_id": other_cols[0]["id"] }),
     );
-    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.status, 409, "a column of another board: {}", r.text);
     let r = s.post(
         "/api/v1/tasks/",
         Some(&member),

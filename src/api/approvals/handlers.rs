@@ -22,7 +22,7 @@ pub async fn list_approvals(
         .ok_or(ApiError::NotFound("content"))
 }
 
-#[utoipa::path(tag = "approvals", request_body = CreateApprovalRequest,
+#[utoipa::path(tag = "approvals", request_body(content = Option<CreateApprovalRequest>, description = "optional: no body makes a link with the defaults"),
     responses((status = 201, body = CreatedApproval), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 #[post("/approvals/content/{content_id}")]
@@ -30,10 +30,10 @@ pub async fn create_approval(
     state: web::Data<AppState>,
     viewer: Viewer,
     content_id: web::Path<String>,
-    body: Option<web::Json<CreateApprovalRequest>>,
+    body: crate::api::optional_json::OptionalJson<CreateApprovalRequest>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let b = body.map(|b| b.into_inner()).unwrap_or_default();
+    let b = body.into_inner().unwrap_or_default();
     let link = domain::NewLink {
         reviewer_name: b.reviewer_name,
         reviewer_email: b.reviewer_email,

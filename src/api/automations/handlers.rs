@@ -96,7 +96,7 @@ pub async fn runs(
     ))
 }
 
-#[utoipa::path(tag = "automations", request_body = TestIn,
+#[utoipa::path(tag = "automations", request_body(content = Option<TestIn>, description = "optional: no body tests with the trigger's example event"),
     responses((status = 200, body = Run, description = "the finished test run (status succeeded or failed)"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/automations/{id}/test")]
 pub async fn test(

@@ -15,7 +15,13 @@ async fn file_field(mut mp: Multipart, limit: usize) -> ApiResult<(String, Strin
     while let Some(field) = mp.next().await {
         let mut field =
             field.map_err(|e| ApiError::bad_request(format!("malformed multipart body: {e}")))?;
-        let is_file = field.name() == Some("file") && found.is_none();
+        if field.name() != Some("file") {
+            return Err(ApiError::unprocessable(format!(
+                "unknown multipart field {:?}; this form takes file",
+                field.name().unwrap_or("")
+            )));
+        }
+        let is_file = found.is_none();
         let filename = field
             .content_disposition()
             .and_then(|cd| cd.get_filename())

@@ -52,7 +52,13 @@ pub async fn import_file(
     req: actix_web::HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let mut parts = multipart::read(&req, payload, state.cfg.upload_limit).await?;
+    let mut parts = multipart::read(
+        &req,
+        payload,
+        state.cfg.upload_limit,
+        &["file", "collection_id", "title"],
+    )
+    .await?;
     let (name, bytes) = multipart::take_file(&mut parts)?;
     let filename = name.unwrap_or_else(|| "upload".into());
     let fields = multipart::text_fields(parts);

@@ -60,7 +60,13 @@ pub async fn import_data_export(
             "upload the export zip as multipart field `file`".into(),
         ));
     }
-    let mut parts = multipart::read(&req, payload, state.cfg.upload_limit).await?;
+    let mut parts = multipart::read(
+        &req,
+        payload,
+        state.cfg.upload_limit,
+        &["file", "collection_id"],
+    )
+    .await?;
     let (_, bytes) = multipart::take_file(&mut parts)?;
     let collection = multipart::text_fields(parts)
         .remove("collection_id")
@@ -93,7 +99,7 @@ pub async fn save_cookie(
 }
 
 /// Import the member's recent posts with their saved li_at cookie (best effort).
-#[utoipa::path(tag = "linkedin", request_body = AutoExtract, responses((status = 201, body = ImportedMany),
+#[utoipa::path(tag = "linkedin", request_body(content = Option<AutoExtract>, description = "optional"), responses((status = 201, body = ImportedMany),
     (status = 400, body = ErrorBody, description = "no cookie saved"),
     (status = 502, body = ErrorBody, description = "LinkedIn refused the cookie or answered a login page")))]
 #[post("/linkedin/auto-extract")]

@@ -7,8 +7,14 @@ use std::collections::HashMap;
 
 pub type Parts = HashMap<String, (Option<String>, Vec<u8>)>;
 
-/// Read every multipart field (name → (filename, bytes)) with the upload cap.
-pub async fn read(req: &HttpRequest, payload: web::Payload, cap: usize) -> ApiResult<Parts> {
+/// Read every multipart field (name → (filename, bytes)) with the upload cap; a field the form
+/// does not take (`fields`) is refused with 422, as its document states.
+pub async fn read(
+    req: &HttpRequest,
+    payload: web::Payload,
+    cap: usize,
+    fields: &[&str],
+) -> ApiResult<Parts> {
     let mut form = actix_multipart::Multipart::new(req.headers(), payload);
     let mut parts = HashMap::new();
     let mut total = 0usize;
@@ -16,6 +22,12 @@ pub async fn read(req: &HttpRequest, payload: web::Payload, cap: usize) -> ApiRe
         let mut field =
             field.map_err(|e| ApiError::bad_request(format!("bad multipart body: {e}")))?;
         let name = field.name().unwrap_or("").to_string();
+        if !fields.contains(&name.as_str()) {
+            return Err(ApiError::unprocessable(format!(
+                "unknown multipart field {name:?}; this form takes {}",
+                fields.join(", ")
+            )));
+        }
         let filename = field
             .content_disposition()
             .and_then(|d| d.get_filename())

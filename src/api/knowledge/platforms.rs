@@ -23,7 +23,13 @@ pub async fn import_platform(
 ) -> ApiResult<HttpResponse> {
     let ty = ty.into_inner();
     if multipart::is_multipart(&req) {
-        let mut parts = multipart::read(&req, payload, state.cfg.upload_limit).await?;
+        let mut parts = multipart::read(
+            &req,
+            payload,
+            state.cfg.upload_limit,
+            &["file", "collection_id", "title", "provider", "model"],
+        )
+        .await?;
         let (filename, bytes) = multipart::take_file(&mut parts)?;
         let fields = multipart::text_fields(parts);
         let created = platform_import::upload(

@@ -17,9 +17,14 @@ pub async fn settings_schema(_admin: AdminUser) -> web::Json<Vec<SettingDef>> {
         Kind::Bool => "bool",
         Kind::StringList => "string_list",
         Kind::Int { .. } => "int",
+        Kind::Number { .. } => "number",
+        Kind::Choice(_) => "choice",
+        Kind::Format { .. } => "format",
+        Kind::PriceTable => "json",
     };
     let range = |k: Kind| match k {
-        Kind::Int { min, max } => (Some(min), Some(max)),
+        Kind::Int { min, max } => (Some(Value::from(min)), Some(Value::from(max))),
+        Kind::Number { min, max } => (Some(Value::from(min)), Some(Value::from(max))),
         _ => (None, None),
     };
     web::Json(
@@ -30,6 +35,18 @@ pub async fn settings_schema(_admin: AdminUser) -> web::Json<Vec<SettingDef>> {
                 kind: kind(d.kind).to_string(),
                 min: range(d.kind).0,
                 max: range(d.kind).1,
+                options: match d.kind {
+                    Kind::Choice(o) => Some(o.iter().map(|s| s.to_string()).collect()),
+                    _ => None,
+                },
+                pattern: match d.kind {
+                    Kind::Format { pattern, .. } => Some(pattern.to_string()),
+                    _ => None,
+                },
+                example: match d.kind {
+                    Kind::Format { example, .. } => Some(example.to_string()),
+                    _ => None,
+                },
                 description: d.description.to_string(),
             })
             .collect(),

@@ -144,7 +144,7 @@ pub async fn delete_task(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(tag = "tasks", request_body = MoveTask, responses((status = 200, body = Task), (status = 400, body = ErrorBody, description = "column of another board"), (status = 403, body = ErrorBody, description = "shared read-only"), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "tasks", request_body = MoveTask, responses((status = 200, body = Task), (status = 409, body = ErrorBody, description = "the column is on another board"), (status = 403, body = ErrorBody, description = "shared read-only"), (status = 404, body = ErrorBody)))]
 #[put("/tasks/{id}/move")]
 pub async fn move_task(
     state: web::Data<AppState>,

@@ -9,8 +9,9 @@ pub struct Condition {
     pub field: String,
     /// eq, ne, in, not_in, contains, gt, lt, exists, not_exists.
     pub op: String,
+    /// Any JSON value (a string, number, boolean, list or null).
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = serde_json::Value)]
     pub value: serde_json::Value,
 }
 
@@ -68,7 +69,7 @@ pub struct Run {
     pub is_test: bool,
     /// queued, succeeded, failed or skipped.
     pub status: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub output: Option<serde_json::Value>,
     pub error: Option<String>,
     pub duration_ms: Option<i64>,

@@ -212,7 +212,7 @@ pub async fn messages(
         .db
         .read(move |c| -> ApiResult<_> {
             store::messages(c, &conv.id, before.as_deref(), page)?
-                .ok_or_else(|| ApiError::unprocessable("before: message not found"))
+                .ok_or_else(|| ApiError::missing("before: message not found"))
         })
         .await
 }

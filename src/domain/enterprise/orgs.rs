@@ -122,8 +122,8 @@ fn check_project(c: &Connection, client_id: &str, i: &ProjectInput, create: bool
     if let Some(Some(g)) = &i.group_id
         && !store::group_in_client(c, g, client_id)?
     {
-        return Err(ApiError::bad_request(
-            "the group does not belong to the project's client",
+        return Err(ApiError::missing(
+            "group_id: no such group of the project's client",
         ));
     }
     check_members(c, i.member_ids.as_deref(), i.team_ids.as_deref())

@@ -163,6 +163,8 @@ fn generate(
         ),
         None => None,
     };
+    // A saved provider of the local type renders in-process like no provider at all.
+    let provider = provider.filter(|(cfg, _)| cfg.kind != "local");
     let Some((cfg, is_video)) = provider else {
         if work.kind == "video" {
             return Err(Failure::Unusable(

@@ -275,7 +275,7 @@ pub fn move_in(c: &Connection, v: &Viewer, id: &str, m: MoveTask) -> ApiResult<T
     let from = columns_store::get(c, &t.column_id)?.ok_or(ApiError::NotFound("column"))?;
     let to = columns::visible_in(c, v, &m.column_id)?;
     if to.scope_type != from.scope_type || to.scope_id != from.scope_id {
-        return Err(ApiError::bad_request(
+        return Err(ApiError::conflict(
             "the column belongs to another board; tasks move within their own project's board",
         ));
     }

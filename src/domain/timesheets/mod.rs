@@ -81,6 +81,12 @@ pub async fn update(db: &Db, v: Viewer, id: String, b: UpdateEntry) -> ApiResult
     if let Some(m) = b.minutes {
         check_minutes(m)?;
     }
+    if b.description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 5000)
+    {
+        return Err(ApiError::unprocessable("description is too long"));
+    }
     let date = b.date.as_deref().map(check_date).transpose()?;
     db.write(move |c| -> ApiResult<_> {
         editable(c, &v, &id)?;

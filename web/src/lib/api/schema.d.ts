@@ -542,9 +542,10 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody: {
+            /** @description optional: no body makes a link with the defaults */
+            requestBody?: {
                 content: {
-                    "application/json": components["schemas"]["CreateApprovalRequest"];
+                    "application/json": components["schemas"]["CreateApprovalRequest"] | null;
                 };
             };
             responses: {
@@ -1979,9 +1980,10 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody: {
+            /** @description optional: no body tests with the trigger's example event */
+            requestBody?: {
                 content: {
-                    "application/json": components["schemas"]["TestIn"];
+                    "application/json": components["schemas"]["TestIn"] | null;
                 };
             };
             responses: {
@@ -3409,6 +3411,15 @@ export interface paths {
                         "application/json": components["schemas"]["ContextBlock"];
                     };
                 };
+                /** @description the embedding provider is not usable as configured (unknown, or without its key) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Not signed in, or the session has ended */
                 401: {
                     headers: {
@@ -3615,7 +3626,7 @@ export interface paths {
                         "application/json": components["schemas"]["Memory"];
                     };
                 };
-                /** @description The body could not be read (malformed JSON or multipart) */
+                /** @description the embedding provider is not usable as configured (unknown, or without its key) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3781,7 +3792,7 @@ export interface paths {
                         "application/json": components["schemas"]["SearchResults"];
                     };
                 };
-                /** @description The body could not be read (malformed JSON or multipart) */
+                /** @description the embedding provider is not usable as configured (unknown, or without its key) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4290,7 +4301,7 @@ export interface paths {
                         "application/json": components["schemas"]["SearchResults"];
                     };
                 };
-                /** @description The body could not be read (malformed JSON or multipart) */
+                /** @description the embedding provider is not usable as configured (unknown, or without its key) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -9929,9 +9940,10 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody: {
+            /** @description optional */
+            requestBody?: {
                 content: {
-                    "application/json": components["schemas"]["AutoExtract"];
+                    "application/json": components["schemas"]["AutoExtract"] | null;
                 };
             };
             responses: {
@@ -10993,6 +11005,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["SearchResults"];
+                    };
+                };
+                /** @description the embedding provider is not usable as configured (unknown, or without its key) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not signed in, or the session has ended */
@@ -14252,7 +14273,7 @@ export interface paths {
                         "application/json": components["schemas"]["Simulation"];
                     };
                 };
-                /** @description The body could not be read (malformed JSON or multipart) */
+                /** @description the embedding provider is not usable as configured (unknown, or without its key) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -17672,7 +17693,9 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @description Per-model prices overriding the built-in table: JSON {"model-prefix": [input, output]} in USD per 1M tokens */
-                        ai_price_table?: string | null;
+                        ai_price_table?: {
+                            [key: string]: number[];
+                        } | null;
                         /** @description Let imports and webhooks reach private, loopback and link-local addresses (intranets, tests) */
                         allow_private_network?: boolean | null;
                         /** @description Anthropic API key */
@@ -17687,12 +17710,18 @@ export interface paths {
                         claude_code_oauth_token?: string | null;
                         /** @description Model of the default provider (e.g. gpt-4o-mini) */
                         default_model?: string | null;
-                        /** @description Chat provider used by default: local (offline), local-llm (the installed in-process model), openai, anthropic, gemini, ollama or openrouter. Unset: local-llm when a model is installed, else local */
-                        default_provider?: string | null;
+                        /**
+                         * @description Chat provider used by default: local (offline), local-llm (the installed in-process model), openai, anthropic, gemini, ollama or openrouter. Unset: local-llm when a model is installed, else local
+                         * @enum {unknown}
+                         */
+                        default_provider?: "local" | "local-llm" | "openai" | "anthropic" | "gemini" | "ollama" | "openrouter" | null;
                         /** @description Embedding model (e.g. text-embedding-3-small) */
                         embedding_model?: string | null;
-                        /** @description Embedder for knowledge search: auto (local MiniLM when installed, else hashing), hashing, minilm, or a remote provider: openai, ollama, gemini, openrouter (keys and base URLs as for chat; model from embedding_model). Changing it re-embeds everything in the background */
-                        embedding_provider?: string | null;
+                        /**
+                         * @description Embedder for knowledge search: auto (local MiniLM when installed, else hashing), hashing, minilm, or a remote provider: openai, ollama, gemini, openrouter (keys and base URLs as for chat; model from embedding_model). Changing it re-embeds everything in the background
+                         * @enum {unknown}
+                         */
+                        embedding_provider?: "auto" | "hashing" | "minilm" | "openai" | "ollama" | "gemini" | "openrouter" | null;
                         /** @description Public URL of the web app (OAuth redirects, approval links) */
                         frontend_url?: string | null;
                         /** @description Google Gemini API key */
@@ -17718,23 +17747,23 @@ export interface paths {
                         /** @description LinkedIn app client secret (publishing) */
                         linkedin_client_secret?: string | null;
                         /** @description Context window of local-llm in tokens, prompt and reply together (default 4096; older turns are dropped to fit) */
-                        local_llm_context?: string | null;
+                        local_llm_context?: number | null;
                         /** @description Base URL local-llm models are downloaded from in Settings (a mirror holding the files by name; default: each model's Hugging Face URL) */
                         local_llm_download_url?: string | null;
                         /** @description Seconds without a generation after which local-llm unloads its model (default 600) */
-                        local_llm_idle_seconds?: string | null;
+                        local_llm_idle_seconds?: number | null;
                         /** @description Most tokens local-llm writes per reply (default 1024) */
-                        local_llm_max_tokens?: string | null;
+                        local_llm_max_tokens?: number | null;
                         /** @description In-process model local-llm runs: smollm2-135m, qwen2.5-0.5b or qwen2.5-1.5b (default: the largest installed) */
                         local_llm_model?: string | null;
                         /** @description Repeat penalty of local-llm over the last 64 tokens, 1 (off) to 2 (default 1.1) */
-                        local_llm_repeat_penalty?: string | null;
+                        local_llm_repeat_penalty?: number | null;
                         /** @description Sampling temperature of local-llm, 0 (greedy) to 2 (default 0.7) */
-                        local_llm_temperature?: string | null;
+                        local_llm_temperature?: number | null;
                         /** @description Threads local-llm computes with (default 0: one per core) */
-                        local_llm_threads?: string | null;
+                        local_llm_threads?: number | null;
                         /** @description Nucleus sampling of local-llm, 0 to 1 (default 0.9) */
-                        local_llm_top_p?: string | null;
+                        local_llm_top_p?: number | null;
                         /** @description Medium base URL for feed imports (default https://medium.com) */
                         medium_base_url?: string | null;
                         /** @description Meta app id (Facebook Pages and Instagram publishing) */
@@ -17748,7 +17777,7 @@ export interface paths {
                         /** @description Graph API version (default v21.0) */
                         meta_graph_version?: string | null;
                         /** @description Tokens each user may spend per calendar month (empty: unlimited) */
-                        monthly_token_budget?: string | null;
+                        monthly_token_budget?: number | null;
                         /** @description Assets of a production plan generated at the same time, 1 to 8 (default 2) */
                         multimodal_concurrency?: number | null;
                         /** @description Notion API base URL for imports (default https://api.notion.com) */
@@ -17766,7 +17795,7 @@ export interface paths {
                         /** @description Public base URL of this server (e.g. https://studio.example.com): OAuth redirect URIs, approval links and capability links to assets and previews become absolute; empty: the address the browser used */
                         public_url?: string | null;
                         /** @description A scheduled post due while the server was down still goes out if it is at most this many minutes late (default 60); later it is marked missed */
-                        publishing_grace_minutes?: string | null;
+                        publishing_grace_minutes?: number | null;
                         /** @description Let members' GitHub/Notion imports without a token of their own use the tokens set here (default off: admins only) */
                         share_integration_tokens?: boolean | null;
                         /** @description Supabase anon (public) key, handed to the browser */
@@ -17779,8 +17808,11 @@ export interface paths {
                         supabase_url?: string | null;
                         /** @description Transcription model (default whisper-1) */
                         transcription_model?: string | null;
-                        /** @description Transcription provider (OpenAI-compatible /audio/transcriptions): openai or openrouter */
-                        transcription_provider?: string | null;
+                        /**
+                         * @description Transcription provider (OpenAI-compatible /audio/transcriptions): openai or openrouter
+                         * @enum {unknown}
+                         */
+                        transcription_provider?: "openai" | "openrouter" | null;
                         /** @description YouTube base URL for caption imports (default https://www.youtube.com) */
                         youtube_base_url?: string | null;
                     };
@@ -21181,7 +21213,7 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
-                /** @description column of another board */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -21210,6 +21242,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the column is on another board */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -23680,7 +23721,8 @@ export interface components {
              * @enum {string}
              */
             op: "eq" | "ne" | "in" | "not_in" | "contains" | "gt" | "lt" | "exists" | "not_exists";
-            value?: Record<string, unknown>;
+            /** @description Any JSON value (a string, number, boolean, list or null). */
+            value?: unknown;
         };
         /** @description One field of an action's config form. */
         ConfigField: {
@@ -25471,7 +25513,7 @@ export interface components {
                 finished_at?: string | null;
                 id: string;
                 is_test: boolean;
-                output: Record<string, unknown>;
+                output?: Record<string, unknown> | null;
                 payload: Record<string, unknown>;
                 /** @description queued, succeeded, failed or skipped. */
                 status: string;
@@ -26167,7 +26209,7 @@ export interface components {
             finished_at?: string | null;
             id: string;
             is_test: boolean;
-            output: Record<string, unknown>;
+            output?: Record<string, unknown> | null;
             payload: Record<string, unknown>;
             /** @description queued, succeeded, failed or skipped. */
             status: string;
@@ -26216,22 +26258,29 @@ export interface components {
         /** @description One known setting: how the UI should render it and what it means. */
         SettingDef: {
             description: string;
+            example?: string | null;
             key: string;
             /**
-             * @description `text`, `url`, `secret`, `bool`, `string_list` or `int` (a whole number from `min` to
-             *     `max`, sent as a number or a numeric string, answered as a string).
+             * @description `text`, `url`, `secret`, `bool`, `string_list`, `int` (a whole number from `min` to `max`),
+             *     `number` (from `min` to `max`), `choice` (one of `options`), `format` (text matching
+             *     `pattern`, e.g. `example`) or `json` (a JSON object). Numbers may be sent as numbers or
+             *     numeric strings and are answered as strings.
              */
             kind: string;
             /**
-             * Format: int64
-             * @description Largest accepted value of an `int` setting.
+             * Format: double
+             * @description Largest accepted value of an `int` or `number` setting.
              */
             max?: number | null;
             /**
-             * Format: int64
-             * @description Smallest accepted value of an `int` setting.
+             * Format: double
+             * @description Smallest accepted value of an `int` or `number` setting.
              */
             min?: number | null;
+            /** @description The values a `choice` setting takes. */
+            options?: string[] | null;
+            /** @description The shape of a `format` setting (ECMA-262 regular expression). */
+            pattern?: string | null;
         };
         /** @description Every known setting: its value, `null` when unset; secrets masked (`sk-…1234`). */
         SettingsView: {
