@@ -8,6 +8,6 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 pub struct TestIn {
     /// The trigger payload to run with; the trigger's example payload when absent.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub payload: Option<serde_json::Value>,
 }

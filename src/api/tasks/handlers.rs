@@ -120,7 +120,7 @@ pub async fn get_task(
     ))
 }
 
-#[utoipa::path(tag = "tasks", request_body = UpdateTask, responses((status = 200, body = Task), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "shared read-only"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "tasks", request_body = UpdateTask, responses((status = 200, body = Task), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "shared read-only"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "the column is on another board"), (status = 422, body = ErrorBody)))]
 #[put("/tasks/{id}")]
 pub async fn update_task(
     state: web::Data<AppState>,

@@ -46,7 +46,11 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Source> {
         url: r.get(8)?,
         status: r.get(9)?,
         error: r.get(10)?,
-        metadata: serde_json::from_str(&meta).unwrap_or_default(),
+        // Always an object (rows written with no metadata read as `{}`).
+        metadata: serde_json::from_str::<serde_json::Value>(&meta)
+            .ok()
+            .filter(serde_json::Value::is_object)
+            .unwrap_or_else(|| serde_json::json!({})),
         size_bytes: r.get(12)?,
         chunk_count: r.get(13)?,
         created_at: r.get(14)?,

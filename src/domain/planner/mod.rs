@@ -24,6 +24,9 @@ pub const RESOURCE: Resource = Resource::shareable("plan", "plans");
 
 /// Known platform names, normalized (`twitter` → `x`), deduplicated; 422 otherwise.
 pub fn check_platforms(list: &[String]) -> ApiResult<Vec<String>> {
+    if list.len() > 10 {
+        return Err(ApiError::unprocessable("platforms: give 1–10 platforms"));
+    }
     let mut out: Vec<String> = Vec::new();
     for p in list {
         let rules =

@@ -20,6 +20,15 @@ pub struct Board {
 
 /// Resolve a board and check the viewer may use it (404 otherwise).
 fn resolve(c: &Connection, v: &Viewer, b: &Board) -> ApiResult<(String, String)> {
+    if let Some(other) = b
+        .scope_type
+        .as_deref()
+        .filter(|t| !matches!(*t, "project" | "personal"))
+    {
+        return Err(ApiError::unprocessable(format!(
+            "scope_type must be project or personal, not {other:?}"
+        )));
+    }
     let (st, sid) = match (b.project_id.as_deref(), b.scope_type.as_deref()) {
         (Some(p), _) => ("project".to_string(), p.to_string()),
         (None, Some("project")) => (
