@@ -96,7 +96,8 @@ def quality(rep):
     print("\n== Retrieval quality on tests/bench/retrieval_set.json (document level; dev = tuning half, test = held out) ==")
     print(f"  {'':<40} {'nDCG@10 dev':>11} {'test':>6} {'recall@10 dev':>13} {'test':>6}")
     for name, v in sorted(rep["quality"].items(), key=lambda kv: -kv[1]["test"]["ndcg10"]):
-        fusion = f"  (k={v['fusion']['k']:g}, vector weight {v['fusion']['vector']:g})" if "fusion" in v else ""
+        fusion = (f"  (k={v['fusion']['k']:g}, vector weight {v['fusion']['vector']:g}, "
+                  f"coverage^{v['fusion'].get('coverage', 0):g})") if "fusion" in v else ""
         print(f"  {name:<40} {v['dev']['ndcg10']:>11.3f} {v['test']['ndcg10']:>6.3f} "
               f"{v['dev']['recall10']:>13.3f} {v['test']['recall10']:>6.3f}{fusion}")
 

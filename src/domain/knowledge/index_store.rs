@@ -170,18 +170,22 @@ pub fn vector_coverage(c: &Connection, model: &str) -> rusqlite::Result<(i64, i6
     Ok((total, embedded))
 }
 
-/// Up to `limit` chunks (id, text) without a vector of `model`, oldest first.
+/// Up to `limit` chunks (id, document title, text) without a vector of `model`, oldest first.
+/// The title is a source's ("" for memory entries), as the import embedded it.
 pub fn without_vector(
     c: &Connection,
     model: &str,
     limit: i64,
-) -> rusqlite::Result<Vec<(i64, String)>> {
+) -> rusqlite::Result<Vec<(i64, String, String)>> {
     let mut stmt = c.prepare_cached(
-        "SELECT c.id, c.text FROM chunks c
+        "SELECT c.id, COALESCE(s.title, ''), c.text FROM chunks c
+         LEFT JOIN sources s ON c.doc_type = 'source' AND s.id = c.doc_id
          WHERE NOT EXISTS (SELECT 1 FROM chunk_vectors cv WHERE cv.chunk_id = c.id AND cv.model = ?1)
          ORDER BY c.id LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![model, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map(params![model, limit], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
     rows.collect()
 }
 

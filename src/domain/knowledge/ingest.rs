@@ -57,7 +57,7 @@ pub fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
         };
         anyhow::ensure!(!g.text.trim().is_empty(), "no text could be extracted");
         let emb = emb.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
-        Ok(index_in_batches(state, &id, emb.as_ref(), &g.text)?.map(|n| (g, n)))
+        Ok(index_in_batches(state, &id, emb.as_ref(), &g.title, &g.text)?.map(|n| (g, n)))
     });
     match indexed {
         // The source was deleted while we worked: there is nothing to finish.
@@ -105,13 +105,13 @@ fn index_in_batches(
     state: &AppState,
     id: &str,
     emb: &dyn Embedder,
+    title: &str,
     text: &str,
 ) -> anyhow::Result<Option<usize>> {
     let chunks = chunk::chunk(text, ChunkConfig::default());
     let model = emb.model_id();
     for (b, batch) in chunks.chunks(BATCH).enumerate() {
-        let texts: Vec<&str> = batch.iter().map(|c| c.text.as_str()).collect();
-        let vectors = emb.embed(&texts)?;
+        let vectors = super::index::embed_chunks(emb, title, batch)?;
         anyhow::ensure!(
             vectors.len() == batch.len(),
             "embedder returned too few vectors"

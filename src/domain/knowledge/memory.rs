@@ -20,7 +20,7 @@ pub fn record(
 ) -> anyhow::Result<Memory> {
     let emb = embed::configured(state)?;
     let content = &super::chunk::nfc(content.to_string());
-    let prepared = index::prepare(emb.as_ref(), content)?;
+    let prepared = index::prepare(emb.as_ref(), "", content)?;
     state.db.write_blocking(|tx| -> anyhow::Result<Memory> {
         let m = store::insert(tx, owner, kind, content, metadata)?;
         index_store::write(tx, "memory", &m.id, &prepared)?;

@@ -80,10 +80,15 @@ pub fn run(state: &AppState, _job: &Job) -> anyhow::Result<()> {
         if todo.is_empty() {
             break;
         }
-        let texts: Vec<&str> = todo.iter().map(|(_, t)| t.as_str()).collect();
+        // The same input as the import embedded: the document's title, then the passage.
+        let inputs: Vec<String> = todo
+            .iter()
+            .map(|(_, title, text)| super::index::embed_input(title, text))
+            .collect();
+        let texts: Vec<&str> = inputs.iter().map(String::as_str).collect();
         let vectors = emb.embed(&texts)?;
         state.db.write_blocking(|tx| -> rusqlite::Result<()> {
-            for ((id, _), v) in todo.iter().zip(&vectors) {
+            for ((id, _, _), v) in todo.iter().zip(&vectors) {
                 // The chunk may have been deleted meanwhile; then the insert has nothing to refer to.
                 if index_store::chunk_exists(tx, *id)? {
                     index_store::add_vector(tx, *id, &target, v)?;

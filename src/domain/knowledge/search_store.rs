@@ -63,10 +63,15 @@ pub fn bind(v: &Viewer, f: &Filters) -> Bound {
     )
 }
 
-/// The FTS5 candidates of `m` (an FTS5 query), best first.
-pub fn keyword_ids(c: &Connection, v: &Viewer, q: &Query, m: &str) -> rusqlite::Result<Vec<i64>> {
+/// The FTS5 candidates of `m` (an FTS5 query), best first, with their text.
+pub fn keyword_ids(
+    c: &Connection,
+    v: &Viewer,
+    q: &Query,
+    m: &str,
+) -> rusqlite::Result<Vec<(i64, String)>> {
     let sql = format!(
-        "SELECT c.id FROM chunks_fts f JOIN chunks c ON c.id = f.rowid {} AND chunks_fts MATCH ?10
+        "SELECT c.id, c.text FROM chunks_fts f JOIN chunks c ON c.id = f.rowid {} AND chunks_fts MATCH ?10
          ORDER BY f.rank LIMIT ?11",
         doc_join(q.scope)
     );
@@ -86,7 +91,7 @@ pub fn keyword_ids(c: &Connection, v: &Viewer, q: &Query, m: &str) -> rusqlite::
             m,
             super::search::CANDIDATES as i64
         ],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     rows.collect()
 }

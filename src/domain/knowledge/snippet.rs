@@ -17,7 +17,9 @@ fn escape(s: &str) -> String {
     out
 }
 
-fn matches(word: &str, terms: &[String]) -> bool {
+/// Whether `word` is (a form of) one of `terms`: also what hybrid search counts as a keyword
+/// hit's coverage of the query.
+pub(super) fn matches(word: &str, terms: &[String]) -> bool {
     let w = word.to_lowercase();
     terms.iter().any(|t| {
         // In characters, not bytes: "névé" loses its last letter, not half of an "é".
