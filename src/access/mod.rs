@@ -175,10 +175,11 @@ pub enum Placement {
 
 impl From<Placement> for ApiError {
     /// An unknown (or invisible) client or project is a 404, like any id the caller cannot
-    /// see; a project of another client is a 422.
+    /// see; a project of another client is a 409.
     fn from(p: Placement) -> Self {
         match p {
-            Placement::Mismatch => ApiError::unprocessable(p.to_string()),
+            // Both exist and are visible, but do not fit together.
+            Placement::Mismatch => ApiError::conflict(p.to_string()),
             _ => ApiError::missing(p.to_string()),
         }
     }

@@ -51,6 +51,7 @@ pub fn apply(spec: &mut OpenApi) {
         enum_items(spec, schema, "events", &subscribable);
     }
     let naming_ids = schemas_naming_ids(spec);
+    let placing = schemas_placing(spec);
     let mut seen = std::collections::HashSet::new();
     for (path, item) in spec.paths.paths.iter_mut() {
         let area = path
@@ -70,7 +71,8 @@ pub fn apply(spec: &mut OpenApi) {
             let Some(op) = op else { continue };
             unique_id(op, &area, method, &mut seen);
             let names_ids = has_path_id || op_names_ids(op, &naming_ids);
-            errors(op, method, names_ids);
+            let places = op_names_ids(op, &placing) || query_places(op);
+            errors(op, method, names_ids, places);
             describe(op);
         }
     }
@@ -165,6 +167,35 @@ fn schemas_naming_ids(spec: &OpenApi) -> std::collections::HashSet<String> {
         .collect()
 }
 
+/// Component schemas that place something in a client and a project (both may be named, and
+/// must fit together: 409 when the project belongs to another client).
+fn schemas_placing(spec: &OpenApi) -> std::collections::HashSet<String> {
+    let Some(components) = spec.components.as_ref() else {
+        return Default::default();
+    };
+    components
+        .schemas
+        .iter()
+        .filter(|(_, s)| match s {
+            RefOr::T(Schema::Object(o)) => {
+                o.properties.contains_key("client_id") && o.properties.contains_key("project_id")
+            }
+            _ => false,
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+fn query_places(op: &Operation) -> bool {
+    let named = |n: &str| {
+        op.parameters.iter().flatten().any(|p| match p {
+            RefOr::T(p) => matches!(p.parameter_in, ParameterIn::Query) && p.name == n,
+            RefOr::Ref(_) => false,
+        })
+    };
+    named("client_id") && named("project_id")
+}
+
 /// Whether the operation's query or body names a resource by id (a 404 when it cannot be seen).
 fn op_names_ids(op: &Operation, naming_ids: &std::collections::HashSet<String>) -> bool {
     let in_query = op.parameters.iter().flatten().any(|p| match p {
@@ -196,7 +227,7 @@ fn has_typed_path_param(op: &Operation) -> bool {
     })
 }
 
-fn errors(op: &mut Operation, method: &str, names_ids: bool) {
+fn errors(op: &mut Operation, method: &str, names_ids: bool, places: bool) {
     let has_query = op.parameters.iter().flatten().any(|p| match p {
         RefOr::T(p) => matches!(p.parameter_in, ParameterIn::Query),
         RefOr::Ref(_) => true,
@@ -228,6 +259,9 @@ fn errors(op: &mut Operation, method: &str, names_ids: bool) {
             "404",
             "Not found, or not visible to the caller (also an id the body or query names)",
         ));
+    }
+    if places {
+        add.push(("409", "The project named is not one of the client named"));
     }
     add.push(("429", "Too many requests from this client; see Retry-After"));
     if method != "get" {

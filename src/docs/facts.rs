@@ -105,6 +105,61 @@ pub fn refine(doc: &mut Value) {
     if let Some(u) = s.get_mut("HttpUrl") {
         merge_into(u, json!({"pattern": HTTP_URL}));
     }
+    for schema in ["WebhookIn", "WebhookPatch"] {
+        merge(
+            s,
+            schema,
+            "headers",
+            json!({"propertyNames": {"type": "string", "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"}}),
+        );
+        // A new `whsec_` secret, or the masked one an answer showed (kept).
+        merge(
+            s,
+            schema,
+            "secret",
+            json!({"pattern": format!("{WHSEC}|^whsec_…")}),
+        );
+    }
+    merge(
+        s,
+        "Condition",
+        "field",
+        json!({"minLength": 1, "pattern": NON_BLANK}),
+    );
+    merge(
+        s,
+        "LegacySubtask",
+        "title",
+        json!({"minLength": 1, "maxLength": 500, "pattern": NON_BLANK}),
+    );
+    merge(
+        s,
+        "CreateProviderRequest",
+        "base_url",
+        json!({"pattern": HTTP_URL}),
+    );
+    merge(
+        s,
+        "UpdateProviderRequest",
+        "base_url",
+        json!({"pattern": format!("^$|{HTTP_URL}")}),
+    );
+    any_of(
+        s,
+        "CreateProviderRequest",
+        json!([
+            {"properties": {"type": {"not": {"const": "openai_compatible_images"}}}},
+            {"required": ["base_url"], "properties": {"base_url": {"type": "string"}}}
+        ]),
+    );
+    any_of(
+        s,
+        "DesignSystemRequest",
+        json!([
+            {"required": ["urls"], "properties": {"urls": {"type": "array", "items": {"type": "string"}, "minItems": 1}}},
+            {"required": ["source_ids"], "properties": {"source_ids": {"type": "array", "items": {"type": "string"}, "minItems": 1}}}
+        ]),
+    );
     // Either of two fields.
     any_of(
         s,
@@ -374,6 +429,9 @@ fn closed_forms(doc: &mut Value) {
     for name in forms {
         if let Some(s) = doc["components"]["schemas"].get_mut(&name) {
             s["additionalProperties"] = json!(false);
+            if let Some(file) = s.pointer_mut("/properties/file") {
+                file["minLength"] = json!(1);
+            }
         }
     }
 }

@@ -144,7 +144,10 @@ fn uploads_are_checked_by_content_and_size() {
         Some(&t),
         &json!({"content": "x", "attachments": ["nope"]}),
     );
-    assert_eq!(r.status, 422);
+    assert_eq!(
+        r.status, 404,
+        "an attachment the conversation does not hold"
+    );
     // The offline provider answers from the attachment itself.
     let r = upload(&s, &t, &conv, "report.txt", "text/plain", b"Churn fell to 2% after onboarding calls. The team hired two engineers in May. Lunch was pizza on Friday.");
     let id = r.json()["id"].as_str().unwrap().to_string();

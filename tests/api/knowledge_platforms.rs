@@ -294,7 +294,7 @@ fn twitter_archives_and_caption_files_are_uploaded_and_visual_scan_says_what_it_
     );
     assert_eq!(r.status, 422, "not a video id: {}", r.text);
     let r = s.post("/api/v1/platforms/visual-scan/import", Some(&t), &json!({}));
-    assert_eq!(r.status, 422);
+    assert_eq!(r.status, 415, "visual-scan takes an upload, not JSON");
     assert!(r.detail().contains("multipart field `file`"), "{}", r.text);
 }
 

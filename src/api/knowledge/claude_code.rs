@@ -42,11 +42,16 @@ pub async fn generate(
     body: web::Json<GenerateIn>,
 ) -> ApiResult<web::Json<Grounded>> {
     let b = body.into_inner();
-    let collections = b
-        .collection_ids
-        .into_iter()
-        .chain(b.collection_id)
-        .collect();
+    // `collection_id` is one more of `collection_ids` (listed once).
+    let mut collections: Vec<String> = b.collection_ids;
+    if let Some(one) = b.collection_id.filter(|c| !collections.contains(c)) {
+        if collections.len() >= 100 {
+            return Err(crate::error::ApiError::unprocessable(
+                "collection_id and collection_ids name at most 100 collections together",
+            ));
+        }
+        collections.push(one);
+    }
     Ok(web::Json(
         claude_code::generate(&state, viewer, b.brief, b.platform, collections).await?,
     ))

@@ -67,7 +67,7 @@ pub async fn start(
             .map_err(ApiError::unusable)?;
             let files = store::attachments_in(c, &conv_id, &ask.attachments)?;
             if files.len() != ask.attachments.len() {
-                return Err(ApiError::unprocessable(
+                return Err(ApiError::missing(
                     "unknown attachment id for this conversation",
                 ));
             }

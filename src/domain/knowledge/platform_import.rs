@@ -153,8 +153,8 @@ pub async fn from_params(
             ));
         }
         "visual-scan" => {
-            return Err(ApiError::unprocessable(
-                "upload the image (PNG, JPEG or WebP) as multipart field `file`",
+            return Err(ApiError::UnsupportedMediaType(
+                "visual-scan imports take an upload: the image (PNG, JPEG or WebP) as multipart field `file`".into(),
             ));
         }
         _ => return Err(ApiError::NotFound("platform")),

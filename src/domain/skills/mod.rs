@@ -320,7 +320,8 @@ pub fn draft(description: &str) -> SkillInput {
         .replace("{skill_type}", skill_type);
     SkillInput {
         name,
-        description: description.trim().to_string(),
+        // A skill's description holds 1,000 characters; the request's may be twice that.
+        description: description.trim().chars().take(1000).collect(),
         skill_type: Some(skill_type.to_string()),
         instructions: instructions.trim().to_string(),
         ..Default::default()

@@ -5,7 +5,7 @@ import { api, listAll, ok, page, stream, type Schema } from './client';
 export type Provider = Schema<'Provider'>;
 export type KnownProvider = Schema<'KnownProvider'>;
 /** A media provider's type (the API refuses any other). */
-export type MediaProviderType = Schema<'CreateProviderRequest'>['type'];
+export type MediaProviderType = NonNullable<Schema<'UpdateProviderRequest'>['type']>;
 export type Asset = Schema<'AssetView'>;
 export type AssetDetail = Schema<'AssetDetail'>;
 export type AssetVersion = Schema<'AssetVersion'>;

@@ -60,6 +60,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description limit or offset out of range */
                 422: {
                     headers: {
@@ -204,6 +213,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2234,6 +2252,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Unprocessable Entity */
                 422: {
                     headers: {
@@ -2297,6 +2324,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3438,6 +3474,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description A field is missing, of the wrong type or out of range */
                 422: {
                     headers: {
@@ -3981,6 +4026,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description The body is larger than the server accepts */
                 413: {
                     headers: {
@@ -4437,6 +4491,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Unprocessable Entity */
                 422: {
                     headers: {
@@ -4574,6 +4637,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5625,6 +5697,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6971,6 +7052,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Unprocessable Entity */
                 422: {
                     headers: {
@@ -7500,6 +7590,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8519,6 +8618,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Unprocessable Entity */
                 422: {
                     headers: {
@@ -8592,6 +8700,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8778,6 +8895,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9319,6 +9445,15 @@ export interface paths {
                 };
                 /** @description client not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11027,6 +11162,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13953,6 +14097,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description The body is larger than the server accepts */
                 413: {
                     headers: {
@@ -14115,6 +14268,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -14666,6 +14828,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Unprocessable Entity */
                 422: {
                     headers: {
@@ -15032,6 +15203,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Unprocessable Entity */
                 422: {
                     headers: {
@@ -15095,6 +15275,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -15264,6 +15453,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -15979,6 +16177,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -16952,6 +17159,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -18531,6 +18747,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description The body is larger than the server accepts */
                 413: {
                     headers: {
@@ -18693,6 +18918,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -19617,6 +19851,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Unprocessable Entity */
                 422: {
                     headers: {
@@ -20318,6 +20561,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description The body is larger than the server accepts */
                 413: {
                     headers: {
@@ -20557,6 +20809,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Unprocessable Entity */
                 422: {
                     headers: {
@@ -20649,6 +20910,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Unprocessable Entity */
                 422: {
                     headers: {
@@ -20712,6 +20982,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -20881,6 +21160,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the column is on another board */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -21548,6 +21836,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Unprocessable Entity */
                 422: {
                     headers: {
@@ -21998,6 +22295,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The project named is not one of the client named */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description A field is missing, of the wrong type or out of range */
                 422: {
                     headers: {
@@ -22126,6 +22432,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -22484,6 +22799,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The project named is not one of the client named */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -23956,6 +24280,10 @@ export interface components {
              * @enum {string}
              */
             type: "local" | "openai_images" | "gemini_imagen" | "gemini_veo" | "openai_compatible_images";
+        } | {
+            type?: unknown;
+        } | {
+            base_url: string;
         };
         CreateTask: {
             assignee_id?: string | null;
@@ -24057,6 +24385,10 @@ export interface components {
              *     answering `image/*` (PNG, JPEG, WebP) is read by a vision-capable model.
              */
             urls?: string[];
+        } | {
+            urls: string[];
+        } | {
+            source_ids: string[];
         };
         DisableRequest: {
             code: string;
@@ -26540,7 +26872,7 @@ export interface components {
         };
         TestIn: {
             /** @description The trigger payload to run with; the trigger's example payload when absent. */
-            payload: Record<string, unknown>;
+            payload?: Record<string, unknown> | null;
         };
         TestProviderRequest: {
             /** @description local, local-llm, openai, anthropic, gemini, ollama or openrouter. */
