@@ -8,6 +8,8 @@ use utoipa_actix_web::AppExt;
 
 mod contract;
 mod facts;
+mod links;
+mod registry_schemas;
 
 #[derive(OpenApi)]
 #[openapi(

@@ -7,10 +7,10 @@
 use serde_json::{Value, json};
 
 /// A name with something in it besides whitespace (what the handlers' trim-then-check means).
-const NON_BLANK: &str = "\\S";
+pub(super) const NON_BLANK: &str = "\\S";
 /// An http(s) URL with a plain ASCII host and no credentials, as `net::check_url` and the
 /// settings' URL check read them.
-const HTTP_URL: &str =
+pub(super) const HTTP_URL: &str =
     "^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$";
 
 pub fn refine(doc: &mut Value) {
@@ -117,7 +117,7 @@ pub fn refine(doc: &mut Value) {
             s,
             schema,
             "secret",
-            json!({"pattern": format!("{WHSEC}|^whsec_…")}),
+            json!({"pattern": format!("{}|^whsec_…", super::registry_schemas::WHSEC)}),
         );
     }
     merge(
@@ -202,10 +202,10 @@ pub fn refine(doc: &mut Value) {
     ] {
         create_body(doc, schema, path);
     }
-    settings_body(doc);
+    super::registry_schemas::settings_body(doc);
     closed_forms(doc);
-    links(doc);
-    automation_actions(&mut doc["components"]["schemas"]);
+    super::links::link_creates(doc);
+    super::registry_schemas::automation_actions(&mut doc["components"]["schemas"]);
     // Query parameters.
     param(
         doc,
@@ -296,109 +296,6 @@ fn create_body(doc: &mut Value, schema: &str, path: &str) {
     }
 }
 
-/// A `whsec_` secret: base64 (canonical, padded) of 24–64 bytes.
-const WHSEC: &str = "^whsec_(([A-Za-z0-9+/]{4}){8,20}([A-Za-z0-9+/]{4}|[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?|([A-Za-z0-9+/]{4}){21}([A-Za-z0-9+/][AQgw]==)?)$";
-
-/// A new automation's `action_config`, per action, from the catalog the handler checks it with:
-/// required fields are non-blank strings, selects one of their options, URLs http(s), secrets
-/// `whsec_…`; a notification to one user names the user.
-fn automation_actions(schemas: &mut Value) {
-    let mut branches = Vec::new();
-    for a in crate::domain::automations::catalog::actions()
-        .into_iter()
-        .filter(|a| a.available)
-    {
-        let mut props = serde_json::Map::new();
-        let mut required = Vec::new();
-        for f in &a.config {
-            let field = match f.kind {
-                "select" => json!({"type": "string", "enum": f.options}),
-                "url" => json!({"type": "string", "pattern": HTTP_URL}),
-                "secret" => json!({"type": "string", "pattern": WHSEC}),
-                _ if f.required => json!({"type": "string", "pattern": NON_BLANK}),
-                _ => continue,
-            };
-            if f.required {
-                required.push(json!(f.name));
-            }
-            props.insert(f.name.to_string(), field);
-        }
-        let mut config =
-            json!({"type": "object", "required": required.clone(), "properties": props});
-        if a.name == "notify" {
-            config["anyOf"] = json!([
-                {"properties": {"target": {"type": "string", "enum": ["owner", "assignee", "broadcast"]}}},
-                {"required": ["user_id"], "properties": {"user_id": {"type": "string"}}}
-            ]);
-        }
-        let config_name = format!("ActionConfig.{}", a.name);
-        schemas[&config_name] = config;
-        // An action with nothing required may leave its config out.
-        let mut branch = json!({"properties": {
-            "action": {"type": "string", "enum": [a.name]},
-            "action_config": {"$ref": format!("#/components/schemas/{config_name}")}
-        }});
-        branch["required"] = if required.is_empty() {
-            json!(["action"])
-        } else {
-            json!(["action", "action_config"])
-        };
-        branches.push(branch);
-    }
-    if let Some(s) = schemas.get_mut("AutomationIn") {
-        s["anyOf"] = json!(branches);
-    }
-}
-
-/// `PUT /settings`: every setting the registry defines, with its type; no other key.
-fn settings_body(doc: &mut Value) {
-    use crate::settings::registry::{DEFS, Kind};
-    let props: serde_json::Map<String, Value> = DEFS
-        .iter()
-        .map(|d| {
-            let schema = match d.kind {
-                Kind::Text | Kind::Secret => json!({"type": ["string", "null"], "maxLength": 8192}),
-                Kind::Url => {
-                    json!({"type": ["string", "null"], "maxLength": 2048, "pattern": HTTP_URL})
-                }
-                Kind::Bool => json!({"type": ["boolean", "null"]}),
-                Kind::StringList => json!({"type": ["array", "null"], "items": {"type": "string"}}),
-                Kind::Int { min, max } => {
-                    json!({"type": ["integer", "null"], "minimum": min, "maximum": max})
-                }
-                Kind::Number { min, max } => {
-                    json!({"type": ["number", "null"], "minimum": min, "maximum": max})
-                }
-                Kind::Choice(options) => {
-                    let mut values: Vec<Value> = options.iter().map(|o| json!(o)).collect();
-                    values.push(Value::Null);
-                    json!({"enum": values})
-                }
-                Kind::Format { pattern, .. } => {
-                    json!({"type": ["string", "null"], "pattern": pattern})
-                }
-                Kind::PriceTable => json!({
-                    "type": ["object", "null"],
-                    "additionalProperties": {
-                        "type": "array",
-                        "items": {"type": "number", "minimum": 0},
-                        "minItems": 2,
-                        "maxItems": 2
-                    }
-                }),
-            };
-            let mut schema = schema;
-            schema["description"] = json!(d.description);
-            (d.key.to_string(), schema)
-        })
-        .collect();
-    if let Some(body) = doc.pointer_mut(
-        "/paths/~1api~1v1~1settings~1/put/requestBody/content/application~1json/schema",
-    ) {
-        *body = json!({"type": "object", "properties": props, "additionalProperties": false});
-    }
-}
-
 /// Merge keys into a parameter's schema.
 fn param(doc: &mut Value, path: &str, method: &str, name: &str, patch: Value) {
     let pointer = format!("/paths/{}/{method}/parameters", path.replace('/', "~1"));
@@ -432,75 +329,6 @@ fn closed_forms(doc: &mut Value) {
             if let Some(file) = s.pointer_mut("/properties/file") {
                 file["minLength"] = json!(1);
             }
-        }
-    }
-}
-
-/// OpenAPI links from what a create operation answers to the operations that take its id: a
-/// `POST {base}` answering a schema with an `id` links to every operation on `{base}/{param}` and
-/// below it (one more path parameter), so stateful clients and fuzzers chain create → read,
-/// update, delete. Sources created by the import routes link to `/sources/{id}` too.
-fn links(doc: &mut Value) {
-    let Some(paths) = doc["paths"].as_object() else {
-        return;
-    };
-    let has_id = |schema: &Value| -> bool {
-        let Some(name) = schema["$ref"].as_str().and_then(|r| r.rsplit('/').next()) else {
-            return false;
-        };
-        doc["components"]["schemas"][name]["properties"]["id"].is_object()
-    };
-    let params = |p: &str| p.matches('{').count();
-    let mut found: Vec<(String, String, String, Value)> = Vec::new();
-    for (path, item) in paths {
-        let Some(post) = item.get("post") else {
-            continue;
-        };
-        let Some((status, response)) = ["201", "200"]
-            .iter()
-            .find_map(|s| post["responses"].get(*s).map(|r| (s.to_string(), r)))
-        else {
-            continue;
-        };
-        if !has_id(&response["content"]["application/json"]["schema"]) {
-            continue;
-        }
-        let base = if path.starts_with("/api/v1/sources/import/") {
-            "/api/v1/sources".to_string()
-        } else {
-            path.trim_end_matches('/').to_string()
-        };
-        for (target, target_item) in paths {
-            let Some(rest) = target.strip_prefix(&format!("{base}/{{")) else {
-                continue;
-            };
-            let Some((param, _)) = rest.split_once('}') else {
-                continue;
-            };
-            if params(target) != params(path) + 1
-                && !(base != path.trim_end_matches('/') && params(target) == 1)
-            {
-                continue;
-            }
-            for (method, op) in target_item.as_object().into_iter().flatten() {
-                let Some(op_id) = op["operationId"].as_str() else {
-                    continue;
-                };
-                if !["get", "put", "patch", "delete", "post"].contains(&method.as_str()) {
-                    continue;
-                }
-                let link = json!({
-                    "operationId": op_id,
-                    "parameters": {param: "$response.body#/id"},
-                });
-                found.push((path.clone(), status.clone(), op_id.to_string(), link));
-            }
-        }
-    }
-    for (path, status, name, link) in found {
-        let pointer = format!("/paths/{}/post/responses/{status}", path.replace('/', "~1"));
-        if let Some(response) = doc.pointer_mut(&pointer) {
-            response["links"][name] = link;
         }
     }
 }
