@@ -13,6 +13,21 @@ use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 pub const MAX_RESPONSE_BYTES: u64 = 20 * 1024 * 1024;
 const USER_AGENT: &str = concat!("neuromancer/", env!("CARGO_PKG_VERSION"));
 
+/// The shape of an http(s) URL that `check_url` reads, as an ECMA-262 pattern for the API
+/// document: a plain ASCII host, an optional port, no credentials.
+pub const HTTP_URL_PATTERN: &str =
+    "^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$";
+
+// The attribute repeats `HTTP_URL_PATTERN` (a derive takes only a literal); a test in
+// `docs::facts` keeps them equal.
+/// An http or https URL.
+#[derive(utoipa::ToSchema)]
+#[schema(
+    value_type = String,
+    pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$"
+)]
+pub struct HttpUrl(pub String);
+
 /// Why a URL was refused before any byte was sent.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum UrlRefused {

@@ -10,8 +10,7 @@ use serde_json::{Value, json};
 pub(super) const NON_BLANK: &str = "\\S";
 /// An http(s) URL with a plain ASCII host and no credentials, as `net::check_url` and the
 /// settings' URL check read them.
-pub(super) const HTTP_URL: &str =
-    "^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$";
+pub(super) const HTTP_URL: &str = crate::net::HTTP_URL_PATTERN;
 
 pub fn refine(doc: &mut Value) {
     let providers: Vec<Value> = crate::ai::config::PROVIDERS
@@ -24,19 +23,7 @@ pub fn refine(doc: &mut Value) {
         .map(|k| json!(k.kind))
         .collect();
     let s = &mut doc["components"]["schemas"];
-    // Timestamps and dates.
-    merge(
-        s,
-        "ScheduleRequest",
-        "scheduled_at",
-        json!({"format": "date-time"}),
-    );
-    merge(
-        s,
-        "RescheduleRequest",
-        "scheduled_at",
-        json!({"format": "date-time"}),
-    );
+    // Dates that may also be timestamps.
     for schema in ["CreateTask", "UpdateTask"] {
         replace(
             s,
@@ -77,33 +64,8 @@ pub fn refine(doc: &mut Value) {
         "type",
         json!({"enum": nullable_types}),
     );
-    merge(
-        s,
-        "GenerateIn",
-        "platform",
-        json!({"pattern": "^(linkedin|x|twitter|instagram|facebook|threads|newsletter|email|blog|youtube|tiktok)$"}),
-    );
-    // Free text the handler trims before checking it is there; emails it checks loosely.
-    merge(
-        s,
-        "UpdateAccountRequest",
-        "name",
-        json!({"pattern": NON_BLANK}),
-    );
-    merge(
-        s,
-        "CreateApprovalRequest",
-        "reviewer_email",
-        json!({"pattern": "^\\s*$|@"}),
-    );
     if let Some(items) = s.pointer_mut("/DesignSystemRequest/properties/urls/items") {
         merge_into(items, json!({"pattern": HTTP_URL}));
-    }
-    for schema in ["LinkedinUrl", "UrlImport", "WebhookIn", "WebhookPatch"] {
-        merge(s, schema, "url", json!({"pattern": HTTP_URL}));
-    }
-    if let Some(u) = s.get_mut("HttpUrl") {
-        merge_into(u, json!({"pattern": HTTP_URL}));
     }
     for schema in ["WebhookIn", "WebhookPatch"] {
         merge(
@@ -120,18 +82,6 @@ pub fn refine(doc: &mut Value) {
             json!({"pattern": format!("{}|^whsec_…", super::registry_schemas::WHSEC)}),
         );
     }
-    merge(
-        s,
-        "Condition",
-        "field",
-        json!({"minLength": 1, "pattern": NON_BLANK}),
-    );
-    merge(
-        s,
-        "LegacySubtask",
-        "title",
-        json!({"minLength": 1, "maxLength": 500, "pattern": NON_BLANK}),
-    );
     merge(
         s,
         "CreateProviderRequest",
@@ -209,34 +159,10 @@ pub fn refine(doc: &mut Value) {
     // Query parameters.
     param(
         doc,
-        "/api/v1/publishing/accounts",
-        "get",
-        "platform",
-        json!({"enum": crate::domain::publishing::types::PLATFORMS}),
-    );
-    for name in ["from", "to"] {
-        param(
-            doc,
-            "/api/v1/publishing/scheduled",
-            "get",
-            name,
-            json!({"format": "date-time"}),
-        );
-    }
-    param(
-        doc,
         "/api/v1/platforms/{type}/import",
         "post",
         "type",
         json!({"enum": ["substack", "medium", "twitter", "youtube", "rss", "notion", "github", "website", "visual-scan"]}),
-    );
-    let node = "(client|project|collection|persona|skill|template|learning|plan|content|source)";
-    param(
-        doc,
-        "/api/v1/graph/knowledge",
-        "get",
-        "types",
-        json!({"pattern": format!("^$|^ *{node} *(, *{node} *)*$")}),
     );
 }
 
@@ -335,6 +261,17 @@ fn closed_forms(doc: &mut Value) {
 
 #[cfg(test)]
 mod tests {
+    /// The `HttpUrl` component (a derive attribute) states the same pattern as the constant.
+    #[test]
+    fn the_url_component_states_the_url_pattern() {
+        let doc: serde_json::Value =
+            serde_json::from_str(&crate::docs::openapi_json_pretty()).unwrap();
+        assert_eq!(
+            doc["components"]["schemas"]["HttpUrl"]["pattern"],
+            crate::net::HTTP_URL_PATTERN
+        );
+    }
+
     /// What the stated URL pattern allows, the server's URL check reads (a few shapes of it).
     #[test]
     fn urls_of_the_stated_shape_pass_the_url_check() {

@@ -6,7 +6,8 @@ use utoipa::ToSchema;
 pub struct CreateApprovalRequest {
     #[schema(max_length = 200)]
     pub reviewer_name: Option<String>,
-    #[schema(max_length = 320)]
+    /// An email address (blank for none).
+    #[schema(max_length = 320, pattern = "^\\s*$|@")]
     pub reviewer_email: Option<String>,
     /// Shown to the reviewer above the post.
     #[schema(max_length = 2000)]

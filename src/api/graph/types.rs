@@ -9,7 +9,7 @@ pub struct GraphQuery {
     /// Comma-separated node types: source, collection, learning, skill, persona, template,
     /// content, plan, client, project (default all).
     #[param(
-        pattern = "^ *((client|project|collection|persona|skill|template|learning|plan|content|source) *(, *)?)*$"
+        pattern = "^$|^ *(client|project|collection|persona|skill|template|learning|plan|content|source) *(, *(client|project|collection|persona|skill|template|learning|plan|content|source) *)*$"
     )]
     pub types: Option<String>,
     /// Most nodes (1–20000, default 2000).

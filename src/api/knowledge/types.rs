@@ -12,10 +12,7 @@ pub use crate::domain::knowledge::types::{
     SourceDetail,
 };
 
-/// An http or https URL.
-#[derive(ToSchema)]
-#[schema(value_type = String, pattern = "^https?://[^\\s/?#]+")]
-pub struct HttpUrl(pub String);
+use crate::net::HttpUrl;
 
 #[derive(Deserialize, ToSchema)]
 pub struct PasteImport {
@@ -31,7 +28,7 @@ pub struct PasteImport {
 #[derive(Deserialize, ToSchema)]
 pub struct UrlImport {
     /// An http or https URL.
-    #[schema(pattern = "^https?://[^\\s/?#]+")]
+    #[schema(value_type = HttpUrl)]
     pub url: String,
     pub collection_id: Option<String>,
     pub title: Option<String>,
@@ -149,6 +146,7 @@ pub struct GenerateIn {
     #[schema(min_length = 1, max_length = 20000)]
     pub brief: String,
     /// The platform to write for (default linkedin).
+    #[schema(value_type = Option<crate::domain::content::types::PlatformName>)]
     pub platform: Option<String>,
     /// Retrieve passages only from these collections.
     #[serde(default)]
@@ -161,7 +159,7 @@ pub struct GenerateIn {
 #[derive(Deserialize, ToSchema)]
 pub struct LinkedinUrl {
     /// An http or https URL.
-    #[schema(pattern = "^https?://[^\\s/?#]+")]
+    #[schema(value_type = HttpUrl)]
     pub url: String,
     pub collection_id: Option<String>,
 }

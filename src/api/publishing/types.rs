@@ -7,12 +7,13 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct AccountFilter {
     /// linkedin | facebook | instagram.
+    #[param(pattern = "^(linkedin|facebook|instagram)$")]
     pub platform: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateAccountRequest {
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
     /// The client the account publishes for ("" removes it).
     pub client_id: Option<String>,
@@ -108,6 +109,7 @@ pub struct ScheduleRequest {
     pub content_id: String,
     pub account_id: String,
     /// RFC 3339 with an offset (stored UTC), e.g. `2026-12-01T09:00:00+01:00`.
+    #[schema(format = DateTime)]
     pub scheduled_at: String,
     #[schema(max_items = 20)]
     pub asset_ids: Option<Vec<String>>,
@@ -121,6 +123,7 @@ pub struct ScheduleRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RescheduleRequest {
     /// RFC 3339 with an offset.
+    #[schema(format = DateTime)]
     pub scheduled_at: Option<String>,
     #[schema(max_items = 20)]
     pub asset_ids: Option<Vec<String>>,

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 #[derive(Serialize, Deserialize, ToSchema, Clone, Debug)]
 pub struct Condition {
     /// Dotted path in the payload, e.g. `task.priority` or `to_column_id`.
+    #[schema(min_length = 1, pattern = "\\S")]
     pub field: String,
     /// eq, ne, in, not_in, contains, gt, lt, exists, not_exists.
     pub op: String,

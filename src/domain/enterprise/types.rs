@@ -252,6 +252,7 @@ pub struct OrgNode {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LegacySubtask {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub title: String,
     #[serde(default)]
     pub description: String,

@@ -95,8 +95,10 @@ pub struct PostFilter {
     pub content_id: Option<String>,
     pub account_id: Option<String>,
     /// Scheduled at or after (RFC 3339).
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// Scheduled before (RFC 3339).
+    #[param(format = DateTime)]
     pub to: Option<String>,
 }
 

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 pub struct WebhookIn {
     /// An http or https URL.
-    #[schema(pattern = "^https?://[^\\s/?#]+")]
+    #[schema(value_type = crate::net::HttpUrl)]
     pub url: String,
     /// Event types (see `GET /webhooks/events`); `"*"` subscribes to all.
     #[schema(min_items = 1)]
@@ -23,7 +23,7 @@ pub struct WebhookIn {
 #[derive(Deserialize, ToSchema)]
 pub struct WebhookPatch {
     /// An http or https URL.
-    #[schema(pattern = "^https?://[^\\s/?#]+")]
+    #[schema(value_type = Option<crate::net::HttpUrl>)]
     pub url: Option<String>,
     #[schema(min_items = 1)]
     pub events: Option<Vec<String>>,

@@ -16014,7 +16014,7 @@ export interface paths {
                     /** @description How many items to skip (0–2147483647, default 0). */
                     offset?: number;
                     /** @description linkedin | facebook | instagram. */
-                    platform?: "linkedin" | "facebook" | "instagram";
+                    platform?: string;
                 };
                 header?: never;
                 path?: never;
@@ -24183,6 +24183,7 @@ export interface components {
             expires_in_hours?: number | null;
             /** @description Shown to the reviewer above the post. */
             message?: string | null;
+            /** @description An email address (blank for none). */
             reviewer_email?: string | null;
             reviewer_name?: string | null;
         };
@@ -24535,8 +24536,7 @@ export interface components {
             collection_id?: string | null;
             /** @description Retrieve passages only from these collections. */
             collection_ids?: string[];
-            /** @description The platform to write for (default linkedin). */
-            platform?: string | null;
+            platform?: components["schemas"]["PlatformName"] | null;
         };
         GeneratePersonaRequest: {
             description: string;
@@ -24847,7 +24847,7 @@ export interface components {
         LinkedinUrl: {
             collection_id?: string | null;
             /** @description An http or https URL. */
-            url: string;
+            url: components["schemas"]["HttpUrl"];
         };
         LinkedinUrls: {
             collection_id?: string | null;
@@ -27070,7 +27070,7 @@ export interface components {
             collection_id?: string | null;
             title?: string | null;
             /** @description An http or https URL. */
-            url: string;
+            url: components["schemas"]["HttpUrl"];
         };
         /** @description Totals of one group (a day, a model, a user, a function, a provider). */
         UsageRow: {
@@ -27212,7 +27212,7 @@ export interface components {
             /** @description `whsec_…`; generated when absent. */
             secret?: string | null;
             /** @description An http or https URL. */
-            url: string;
+            url: components["schemas"]["HttpUrl"];
         };
         WebhookPatch: {
             /** @description Re-enabling clears the reason it was disabled. */
@@ -27228,8 +27228,7 @@ export interface components {
             } | null;
             /** @description Rotate the secret (`whsec_…`). */
             secret?: string | null;
-            /** @description An http or https URL. */
-            url?: string | null;
+            url?: components["schemas"]["HttpUrl"] | null;
         };
     };
     responses: never;
