@@ -16,7 +16,7 @@ const USER_AGENT: &str = concat!("neuromancer/", env!("CARGO_PKG_VERSION"));
 /// The shape of an http(s) URL that `check_url` reads, as an ECMA-262 pattern for the API
 /// document: a plain ASCII host, an optional port, no credentials.
 pub const HTTP_URL_PATTERN: &str =
-    "^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$";
+    "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$";
 
 // The attribute repeats `HTTP_URL_PATTERN` (a derive takes only a literal); a test in
 // `docs::facts` keeps them equal.
@@ -24,7 +24,7 @@ pub const HTTP_URL_PATTERN: &str =
 #[derive(utoipa::ToSchema)]
 #[schema(
     value_type = String,
-    pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$"
+    pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$"
 )]
 pub struct HttpUrl(pub String);
 
@@ -117,6 +117,15 @@ pub fn check_url(url: &str) -> Result<ureq::http::Uri, UrlRefused> {
     }
     if authority.host().is_empty() {
         return Err(UrlRefused::NoHost);
+    }
+    // `http::Uri` keeps whatever follows the host's colon; a port is digits.
+    let after_host = authority.as_str().rsplit(']').next().unwrap_or("");
+    if let Some((_, port)) = after_host.rsplit_once(':')
+        && (port.is_empty()
+            || !port.bytes().all(|b| b.is_ascii_digit())
+            || port.parse::<u16>().is_err())
+    {
+        return Err(UrlRefused::Invalid);
     }
     Ok(uri)
 }
@@ -369,6 +378,12 @@ mod tests {
             UrlRefused::Scheme
         );
         assert_eq!(check_url("gopher://x").unwrap_err(), UrlRefused::Scheme);
+        // A port is digits (the document's pattern says so too).
+        assert_eq!(
+            check_url("http://example.com:500*").unwrap_err(),
+            UrlRefused::Invalid
+        );
+        assert!(check_url("http://example.com:58000/x").is_ok());
         assert_eq!(
             check_url("http://user:pw@example.com/").unwrap_err(),
             UrlRefused::Credentials

@@ -72,3 +72,77 @@ pub fn current_version(conn: &Connection) -> rusqlite::Result<i64> {
         |r| r.get(0),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Migration 0016 rebuilds the 384-d vectors' vec0 table in chunks of 64: every vector, its
+    /// model and its rowid come through, and the table keeps answering KNN and point reads.
+    #[test]
+    fn vectors_written_before_chunks_of_64_come_through_the_rebuild() {
+        crate::db::vector::register();
+        let mut c = Connection::open_in_memory().unwrap();
+        c.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )
+        .unwrap();
+        for (version, name, sql) in embedded().into_iter().filter(|m| m.0 < 16) {
+            c.execute_batch(&sql).unwrap();
+            c.execute(
+                "INSERT INTO schema_migrations VALUES (?1, ?2, '')",
+                rusqlite::params![version, name],
+            )
+            .unwrap();
+        }
+        let vector = |i: usize| -> Vec<u8> {
+            (0..384)
+                .flat_map(|d| (((i * 31 + d * 17) % 211) as f32 - 105.0).to_le_bytes())
+                .collect()
+        };
+        for i in 1..=150usize {
+            let model = if i % 3 == 0 { "b" } else { "a" };
+            c.execute(
+                "INSERT INTO vec_chunks (rowid, model, embedding) VALUES (?1, ?2, ?3)",
+                rusqlite::params![i as i64 * 10, model, vector(i)],
+            )
+            .unwrap();
+        }
+        assert!(apply(&mut c).unwrap() >= 1);
+        let sql: String = c
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'vec_chunks'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(sql.contains("chunk_size=64"), "{sql}");
+        let n: i64 = c
+            .query_row(
+                "SELECT COUNT(*) FROM vec_chunks WHERE model = 'b'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 50);
+        for i in [1usize, 64, 65, 150] {
+            let (model, v): (String, Vec<u8>) = c
+                .query_row(
+                    "SELECT model, embedding FROM vec_chunks WHERE rowid = ?1",
+                    [i as i64 * 10],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert_eq!(v, vector(i), "vector {i}");
+            assert_eq!(model, if i % 3 == 0 { "b" } else { "a" });
+        }
+        let nearest: i64 = c
+            .query_row(
+                "SELECT rowid FROM vec_chunks WHERE embedding MATCH ?1 AND k = 1 AND model = 'a'",
+                [vector(64)],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(nearest, 640);
+    }
+}

@@ -24,7 +24,7 @@ pub fn refine(doc: &mut Value) {
         .collect();
     let s = &mut doc["components"]["schemas"];
     // Dates that may also be timestamps.
-    for schema in ["CreateTask", "UpdateTask"] {
+    for schema in ["CreateTask", "UpdateTask", "LegacySubtask"] {
         replace(
             s,
             schema,
@@ -64,42 +64,31 @@ pub fn refine(doc: &mut Value) {
         "type",
         json!({"enum": nullable_types}),
     );
+    if let Some(items) = s.pointer_mut("/ContentFeedbackRequest/properties/tags/items") {
+        merge_into(items, json!({"maxLength": 50}));
+    }
     if let Some(items) = s.pointer_mut("/DesignSystemRequest/properties/urls/items") {
         merge_into(items, json!({"pattern": HTTP_URL}));
     }
-    for schema in ["WebhookIn", "WebhookPatch"] {
+    webhook_fields(s);
+    // Empty base_url: the type's default (on a create as on an update).
+    for schema in ["CreateProviderRequest", "UpdateProviderRequest"] {
         merge(
             s,
             schema,
-            "headers",
-            json!({"propertyNames": {"type": "string", "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"}}),
-        );
-        // A new `whsec_` secret, or the masked one an answer showed (kept).
-        merge(
-            s,
-            schema,
-            "secret",
-            json!({"pattern": format!("{}|^whsec_…", super::registry_schemas::WHSEC)}),
+            "base_url",
+            json!({"pattern": format!("^$|{HTTP_URL}")}),
         );
     }
-    merge(
-        s,
-        "CreateProviderRequest",
-        "base_url",
-        json!({"pattern": HTTP_URL}),
-    );
-    merge(
-        s,
-        "UpdateProviderRequest",
-        "base_url",
-        json!({"pattern": format!("^$|{HTTP_URL}")}),
-    );
+    provider_needs(s);
+    // claude-code: `collection_id` counts with `collection_ids`, 100 together.
     any_of(
         s,
-        "CreateProviderRequest",
+        "GenerateIn",
         json!([
-            {"properties": {"type": {"not": {"const": "openai_compatible_images"}}}},
-            {"required": ["base_url"], "properties": {"base_url": {"type": "string"}}}
+            // without collection_id, or with it null
+            {"properties": {"collection_id": {"type": "null"}}},
+            {"properties": {"collection_ids": {"type": "array", "items": {"type": "string"}, "maxItems": 99}}}
         ]),
     );
     any_of(
@@ -186,6 +175,101 @@ fn replace(schemas: &mut Value, schema: &str, prop: &str, mut with: Value) {
             with["description"] = d;
         }
         *p = with;
+    }
+}
+
+/// What each media provider type needs, one branch per kind of type: a key (`needs_key`), a
+/// base URL and a model (the types without defaults), nothing more (the rest). A create states
+/// it whole; an update states what its body alone decides (type and field sent together), the
+/// stored provider deciding the rest (409).
+fn provider_needs(s: &mut Value) {
+    use crate::domain::multimodal::known::KNOWN;
+    let keyed: Vec<&str> = KNOWN
+        .iter()
+        .filter(|k| k.needs_key)
+        .map(|k| k.kind)
+        .collect();
+    let bare: Vec<&str> = KNOWN
+        .iter()
+        .filter(|k| k.needs_base_url())
+        .map(|k| k.kind)
+        .collect();
+    let free: Vec<&str> = KNOWN
+        .iter()
+        .map(|k| k.kind)
+        .filter(|id| !keyed.contains(id) && !bare.contains(id))
+        .collect();
+    let mut free_or_null: Vec<Value> = free.iter().map(|t| json!(t)).collect();
+    free_or_null.push(Value::Null);
+    let key = json!({"type": "string", "pattern": NON_BLANK});
+    let url = json!({"type": "string", "minLength": 1});
+    let model = json!({"type": "string", "pattern": NON_BLANK});
+    any_of(
+        s,
+        "CreateProviderRequest",
+        json!([
+            {"properties": {"type": {"enum": free}}},
+            {"required": ["api_key"], "properties": {"type": {"enum": keyed}, "api_key": key}},
+            {"required": ["base_url", "model"], "properties": {"type": {"enum": bare}, "base_url": url, "model": model}}
+        ]),
+    );
+    any_of(
+        s,
+        "UpdateProviderRequest",
+        json!([
+            // (also the branch of a body without `type`: `properties` judges only what is sent)
+            {"properties": {"type": {"enum": free_or_null}}},
+            // null keeps the stored value.
+            {"properties": {"type": {"enum": keyed}, "api_key": {"type": ["string", "null"], "pattern": NON_BLANK}}},
+            {"properties": {"type": {"enum": bare}, "base_url": {"type": ["string", "null"], "minLength": 1},
+                            "model": {"type": ["string", "null"], "pattern": NON_BLANK}}}
+        ]),
+    );
+}
+
+/// A webhook's custom headers and secret: names are HTTP tokens other than the ones the
+/// signature scheme owns (any case), values carry no control characters; a new secret is a
+/// `whsec_` one (empty: generated). On an edit, a masked value sent back (`Bea…1234`, `••••`,
+/// `whsec_…abcd`) keeps the stored one; on a create it means nothing and is refused.
+fn webhook_fields(s: &mut Value) {
+    let any_case: Vec<String> = crate::domain::webhooks::RESERVED
+        .iter()
+        .map(|name| {
+            name.chars()
+                .map(|c| match c {
+                    c if c.is_ascii_alphabetic() => {
+                        format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase())
+                    }
+                    c => c.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let names = json!({
+        "type": "string",
+        "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",
+        "not": {"pattern": format!("^({})$", any_case.join("|"))}
+    });
+    let whsec = super::registry_schemas::WHSEC;
+    for (schema, values, secret) in [
+        (
+            "WebhookIn",
+            "^[^\\u0000-\\u0008\\u000a-\\u001f\\u007f…•]*$",
+            format!("^$|{whsec}"),
+        ),
+        (
+            "WebhookPatch",
+            "^[^\\u0000-\\u0008\\u000a-\\u001f\\u007f]*$",
+            format!("^$|{whsec}|^whsec_…"),
+        ),
+    ] {
+        merge(
+            s,
+            schema,
+            "headers",
+            json!({"propertyNames": names, "additionalProperties": {"type": "string", "pattern": values}}),
+        );
+        merge(s, schema, "secret", json!({"pattern": secret}));
     }
 }
 

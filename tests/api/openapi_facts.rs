@@ -187,3 +187,91 @@ fn settings_with_names_numbers_and_shapes_are_checked_and_stated() {
     );
     assert_eq!(body["linkedin_api_version"]["pattern"], "^[0-9]{6}$");
 }
+
+#[test]
+fn a_media_providers_needs_are_stated_per_type_and_an_edit_blames_what_is_stored() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let d = doc(&s);
+    let create = &d["components"]["schemas"]["CreateProviderRequest"]["anyOf"];
+    assert_eq!(create.as_array().map(Vec::len), Some(3), "{create}");
+    // A keyed type without a key: the schema says so and the server refuses it.
+    let r = s.post(
+        "/api/v1/multimodal/providers",
+        Some(&t),
+        &json!({"name": "Imagen", "type": "gemini_imagen"}),
+    );
+    assert_eq!(r.status, 422, "{}", r.text);
+    // An empty base_url is the type's default, on a create as on an edit.
+    let r = s.post(
+        "/api/v1/multimodal/providers",
+        Some(&t),
+        &json!({"name": "Cards", "type": "local", "base_url": ""}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/multimodal/providers/{id}");
+    // Switching the stored keyless provider to a keyed type without sending a key: the stored
+    // provider lacks it (409); sending an empty key with that type is the request's fault (422).
+    let r = s.put(&path, Some(&t), &json!({"type": "gemini_imagen"}));
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert!(r.text.contains("api_key"), "{}", r.text);
+    let r = s.put(
+        &path,
+        Some(&t),
+        &json!({"type": "gemini_imagen", "api_key": " "}),
+    );
+    assert_eq!(r.status, 422, "{}", r.text);
+    let r = s.put(
+        &path,
+        Some(&t),
+        &json!({"type": "gemini_imagen", "api_key": "AIza-test-key"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    // An empty model on an edit goes back to the type's default.
+    let r = s.put(&path, Some(&t), &json!({"model": ""}));
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["model"], "imagen-4.0-generate-001");
+}
+
+#[test]
+fn item_lengths_count_characters_and_combined_limits_are_stated() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    let d = doc(&s);
+    let tags = &d["components"]["schemas"]["ContentFeedbackRequest"]["properties"]["tags"];
+    assert_eq!(tags["items"]["maxLength"], 50);
+    let (done, _) = crate::content::generate(
+        &s,
+        &t,
+        json!({"brief": "A note on cupping", "platform": "linkedin"}),
+    );
+    let id = done["content_id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/content/{id}/feedback");
+    // 50 characters outside the BMP (200 bytes) is within the stated 50.
+    let r = s.post(
+        &path,
+        Some(&t),
+        &json!({"score": 4, "tags": ["😀".repeat(50)]}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let r = s.post(
+        &path,
+        Some(&t),
+        &json!({"score": 4, "tags": ["x".repeat(51)]}),
+    );
+    assert_eq!(r.status, 422, "{}", r.text);
+    // claude-code: collection_id counts with collection_ids, 100 together.
+    let g = &d["components"]["schemas"]["GenerateIn"]["anyOf"];
+    assert_eq!(g[1]["properties"]["collection_ids"]["maxItems"], 99, "{g}");
+    let ids: Vec<String> = (0..100).map(|i| format!("c{i}")).collect();
+    let r = s.post(
+        "/api/v1/claude-code/generate",
+        Some(&t),
+        &json!({"brief": "x", "collection_ids": ids, "collection_id": "c100"}),
+    );
+    assert_eq!(r.status, 422, "{}", r.text);
+    // The embedder is listed beside the LLMs but not installed through this endpoint.
+    let r = s.post("/api/v1/models/minilm/pull", Some(&t), &json!({}));
+    assert_eq!(r.status, 404, "{}", r.text);
+}

@@ -209,13 +209,13 @@ fn a_webhooks_header_values_are_sealed_masked_and_still_sent() {
     assert_eq!(got[1].authorization.as_deref(), Some(TOKEN));
     assert_eq!(got[1].extra_header.as_deref(), Some("beta"));
 
-    // A masked value under a name that has no stored value is refused.
+    // A masked value under a name that has no stored value conflicts with what is stored.
     let r = s.put(
         &format!("/api/v1/webhooks/{id}"),
         Some(&t),
         &json!({ "headers": { "X-Other": "Bea…4321" } }),
     );
-    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.status, 409, "{}", r.text);
     assert!(r.text.contains("masked"), "{}", r.text);
 }
 

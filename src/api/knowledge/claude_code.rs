@@ -42,15 +42,18 @@ pub async fn generate(
     body: web::Json<GenerateIn>,
 ) -> ApiResult<web::Json<Grounded>> {
     let b = body.into_inner();
-    // `collection_id` is one more of `collection_ids` (listed once).
+    // `collection_id` is one more of `collection_ids` (listed once): at most 100 together, so
+    // beside it `collection_ids` holds at most 99 (as the schema says).
     let mut collections: Vec<String> = b.collection_ids;
-    if let Some(one) = b.collection_id.filter(|c| !collections.contains(c)) {
+    if let Some(one) = b.collection_id {
         if collections.len() >= 100 {
-            return Err(crate::error::ApiError::unprocessable(
-                "collection_id and collection_ids name at most 100 collections together",
+            return Err(ApiError::unprocessable(
+                "collection_ids holds at most 99 ids beside collection_id (100 collections together)",
             ));
         }
-        collections.push(one);
+        if !collections.contains(&one) {
+            collections.push(one);
+        }
     }
     Ok(web::Json(
         claude_code::generate(&state, viewer, b.brief, b.platform, collections).await?,

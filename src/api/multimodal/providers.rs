@@ -62,7 +62,9 @@ pub async fn get_provider(
 
 #[utoipa::path(tag = "multimodal", request_body = UpdateProviderRequest,
     responses((status = 200, body = Provider), (status = 403, body = ErrorBody, description = "admins only"),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "the type asked needs a field the stored provider lacks (a key, a base URL, a model): send it too"),
+        (status = 422, body = ErrorBody)))]
 #[put("/multimodal/providers/{id}")]
 pub async fn update_provider(
     state: web::Data<AppState>,

@@ -10,7 +10,7 @@ pub struct CreateProviderRequest {
     /// openai_images | gemini_imagen | gemini_veo | openai_compatible_images | local.
     #[serde(rename = "type")]
     pub kind: String,
-    /// Default: the type's (`GET /multimodal/providers/known`); required for openai_compatible_images.
+    /// Absent or empty: the type's (`GET /multimodal/providers/known`); required for openai_compatible_images.
     #[schema(max_length = 2048)]
     pub base_url: Option<String>,
     /// Sealed at rest, shown masked. Required by openai_images, gemini_imagen and gemini_veo.
@@ -35,6 +35,7 @@ pub struct UpdateProviderRequest {
     /// A new key; empty string removes the stored one; absent keeps it.
     #[schema(max_length = 4096)]
     pub api_key: Option<String>,
+    /// Empty string: back to the type's default model.
     #[schema(max_length = 200)]
     pub model: Option<String>,
     #[schema(value_type = Option<Object>)]

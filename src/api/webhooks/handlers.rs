@@ -47,7 +47,8 @@ pub async fn get_one(
 }
 
 #[utoipa::path(tag = "webhooks", request_body = WebhookPatch,
-    responses((status = 200, body = Webhook), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Webhook), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "a masked header value matches no stored header of that name"), (status = 422, body = ErrorBody)))]
 #[put("/webhooks/{id}")]
 pub async fn update(
     state: web::Data<AppState>,

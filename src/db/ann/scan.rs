@@ -17,10 +17,9 @@ fn hamming(code: &[u64; WORDS], qc: &[u64; WORDS]) -> u32 {
 /// Four codes a step, each counted in its own histogram: the distances of neighbouring codes
 /// cluster around DIMS/2, and one histogram would make every increment wait for the previous
 /// one's store to the same bin (measured: the scan ran at half the memory bandwidth that way;
-/// with four it is within ~1.3x of a plain read of the codes).
+/// with four it is within ~1.3x of a plain read of the codes). Distances go to `dist`.
 #[inline(always)]
-fn hamming_body(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> (Vec<u16>, Vec<usize>) {
-    let mut dist = vec![0u16; codes.len()];
+fn hamming_body(codes: &[[u64; WORDS]], qc: &[u64; WORDS], dist: &mut [u16]) -> Vec<usize> {
     let mut hists = [[0u32; DIMS + 1]; 4];
     let mut quads = codes.chunks_exact(4);
     for (quad, out) in (&mut quads).zip(dist.chunks_exact_mut(4)) {
@@ -36,26 +35,36 @@ fn hamming_body(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> (Vec<u16>, Vec<usi
         *d = h as u16;
         hists[0][h as usize] += 1;
     }
-    let hist = (0..=DIMS)
+    (0..=DIMS)
         .map(|i| hists.iter().map(|h| h[i] as usize).sum())
-        .collect();
-    (dist, hist)
+        .collect()
 }
 
-/// The Hamming distance of every code to the query's, with their histogram. The default x86-64
-/// target has no POPCNT instruction (count_ones becomes ~15 bit tricks a word, 8x slower over 1M
-/// codes), so the loop is compiled a second time with it and chosen when the CPU has it.
-fn hamming_all(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> (Vec<u16>, Vec<usize>) {
+/// The Hamming distance of every code to the query's (into `dist`), and their histogram. The
+/// default x86-64 target has no POPCNT instruction (count_ones becomes ~15 bit tricks a word,
+/// 8x slower over 1M codes), so the loop is compiled a second time with it and chosen when the
+/// CPU has it.
+fn hamming_all(codes: &[[u64; WORDS]], qc: &[u64; WORDS], dist: &mut [u16]) -> Vec<usize> {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("popcnt") {
         #[target_feature(enable = "popcnt")]
-        unsafe fn with_popcnt(codes: &[[u64; WORDS]], qc: &[u64; WORDS]) -> (Vec<u16>, Vec<usize>) {
-            hamming_body(codes, qc)
+        unsafe fn with_popcnt(
+            codes: &[[u64; WORDS]],
+            qc: &[u64; WORDS],
+            dist: &mut [u16],
+        ) -> Vec<usize> {
+            hamming_body(codes, qc, dist)
         }
         // SAFETY: the CPU supports POPCNT (checked just above).
-        return unsafe { with_popcnt(codes, qc) };
+        return unsafe { with_popcnt(codes, qc, dist) };
     }
-    hamming_body(codes, qc)
+    hamming_body(codes, qc, dist)
+}
+
+thread_local! {
+    /// The distances of the last scan on this thread, kept for the next: a fresh 2 MB buffer
+    /// per search at 1M vectors would cost its page faults every time.
+    static DIST: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// How many threads a scan of `n` codes uses: one below `PARALLEL_ABOVE`, else the cores (at most 8).
@@ -78,14 +87,29 @@ pub(super) fn nearest_codes(
     wide: usize,
     threads: usize,
 ) -> Vec<usize> {
+    DIST.with(|buf| {
+        let mut dist = buf.borrow_mut();
+        dist.resize(codes.len(), 0);
+        nearest_into(codes, qc, wide, threads, &mut dist[..codes.len()])
+    })
+}
+
+fn nearest_into(
+    codes: &[[u64; WORDS]],
+    qc: &[u64; WORDS],
+    wide: usize,
+    threads: usize,
+    dist: &mut [u16],
+) -> Vec<usize> {
     let size = codes.len().div_ceil(threads).max(1);
-    let parts: Vec<(Vec<u16>, Vec<usize>)> = if threads == 1 {
-        vec![hamming_all(codes, qc)]
+    let hists: Vec<Vec<usize>> = if threads == 1 {
+        vec![hamming_all(codes, qc, dist)]
     } else {
         std::thread::scope(|s| {
             let handles: Vec<_> = codes
                 .chunks(size)
-                .map(|part| s.spawn(move || hamming_all(part, qc)))
+                .zip(dist.chunks_mut(size))
+                .map(|(part, out)| s.spawn(move || hamming_all(part, qc, out)))
                 .collect();
             handles
                 .into_iter()
@@ -94,7 +118,7 @@ pub(super) fn nearest_codes(
         })
     };
     let mut hist = [0usize; DIMS + 1];
-    for (_, h) in &parts {
+    for h in &hists {
         for (total, n) in hist.iter_mut().zip(h) {
             *total += n;
         }
@@ -106,15 +130,20 @@ pub(super) fn nearest_codes(
     }
     let mut at_radius = wide.saturating_sub(below);
     let mut pool: Vec<usize> = Vec::with_capacity(wide);
-    for (p, (dist, _)) in parts.iter().enumerate() {
-        let base = p * size;
-        for (i, d) in dist.iter().enumerate() {
+    // ~1% of the codes are kept: blocks whose nearest code lies outside the radius are skipped
+    // on their minimum alone (a loop the compiler vectorises).
+    const BLOCK: usize = 64;
+    for (b, block) in dist.chunks(BLOCK).enumerate() {
+        if block.iter().fold(u16::MAX, |m, d| m.min(*d)) as usize > radius {
+            continue;
+        }
+        for (j, d) in block.iter().enumerate() {
             let d = *d as usize;
             if d < radius {
-                pool.push(base + i);
+                pool.push(b * BLOCK + j);
             } else if d == radius && at_radius > 0 {
                 at_radius -= 1;
-                pool.push(base + i);
+                pool.push(b * BLOCK + j);
             }
         }
     }

@@ -98,9 +98,10 @@ pub struct Install {
 
 /// Check that `name` is a local LLM not being installed right now.
 pub fn begin(state: &AppState, name: &str) -> ApiResult<Install> {
+    // Listed beside the LLMs, but not one this endpoint installs: no such LLM (404).
     if matches!(name, "minilm" | "all-minilm-l6-v2") {
-        return Err(ApiError::unprocessable(
-            "the embedder is installed with `neuromancer models pull minilm`",
+        return Err(ApiError::missing(
+            "minilm is not a local LLM: the embedder is installed with `neuromancer models pull minilm`",
         ));
     }
     let spec = catalog::find(name).ok_or(ApiError::NotFound("model"))?;

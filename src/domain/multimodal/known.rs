@@ -21,6 +21,13 @@ pub struct KnownProvider {
     pub description: &'static str,
 }
 
+impl KnownProvider {
+    /// Types that call a server and know none of their own need a base URL.
+    pub fn needs_base_url(&self) -> bool {
+        self.default_base_url.is_none() && self.kind != "local"
+    }
+}
+
 pub const KNOWN: &[KnownProvider] = &[
     KnownProvider {
         kind: "local",

@@ -64,7 +64,10 @@ pub async fn get(state: &AppState, id: String) -> ApiResult<Option<Provider>> {
         .map(|r| view(r, &secrets)))
 }
 
-fn check(row: &store::Row, key_set: bool) -> ApiResult<()> {
+/// What a provider's type needs and a row lacks: the field, and why.
+struct Lacks(&'static str, String);
+
+fn check(row: &store::Row, key_set: bool) -> ApiResult<Result<(), Lacks>> {
     let n = row.name.trim().chars().count();
     if n == 0 || n > 100 {
         return Err(ApiError::unprocessable("name must be 1–100 characters"));
@@ -85,26 +88,30 @@ fn check(row: &store::Row, key_set: bool) -> ApiResult<()> {
             return Err(ApiError::unprocessable("base_url must be an http(s) URL"));
         }
     }
-    if row.kind == "openai_compatible_images" && row.base_url.is_none() {
-        return Err(ApiError::unprocessable(
-            "base_url is required for openai_compatible_images",
-        ));
-    }
-    if k.needs_key && !key_set {
-        return Err(ApiError::unprocessable(format!(
-            "api_key is required for {}",
-            row.kind
-        )));
-    }
     if row.model.chars().count() > 200 {
         return Err(ApiError::unprocessable(
             "model must be at most 200 characters",
         ));
     }
-    if row.kind != "local" && row.model.trim().is_empty() {
-        return Err(ApiError::unprocessable("model is required"));
+    if k.needs_base_url() && row.base_url.is_none() {
+        return Ok(Err(Lacks(
+            "base_url",
+            format!("base_url is required for {}", row.kind),
+        )));
     }
-    Ok(())
+    if k.needs_key && !key_set {
+        return Ok(Err(Lacks(
+            "api_key",
+            format!("api_key is required for {}", row.kind),
+        )));
+    }
+    if row.model.trim().is_empty() {
+        return Ok(Err(Lacks(
+            "model",
+            format!("model is required for {}", row.kind),
+        )));
+    }
+    Ok(Ok(()))
 }
 
 fn defaults_json(v: Option<Value>) -> ApiResult<String> {
@@ -146,7 +153,8 @@ pub async fn create(state: &AppState, by: &str, f: Fields) -> ApiResult<Provider
         created_at: now.clone(),
         updated_at: now,
     };
-    check(&row, key.is_some())?;
+    // On a create the body says everything: what it lacks is the request's fault.
+    check(&row, key.is_some())?.map_err(|Lacks(_, why)| ApiError::unprocessable(why))?;
     let by = by.to_string();
     let secrets = state.secrets.clone();
     state
@@ -179,6 +187,15 @@ pub async fn update(
         None => None,
     };
     let defaults = f.defaults.map(|d| defaults_json(Some(d))).transpose()?;
+    let sent_type = f.kind.is_some();
+    let sent: Vec<&'static str> = [
+        ("base_url", f.base_url.is_some()),
+        ("api_key", f.api_key.is_some()),
+        ("model", f.model.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(n, s)| s.then_some(n))
+    .collect();
     let secrets = state.secrets.clone();
     let by = by.to_string();
     state
@@ -202,13 +219,26 @@ pub async fn update(
                 row.api_key = k;
             }
             if let Some(m) = f.model {
-                row.model = m.trim().to_string();
+                // Empty: back to the type's default.
+                row.model = Some(m.trim().to_string())
+                    .filter(|m| !m.is_empty())
+                    .or_else(|| known::find(&row.kind).map(|k| k.default_model.to_string()))
+                    .unwrap_or_default();
             }
             if let Some(d) = defaults {
                 row.defaults = d;
             }
             row.updated_at = crate::time::now_rfc3339();
-            check(&row, row.api_key.is_some())?;
+            // A field the type needs and the row lacks is the request's fault when the body
+            // named both the type and that field (422); otherwise the stored provider lacks it
+            // for the type asked (409: send the field too).
+            if let Err(Lacks(field, why)) = check(&row, row.api_key.is_some())? {
+                return Err(if sent_type && sent.contains(&field) {
+                    ApiError::unprocessable(why)
+                } else {
+                    ApiError::Conflict(format!("{why}: the provider has none, send it too"))
+                });
+            }
             store::update(tx, &row)?;
             crate::events::emit(
                 tx,

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use types::{DeliveryAttempt, Webhook, WebhookIn, WebhookPatch};
 
 /// Headers the signature scheme owns; custom headers may not set them.
-const RESERVED: &[&str] = &[
+pub const RESERVED: &[&str] = &[
     "webhook-id",
     "webhook-timestamp",
     "webhook-signature",
@@ -48,6 +48,12 @@ fn check_events(events: &[String]) -> ApiResult<()> {
     Ok(())
 }
 
+fn masked(v: &str) -> bool {
+    v.contains('…') || v.contains('•')
+}
+
+/// Custom headers: not the scheme's own, valid names and values; a masked value left here
+/// (an edit's, matching no stored header) is a conflict with what is stored.
 fn check_headers(h: &BTreeMap<String, String>) -> ApiResult<()> {
     for (k, v) in h {
         if RESERVED.contains(&k.to_ascii_lowercase().as_str()) {
@@ -55,9 +61,9 @@ fn check_headers(h: &BTreeMap<String, String>) -> ApiResult<()> {
                 "headers: {k} is set by the signature scheme and cannot be overridden"
             )));
         }
-        if v.contains('…') || v.contains('•') {
-            return Err(ApiError::unprocessable(format!(
-                "headers: {k} holds a masked value, which only keeps the value stored under that name; send the full value"
+        if masked(v) {
+            return Err(ApiError::Conflict(format!(
+                "headers: {k} holds a masked value, which only keeps the value stored under that name, and none matches; send the full value"
             )));
         }
         if ureq::http::HeaderName::from_bytes(k.as_bytes()).is_err()
@@ -110,6 +116,11 @@ pub async fn list(state: &AppState, page: Page) -> ApiResult<Paged<Webhook>> {
 pub async fn create(state: &AppState, owner_id: &str, b: WebhookIn) -> ApiResult<Webhook> {
     check_events(&b.events)?;
     let headers = b.headers.unwrap_or_default();
+    if let Some(k) = headers.iter().find_map(|(k, v)| masked(v).then_some(k)) {
+        return Err(ApiError::unprocessable(format!(
+            "headers: {k} holds a masked value (… or •), which only an edit can send back; send the full value"
+        )));
+    }
     check_headers(&headers)?;
     let secret = match b.secret.filter(|s| !s.is_empty()) {
         Some(s) => {
@@ -174,7 +185,11 @@ pub async fn update(state: &AppState, id: String, b: WebhookPatch) -> ApiResult<
     if let Some(events) = &b.events {
         check_events(events)?;
     }
-    let sealed = match b.secret.filter(|s| !s.is_empty()) {
+    // Empty, or the masked secret an answer showed: keep the stored one.
+    let sealed = match b
+        .secret
+        .filter(|s| !s.is_empty() && !s.starts_with("whsec_…"))
+    {
         Some(secret) => {
             check_secret("secret", &secret)?;
             Some(state.secrets.seal(&secret))

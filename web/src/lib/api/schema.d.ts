@@ -13276,6 +13276,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description the type asked needs a field the stored provider lacks (a key, a base URL, a model): send it too */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description The body is larger than the server accepts */
                 413: {
                     headers: {
@@ -23139,6 +23148,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a masked header value matches no stored header of that name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description The body is larger than the server accepts */
                 413: {
                     headers: {
@@ -24270,7 +24288,7 @@ export interface components {
         CreateProviderRequest: {
             /** @description Sealed at rest, shown masked. Required by openai_images, gemini_imagen and gemini_veo. */
             api_key?: string | null;
-            /** @description Default: the type's (`GET /multimodal/providers/known`); required for openai_compatible_images. */
+            /** @description Absent or empty: the type's (`GET /multimodal/providers/known`); required for openai_compatible_images. */
             base_url?: string | null;
             /** @description Extra request parameters (a JSON object, ≤ 8 KB). */
             defaults?: Record<string, unknown> | null;
@@ -24282,9 +24300,17 @@ export interface components {
              */
             type: "local" | "openai_images" | "gemini_imagen" | "gemini_veo" | "openai_compatible_images";
         } | {
-            type?: unknown;
+            /** @enum {unknown} */
+            type?: "local";
+        } | {
+            api_key: string;
+            /** @enum {unknown} */
+            type?: "openai_images" | "gemini_imagen" | "gemini_veo";
         } | {
             base_url: string;
+            model: string;
+            /** @enum {unknown} */
+            type?: "openai_compatible_images";
         };
         CreateTask: {
             assignee_id?: string | null;
@@ -24537,6 +24563,10 @@ export interface components {
             /** @description Retrieve passages only from these collections. */
             collection_ids?: string[];
             platform?: components["schemas"]["PlatformName"] | null;
+        } | {
+            collection_id?: null;
+        } | {
+            collection_ids?: string[];
         };
         GeneratePersonaRequest: {
             description: string;
@@ -27048,10 +27078,23 @@ export interface components {
             /** @description Empty string: back to the type's default. */
             base_url?: string | null;
             defaults?: Record<string, unknown> | null;
+            /** @description Empty string: back to the type's default model. */
             model?: string | null;
             name?: string | null;
             /** @enum {string|null} */
             type?: "local" | "openai_images" | "gemini_imagen" | "gemini_veo" | "openai_compatible_images" | null;
+        } | {
+            /** @enum {unknown} */
+            type?: "local" | null;
+        } | {
+            api_key?: string | null;
+            /** @enum {unknown} */
+            type?: "openai_images" | "gemini_imagen" | "gemini_veo";
+        } | {
+            base_url?: string | null;
+            model?: string | null;
+            /** @enum {unknown} */
+            type?: "openai_compatible_images";
         };
         UpdateTask: {
             assignee_id?: string | null;
