@@ -49,6 +49,9 @@ pub struct BinIndex {
     max_vid: i64,
     /// Candidates that vec0 no longer had (deleted since they were indexed).
     stale: AtomicUsize,
+    /// Distance buffers of past scans, reused by the next (a fresh 2 MB buffer per search at
+    /// 1M vectors would cost its page faults every time); one per concurrent search.
+    scratch: Mutex<Vec<Vec<u16>>>,
 }
 
 pub type Shared = Arc<RwLock<BinIndex>>;
@@ -143,6 +146,7 @@ impl BinIndex {
             scale: Vec::new(),
             max_vid: 0,
             stale: AtomicUsize::new(0),
+            scratch: Mutex::new(Vec::new()),
         }
     }
 
@@ -215,7 +219,17 @@ impl BinIndex {
         }
         let (qc, _) = encode(q);
         let threads = threads.unwrap_or_else(|| scan_threads(n)).max(1);
-        let pool = nearest_codes(&self.codes, &qc, wide.min(n), threads);
+        let mut dist = self
+            .scratch
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_default();
+        let pool = nearest_codes(&self.codes, &qc, wide.min(n), threads, &mut dist);
+        self.scratch
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(dist);
         // Asymmetric estimate through per-byte lookup tables: table[b][byte] = Σ ±q over the
         // byte's 8 dimensions (+ where the bit is set).
         let mut table = vec![0f32; (DIMS / 8) * 256];

@@ -61,12 +61,6 @@ fn hamming_all(codes: &[[u64; WORDS]], qc: &[u64; WORDS], dist: &mut [u16]) -> V
     hamming_body(codes, qc, dist)
 }
 
-thread_local! {
-    /// The distances of the last scan on this thread, kept for the next: a fresh 2 MB buffer
-    /// per search at 1M vectors would cost its page faults every time.
-    static DIST: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// How many threads a scan of `n` codes uses: one below `PARALLEL_ABOVE`, else the cores (at most 8).
 pub(super) fn scan_threads(n: usize) -> usize {
     if n < PARALLEL_ABOVE {
@@ -80,18 +74,17 @@ pub(super) fn scan_threads(n: usize) -> usize {
 
 /// Indexes of the `wide` codes nearest `qc` in Hamming distance (ties broken by position): each
 /// thread scans a contiguous slice; the merged histogram gives the radius that admits `wide`,
-/// then each slice contributes what lies inside it, in slice order.
+/// then each slice contributes what lies inside it, in slice order. `dist` holds the distances
+/// (a buffer the caller keeps for the next scan).
 pub(super) fn nearest_codes(
     codes: &[[u64; WORDS]],
     qc: &[u64; WORDS],
     wide: usize,
     threads: usize,
+    dist: &mut Vec<u16>,
 ) -> Vec<usize> {
-    DIST.with(|buf| {
-        let mut dist = buf.borrow_mut();
-        dist.resize(codes.len(), 0);
-        nearest_into(codes, qc, wide, threads, &mut dist[..codes.len()])
-    })
+    dist.resize(codes.len(), 0);
+    nearest_into(codes, qc, wide, threads, &mut dist[..codes.len()])
 }
 
 fn nearest_into(
@@ -165,11 +158,11 @@ mod tests {
         };
         let codes: Vec<[u64; WORDS]> = (0..10_007).map(|_| [(); WORDS].map(|_| next())).collect();
         let q = [(); WORDS].map(|_| next());
-        let one = nearest_codes(&codes, &q, 500, 1);
+        let one = nearest_codes(&codes, &q, 500, 1, &mut Vec::new());
         assert_eq!(one.len(), 500);
         for threads in [2, 3, 8] {
             assert_eq!(
-                nearest_codes(&codes, &q, 500, threads),
+                nearest_codes(&codes, &q, 500, threads, &mut vec![7; 3]),
                 one,
                 "{threads} threads"
             );
