@@ -121,9 +121,7 @@ pub fn check_url(url: &str) -> Result<ureq::http::Uri, UrlRefused> {
     // `http::Uri` keeps whatever follows the host's colon; a port is digits.
     let after_host = authority.as_str().rsplit(']').next().unwrap_or("");
     if let Some((_, port)) = after_host.rsplit_once(':')
-        && (port.is_empty()
-            || !port.bytes().all(|b| b.is_ascii_digit())
-            || port.parse::<u16>().is_err())
+        && (!port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u16>().is_err())
     {
         return Err(UrlRefused::Invalid);
     }

@@ -217,6 +217,16 @@ fn a_webhooks_header_values_are_sealed_masked_and_still_sent() {
     );
     assert_eq!(r.status, 409, "{}", r.text);
     assert!(r.text.contains("masked"), "{}", r.text);
+    // The masked secret an answer shows keeps the secret; another masked one is a conflict.
+    let shown = one.json()["secret"].as_str().unwrap().to_string();
+    assert!(shown.starts_with("whsec_…"), "{shown}");
+    let path = format!("/api/v1/webhooks/{id}");
+    let r = s.put(&path, Some(&t), &json!({ "secret": shown }));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = s.put(&path, Some(&t), &json!({ "secret": "whsec_…zzzz" }));
+    assert_eq!(r.status, 409, "{}", r.text);
+    fire(&s, &t, 3);
+    assert!(rx.got()[2].verified, "still signed with the first secret");
 }
 
 #[test]

@@ -84,16 +84,6 @@ pub(super) fn nearest_codes(
     dist: &mut Vec<u16>,
 ) -> Vec<usize> {
     dist.resize(codes.len(), 0);
-    nearest_into(codes, qc, wide, threads, &mut dist[..codes.len()])
-}
-
-fn nearest_into(
-    codes: &[[u64; WORDS]],
-    qc: &[u64; WORDS],
-    wide: usize,
-    threads: usize,
-    dist: &mut [u16],
-) -> Vec<usize> {
     let size = codes.len().div_ceil(threads).max(1);
     let hists: Vec<Vec<usize>> = if threads == 1 {
         vec![hamming_all(codes, qc, dist)]

@@ -142,8 +142,8 @@ fn exact_all(
 
 /// Candidates from the binary index in estimated order, filtered by visibility in SQL; the
 /// best `EXACT_RESCORE` visible ones are rescored in float32 from vec0 (a point read costs
-/// ~0.04 ms in chunks of 64 vectors, migration 0016) and lead, the rest follow in estimated order. None when the
-/// filters hid so much of the pool that better matches may lie beyond it.
+/// ~0.04 ms in chunks of 64 vectors, migration 0016) and lead, the rest follow in estimated
+/// order. None when the filters hid so much of the pool that better matches may lie beyond it.
 #[allow(clippy::too_many_arguments)]
 fn binary(
     c: &Connection,

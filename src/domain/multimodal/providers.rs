@@ -114,6 +114,20 @@ fn check(row: &store::Row, key_set: bool) -> ApiResult<Result<(), Lacks>> {
     Ok(Ok(()))
 }
 
+/// A base URL as stored: trimmed, without a trailing slash; None (the type's default) when empty.
+fn base_url_or_default(u: Option<String>) -> Option<String> {
+    u.map(|u| u.trim().trim_end_matches('/').to_string())
+        .filter(|u| !u.is_empty())
+}
+
+/// A model as stored: trimmed; the type's default model when absent or empty.
+fn model_or_default(m: Option<String>, kind: &str) -> String {
+    m.map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
+        .or_else(|| known::find(kind).map(|k| k.default_model.to_string()))
+        .unwrap_or_default()
+}
+
 fn defaults_json(v: Option<Value>) -> ApiResult<String> {
     match v {
         None | Some(Value::Null) => Ok("{}".into()),
@@ -127,7 +141,6 @@ fn defaults_json(v: Option<Value>) -> ApiResult<String> {
 
 pub async fn create(state: &AppState, by: &str, f: Fields) -> ApiResult<Provider> {
     let kind = f.kind.unwrap_or_default();
-    let k = known::find(&kind);
     let now = crate::time::now_rfc3339();
     let key = f.api_key.filter(|k| !k.trim().is_empty());
     if key.as_ref().is_some_and(|k| k.len() > 4096) {
@@ -136,18 +149,9 @@ pub async fn create(state: &AppState, by: &str, f: Fields) -> ApiResult<Provider
     let row = store::Row {
         id: uuid::Uuid::now_v7().to_string(),
         name: f.name.unwrap_or_default().trim().to_string(),
-        base_url: f
-            .base_url
-            .flatten()
-            .map(|u| u.trim().trim_end_matches('/').to_string())
-            .filter(|u| !u.is_empty()),
+        base_url: base_url_or_default(f.base_url.flatten()),
         api_key: key.as_deref().map(|k| state.secrets.seal(k.trim())),
-        model: f
-            .model
-            .map(|m| m.trim().to_string())
-            .filter(|m| !m.is_empty())
-            .or_else(|| k.map(|k| k.default_model.to_string()))
-            .unwrap_or_default(),
+        model: model_or_default(f.model, &kind),
         defaults: defaults_json(f.defaults)?,
         kind,
         created_at: now.clone(),
@@ -211,19 +215,13 @@ pub async fn update(
                 row.kind = k;
             }
             if let Some(u) = f.base_url {
-                row.base_url = u
-                    .map(|u| u.trim().trim_end_matches('/').to_string())
-                    .filter(|u| !u.is_empty());
+                row.base_url = base_url_or_default(u);
             }
             if let Some(k) = sealed_key {
                 row.api_key = k;
             }
             if let Some(m) = f.model {
-                // Empty: back to the type's default.
-                row.model = Some(m.trim().to_string())
-                    .filter(|m| !m.is_empty())
-                    .or_else(|| known::find(&row.kind).map(|k| k.default_model.to_string()))
-                    .unwrap_or_default();
+                row.model = model_or_default(Some(m), &row.kind);
             }
             if let Some(d) = defaults {
                 row.defaults = d;

@@ -185,16 +185,16 @@ pub async fn update(state: &AppState, id: String, b: WebhookPatch) -> ApiResult<
     if let Some(events) = &b.events {
         check_events(events)?;
     }
-    // Empty, or the masked secret an answer showed: keep the stored one.
-    let sealed = match b
-        .secret
-        .filter(|s| !s.is_empty() && !s.starts_with("whsec_…"))
-    {
+    // Empty keeps the stored secret; so does its mask sent back (checked against the stored
+    // secret in the write, like masked header values).
+    let secret = b.secret.filter(|s| !s.is_empty());
+    let (masked_secret, sealed) = match secret {
+        Some(m) if masked(&m) => (Some(m), None),
         Some(secret) => {
             check_secret("secret", &secret)?;
-            Some(state.secrets.seal(&secret))
+            (None, Some(state.secrets.seal(&secret)))
         }
-        None => None,
+        None => (None, None),
     };
     let url = match b.url {
         Some(url) => Some(check_url(state, "url", url).await?),
@@ -205,6 +205,14 @@ pub async fn update(state: &AppState, id: String, b: WebhookPatch) -> ApiResult<
         .db
         .write(move |tx| -> ApiResult<store::Stored> {
             let mut s = store::get(tx, &id)?.ok_or(ApiError::NotFound("webhook"))?;
+            if let Some(m) = masked_secret {
+                let shown = secrets.open(&s.sealed_secret).ok();
+                if shown.map(|p| sealing::mask_secret(&p)).as_deref() != Some(m.as_str()) {
+                    return Err(ApiError::Conflict(
+                        "secret: a masked secret that is not this endpoint's; send a new whsec_ secret or leave it out".into(),
+                    ));
+                }
+            }
             if let Some(headers) = b.headers {
                 // A masked value sent back keeps the stored one; only new values are checked.
                 let (mut kept, fresh) = sealing::split_edit(&secrets, headers, &s.sealed_headers);
