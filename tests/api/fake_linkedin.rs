@@ -32,6 +32,8 @@ pub struct Inner {
     pub lookup_fails: Mutex<bool>,
     /// Lookup pages served.
     pub lookups: AtomicUsize,
+    /// Milliseconds to wait before answering a POST /rest/posts that is accepted.
+    pub answer_delay_ms: AtomicUsize,
 }
 
 #[derive(Clone)]
@@ -184,6 +186,10 @@ pub fn start() -> FakeLinkedIn {
                                 posts.push((id.clone(), b));
                                 id
                             };
+                            let delay = st.answer_delay_ms.load(Ordering::SeqCst);
+                            if delay > 0 {
+                                actix_web::rt::time::sleep(std::time::Duration::from_millis(delay as u64)).await;
+                            }
                             if next == 0 {
                                 // Accepted, but the answer never comes (until long after the
                                 // caller gave up or died).
