@@ -14,9 +14,9 @@ pub const MAX_RESPONSE_BYTES: u64 = 20 * 1024 * 1024;
 const USER_AGENT: &str = concat!("neuromancer/", env!("CARGO_PKG_VERSION"));
 
 /// The shape of an http(s) URL that `check_url` reads, as an ECMA-262 pattern for the API
-/// document: a plain ASCII host, an optional port, no credentials.
+/// document: a plain ASCII host, an optional port (0-65535), no credentials.
 pub const HTTP_URL_PATTERN: &str =
-    "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$";
+    "^https?://[A-Za-z0-9.-]+(:([0-9]{1,4}|[0-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$";
 
 // The attribute repeats `HTTP_URL_PATTERN` (a derive takes only a literal); a test in
 // `docs::facts` keeps them equal.
@@ -24,7 +24,7 @@ pub const HTTP_URL_PATTERN: &str =
 #[derive(utoipa::ToSchema)]
 #[schema(
     value_type = String,
-    pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$"
+    pattern = "^https?://[A-Za-z0-9.-]+(:([0-9]{1,4}|[0-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$"
 )]
 pub struct HttpUrl(pub String);
 
@@ -382,6 +382,14 @@ mod tests {
             UrlRefused::Invalid
         );
         assert!(check_url("http://example.com:58000/x").is_ok());
+        // ...of at most 65535, as the pattern's port alternatives say.
+        assert!(check_url("http://example.com:65535/x").is_ok());
+        for port in ["65536", "99999"] {
+            assert_eq!(
+                check_url(&format!("http://example.com:{port}/")).unwrap_err(),
+                UrlRefused::Invalid
+            );
+        }
         assert_eq!(
             check_url("http://user:pw@example.com/").unwrap_err(),
             UrlRefused::Credentials

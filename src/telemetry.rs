@@ -28,8 +28,70 @@ pub fn tune_allocator() {
     // SAFETY: mallopt only adjusts allocator tuning parameters; it is called once at the top of
     // main, before any other thread exists, with a valid parameter and value.
     unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, TRIM_THRESHOLD);
     }
+}
+
+/// Blocks from this size up are mmapped, and unmapped when freed.
+const MMAP_THRESHOLD: i32 = 1 << 20;
+/// Free memory beyond this at an arena's top goes back to the OS: glibc's default, which stays
+/// fixed once `M_MMAP_THRESHOLD` is set (set here anyway, so that a burst can restore it).
+const TRIM_THRESHOLD: i32 = 128 * 1024;
+/// Bursts of allocation churn in progress (see [`HeapBurst`]).
+static BURSTS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
+
+/// A stretch of heavy allocation churn: a language model generating allocates and frees the
+/// same tensors for every token. While any burst is held, blocks up to 16 MiB come from the
+/// malloc arenas and freed memory stays at the arenas' tops for the next token, instead of
+/// every tensor paying for mmap/munmap or a trim and the page faults after it (measured on
+/// SmolLM2-135M: 43% of a generation's time in the kernel; 34 -> 91 tokens/s). Dropping the
+/// last burst restores the thresholds; each thread that churned then calls [`trim_own_arena`]
+/// so that its arena's top goes back to the OS (`malloc_trim` does not shrink the tops of
+/// per-thread arenas).
+pub struct HeapBurst(());
+
+impl HeapBurst {
+    pub fn begin() -> HeapBurst {
+        let mut n = BURSTS.lock().unwrap_or_else(|e| e.into_inner());
+        if *n == 0 {
+            set_thresholds(16 << 20, 1 << 30);
+        }
+        *n += 1;
+        HeapBurst(())
+    }
+}
+
+impl Drop for HeapBurst {
+    fn drop(&mut self) {
+        let mut n = BURSTS.lock().unwrap_or_else(|e| e.into_inner());
+        *n -= 1;
+        if *n == 0 {
+            set_thresholds(MMAP_THRESHOLD, TRIM_THRESHOLD);
+        }
+    }
+}
+
+#[cfg_attr(
+    not(all(target_os = "linux", target_env = "gnu")),
+    allow(unused_variables)
+)]
+fn set_thresholds(mmap: i32, trim: i32) {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only adjusts allocator tuning parameters (it takes the arena locks
+    // itself); the values are within glibc's limits (mmap threshold at most 32 MiB).
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, mmap);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, trim);
+    }
+}
+
+/// Shrink the top of the calling thread's malloc arena to the trim threshold: freeing a block
+/// of 256 KiB (below the mmap threshold, above glibc's consolidation threshold of 64 KiB) makes
+/// glibc check the arena's top, which `malloc_trim` skips for per-thread arenas.
+pub fn trim_own_arena() {
+    let block: Vec<u8> = Vec::with_capacity(256 << 10);
+    drop(std::hint::black_box(block));
 }
 
 /// Return freed heap pages (of every malloc arena) to the OS. Used after one-off bursts of

@@ -120,7 +120,8 @@ fn transactions_are_opened_only_by_the_one_write_path() {
 fn no_process_wide_statics_hold_state() {
     // Allowed, because none of them is a server's state: the sqlite-vec registration guard, the
     // constant dummy hash of password checks, the OpenAPI document derived once from the code,
-    // the process's request-id counter and tag, and the in-process language models (one copy
+    // the process's request-id counter and tag and its allocator's burst count (malloc's knobs are
+    // process-wide), and the in-process language models (one copy
     // of a model file's weights and one generation queue per process, whichever server asks).
     let allowed = [
         "src/db/vector.rs",

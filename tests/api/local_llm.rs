@@ -375,15 +375,19 @@ fn a_second_generation_waits_with_its_queue_position_and_a_cancelled_one_stops_s
         "the cancelled generation kept sampling: {before} → {total}"
     );
     // The cancelled reply is stored once its worker has logged it (after the runtime moved on).
-    wait_for("the cancelled reply to be stored as interrupted", 60, || {
-        let stored = s
-            .get(
-                &format!("/api/v1/chat/conversations/{conv}/messages"),
-                Some(&t),
-            )
-            .json();
-        stored["items"][1]["status"] == "interrupted"
-    });
+    wait_for(
+        "the cancelled reply to be stored as interrupted",
+        60,
+        || {
+            let stored = s
+                .get(
+                    &format!("/api/v1/chat/conversations/{conv}/messages"),
+                    Some(&t),
+                )
+                .json();
+            stored["items"][1]["status"] == "interrupted"
+        },
+    );
 }
 
 #[test]

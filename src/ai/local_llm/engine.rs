@@ -150,6 +150,13 @@ impl Engine {
         Ok(logits.squeeze(0)?.to_dtype(candle_core::DType::F32)?)
     }
 
+    /// Let go of the attention cache of the last reply (candle keeps it in the model until the
+    /// next prompt replaces it): one token at position 0 leaves a one-token cache, so memory
+    /// a generation took goes back to the allocator when it ends, not when the model unloads.
+    pub fn release_cache(&mut self) -> anyhow::Result<()> {
+        self.forward(&[self.tok.eos], 0).map(drop)
+    }
+
     /// Sample a reply to `prompt`, handing text to `on_text` as it completes (whole UTF-8
     /// characters, stop sequences held back); `on_text` returning false, or `cancelled`
     /// turning true, stops sampling before the next token.

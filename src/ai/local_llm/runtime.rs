@@ -271,6 +271,7 @@ fn work(rt: &Runtime) {
             let (prompt, dropped) = super::template::render(&e.tok, &job.chat, job.tools, budget)?;
             let cancel = job.cancel.clone();
             let events = job.events.clone();
+            let _burst = crate::telemetry::HeapBurst::begin();
             let stats = e.generate(
                 &prompt,
                 &job.params,
@@ -278,8 +279,13 @@ fn work(rt: &Runtime) {
                 &|| cancel.load(Ordering::Relaxed),
                 &mut |t| events.send(Gen::Text(t.to_string())).is_ok(),
             )?;
+            e.release_cache()?;
             Ok((stats, dropped))
         });
+        // The burst is over: every thread that generated gives its arena's top back.
+        pool.broadcast(|_| crate::telemetry::trim_own_arena());
+        drop(pool);
+        crate::telemetry::trim_own_arena();
         let tokens = match result {
             Ok((stats, dropped)) => {
                 tracing::info!(
