@@ -14,9 +14,11 @@ pub const MAX_RESPONSE_BYTES: u64 = 20 * 1024 * 1024;
 const USER_AGENT: &str = concat!("neuromancer/", env!("CARGO_PKG_VERSION"));
 
 /// The shape of an http(s) URL that `check_url` reads, as an ECMA-262 pattern for the API
-/// document: a plain ASCII host, an optional port (0-65535), no credentials.
+/// document: a plain ASCII host or a bracketed IPv6 address in hexadecimal groups, an optional port (0-65535), no
+/// credentials, and a path, query and fragment of URL characters (percent-escapes included).
+/// `check_url` reads exactly this shape (`has_http_url_shape`).
 pub const HTTP_URL_PATTERN: &str =
-    "^https?://[A-Za-z0-9.-]+(:([0-9]{1,4}|[0-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$";
+    "^https?://([A-Za-z0-9.-]+|\\[(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:))\\])(:([0-9]{1,4}|[0-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?([/?#][A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*)?$";
 
 // The attribute repeats `HTTP_URL_PATTERN` (a derive takes only a literal); a test in
 // `docs::facts` keeps them equal.
@@ -24,7 +26,7 @@ pub const HTTP_URL_PATTERN: &str =
 #[derive(utoipa::ToSchema)]
 #[schema(
     value_type = String,
-    pattern = "^https?://[A-Za-z0-9.-]+(:([0-9]{1,4}|[0-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?([/?][A-Za-z0-9._~:/?@!$&'()*+,;=-]*)?$"
+    pattern = "^https?://([A-Za-z0-9.-]+|\\[(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:))\\])(:([0-9]{1,4}|[0-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?([/?#][A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*)?$"
 )]
 pub struct HttpUrl(pub String);
 
@@ -35,8 +37,6 @@ pub enum UrlRefused {
     Scheme,
     #[error("the URL is not valid")]
     Invalid,
-    #[error("the URL has no host")]
-    NoHost,
     #[error("URLs with credentials are not allowed")]
     Credentials,
     #[error(
@@ -103,29 +103,69 @@ fn forbidden_v4(ip: Ipv4Addr) -> bool {
         || o[0] >= 240 // reserved
 }
 
-/// Static checks on a URL (scheme, host, no credentials). DNS is checked at connect time.
+/// Scheme and authority of an http(s) URL, and the rest (path, query, fragment).
+fn split_http_url(url: &str) -> Option<(&str, &str)> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
+    Some(rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len())))
+}
+
+/// The shape `HTTP_URL_PATTERN` states, checked by hand (the same grammar, part by part).
+fn has_http_url_shape(url: &str) -> bool {
+    let Some((authority, tail)) = split_http_url(url) else {
+        return false;
+    };
+    let (host_ok, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let Some((addr, after)) = v6.split_once(']') else {
+                return false;
+            };
+            // Hexadecimal groups only (an IPv4 tail such as ::ffff:1.2.3.4 has a hex form).
+            let ok = !addr.contains('.') && addr.parse::<std::net::Ipv6Addr>().is_ok();
+            match after.strip_prefix(':') {
+                Some(p) => (ok, Some(p)),
+                None => (ok && after.is_empty(), None),
+            }
+        }
+        None => {
+            let (host, port) = match authority.split_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            };
+            let ok = !host.is_empty()
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+            (ok, port)
+        }
+    };
+    let port_ok = port.is_none_or(|p| {
+        (1..=5).contains(&p.len())
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| n <= 65535)
+    });
+    host_ok
+        && port_ok
+        && tail
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._~:/?#@!$&'()*+,;=%-".contains(&b))
+}
+
+/// Static checks on a URL: an http(s) scheme, no credentials, the shape the API document
+/// states (`HTTP_URL_PATTERN`). DNS is checked at connect time.
 pub fn check_url(url: &str) -> Result<ureq::http::Uri, UrlRefused> {
-    let url = url.trim();
     let lower = url.to_ascii_lowercase();
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {
         return Err(UrlRefused::Scheme);
     }
-    let uri: ureq::http::Uri = url.parse().map_err(|_| UrlRefused::Invalid)?;
-    let authority = uri.authority().ok_or(UrlRefused::NoHost)?;
-    if authority.as_str().contains('@') {
+    if split_http_url(url).is_some_and(|(authority, _)| authority.contains('@')) {
         return Err(UrlRefused::Credentials);
     }
-    if authority.host().is_empty() {
-        return Err(UrlRefused::NoHost);
-    }
-    // `http::Uri` keeps whatever follows the host's colon; a port is digits.
-    let after_host = authority.as_str().rsplit(']').next().unwrap_or("");
-    if let Some((_, port)) = after_host.rsplit_once(':')
-        && (!port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u16>().is_err())
-    {
+    if !has_http_url_shape(url) {
         return Err(UrlRefused::Invalid);
     }
-    Ok(uri)
+    url.parse().map_err(|_| UrlRefused::Invalid)
 }
 
 /// Like `check_url`, and resolves the host now to refuse private targets early (for a clear
@@ -369,6 +409,37 @@ mod tests {
         }
     }
 
+    /// The check reads exactly the shape the document states: every string of a small
+    /// alphabet, in many combinations, is accepted by both or refused by both.
+    #[test]
+    fn the_url_check_and_the_stated_pattern_agree() {
+        let pattern = regex::Regex::new(HTTP_URL_PATTERN).unwrap();
+        let parts = [
+            "http://", "https://", "HTTP://", "a", "0", ".", "-", "_", "[", "]", "::1", "a:b", ":",
+            ":80", ":65535", ":65536", ":99999", ":0", ":", "/", "?", "#", "%20", "*", " ", "@",
+            "é", "\\", "\"", "{", "|", "^", "x.com", "[::1]", "[1.2.3.4]", "[g]", "[]", "[::]",
+            "[1::]", "[::ffff:7f00:1]", "[::ffff:1.2.3.4]", "[1:2:3:4:5:6:7:8]", "[1:2:3:4:5:6:7::]",
+            "[1:2:3:4:5:6:7:8:9]", "[12345::]", "[1::2::3]", "[:1]", "[.e90]", "[0:.]",
+        ];
+        let mut seen = 0;
+        for a in &parts[..3] {
+            for b in &parts {
+                for c in &parts {
+                    for d in &parts {
+                        let url = format!("{a}{b}{c}{d}");
+                        let shape = has_http_url_shape(&url);
+                        assert_eq!(shape, pattern.is_match(&url), "{url:?}");
+                        if shape && !url.contains('@') {
+                            assert!(check_url(&url).is_ok(), "{url:?}");
+                        }
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert!(seen > 100_000);
+    }
+
     #[test]
     fn urls_are_checked_for_scheme_credentials_and_private_targets() {
         assert_eq!(
@@ -394,6 +465,11 @@ mod tests {
             check_url("http://user:pw@example.com/").unwrap_err(),
             UrlRefused::Credentials
         );
+        // An IPv6 address is written in hexadecimal groups (the stated pattern's form).
+        assert_eq!(
+            check_url("http://[::ffff:127.0.0.1]/").unwrap_err(),
+            UrlRefused::Invalid
+        );
         for url in [
             "http://127.0.0.1/",
             "http://localhost:8080/x",
@@ -402,7 +478,7 @@ mod tests {
             "http://0x7f000001/",
             "http://0177.0.0.1/",
             "http://169.254.169.254/latest/meta-data",
-            "http://[::ffff:127.0.0.1]/",
+            "http://[::ffff:7f00:1]/",
         ] {
             assert!(
                 matches!(check_public_url(url, false), Err(UrlRefused::Private(_))),

@@ -99,6 +99,15 @@ pub fn refine(doc: &mut Value) {
             {"required": ["source_ids"], "properties": {"source_ids": {"type": "array", "items": {"type": "string"}, "minItems": 1}}}
         ]),
     );
+    // A chat message says something, or attaches files.
+    any_of(
+        s,
+        "SendMessageRequest",
+        json!([
+            {"properties": {"content": {"type": "string", "pattern": NON_BLANK}}},
+            {"required": ["attachments"], "properties": {"attachments": {"type": "array", "items": {"type": "string"}, "minItems": 1}}}
+        ]),
+    );
     // Either of two fields.
     any_of(
         s,
@@ -345,14 +354,19 @@ fn closed_forms(doc: &mut Value) {
 
 #[cfg(test)]
 mod tests {
-    /// The `HttpUrl` component (a derive attribute) states the same pattern as the constant.
+    /// Derive attributes repeat constants of the server (they take only literals): the same values.
     #[test]
-    fn the_url_component_states_the_url_pattern() {
+    fn derive_attributes_state_the_servers_constants() {
         let doc: serde_json::Value =
             serde_json::from_str(&crate::docs::openapi_json_pretty()).unwrap();
         assert_eq!(
             doc["components"]["schemas"]["HttpUrl"]["pattern"],
             crate::net::HTTP_URL_PATTERN
+        );
+        // And a chat message's stated length is the one the server allows.
+        assert_eq!(
+            doc["components"]["schemas"]["SendMessageRequest"]["properties"]["content"]["maxLength"],
+            crate::domain::chat::reply::MAX_CONTENT_CHARS
         );
     }
 

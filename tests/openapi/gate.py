@@ -15,8 +15,12 @@ import sys
 REPORTED = {"ST201", "ST202", "ST203"}
 
 failures = collections.OrderedDict()
+engine_finished = False
 for line in open(sys.argv[1]):
     event = json.loads(line)
+    if "FatalError" in event:
+        sys.exit(f"schemathesis stopped with a fatal error: {json.dumps(event['FatalError'])[:2000]}")
+    engine_finished = engine_finished or "EngineFinished" in event
     finished = event.get("ScenarioFinished")
     if not finished:
         continue
@@ -29,6 +33,8 @@ for line in open(sys.argv[1]):
             key = (f["code"], f["operation"], f["message"].split("\n")[0][:120])
             failures.setdefault(key, f["title"])
 
+if not engine_finished:
+    sys.exit("schemathesis did not finish its run (no EngineFinished event)")
 gating = [k for k in failures if k[0] not in REPORTED]
 reported = [k for k in failures if k[0] in REPORTED]
 counts = collections.Counter(k[0] for k in failures)

@@ -49,6 +49,8 @@ pub struct ShareRequest {
 
 #[derive(Deserialize, ToSchema)]
 pub struct SendMessageRequest {
+    /// The message: not blank unless files are attached (stated as the schema's `anyOf`).
+    #[schema(max_length = 100000)]
     pub content: String,
     #[serde(default = "yes")]
     pub tools_enabled: bool,

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use serde_json::{Value, json};
 
-const MAX_CONTENT_CHARS: usize = 100_000;
+pub const MAX_CONTENT_CHARS: usize = 100_000;
 
 /// What the caller sent.
 pub struct Ask {
@@ -41,7 +41,7 @@ pub async fn start(
     if content.is_empty() && ask.attachments.is_empty() {
         return Err(ApiError::unprocessable("content must not be empty"));
     }
-    if content.chars().count() > MAX_CONTENT_CHARS {
+    if ask.content.chars().count() > MAX_CONTENT_CHARS {
         return Err(ApiError::unprocessable(format!(
             "content is longer than {MAX_CONTENT_CHARS} characters"
         )));

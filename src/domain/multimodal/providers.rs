@@ -80,11 +80,7 @@ fn check(row: &store::Row, key_set: bool) -> ApiResult<Result<(), Lacks>> {
         ))
     })?;
     if let Some(u) = &row.base_url {
-        let ok = (u.starts_with("http://") || u.starts_with("https://"))
-            && u.len() <= 2048
-            && u.parse::<ureq::http::Uri>()
-                .is_ok_and(|u| u.host().is_some_and(|h| !h.is_empty()));
-        if !ok {
+        if u.len() > 2048 || crate::net::check_url(u).is_err() {
             return Err(ApiError::unprocessable("base_url must be an http(s) URL"));
         }
     }

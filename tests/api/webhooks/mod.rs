@@ -214,7 +214,7 @@ fn private_targets_are_refused_at_create_time_and_at_delivery_time() {
         "http://169.254.169.254/latest/meta-data",
         "http://2130706433/",
         "http://0x7f000001/",
-        "http://[::ffff:127.0.0.1]/",
+        "http://[::ffff:7f00:1]/",
         "http://[::1]/",
         "http://10.0.0.1/",
     ] {

@@ -26611,11 +26611,16 @@ export interface components {
         };
         SendMessageRequest: {
             attachments?: string[];
+            /** @description The message: not blank unless files are attached (stated as the schema's `anyOf`). */
             content: string;
             model?: string | null;
             /** @enum {string|null} */
             provider?: "local" | "local-llm" | "openai" | "anthropic" | "gemini" | "ollama" | "openrouter" | null;
             tools_enabled?: boolean;
+        } | {
+            content?: string;
+        } | {
+            attachments: string[];
         };
         /** @description One known setting: how the UI should render it and what it means. */
         SettingDef: {

@@ -5,7 +5,10 @@ export type SettingDef = Schema<'SettingDef'>;
 export type AvailableModels = Schema<'AvailableModels'>;
 export type TestResult = Schema<'TestResult'>;
 /** A chat provider's name (the API refuses any other). */
-export type ProviderName = NonNullable<Schema<'SendMessageRequest'>['provider']>;
+export type ProviderName = NonNullable<
+  // The message's fields (the schema's anyOf branches join them as a union).
+  Extract<Schema<'SendMessageRequest'>, { content: string }>['provider']
+>;
 /** The spec types settings as a free-form object; values are these JSON kinds (see SettingDef.kind). */
 export type SettingValue = string | number | boolean | string[] | null;
 export type Settings = Record<string, SettingValue>;
