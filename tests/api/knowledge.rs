@@ -602,6 +602,14 @@ fn the_memory_log_records_lists_searches_counts_and_deletes() {
         )
         .json();
     assert_eq!(hits["results"][0]["doc_id"], f["id"]);
+    // At most 100 results, as the document states: more is refused, not silently cut.
+    let r = s.get("/api/v1/memory/search?q=latency&limit=101", Some(&t));
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(
+        r.detail().contains("limit must be at most 100"),
+        "{}",
+        r.text
+    );
     let stats = s.get("/api/v1/memory/stats", Some(&t)).json();
     assert_eq!(stats["total"], 3);
     assert_eq!(stats["by_type"]["decision"], 1);

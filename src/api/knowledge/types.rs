@@ -58,8 +58,9 @@ pub struct BulkDelete {
 #[derive(Deserialize, IntoParams)]
 pub struct SearchQuery {
     pub q: String,
-    /// Results wanted (at most 100 are returned).
-    #[param(minimum = 0, maximum = 2147483647)]
+    /// Results wanted (0–100).
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 100)]
+    #[serde(default, deserialize_with = "at_most_100")]
     pub limit: Option<usize>,
     /// Restrict to one collection.
     pub collection_id: Option<String>,
@@ -73,6 +74,14 @@ pub struct SearchQuery {
     /// hybrid (default), keyword or vector.
     #[param(pattern = "^(hybrid|keyword|vector)$")]
     pub mode: Option<String>,
+}
+
+/// A search's `limit`: refused beyond 100 (a 422 from the query extractor), as stated.
+fn at_most_100<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    match Option::<u64>::deserialize(d)? {
+        Some(n) if n > 100 => Err(serde::de::Error::custom("limit must be at most 100")),
+        n => Ok(n.map(|n| n as usize)),
+    }
 }
 
 #[derive(Serialize, ToSchema)]

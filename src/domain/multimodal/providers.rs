@@ -79,10 +79,10 @@ fn check(row: &store::Row, key_set: bool) -> ApiResult<Result<(), Lacks>> {
             known::types()
         ))
     })?;
-    if let Some(u) = &row.base_url {
-        if u.len() > 2048 || crate::net::check_url(u).is_err() {
-            return Err(ApiError::unprocessable("base_url must be an http(s) URL"));
-        }
+    if let Some(u) = &row.base_url
+        && (u.len() > 2048 || crate::net::check_url(u).is_err())
+    {
+        return Err(ApiError::unprocessable("base_url must be an http(s) URL"));
     }
     if row.model.chars().count() > 200 {
         return Err(ApiError::unprocessable(

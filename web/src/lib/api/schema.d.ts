@@ -11116,7 +11116,7 @@ export interface paths {
                     client_id?: string | null;
                     /** @description Restrict to one collection. */
                     collection_id?: string | null;
-                    /** @description Results wanted (at most 100 are returned). */
+                    /** @description Results wanted (0–100). */
                     limit?: number | null;
                     /** @description hybrid (default), keyword or vector. */
                     mode?: string | null;
@@ -20765,7 +20765,7 @@ export interface paths {
                     client_id?: string | null;
                     /** @description Restrict to one collection. */
                     collection_id?: string | null;
-                    /** @description Results wanted (at most 100 are returned). */
+                    /** @description Results wanted (0–100). */
                     limit?: number | null;
                     /** @description hybrid (default), keyword or vector. */
                     mode?: string | null;
