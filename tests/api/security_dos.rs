@@ -285,7 +285,11 @@ fn pdf_bomb(zeros: usize, layers: usize) -> Vec<u8> {
         z.write_all(&data).unwrap();
         data = z.finish().unwrap();
     }
-    let filters = vec!["/FlateDecode"; layers].join(" ");
+    pdf_with(&vec!["/FlateDecode"; layers].join(" "), &data)
+}
+
+/// A one-page PDF whose content stream is `data` under `filters`.
+fn pdf_with(filters: &str, data: &[u8]) -> Vec<u8> {
     let mut pdf = Vec::new();
     let mut offsets = Vec::new();
     pdf.extend_from_slice(b"%PDF-1.7\n");
@@ -306,7 +310,7 @@ fn pdf_bomb(zeros: usize, layers: usize) -> Vec<u8> {
         )
         .as_bytes(),
     );
-    pdf.extend_from_slice(&data);
+    pdf.extend_from_slice(data);
     pdf.extend_from_slice(b"\nendstream\nendobj\n");
     let xref = pdf.len();
     pdf.extend_from_slice(b"xref\n0 5\n0000000000 65535 f \n");
@@ -357,6 +361,14 @@ fn a_pdf_that_unpacks_past_the_cap_is_refused_with_413_before_extraction() {
         "bomb.pdf",
         &bomb,
     );
+    assert_eq!(r.status, 413, "{}", r.text);
+    // LZW expands runs too (PDF's default early-change variant): refused the same way.
+    let lzw = weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8)
+        .encode(&vec![0u8; 80 * 1024 * 1024])
+        .unwrap();
+    let bomb = pdf_with("/LZWDecode", &lzw);
+    assert!(bomb.len() < 256 * 1024, "{}", bomb.len());
+    let r = upload(&s, &t, "/api/v1/sources/import/file", "lzw.pdf", &bomb);
     assert_eq!(r.status, 413, "{}", r.text);
     // An ordinary PDF of the same shape is still read.
     let fine = pdf_bomb(1024, 1);

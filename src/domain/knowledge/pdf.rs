@@ -25,10 +25,11 @@ pub fn text(bytes: &[u8]) -> Result<String, ExtractError> {
         })
 }
 
-/// Refuse a PDF whose Flate streams unpack to more than `cap` bytes in all. The streams are
-/// found in the raw bytes (each `stream` keyword is tried as the start of zlib data) rather than
-/// through a PDF parser, because parsers inflate object streams while they load. Each stream is
-/// inflated into nothing, counting, and counting stops at the cap: memory and time stay bounded.
+/// Refuse a PDF whose Flate, LZW and RunLength streams unpack to more than `cap` bytes in all.
+/// The streams are found in the raw bytes (each `stream` keyword is tried as the start of zlib
+/// data, or read with the filter its dictionary names) rather than through a PDF parser,
+/// because parsers inflate object streams while they load. Each stream is decoded into nothing,
+/// counting, and counting stops at the cap: memory and time stay bounded.
 pub fn check_unpacked(bytes: &[u8], cap: u64) -> Result<(), ExtractError> {
     let mut total = 0u64;
     let mut at = 0;
@@ -42,10 +43,18 @@ pub fn check_unpacked(bytes: &[u8], cap: u64) -> Result<(), ExtractError> {
             _ => continue,
         };
         let data = &bytes[start..];
-        if data.len() < 2 || !is_zlib_header([data[0], data[1]]) {
-            continue;
-        }
-        total += layer_len(&mut &*data, cap - total, 0, &mut buf);
+        let left = cap - total;
+        let dict = stream_dict(&bytes[..at - 6]);
+        total += if data.len() >= 2 && is_zlib_header([data[0], data[1]]) {
+            layer_len(&mut &*data, left, 0, &mut buf)
+        } else if contains(dict, b"/LZWDecode") {
+            let early_change = !contains(dict, b"/EarlyChange 0");
+            lzw_len(data, early_change, left, &mut buf)
+        } else if contains(dict, b"/RunLengthDecode") {
+            run_length_len(data, left)
+        } else {
+            0
+        };
         if total > cap {
             return Err(ExtractError::TooLarge(format!(
                 "the PDF's compressed streams unpack to more than {} MiB",
@@ -54,6 +63,127 @@ pub fn check_unpacked(bytes: &[u8], cap: u64) -> Result<(), ExtractError> {
         }
     }
     Ok(())
+}
+
+/// The dictionary of the stream whose `stream` keyword follows `before`: from the `<<` that
+/// opens it to its closing `>>` (nested dictionaries included); empty when there is none.
+fn stream_dict(before: &[u8]) -> &[u8] {
+    let end = before
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    if !before[..end].ends_with(b">>") {
+        return &[];
+    }
+    let mut depth = 0usize;
+    let mut i = end;
+    while i >= 2 {
+        match &before[i - 2..i] {
+            b">>" => {
+                depth += 1;
+                i -= 2;
+            }
+            b"<<" => {
+                depth -= 1;
+                i -= 2;
+                if depth == 0 {
+                    return &before[i..end];
+                }
+            }
+            _ => i -= 1,
+        }
+    }
+    &[]
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// How many bytes LZW data (PDF's `/LZWDecode`: 8-bit, most significant bit first) decodes to,
+/// or what the Flate data it holds inflates to when that is larger; stops just past `limit`.
+/// LZW expands runs a thousandfold too (a string per code, each one longer than the last).
+fn lzw_len(data: &[u8], early_change: bool, limit: u64, buf: &mut [u8]) -> u64 {
+    use weezl::{BitOrder, LzwStatus, decode::Decoder};
+    let mut d = if early_change {
+        Decoder::with_tiff_size_switch(BitOrder::Msb, 8)
+    } else {
+        Decoder::new(BitOrder::Msb, 8)
+    };
+    // The first bytes are kept: an LZW layer may wrap a Flate one (`[/LZWDecode /FlateDecode]`).
+    let mut head = Vec::new();
+    let (mut n, mut input) = (0u64, data);
+    while n <= limit {
+        let r = d.decode_bytes(input, buf);
+        input = &input[r.consumed_in..];
+        n += r.consumed_out as u64;
+        if head.len() < 2 {
+            head.extend_from_slice(&buf[..r.consumed_out.min(2 - head.len())]);
+        }
+        if !matches!(r.status, Ok(LzwStatus::Ok)) || (r.consumed_in == 0 && r.consumed_out == 0) {
+            break;
+        }
+    }
+    if head.len() == 2 && is_zlib_header([head[0], head[1]]) {
+        // Inflate what the LZW layer yields, as it is decoded (nothing is held in memory).
+        let mut d = if early_change {
+            Decoder::with_tiff_size_switch(BitOrder::Msb, 8)
+        } else {
+            Decoder::new(BitOrder::Msb, 8)
+        };
+        let mut r = LzwReader {
+            d: &mut d,
+            input: data,
+            done: false,
+        };
+        return n.max(layer_len(&mut r, limit, 1, buf));
+    }
+    n
+}
+
+/// LZW-decoded bytes as a reader.
+struct LzwReader<'a> {
+    d: &'a mut weezl::decode::Decoder,
+    input: &'a [u8],
+    done: bool,
+}
+
+impl Read for LzwReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while !self.done {
+            let r = self.d.decode_bytes(self.input, out);
+            self.input = &self.input[r.consumed_in..];
+            if !matches!(r.status, Ok(weezl::LzwStatus::Ok))
+                || (r.consumed_in == 0 && r.consumed_out == 0)
+            {
+                self.done = true;
+            }
+            if r.consumed_out > 0 {
+                return Ok(r.consumed_out);
+            }
+        }
+        Ok(0)
+    }
+}
+
+/// How many bytes `/RunLengthDecode` data expands to (a run repeats one byte up to 128 times);
+/// stops just past `limit`.
+fn run_length_len(data: &[u8], limit: u64) -> u64 {
+    let (mut n, mut i) = (0u64, 0usize);
+    while i < data.len() && n <= limit {
+        match data[i] {
+            128 => break,
+            len @ 0..=127 => {
+                n += u64::from(len) + 1;
+                i += usize::from(len) + 2;
+            }
+            len => {
+                n += 257 - u64::from(len);
+                i += 2;
+            }
+        }
+    }
+    n
 }
 
 /// How many bytes zlib data at the start of `r` inflates to (0 when it is not zlib data), or
@@ -145,5 +275,56 @@ mod tests {
             Err(ExtractError::TooLarge(_))
         ));
         assert!(check_unpacked(b"%PDF-1.4 stream\nnot zlib endstream", 1).is_ok());
+    }
+
+    fn with_filtered_stream(filter: &str, data: &[u8]) -> Vec<u8> {
+        let mut pdf = format!(
+            "%PDF-1.7\n1 0 obj\n<< /Length {} /Filter {filter} /DecodeParms << /EarlyChange 1 >> >>\nstream\n",
+            data.len()
+        )
+        .into_bytes();
+        pdf.extend_from_slice(data);
+        pdf.extend_from_slice(b"\nendstream\nendobj\n%%EOF\n");
+        pdf
+    }
+
+    fn lzw(data: &[u8]) -> Vec<u8> {
+        weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8)
+            .encode(data)
+            .unwrap()
+    }
+
+    /// LZW and RunLength streams expand too; they are counted with the filter their dictionary
+    /// names, and an LZW layer around a Flate one is counted through both.
+    #[test]
+    fn lzw_and_run_length_streams_count_towards_the_cap() {
+        let zeros = vec![0u8; 4 * 1024 * 1024];
+        let packed = lzw(&zeros);
+        assert!(packed.len() < 8 * 1024, "{}", packed.len());
+        let pdf = with_filtered_stream("/LZWDecode", &packed);
+        assert!(check_unpacked(&pdf, 5 * 1024 * 1024).is_ok());
+        assert!(matches!(
+            check_unpacked(&pdf, 3 * 1024 * 1024),
+            Err(ExtractError::TooLarge(_))
+        ));
+        let layered = with_filtered_stream("[/LZWDecode /FlateDecode]", &lzw(&deflate(&zeros)));
+        assert!(matches!(
+            check_unpacked(&layered, 3 * 1024 * 1024),
+            Err(ExtractError::TooLarge(_))
+        ));
+        // 129 + 0x00 repeats the byte 128 times: 2 bytes for 128.
+        let runs: Vec<u8> = std::iter::repeat_n([129u8, 0], 32 * 1024)
+            .flatten()
+            .collect();
+        let pdf = with_filtered_stream("/RunLengthDecode", &runs);
+        assert!(check_unpacked(&pdf, 5 * 1024 * 1024).is_ok());
+        assert!(matches!(
+            check_unpacked(&pdf, 3 * 1024 * 1024),
+            Err(ExtractError::TooLarge(_))
+        ));
+        // The filter is read from the stream's own dictionary, not from another object's.
+        let mut two = with_stream(b"plain");
+        two.extend_from_slice(&with_filtered_stream("/LZWDecode", &lzw(b"short text")));
+        assert!(check_unpacked(&two, 1024).is_ok());
     }
 }
