@@ -104,12 +104,8 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// or what the Flate data it holds inflates to when that is larger; stops just past `limit`.
 /// LZW expands runs a thousandfold too (a string per code, each one longer than the last).
 fn lzw_len(data: &[u8], early_change: bool, limit: u64, buf: &mut [u8]) -> u64 {
-    use weezl::{BitOrder, LzwStatus, decode::Decoder};
-    let mut d = if early_change {
-        Decoder::with_tiff_size_switch(BitOrder::Msb, 8)
-    } else {
-        Decoder::new(BitOrder::Msb, 8)
-    };
+    use weezl::LzwStatus;
+    let mut d = lzw_decoder(early_change);
     // The first bytes are kept: an LZW layer may wrap a Flate one (`[/LZWDecode /FlateDecode]`).
     let mut head = Vec::new();
     let (mut n, mut input) = (0u64, data);
@@ -126,11 +122,7 @@ fn lzw_len(data: &[u8], early_change: bool, limit: u64, buf: &mut [u8]) -> u64 {
     }
     if head.len() == 2 && is_zlib_header([head[0], head[1]]) {
         // Inflate what the LZW layer yields, as it is decoded (nothing is held in memory).
-        let mut d = if early_change {
-            Decoder::with_tiff_size_switch(BitOrder::Msb, 8)
-        } else {
-            Decoder::new(BitOrder::Msb, 8)
-        };
+        let mut d = lzw_decoder(early_change);
         let mut r = LzwReader {
             d: &mut d,
             input: data,
@@ -139,6 +131,17 @@ fn lzw_len(data: &[u8], early_change: bool, limit: u64, buf: &mut [u8]) -> u64 {
         return n.max(layer_len(&mut r, limit, 1, buf));
     }
     n
+}
+
+/// PDF's LZW: 8-bit codes, most significant bit first; `/EarlyChange 1` (the default) widens
+/// codes one entry early, as TIFF does.
+fn lzw_decoder(early_change: bool) -> weezl::decode::Decoder {
+    use weezl::{BitOrder, decode::Decoder};
+    if early_change {
+        Decoder::with_tiff_size_switch(BitOrder::Msb, 8)
+    } else {
+        Decoder::new(BitOrder::Msb, 8)
+    }
 }
 
 /// LZW-decoded bytes as a reader.
