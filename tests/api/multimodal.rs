@@ -385,7 +385,9 @@ fn imagen_predict_and_veo_long_running_speak_the_gemini_wire_format() {
         &admin,
         json!({"content_id": cid, "kind": "image", "prompt": "wrong medium", "provider_id": veo}),
     );
-    assert_eq!(r.status, 422);
+    // Well formed, but the stored provider makes videos: a conflict with what is stored.
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert!(r.detail().contains("cannot make an image"), "{}", r.text);
 }
 
 #[test]

@@ -165,7 +165,8 @@ impl Engine {
         prompt: &[u32],
         p: &Params,
         stops: &[&str],
-        cancelled: &dyn Fn() -> bool,
+        // Called before each token with the count sampled so far; false stops sampling.
+        keep_going: &mut dyn FnMut(usize) -> bool,
         on_text: &mut dyn FnMut(&str) -> bool,
     ) -> anyhow::Result<Stats> {
         let mut stats = Stats {
@@ -194,7 +195,7 @@ impl Engine {
         let mut pending_bytes: Vec<u8> = vec![];
         let mut held = String::new();
         for _ in 0..max {
-            if cancelled() {
+            if !keep_going(stats.output_tokens) {
                 held.clear();
                 break;
             }

@@ -53,7 +53,7 @@ pub struct Status {
     pub busy: bool,
     /// Generations waiting.
     pub queued: usize,
-    /// Tokens sampled since the process started.
+    /// Tokens sampled since the process started, counted as they are sampled.
     pub generated_tokens: u64,
 }
 
@@ -177,11 +177,15 @@ impl Runtime {
         }
     }
 
-    fn finish(&self, tokens: usize, loaded: bool) {
+    fn finish(&self, loaded: bool) {
         let mut s = lock(&self.shared);
         s.running = false;
         s.status.loaded = loaded;
-        s.status.generated_tokens += tokens as u64;
+    }
+
+    /// The live count: `sampled` tokens of the running generation on top of `before`.
+    fn sampled(&self, before: u64, sampled: usize) {
+        lock(&self.shared).status.generated_tokens = before + sampled as u64;
     }
 }
 
@@ -222,7 +226,7 @@ fn work(rt: &Runtime) {
         let job = rt.next(&mut engine);
         let tuning = lock(&rt.shared).tuning;
         if job.cancel.load(Ordering::Relaxed) {
-            rt.finish(0, engine.is_some());
+            rt.finish(engine.is_some());
             continue;
         }
         let threads = if tuning.threads == 0 {
@@ -241,7 +245,7 @@ fn work(rt: &Runtime) {
                 let _ = job
                     .events
                     .send(Gen::Failed(format!("starting threads: {e}")));
-                rt.finish(0, engine.is_some());
+                rt.finish(engine.is_some());
                 continue;
             }
         };
@@ -271,14 +275,19 @@ fn work(rt: &Runtime) {
             let (prompt, dropped) = super::template::render(&e.tok, &job.chat, job.tools, budget)?;
             let cancel = job.cancel.clone();
             let events = job.events.clone();
+            let before = lock(&rt.shared).status.generated_tokens;
             let _burst = crate::telemetry::HeapBurst::begin();
             let stats = e.generate(
                 &prompt,
                 &job.params,
                 super::template::STOPS,
-                &|| cancel.load(Ordering::Relaxed),
+                &mut |n| {
+                    rt.sampled(before, n);
+                    !cancel.load(Ordering::Relaxed)
+                },
                 &mut |t| events.send(Gen::Text(t.to_string())).is_ok(),
             )?;
+            rt.sampled(before, stats.output_tokens);
             e.release_cache()?;
             Ok((stats, dropped))
         });
@@ -286,7 +295,7 @@ fn work(rt: &Runtime) {
         pool.broadcast(|_| crate::telemetry::trim_own_arena());
         drop(pool);
         crate::telemetry::trim_own_arena();
-        let tokens = match result {
+        match result {
             Ok((stats, dropped)) => {
                 tracing::info!(
                     model = rt.spec.name,
@@ -298,13 +307,11 @@ fn work(rt: &Runtime) {
                     "local-llm generation"
                 );
                 let _ = job.events.send(Gen::Done(stats, dropped));
-                stats.output_tokens
             }
             Err(e) => {
                 let _ = job.events.send(Gen::Failed(format!("{e:#}")));
-                0
             }
-        };
-        rt.finish(tokens, engine.is_some());
+        }
+        rt.finish(engine.is_some());
     }
 }

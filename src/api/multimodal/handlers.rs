@@ -51,7 +51,9 @@ pub async fn execute_plan(
 #[utoipa::path(tag = "multimodal", request_body = GenerateAssetRequest,
     responses((status = 201, body = AssetDetail, description = "an image, generated"),
         (status = 202, body = AssetDetail, description = "a video, queued: its status moves to done or failed"),
-        (status = 403, body = ErrorBody), (status = 413, body = ErrorBody, description = "above asset_max_bytes"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody, description = "the content or media provider named is not there"),
+        (status = 409, body = ErrorBody, description = "the media provider named cannot make that kind of asset"),
+        (status = 413, body = ErrorBody, description = "above asset_max_bytes"),
         (status = 422, body = ErrorBody, description = "invalid, or refused by the provider's content policy"),
         (status = 429, body = ErrorBody, description = "AI budget spent (provider generations; the local renderer is free)"),
         (status = 502, body = ErrorBody, description = "the provider failed (its message)")))]
@@ -122,7 +124,7 @@ pub async fn delete_asset(
 #[utoipa::path(tag = "multimodal", request_body = RegenerateRequest,
     responses((status = 200, body = AssetDetail, description = "an image: its new version is current"),
         (status = 202, body = AssetDetail, description = "a video: queued"),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "being generated"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "being generated, or its media provider now makes the other kind"),
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 429, body = ErrorBody, description = "AI budget spent (provider generations)"), (status = 502, body = ErrorBody)))]
 #[post("/multimodal/content/{id}/assets/{asset_id}/regenerate")]

@@ -49,7 +49,8 @@ fn decorate(mut a: AssetView, links: &assets::Links) -> AssetView {
 }
 
 /// Whether a provider may make this kind of asset ("local"/none: images only). `at` names the
-/// field in messages: an unknown provider is 404, one that makes the other kind 422.
+/// field in messages: an unknown provider is 404; one that makes the other kind is 409 (the
+/// request is well formed: it is the stored provider that cannot serve it).
 pub fn check_provider(
     c: &Connection,
     provider_id: Option<&str>,
@@ -67,8 +68,9 @@ pub fn check_provider(
                 .ok_or_else(|| ApiError::missing(format!("{at}: media provider not found")))?;
             let is_video = known::find(&row.kind).is_some_and(|k| k.media == "video");
             if is_video != video {
-                return Err(ApiError::unprocessable(format!(
-                    "{at}: {} ({}) cannot make a {kind}",
+                let what = if video { "a video" } else { "an image" };
+                return Err(ApiError::conflict(format!(
+                    "{at}: {} ({}) cannot make {what}",
                     row.name, row.kind
                 )));
             }
