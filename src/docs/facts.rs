@@ -368,6 +368,16 @@ mod tests {
             doc["components"]["schemas"]["SendMessageRequest"]["properties"]["content"]["maxLength"],
             crate::domain::chat::reply::MAX_CONTENT_CHARS
         );
+        // A crawl's stated limits are the ones it keeps.
+        let import = &doc["components"]["schemas"]["PlatformImportJson"]["properties"];
+        assert_eq!(
+            import["max_pages"]["maximum"],
+            crate::domain::knowledge::crawl::MAX_PAGES
+        );
+        assert_eq!(
+            import["delay_ms"]["maximum"],
+            crate::domain::knowledge::crawl::MAX_DELAY_MS
+        );
     }
 
     /// What the stated URL pattern allows, the server's URL check reads (a few shapes of it).

@@ -368,7 +368,8 @@ fn url_imports_extract_the_article_and_loopback_is_refused_unless_allowed() {
         Some(&t),
         &json!({ "url": "file:///etc/passwd" }),
     );
-    assert_eq!(r.status, 400);
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.detail().contains("only http and https"), "{}", r.text);
     allow_private(&s, &t);
     let r = s.post(
         "/api/v1/sources/import/url",

@@ -296,6 +296,63 @@ fn twitter_archives_and_caption_files_are_uploaded_and_visual_scan_says_what_it_
     let r = s.post("/api/v1/platforms/visual-scan/import", Some(&t), &json!({}));
     assert_eq!(r.status, 415, "visual-scan takes an upload, not JSON");
     assert!(r.detail().contains("multipart field `file`"), "{}", r.text);
+    // An empty file, or one with no caption in it, makes no source.
+    let r = upload(&s, &t, "/api/v1/platforms/youtube/import", "e.vtt", b"");
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.detail(), "the file is empty");
+    let r = upload(
+        &s,
+        &t,
+        "/api/v1/platforms/youtube/import",
+        "w.vtt",
+        b"WEBVTT\n\n",
+    );
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.detail().contains("no caption text"), "{}", r.text);
+    assert_eq!(sources(&s, &t, "youtube").len(), 1);
+}
+
+#[test]
+fn a_platform_imports_json_is_typed_and_its_crawl_limits_are_refused_beyond_range() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    for (body, says) in [
+        (
+            json!({"url": "https://example.com", "max_pages": 201}),
+            "max_pages must be 1–200",
+        ),
+        (
+            json!({"url": "https://example.com", "max_pages": 0}),
+            "max_pages must be 1–200",
+        ),
+        (
+            json!({"url": "https://example.com", "delay_ms": 10001}),
+            "delay_ms must be at most 10000",
+        ),
+        (
+            json!({"url": "https://example.com", "max_pages": 2.5}),
+            "invalid JSON",
+        ),
+        (
+            json!({"url": "https://example.com", "collection_id": false}),
+            "invalid JSON",
+        ),
+        (
+            json!({"url": "ftp://example.com/feed"}),
+            "only http and https",
+        ),
+    ] {
+        let r = s.post("/api/v1/platforms/website/import", Some(&t), &body);
+        assert_eq!(r.status, 422, "{body}: {}", r.text);
+        assert!(r.detail().contains(says), "{body}: {}", r.text);
+    }
+    // Fields it does not name are ignored, not stored with the job.
+    let r = s.post(
+        "/api/v1/platforms/rss/import",
+        Some(&t),
+        &json!({"url": "https://example.com/feed", "max_pages": 200, "delay_ms": 10000, "extra": {"x": 1}}),
+    );
+    assert_eq!(r.status, 202, "{}", r.text);
 }
 
 #[test]

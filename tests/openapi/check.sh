@@ -4,7 +4,8 @@
 #  2. openapi-python-client: generates a client with no warning;
 #  3. schemathesis (every check, seed 1, 15 examples per operation, as the admin) against the
 #     debug binary: no server error, no undocumented status, no answer outside its schema, a run
-#     that finished (tests/openapi/gate.py gates these and lists ST201/ST202/ST203).
+#     that finished, no schema-valid request refused nor schema-violating one accepted
+#     (tests/openapi/gate.py).
 # Usage: tests/openapi/check.sh [path/to/neuromancer]   (default target/debug/neuromancer)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,7 +33,8 @@ if errors:
 print("openapi: valid OpenAPI 3.1")
 PY
 
-(cd "$work" && "$venv/bin/openapi-python-client" generate --path openapi.json --meta none > gen.log 2>&1) || {
+# The generator formats its output with ruff, a dependency installed beside it in the venv.
+(cd "$work" && PATH="$venv/bin:$PATH" "$venv/bin/openapi-python-client" generate --path openapi.json --meta none > gen.log 2>&1) || {
   cat "$work/gen.log" >&2; echo "openapi: openapi-python-client failed" >&2; exit 1; }
 if grep -qi "warning" "$work/gen.log"; then
   cat "$work/gen.log" >&2; echo "openapi: openapi-python-client warned" >&2; exit 1
@@ -66,10 +68,7 @@ set +e
   --report ndjson --report-ndjson-path "$work/run.ndjson" --no-color > "$work/schemathesis.txt" 2>&1)
 set -e
 sed -n '/^=* SUMMARY =*/,$p' "$work/schemathesis.txt"
-# Gating: no server error, no undocumented status, no answer outside its documented schema or
-# content type, no method or header mismatch, a run that finished. Listed, not gating: requests
-# the schema allows that a handler refuses on a stored-state rule, and the reverse
-# (ST201/ST202/ST203), which the stateful phase reaches differently from run to run.
+# Gating: every failure schemathesis finds (tests/openapi/gate.py), and a run that finished.
 "$venv/bin/python" tests/openapi/gate.py "$work/run.ndjson" || {
   sed -n '1,/^=* SUMMARY =*/p' "$work/schemathesis.txt" | tail -n 200 >&2
   echo "openapi: schemathesis found contract failures (above)" >&2

@@ -58,9 +58,13 @@ pub fn is_multipart(req: &HttpRequest) -> bool {
 
 /// The `file` field (filename, bytes): 422 when absent.
 pub fn take_file(parts: &mut Parts) -> ApiResult<(Option<String>, Vec<u8>)> {
-    parts
+    let file = parts
         .remove("file")
-        .ok_or_else(|| ApiError::unprocessable("multipart field `file` is required"))
+        .ok_or_else(|| ApiError::unprocessable("multipart field `file` is required"))?;
+    if file.1.is_empty() {
+        return Err(ApiError::unprocessable("the file is empty"));
+    }
+    Ok(file)
 }
 
 /// The remaining small fields as text.

@@ -7,7 +7,7 @@ use crate::domain::knowledge::platform_import::{self, Imported};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[utoipa::path(tag = "platforms", params(("type" = String, Path, description = "substack, medium, twitter, youtube, rss, notion, github, website, visual-scan")),
     request_body(content((PlatformImportJson = "application/json"), (PlatformUploadForm = "multipart/form-data")), description = "JSON {url|username, token?, max_pages?, delay_ms?, collection_id?}; multipart `file` for twitter (archive zip), youtube (.vtt/.srt) and visual-scan (PNG/JPEG/WebP, optional `title`, `provider`, `model`)"),
@@ -48,12 +48,15 @@ pub async fn import_platform(
         .await
         .map_err(|_| ApiError::PayloadTooLarge("request body too large".into()))?
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let params: Value = if body.is_empty() {
-        json!({})
+    // Typed like any JSON body (a field of the wrong type is 422); fields it does not name are
+    // dropped here, so the queued job holds only what the import reads.
+    let params: PlatformImportJson = if body.is_empty() {
+        serde_json::from_value(json!({}))
     } else {
         serde_json::from_slice(&body)
-            .map_err(|e| ApiError::unprocessable(format!("invalid JSON: {e}")))?
-    };
+    }
+    .map_err(|e| ApiError::unprocessable(format!("invalid JSON: {e}")))?;
+    let params = serde_json::to_value(params).map_err(|e| ApiError::Internal(e.into()))?;
     Ok(
         match platform_import::from_params(&state, viewer, ty, params).await? {
             Imported::Queued(q) => HttpResponse::Accepted().json(q),

@@ -247,15 +247,23 @@ pub struct PlatformUploadForm {
 }
 
 /// JSON for a fetching platform import: what to fetch (`url` or `username`, as the platform
-/// takes) and how far.
-#[derive(ToSchema)]
+/// takes) and how far. Other fields are ignored.
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct PlatformImportJson {
+    /// The feed, site or video to fetch (rss, website, youtube; substack and medium take it or
+    /// a `username`).
+    #[schema(value_type = Option<HttpUrl>)]
     pub url: Option<String>,
     pub username: Option<String>,
     /// Notion / GitHub token; the saved one is used when absent.
     pub token: Option<String>,
-    #[schema(minimum = 1)]
+    /// website: the most pages to take (20 when absent).
+    #[schema(minimum = 1, maximum = 200)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<u32>,
+    /// website: the wait between two fetches (1000 when absent).
+    #[schema(maximum = 10000)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<u64>,
     pub collection_id: Option<String>,
 }

@@ -24,12 +24,25 @@ fn same_host(url: &str, host: &str) -> bool {
     origin_and_host(url).is_some_and(|(_, h)| h == host)
 }
 
+/// The most pages one crawl takes (`max_pages`, 20 when not given).
+pub const MAX_PAGES: u64 = 200;
+/// The longest wait between two fetches (`delay_ms`, 1000 when not given).
+pub const MAX_DELAY_MS: u64 = 10_000;
+
 pub fn crawl(state: &AppState, params: &Value, allow_private: bool) -> anyhow::Result<Vec<Item>> {
     let start = params["url"].as_str().unwrap_or("").trim().to_string();
     crate::net::check_url(&start).map_err(|e| Permanent(e.to_string()))?;
-    let max_pages = params["max_pages"].as_u64().unwrap_or(20).clamp(1, 200) as usize;
-    let delay =
-        std::time::Duration::from_millis(params["delay_ms"].as_u64().unwrap_or(1000).min(10_000));
+    // The request was refused outside these ranges; a job queued before that rule still clamps.
+    let max_pages = params["max_pages"]
+        .as_u64()
+        .unwrap_or(20)
+        .clamp(1, MAX_PAGES) as usize;
+    let delay = std::time::Duration::from_millis(
+        params["delay_ms"]
+            .as_u64()
+            .unwrap_or(1000)
+            .min(MAX_DELAY_MS),
+    );
     let Some((origin, host)) = origin_and_host(&start) else {
         bail!(Permanent("the URL has no host".into()));
     };

@@ -94,7 +94,8 @@ pub async fn check_user_url(state: &AppState, url: &str) -> ApiResult<()> {
             crate::net::check_public_url(&url, allow).map_err(|e| match e {
                 // A policy the admin can change, not a malformed request.
                 crate::net::UrlRefused::Private(_) => ApiError::forbidden(e.to_string()),
-                _ => ApiError::bad_request(e.to_string()),
+                // A field the request got wrong (not http(s), no host…): 422 like any other.
+                _ => ApiError::unprocessable(e.to_string()),
             })?;
             Ok(())
         })

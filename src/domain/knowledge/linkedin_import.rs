@@ -57,7 +57,7 @@ pub async fn import_urls(
         let u = u.trim().to_string();
         check_user_url(state, &u).await.map_err(|e| match e {
             ApiError::Forbidden(m) => ApiError::Forbidden(format!("{u}: {m}")),
-            e => ApiError::bad_request(format!("{u}: {e}")),
+            e => ApiError::unprocessable(format!("{u}: {e}")),
         })?;
         items.push(url_source(&v.user_id, u, collection_id.clone()));
     }

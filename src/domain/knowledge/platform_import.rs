@@ -94,6 +94,11 @@ pub async fn upload(
         }
         "youtube" => {
             let text = exports::captions_text(&String::from_utf8_lossy(&bytes));
+            if text.trim().is_empty() {
+                return Err(ApiError::unprocessable(
+                    "the file holds no caption text (a .vtt or .srt file is expected)",
+                ));
+            }
             let title = fields
                 .remove("title")
                 .filter(|s| !s.is_empty())
@@ -158,6 +163,24 @@ pub async fn from_params(
             ));
         }
         _ => return Err(ApiError::NotFound("platform")),
+    }
+    if params["max_pages"]
+        .as_u64()
+        .is_some_and(|n| !(1..=super::crawl::MAX_PAGES).contains(&n))
+    {
+        return Err(ApiError::unprocessable(format!(
+            "max_pages must be 1–{}",
+            super::crawl::MAX_PAGES
+        )));
+    }
+    if params["delay_ms"]
+        .as_u64()
+        .is_some_and(|n| n > super::crawl::MAX_DELAY_MS)
+    {
+        return Err(ApiError::unprocessable(format!(
+            "delay_ms must be at most {}",
+            super::crawl::MAX_DELAY_MS
+        )));
     }
     let url = params["url"].as_str().unwrap_or("").trim().to_string();
     let username = params["username"]
