@@ -12489,7 +12489,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description being generated */
+                /** @description being generated, or its media provider now makes the other kind */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -12809,8 +12809,17 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Not found, or not visible to the caller (also an id the body or query names) */
+                /** @description the content or media provider named is not there */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the media provider named cannot make that kind of asset */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -26276,17 +26285,23 @@ export interface components {
         PlanStatus: string;
         /**
          * @description JSON for a fetching platform import: what to fetch (`url` or `username`, as the platform
-         *     takes) and how far.
+         *     takes) and how far. Other fields are ignored.
          */
         PlatformImportJson: {
             collection_id?: string | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description website: the wait between two fetches (1000 when absent).
+             */
             delay_ms?: number | null;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description website: the most pages to take (20 when absent).
+             */
             max_pages?: number | null;
             /** @description Notion / GitHub token; the saved one is used when absent. */
             token?: string | null;
-            url?: string | null;
+            url?: components["schemas"]["HttpUrl"] | null;
             username?: string | null;
         };
         /** @description A platform name (see GET /content/platforms; `twitter` means `x`). */
