@@ -64,16 +64,6 @@ impl ApiError {
     pub fn missing(msg: impl Into<String>) -> Self {
         ApiError::Missing(msg.into())
     }
-    /// A provider or integration that cannot be used as configured: 409, a conflict with the
-    /// server's state that an admin can change — except a provider name that is none of ours
-    /// (`crate::ai::config::UNKNOWN_PROVIDER`), the caller's mistake: 422.
-    pub fn unusable(why: String) -> Self {
-        if why.starts_with(crate::ai::config::UNKNOWN_PROVIDER) {
-            ApiError::Unprocessable(why)
-        } else {
-            ApiError::Conflict(why)
-        }
-    }
     pub fn unauthorized(msg: impl Into<String>) -> Self {
         ApiError::Unauthorized(msg.into())
     }
@@ -215,5 +205,18 @@ pub fn payload_error(err: actix_web::error::PayloadError) -> ApiError {
     match err {
         E::Overflow => ApiError::PayloadTooLarge("body exceeds the size limit".into()),
         other => ApiError::BadRequest(format!("could not read body: {other}")),
+    }
+}
+
+/// A provider that cannot be used: a name that is none of ours is the caller's mistake (422);
+/// one that is not configured is a conflict with the server's state that an admin can change
+/// (409).
+impl From<crate::ai::config::Unusable> for ApiError {
+    fn from(e: crate::ai::config::Unusable) -> Self {
+        use crate::ai::config::Unusable;
+        match e {
+            Unusable::Unknown(m) => ApiError::Unprocessable(m),
+            Unusable::NotConfigured(m) => ApiError::Conflict(m),
+        }
     }
 }

@@ -9,8 +9,8 @@ use std::time::Instant;
 /// Why a call did not produce a result: a message for the user (400/429/502 territory).
 #[derive(Debug, thiserror::Error)]
 pub enum CallError {
-    #[error("{0}")]
-    NotConfigured(String),
+    #[error(transparent)]
+    Unusable(#[from] config::Unusable),
     #[error("{0}")]
     OverBudget(String),
     #[error("{0}")]
@@ -76,13 +76,13 @@ pub fn complete_message(
             return Err(CallError::OverBudget(d));
         }
         config::resolve_chat(c, &state.secrets, &state.http.trusted, provider, model)?
-            .map_err(CallError::NotConfigured)
+            .map_err(CallError::Unusable)
     })?;
     if !message.images.is_empty() && !p.sees_images() {
-        return Err(CallError::NotConfigured(format!(
+        return Err(CallError::Unusable(config::Unusable::NotConfigured(format!(
             "reading images needs a vision-capable provider, and {} cannot see images: set default_provider (openai, anthropic, gemini, ollama or openrouter) with a vision model in Settings",
             p.name()
-        )));
+        ))));
     }
     let prompt = message.content.clone();
     let req = ChatRequest {
@@ -150,7 +150,7 @@ pub fn embed(
         {
             return Err(CallError::OverBudget(d));
         }
-        config::embedder(c, &state.secrets, &state.http.trusted)?.map_err(CallError::NotConfigured)
+        config::embedder(c, &state.secrets, &state.http.trusted)?.map_err(CallError::Unusable)
     })?;
     embed_with(state, p.as_ref(), &model, user_id, texts)
 }

@@ -9,8 +9,17 @@ use crate::crypto::SecretBox;
 use crate::settings::store::get_string;
 use rusqlite::Connection;
 
-/// How the refusal of a provider name that is none of `PROVIDERS` begins.
-pub const UNKNOWN_PROVIDER: &str = "unknown provider";
+/// Why a provider cannot serve a call, in words for the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unusable {
+    /// A name that is none of `PROVIDERS`: the caller's mistake.
+    #[error("{0}")]
+    Unknown(String),
+    /// A provider this server knows but cannot use as configured (no key, no model installed,
+    /// not able to do what is asked): an admin can change that.
+    #[error("{0}")]
+    NotConfigured(String),
+}
 
 pub const PROVIDERS: &[&str] = &[
     "local",
@@ -29,7 +38,7 @@ pub const OLLAMA_BASE: &str = "http://127.0.0.1:11434";
 pub const OPENROUTER_BASE: &str = "https://openrouter.ai/api/v1";
 
 /// A provider with the model to ask it for, or what the admin still has to configure.
-pub type Resolved = Result<(Box<dyn Provider>, String), String>;
+pub type Resolved = Result<(Box<dyn Provider>, String), Unusable>;
 
 /// Build a provider by name, or say precisely what is missing.
 pub fn build(
@@ -37,9 +46,13 @@ pub fn build(
     secrets: &SecretBox,
     http: &ureq::Agent,
     name: &str,
-) -> anyhow::Result<Result<Box<dyn Provider>, String>> {
+) -> anyhow::Result<Result<Box<dyn Provider>, Unusable>> {
     let get = |k: &str| get_string(c, secrets, k);
-    let missing = |key: &str| Err(format!("{name} is not configured: set {key} in Settings"));
+    let missing = |key: &str| {
+        Err(Unusable::NotConfigured(format!(
+            "{name} is not configured: set {key} in Settings"
+        )))
+    };
     let http = http.clone();
     Ok(Ok(match name {
         "local" => Box::new(Local),
@@ -107,10 +120,10 @@ pub fn build(
             })
         }
         other => {
-            return Ok(Err(format!(
-                "{UNKNOWN_PROVIDER} {other:?}; use one of {}",
+            return Ok(Err(Unusable::Unknown(format!(
+                "unknown provider {other:?}; use one of {}",
                 PROVIDERS.join(", ")
-            )));
+            ))));
         }
     }))
 }
@@ -175,16 +188,16 @@ fn number(c: &Connection, secrets: &SecretBox, key: &str, default: f64) -> anyho
 fn local_llm(
     c: &Connection,
     secrets: &SecretBox,
-) -> anyhow::Result<Result<Box<dyn Provider>, String>> {
+) -> anyhow::Result<Result<Box<dyn Provider>, Unusable>> {
     use super::local_llm::{LocalLlm, Settings, catalog, runtime::Tuning};
     let Some(data_dir) = catalog::data_dir_of(c) else {
-        return Ok(Err(
-            "local-llm needs a database file beside its models".into()
-        ));
+        return Ok(Err(Unusable::NotConfigured(
+            "local-llm needs a database file beside its models".into(),
+        )));
     };
     let chosen = get_string(c, secrets, "local_llm_model")?;
     let Some(active) = catalog::active(&data_dir, chosen.as_deref()) else {
-        return Ok(Err(format!(
+        return Ok(Err(Unusable::NotConfigured(format!(
             "local-llm has no model installed: run `neuromancer models pull smollm2-135m` (or {}) or download one in Settings",
             catalog::CATALOG
                 .iter()
@@ -192,7 +205,7 @@ fn local_llm(
                 .map(|s| s.name)
                 .collect::<Vec<_>>()
                 .join(", ")
-        )));
+        ))));
     };
     let n = |k: &str, d: f64| number(c, secrets, k, d);
     let settings = Settings {
@@ -214,10 +227,10 @@ fn local_llm(
 }
 
 #[cfg(not(feature = "minilm"))]
-fn local_llm(_: &Connection, _: &SecretBox) -> anyhow::Result<Result<Box<dyn Provider>, String>> {
-    Ok(Err(
+fn local_llm(_: &Connection, _: &SecretBox) -> anyhow::Result<Result<Box<dyn Provider>, Unusable>> {
+    Ok(Err(Unusable::NotConfigured(
         "this build has no local-llm (built without the minilm feature)".into(),
-    ))
+    )))
 }
 
 /// The OpenAI-compatible transcription service, if one is configured.
@@ -228,12 +241,12 @@ pub fn transcriber(
 ) -> anyhow::Result<Resolved> {
     let none = "no transcription provider is configured: set transcription_provider (openai, openrouter) and its key in Settings";
     let Some(name) = get_string(c, secrets, "transcription_provider")? else {
-        return Ok(Err(none.into()));
+        return Ok(Err(Unusable::NotConfigured(none.into())));
     };
     if !matches!(name.as_str(), "openai" | "openrouter") {
-        return Ok(Err(format!(
+        return Ok(Err(Unusable::NotConfigured(format!(
             "{name} cannot transcribe here; use an OpenAI-compatible transcription_provider (openai, openrouter)"
-        )));
+        ))));
     }
     let p = match build(c, secrets, http, &name)? {
         Ok(p) => p,

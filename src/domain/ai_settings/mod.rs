@@ -38,7 +38,7 @@ pub async fn test_provider(state: Arc<AppState>, name: String) -> ApiResult<Test
         })?;
         let p = match built {
             Ok(p) => p,
-            Err(detail) => return Ok(TestResult::failed(detail)),
+            Err(detail) => return Ok(TestResult::failed(detail.to_string())),
         };
         Ok(match p.list_models() {
             Ok(models) => TestResult {

@@ -64,7 +64,7 @@ pub async fn start(
                 ask.provider.as_deref(),
                 ask.model.as_deref(),
             )?
-            .map_err(ApiError::unusable)?;
+            .map_err(ApiError::from)?;
             let files = store::attachments_in(c, &conv_id, &ask.attachments)?;
             if files.len() != ask.attachments.len() {
                 return Err(ApiError::missing(

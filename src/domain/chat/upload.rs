@@ -77,7 +77,7 @@ pub async fn transcribe(
                 return Err(ApiError::too_many(detail, 3600));
             }
             ai::config::transcriber(c, &state.secrets, &state.http.trusted)?
-                .map_err(ApiError::unusable)
+                .map_err(ApiError::from)
         })?;
         let mime = if declared.is_empty() {
             "application/octet-stream".to_string()

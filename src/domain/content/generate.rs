@@ -115,13 +115,13 @@ fn resolve(
     }
     let (p, model) =
         crate::ai::config::resolve_chat(c, &state.secrets, &state.http.trusted, provider, model)?
-            .map_err(ApiError::unusable)?;
+            .map_err(ApiError::from)?;
     Ok((p.name().to_string(), model, p.offline()))
 }
 
 /// Validate `ask` for `v` on a connection (ids the caller cannot see are 422, an unknown
-/// platform is 422 listing the known ones, an unusable provider 400, a spent budget 429; the
-/// content to refine is 404 when invisible, 403 when not editable).
+/// platform is 422 listing the known ones, an unknown provider 422 and one not configured 409,
+/// a spent budget 429; the content to refine is 404 when invisible, 403 when not editable).
 pub fn prepare(state: &AppState, c: &Connection, v: &Viewer, ask: Ask) -> ApiResult<Job> {
     match ask {
         Ask::Generate(r) => prepare_generate(state, c, v, r),

@@ -271,7 +271,7 @@ async fn visual_scan(
 /// A failed AI call as the user should see it.
 pub fn call_error(e: CallError) -> ApiError {
     match e {
-        CallError::NotConfigured(m) => ApiError::unusable(m),
+        CallError::Unusable(u) => ApiError::from(u),
         CallError::OverBudget(m) => ApiError::too_many(m, 3600),
         CallError::Provider(m) => ApiError::BadGateway(m),
         CallError::Internal(e) => ApiError::Internal(e),

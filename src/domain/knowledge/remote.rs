@@ -43,7 +43,7 @@ pub fn build(state: &AppState, name: &str) -> Result<Remote, EmbedError> {
             Ok((configured, base))
         })
         .map_err(internal)?;
-    let (provider, model) = configured.map_err(EmbedError::NotConfigured)?;
+    let (provider, model) = configured.map_err(|e| EmbedError::NotConfigured(e.to_string()))?;
     let key = format!("{name}|{base}|{model}");
     let known = state
         .embed_dims

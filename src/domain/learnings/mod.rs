@@ -335,7 +335,7 @@ pub async fn start(
     plan.with_model = match resolved {
         Ok(m) => m,
         Err(_) if lenient => false,
-        Err(e) => return Err(ApiError::unusable(e)),
+        Err(e) => return Err(ApiError::from(e)),
     };
     // One thread per running generation: bounded like chat replies (429 beyond).
     let slot = state.generation.acquire(&v.user_id)?;

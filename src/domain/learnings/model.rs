@@ -116,13 +116,16 @@ pub struct ModelChoice {
 }
 
 /// True when the call would go to a real model; false for the built-in offline provider.
-/// `Err` when an explicitly chosen provider is not configured (a 400 for the caller).
+/// `Err` when the chosen provider cannot be used (unknown: 422; not configured: 409).
 ///
 /// These features answer in JSON fitting a schema. An in-process model that was picked only
 /// because one is installed (nobody chose it, here or as `default_provider`) is too small to hold
 /// those schemas (SmolLM2-135M mostly cannot), so they keep the measured offline path; chat and
 /// content, which write free text, use it. Choosing `local-llm` explicitly still uses it.
-pub fn uses_model(state: &AppState, choice: &ModelChoice) -> anyhow::Result<Result<bool, String>> {
+pub fn uses_model(
+    state: &AppState,
+    choice: &ModelChoice,
+) -> anyhow::Result<Result<bool, crate::ai::config::Unusable>> {
     let resolved = state.db.read_blocking(|c| -> anyhow::Result<_> {
         let resolved = crate::ai::config::resolve_chat(
             c,

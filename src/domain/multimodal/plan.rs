@@ -318,7 +318,7 @@ pub async fn start(state: &AppState, v: Viewer, ask: Ask) -> ApiResult<mpsc::Rec
                 provider.as_deref(),
                 model.as_deref(),
             )?
-            .map_err(ApiError::unusable)?;
+            .map_err(ApiError::from)?;
             Ok((content, resolved.0.offline()))
         })
         .await?;

@@ -254,7 +254,7 @@ pub async fn generate(state: &AppState, v: Viewer, description: String) -> ApiRe
     let (st, uid) = (state.clone(), v.user_id.clone());
     let input = tokio::task::spawn_blocking(move || -> ApiResult<PersonaInput> {
         let choice = model::ModelChoice::default();
-        if !model::uses_model(&st, &choice)?.map_err(ApiError::unusable)? {
+        if !model::uses_model(&st, &choice)?.map_err(ApiError::from)? {
             return Ok(draft(&description));
         }
         let out = model::generate_json(&st, &uid, "personas.generate", &choice,
@@ -313,7 +313,7 @@ pub async fn simulate(
     let st = state.clone();
     tokio::task::spawn_blocking(move || -> ApiResult<Option<Simulation>> {
         let choice = model::ModelChoice::default();
-        if model::uses_model(&st, &choice)?.map_err(ApiError::unusable)? {
+        if model::uses_model(&st, &choice)?.map_err(ApiError::from)? {
             let out = model::generate_json(&st, &v.user_id, "personas.simulate", &choice,
                 "You role-play a persona reading a piece of content and judge how relevant and convincing it is to them.",
                 &format!("Persona:\n{}\n\nContent:\n{text}", serde_json::to_string_pretty(&persona).unwrap_or_default()),

@@ -53,7 +53,7 @@ async fn uses_model(state: &AppState, choice: &ModelChoice) -> ApiResult<bool> {
     tokio::task::spawn_blocking(move || model::uses_model(&st, &choice))
         .await
         .map_err(|e| ApiError::internal("checking the provider", e))??
-        .map_err(ApiError::unusable)
+        .map_err(ApiError::from)
 }
 
 /// Passages about the plan from the caller's visible sources (of the plan's client when it has

@@ -340,7 +340,7 @@ pub async fn generate(state: &AppState, v: Viewer, description: String) -> ApiRe
     let uid = v.user_id.clone();
     let input = tokio::task::spawn_blocking(move || -> ApiResult<SkillInput> {
         let choice = model::ModelChoice::default();
-        if !model::uses_model(&st, &choice)?.map_err(ApiError::unusable)? {
+        if !model::uses_model(&st, &choice)?.map_err(ApiError::from)? {
             return Ok(draft(&description));
         }
         let out = model::generate_json(
