@@ -79,10 +79,12 @@ pub fn complete_message(
             .map_err(CallError::Unusable)
     })?;
     if !message.images.is_empty() && !p.sees_images() {
-        return Err(CallError::Unusable(config::Unusable::NotConfigured(format!(
-            "reading images needs a vision-capable provider, and {} cannot see images: set default_provider (openai, anthropic, gemini, ollama or openrouter) with a vision model in Settings",
-            p.name()
-        ))));
+        return Err(CallError::Unusable(config::Unusable::NotConfigured(
+            format!(
+                "reading images needs a vision-capable provider, and {} cannot see images: set default_provider (openai, anthropic, gemini, ollama or openrouter) with a vision model in Settings",
+                p.name()
+            ),
+        )));
     }
     let prompt = message.content.clone();
     let req = ChatRequest {

@@ -76,8 +76,7 @@ pub async fn transcribe(
             if let Some(detail) = ai::logs::over_budget(c, &state.secrets, &user_id)? {
                 return Err(ApiError::too_many(detail, 3600));
             }
-            ai::config::transcriber(c, &state.secrets, &state.http.trusted)?
-                .map_err(ApiError::from)
+            ai::config::transcriber(c, &state.secrets, &state.http.trusted)?.map_err(ApiError::from)
         })?;
         let mime = if declared.is_empty() {
             "application/octet-stream".to_string()

@@ -304,10 +304,15 @@ pub async fn deliveries(
 /// retries. The HTTP call happens between a read and a short write, never inside one.
 async fn attempt_now(state: &AppState, delivery_id: String) -> ApiResult<DeliveryAttempt> {
     let st = state.clone();
-    tokio::task::spawn_blocking(move || -> anyhow::Result<Option<DeliveryAttempt>> {
+    tokio::task::spawn_blocking(move || -> ApiResult<Option<DeliveryAttempt>> {
         let Some(p) = st
             .db
-            .read_blocking(|c| deliver::prepare(&st, c, &delivery_id))?
+            .read_blocking(|c| deliver::prepare(&st, c, &delivery_id))
+            .map_err(|e| match e.downcast::<crate::db::DbError>() {
+                // A busy database stays a 503 with Retry-After.
+                Ok(db) => ApiError::from(db),
+                Err(e) => ApiError::Internal(e),
+            })?
         else {
             return Ok(None);
         };

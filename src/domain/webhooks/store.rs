@@ -233,7 +233,7 @@ pub struct AttemptRecord<'a> {
     pub error: Option<&'a str>,
 }
 
-/// Record an attempt and the delivery's new state, together.
+/// Record an attempt and the delivery's new state, together (nothing when the delivery is gone).
 pub fn record_attempt(
     c: &Connection,
     a: &AttemptRecord,
@@ -242,9 +242,11 @@ pub fn record_attempt(
 ) -> rusqlite::Result<()> {
     let next_retry_at = next_retry_ms.map(crate::time::millis_to_rfc3339);
     let now = crate::time::now_rfc3339();
+    // The endpoint (and so its deliveries) may have been deleted while the attempt was in
+    // flight: then there is nothing to record it on.
     c.prepare_cached(
         "INSERT INTO webhook_attempts (delivery_id, attempt, status_code, duration_ms, response_body, error, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ?1)",
     )?
     .execute(params![a.delivery_id, a.attempt, a.status_code, a.duration_ms, a.response_body, a.error, now])?;
     c.prepare_cached(

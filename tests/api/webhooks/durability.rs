@@ -72,3 +72,30 @@ fn a_delivery_waiting_for_its_retry_does_not_hold_back_new_ones() {
         .collect();
     assert_eq!(statuses, vec!["succeeded", "retrying"]);
 }
+
+#[test]
+fn an_endpoint_deleted_while_its_test_ping_is_in_flight_answers_404_not_500() {
+    let s = TestServer::start();
+    let t = s.admin_token();
+    allow_private_now(&s, &t);
+    let slow = Receiver::start();
+    slow.default_reply((200, None, Duration::from_millis(1500)));
+    let (id, _) = hook(&s, &t, &slow, json!(["settings.updated"]));
+    let ping = std::thread::spawn({
+        let (base, t, id) = (s.base.clone(), t.clone(), id.clone());
+        move || {
+            Client::new(&base).post(&format!("/api/v1/webhooks/{id}/test"), Some(&t), &json!({}))
+        }
+    });
+    slow.wait_for(1, Duration::from_secs(10));
+    let r = s.send(
+        "DELETE",
+        &format!("/api/v1/webhooks/{id}"),
+        Some(&t),
+        &json!(null),
+    );
+    assert_eq!(r.status, 204, "{}", r.text);
+    let r = ping.join().unwrap();
+    assert_eq!(r.status, 404, "{}", r.text);
+    assert!(r.detail().contains("not found"), "{}", r.text);
+}
