@@ -173,7 +173,9 @@ pub async fn list_versions(
         .ok_or(ApiError::NotFound("content"))
 }
 
-#[utoipa::path(tag = "content", responses((status = 200, body = Content), (status = 403, body = ErrorBody),
+#[utoipa::path(tag = "content",
+    params(("id" = String, Path), ("n" = i64, Path, minimum = 1, maximum = 1000000000, description = "The version's number")),
+    responses((status = 200, body = Content), (status = 403, body = ErrorBody),
     (status = 404, body = ErrorBody, description = "no such content or version")))]
 #[post("/content/{id}/versions/{n}/restore")]
 pub async fn restore_version(

@@ -76,7 +76,7 @@ pub struct SearchQuery {
     pub mode: Option<String>,
 }
 
-/// A search's `limit`: refused beyond 100 (a 422 from the query extractor), as stated.
+/// A search's `limit`: refused beyond 100 (a 422 from the query or body reader), as stated.
 fn at_most_100<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
     match Option::<u64>::deserialize(d)? {
         Some(n) if n > 100 => Err(serde::de::Error::custom("limit must be at most 100")),
@@ -112,6 +112,9 @@ pub struct CrossReference {
     #[schema(min_length = 1, pattern = "\\S")]
     pub query: String,
     pub collection_ids: Option<Vec<String>>,
+    /// Results wanted (0–100).
+    #[schema(value_type = Option<u32>, minimum = 0, maximum = 100)]
+    #[serde(default, deserialize_with = "at_most_100")]
     pub limit: Option<usize>,
 }
 
@@ -136,12 +139,18 @@ pub struct MemoryIn {
 pub struct QueryIn {
     pub query: String,
     pub collection_id: Option<String>,
+    /// Results wanted (0–100).
+    #[schema(value_type = Option<u32>, minimum = 0, maximum = 100)]
+    #[serde(default, deserialize_with = "at_most_100")]
     pub limit: Option<usize>,
 }
 
 #[derive(Deserialize, IntoParams)]
 pub struct ContextQuery {
     pub q: Option<String>,
+    /// Passages wanted (0–100).
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 100)]
+    #[serde(default, deserialize_with = "at_most_100")]
     pub limit: Option<usize>,
     /// Whose rules and learnings to include (the caller's own are always included).
     pub client_id: Option<String>,

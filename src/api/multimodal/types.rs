@@ -108,7 +108,7 @@ pub struct RegenerateRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct FileQuery {
     /// A kept version (default: the current one).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000000)]
     pub version: Option<i64>,
 }
 

@@ -258,7 +258,11 @@ pub struct LegacySubtask {
     pub description: String,
     pub parent_task_id: Option<String>,
     pub assignee_id: Option<String>,
+    #[schema(pattern = "^(low|medium|high|urgent)$")]
     pub priority: Option<String>,
+    /// `YYYY-MM-DD` (or an RFC 3339 timestamp).
+    #[schema(pattern = "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])")]
     pub due_date: Option<String>,
+    #[schema(minimum = 0, maximum = 100000)]
     pub estimated_minutes: Option<i64>,
 }

@@ -95,8 +95,22 @@ fn check_name(name: &str) -> ApiResult<()> {
     Ok(())
 }
 
+/// The most a WIP limit may be.
+pub const MAX_WIP_LIMIT: i64 = 10_000;
+
+fn check_wip_limit(w: Option<i64>) -> ApiResult<()> {
+    match w {
+        Some(w) if !(1..=MAX_WIP_LIMIT).contains(&w) => Err(ApiError::unprocessable(format!(
+            "wip_limit must be between 1 and {MAX_WIP_LIMIT} (null for none)"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 pub async fn create(db: &Db, v: Viewer, b: CreateColumn) -> ApiResult<Column> {
     check_name(&b.name)?;
+    super::check_position(b.position)?;
+    check_wip_limit(b.wip_limit)?;
     db.write(move |c| -> ApiResult<_> {
         let board = Board {
             project_id: b.project_id.clone(),
@@ -122,6 +136,8 @@ pub async fn update(db: &Db, v: Viewer, id: String, u: UpdateColumn) -> ApiResul
     if let Some(n) = &u.name {
         check_name(n)?;
     }
+    super::check_position(u.position)?;
+    check_wip_limit(u.wip_limit.flatten())?;
     db.write(move |c| -> ApiResult<_> {
         let col = visible_in(c, &v, &id)?;
         Ok(store::update(c, &col, &u)?)

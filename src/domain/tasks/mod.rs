@@ -98,6 +98,19 @@ fn check_priority(p: &str) -> ApiResult<()> {
     }
 }
 
+/// The most a stated position may be (positions past the end put the item last).
+pub const MAX_POSITION: i64 = 100_000;
+
+/// A board position as stated: 0–`MAX_POSITION`.
+pub fn check_position(p: Option<i64>) -> ApiResult<()> {
+    match p {
+        Some(p) if !(0..=MAX_POSITION).contains(&p) => Err(ApiError::unprocessable(format!(
+            "position must be between 0 and {MAX_POSITION}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn check_estimate(m: Option<i64>) -> ApiResult<()> {
     match m {
         Some(m) if !(0..=100_000).contains(&m) => Err(ApiError::unprocessable(
@@ -176,6 +189,7 @@ pub fn create_in(c: &Connection, v: &Viewer, dto: CreateTask) -> ApiResult<Task>
     let priority = dto.priority.unwrap_or_else(|| "medium".into());
     check_priority(&priority)?;
     check_estimate(dto.estimated_minutes)?;
+    check_position(dto.position)?;
     let due = dto.due_date.as_deref().map(check_due_date).transpose()?;
     let labels = clean_labels(&dto.labels)?;
     // A subtask lives where its parent lives, and adding one changes the parent: a shared
@@ -271,6 +285,7 @@ pub async fn move_task(db: &Db, v: Viewer, id: String, m: MoveTask) -> ApiResult
 
 /// [`move_task`] inside the caller's transaction.
 pub fn move_in(c: &Connection, v: &Viewer, id: &str, m: MoveTask) -> ApiResult<Task> {
+    check_position(m.position)?;
     let t = editable(c, v, id)?;
     let from = columns_store::get(c, &t.column_id)?.ok_or(ApiError::NotFound("column"))?;
     let to = columns::visible_in(c, v, &m.column_id)?;

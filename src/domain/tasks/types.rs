@@ -37,10 +37,14 @@ pub struct CreateColumn {
     #[schema(pattern = "^(project|personal)$")]
     pub scope_type: Option<String>,
     pub scope_id: Option<String>,
+    /// 0-based; past the end puts it last.
+    #[schema(minimum = 0, maximum = 100000)]
     pub position: Option<i64>,
     #[serde(default)]
     pub is_done: bool,
     pub color: Option<String>,
+    /// Cards the column should hold at most (shown, not enforced).
+    #[schema(minimum = 1, maximum = 10000)]
     pub wip_limit: Option<i64>,
 }
 
@@ -49,11 +53,14 @@ pub struct CreateColumn {
 pub struct UpdateColumn {
     #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub name: Option<String>,
+    /// 0-based; past the end puts it last.
+    #[schema(minimum = 0, maximum = 100000)]
     pub position: Option<i64>,
     pub is_done: Option<bool>,
     pub color: Option<String>,
+    /// Cards the column should hold at most; null removes the limit.
     #[serde(default, deserialize_with = "some_or_null")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 10000)]
     pub wip_limit: Option<Option<i64>>,
 }
 
@@ -102,6 +109,8 @@ pub struct CreateTask {
     #[serde(default)]
     pub description: String,
     pub column_id: Option<String>,
+    /// 0-based; past the end puts it last.
+    #[schema(minimum = 0, maximum = 100000)]
     pub position: Option<i64>,
     #[schema(pattern = "^(low|medium|high|urgent)$")]
     pub priority: Option<String>,
@@ -150,7 +159,8 @@ pub struct UpdateTask {
 #[serde(deny_unknown_fields)]
 pub struct MoveTask {
     pub column_id: String,
-    /// 0-based; clamped to the end of the column.
+    /// 0-based; past the end of the column puts it last.
+    #[schema(minimum = 0, maximum = 100000)]
     pub position: Option<i64>,
 }
 
