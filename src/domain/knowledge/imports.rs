@@ -145,7 +145,7 @@ pub async fn file(
     // A PDF bomb is refused now, not later as a failed import.
     let bytes = if kind == extract::Kind::Pdf {
         super::blocking(move || {
-            super::pdf::check_unpacked(&bytes, super::pdf::MAX_UNPACKED)
+            super::pdf_unpack::check_unpacked(&bytes, super::pdf_unpack::MAX_UNPACKED)
                 .map_err(|e| ApiError::PayloadTooLarge(e.to_string()))?;
             Ok(bytes)
         })

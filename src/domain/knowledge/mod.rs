@@ -31,6 +31,7 @@ pub mod memory_store;
 pub mod minilm;
 pub mod models;
 pub mod pdf;
+pub mod pdf_unpack;
 pub mod platform_apis;
 pub mod platform_import;
 pub mod platforms;
