@@ -3426,6 +3426,7 @@ export interface paths {
                 query?: {
                     /** @description Whose rules and learnings to include (the caller's own are always included). */
                     client_id?: string | null;
+                    /** @description Passages wanted (0–100). */
                     limit?: number | null;
                     /** @description The persona the generation aims at. */
                     persona_id?: string | null;
@@ -4977,6 +4978,7 @@ export interface paths {
                 header?: never;
                 path: {
                     id: string;
+                    /** @description The version's number */
                     n: number;
                 };
                 cookie?: never;
@@ -24218,12 +24220,18 @@ export interface components {
             color?: string | null;
             is_done?: boolean;
             name: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description 0-based; past the end puts it last.
+             */
             position?: number | null;
             project_id?: string | null;
             scope_id?: string | null;
             scope_type?: string | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Cards the column should hold at most (shown, not enforced).
+             */
             wip_limit?: number | null;
         } | {
             /** @enum {unknown} */
@@ -24333,7 +24341,10 @@ export interface components {
             /** @description Labels of 1–50 characters each; at most 30. */
             labels?: string[];
             parent_task_id?: string | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description 0-based; past the end puts it last.
+             */
             position?: number | null;
             priority?: string | null;
             project_id?: string | null;
@@ -24348,6 +24359,10 @@ export interface components {
         };
         CrossReference: {
             collection_ids?: string[] | null;
+            /**
+             * Format: int32
+             * @description Results wanted (0–100).
+             */
             limit?: number | null;
             query: string;
         };
@@ -24863,6 +24878,7 @@ export interface components {
         LegacySubtask: {
             assignee_id?: string | null;
             description?: string;
+            /** @description `YYYY-MM-DD` (or an RFC 3339 timestamp). */
             due_date?: string | null;
             /** Format: int64 */
             estimated_minutes?: number | null;
@@ -25030,7 +25046,7 @@ export interface components {
             column_id: string;
             /**
              * Format: int64
-             * @description 0-based; clamped to the end of the column.
+             * @description 0-based; past the end of the column puts it last.
              */
             position?: number | null;
         };
@@ -26541,6 +26557,10 @@ export interface components {
         };
         QueryIn: {
             collection_id?: string | null;
+            /**
+             * Format: int32
+             * @description Results wanted (0–100).
+             */
             limit?: number | null;
             query: string;
         };
@@ -27035,9 +27055,15 @@ export interface components {
             color?: string | null;
             is_done?: boolean | null;
             name?: string | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description 0-based; past the end puts it last.
+             */
             position?: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Cards the column should hold at most; null removes the limit.
+             */
             wip_limit?: number | null;
         };
         UpdateContentRequest: {
