@@ -299,13 +299,23 @@ fn a_failing_embedding_provider_fails_the_source_and_search_with_a_clear_detail(
         r.text
     );
 
-    // A remote provider without its key is a configuration error (400), not a crash.
+    // A remote provider without its key is the stored configuration's conflict (409), not a
+    // crash; embedding-status says the same.
     settings(
         &s,
         &t,
         json!({"embedding_provider": "openrouter", "openrouter_api_key": null}),
     );
-    let r = s.get("/api/v1/sources/search?q=provider", Some(&t));
-    assert_eq!(r.status, 400, "{}", r.text);
-    assert!(r.detail().contains("openrouter_api_key"), "{}", r.text);
+    for path in [
+        "/api/v1/sources/search?q=provider",
+        "/api/v1/sources/embedding-status",
+    ] {
+        let r = s.get(path, Some(&t));
+        assert_eq!(r.status, 409, "{path}: {}", r.text);
+        assert!(
+            r.detail().contains("openrouter_api_key"),
+            "{path}: {}",
+            r.text
+        );
+    }
 }

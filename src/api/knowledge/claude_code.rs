@@ -7,7 +7,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{get, post, web};
 
-#[utoipa::path(tag = "claude-code", params(ContextQuery), responses((status = 400, body = ErrorBody, description = "the embedding provider is not usable as configured (unknown, or without its key)"), (status = 200, body = ContextBlock)))]
+#[utoipa::path(tag = "claude-code", params(ContextQuery), responses((status = 409, body = ErrorBody, description = "the embedding provider is not usable as configured (its model not installed, or without its key)"), (status = 200, body = ContextBlock)))]
 #[get("/claude-code/context")]
 pub async fn context(
     state: web::Data<AppState>,

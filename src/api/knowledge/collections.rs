@@ -79,7 +79,7 @@ pub async fn delete_collection(
 }
 
 #[utoipa::path(tag = "collections", request_body = CrossReference,
-    responses((status = 400, body = ErrorBody, description = "the embedding provider is not usable as configured (unknown, or without its key)"), (status = 200, body = SearchResults), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 409, body = ErrorBody, description = "the embedding provider is not usable as configured (its model not installed, or without its key)"), (status = 200, body = SearchResults), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/collections/{id}/cross-reference")]
 pub async fn cross_reference(
     state: web::Data<AppState>,

@@ -23,7 +23,7 @@ pub async fn recent(
     ))
 }
 
-#[utoipa::path(tag = "memory", params(SearchQuery), responses((status = 400, body = ErrorBody, description = "the embedding provider is not usable as configured (unknown, or without its key)"), (status = 200, body = SearchResults), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "memory", params(SearchQuery), responses((status = 409, body = ErrorBody, description = "the embedding provider is not usable as configured (its model not installed, or without its key)"), (status = 200, body = SearchResults), (status = 422, body = ErrorBody)))]
 #[get("/memory/search")]
 pub async fn search_memory(
     state: web::Data<AppState>,
@@ -69,7 +69,7 @@ pub async fn delete_memory(
     }
 }
 
-#[utoipa::path(tag = "claude-code", request_body = MemoryIn, responses((status = 400, body = ErrorBody, description = "the embedding provider is not usable as configured (unknown, or without its key)"), (status = 201, body = Memory), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "claude-code", request_body = MemoryIn, responses((status = 409, body = ErrorBody, description = "the embedding provider is not usable as configured (its model not installed, or without its key)"), (status = 201, body = Memory), (status = 422, body = ErrorBody)))]
 #[post("/claude-code/memory")]
 pub async fn add_memory(
     state: web::Data<AppState>,
@@ -81,7 +81,7 @@ pub async fn add_memory(
     Ok(HttpResponse::Created().json(m))
 }
 
-#[utoipa::path(tag = "claude-code", request_body = QueryIn, responses((status = 400, body = ErrorBody, description = "the embedding provider is not usable as configured (unknown, or without its key)"), (status = 200, body = SearchResults)))]
+#[utoipa::path(tag = "claude-code", request_body = QueryIn, responses((status = 409, body = ErrorBody, description = "the embedding provider is not usable as configured (its model not installed, or without its key)"), (status = 200, body = SearchResults)))]
 #[post("/claude-code/query")]
 pub async fn cc_query(
     state: web::Data<AppState>,

@@ -80,7 +80,7 @@ pub async fn analyze_source(
 }
 
 #[utoipa::path(tag = "sources", params(SearchQuery),
-    responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody), (status = 502, body = ErrorBody)))]
+    responses((status = 200, body = SearchResults), (status = 409, body = ErrorBody, description = "the embedding provider is not usable as configured (its model not installed, or without its key)"), (status = 422, body = ErrorBody), (status = 502, body = ErrorBody)))]
 #[get("/sources/search")]
 pub async fn search_sources(
     state: web::Data<AppState>,
@@ -111,7 +111,7 @@ pub async fn search_sources(
     }))
 }
 
-#[utoipa::path(tag = "sources", responses((status = 200, body = EmbeddingStatus), (status = 400, body = ErrorBody)))]
+#[utoipa::path(tag = "sources", responses((status = 200, body = EmbeddingStatus), (status = 409, body = ErrorBody, description = "the embedding provider is not usable as configured (its model not installed, or without its key)")))]
 #[get("/sources/embedding-status")]
 pub async fn embedding_status(
     state: web::Data<AppState>,

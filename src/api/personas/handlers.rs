@@ -84,7 +84,7 @@ pub async fn delete_persona(
 }
 
 #[utoipa::path(tag = "personas", request_body = SimulateRequest,
-    responses((status = 400, body = ErrorBody, description = "the embedding provider is not usable as configured (unknown, or without its key)"), (status = 200, body = Simulation), (status = 409, body = ErrorBody, description = "the provider is not configured (or has no model installed)"),
+    responses((status = 200, body = Simulation), (status = 409, body = ErrorBody, description = "the chosen provider or the embedding provider is not usable as configured (no key, or no model installed)"),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 502, body = ErrorBody, description = "the model's answer did not fit")))]
 #[post("/personas/{id}/simulate")]
 pub async fn simulate_persona(

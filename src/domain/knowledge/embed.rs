@@ -108,22 +108,34 @@ pub fn to_blob(v: &[f32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
 
-/// Why no vectors could be made: the admin's configuration (400) or the provider (502).
+/// Why no vectors could be made: the stored configuration (409), the provider (502), or the
+/// store while reading the configuration (a busy database stays 503).
 #[derive(Debug, thiserror::Error)]
 pub enum EmbedError {
     #[error("{0}")]
     NotConfigured(String),
     #[error("the embedding provider failed: {0}")]
     Provider(String),
+    #[error(transparent)]
+    Store(anyhow::Error),
 }
 
-/// An API error for a failure that may come from the embedder: a clear 400/502, never a 500.
+impl From<EmbedError> for crate::error::ApiError {
+    fn from(e: EmbedError) -> Self {
+        use crate::error::ApiError;
+        match e {
+            EmbedError::NotConfigured(m) => ApiError::Conflict(m),
+            e @ EmbedError::Provider(_) => ApiError::BadGateway(e.to_string()),
+            EmbedError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// An API error for a failure that may come from the embedder: a clear 409/502, never a 500.
 pub fn api_error(e: anyhow::Error) -> crate::error::ApiError {
-    use crate::error::ApiError;
     match e.downcast::<EmbedError>() {
-        Ok(EmbedError::NotConfigured(m)) => ApiError::BadRequest(m),
-        Ok(e @ EmbedError::Provider(_)) => ApiError::BadGateway(e.to_string()),
-        Err(e) => ApiError::Internal(e),
+        Ok(e) => e.into(),
+        Err(e) => e.into(),
     }
 }
 

@@ -25,7 +25,6 @@ pub struct Remote {
 
 /// The configured remote embedder, or why it cannot be used (a missing key, a failing probe).
 pub fn build(state: &AppState, name: &str) -> Result<Remote, EmbedError> {
-    let internal = |e: anyhow::Error| EmbedError::NotConfigured(format!("{e:#}"));
     let base_key = match name {
         "openai" => Some("openai_base_url"),
         "ollama" => Some("ollama_base_url"),
@@ -42,7 +41,7 @@ pub fn build(state: &AppState, name: &str) -> Result<Remote, EmbedError> {
             };
             Ok((configured, base))
         })
-        .map_err(internal)?;
+        .map_err(EmbedError::Store)?;
     let (provider, model) = configured.map_err(|e| EmbedError::NotConfigured(e.to_string()))?;
     let key = format!("{name}|{base}|{model}");
     let known = state

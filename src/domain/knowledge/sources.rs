@@ -100,7 +100,7 @@ pub async fn search(state: &AppState, v: Viewer, q: search::Query) -> ApiResult<
     state
         .db
         .read(move |c| -> ApiResult<Vec<search::Hit>> {
-            let emb = embed::configured(&st).map_err(|e| embed::api_error(e.into()))?;
+            let emb = embed::configured(&st)?;
             let hits =
                 search::search(c, &st.ann, &v, emb.as_ref(), &q).map_err(embed::api_error)?;
             reembed::check(&st, emb.model_id())?;
@@ -114,7 +114,7 @@ pub async fn embedding_status(state: &AppState) -> ApiResult<reembed::Status> {
     state
         .db
         .read(move |c| -> ApiResult<reembed::Status> {
-            let emb = embed::configured(&st).map_err(|e| embed::api_error(e.into()))?;
+            let emb = embed::configured(&st)?;
             reembed::check(&st, emb.model_id())?;
             Ok(reembed::status(c, emb.model_id())?)
         })

@@ -320,7 +320,7 @@ pub async fn simulate(
                 SIMULATION_SCHEMA).map_err(ApiError::BadGateway)?;
             return serde_json::from_value(out).map(Some).map_err(|e| ApiError::BadGateway(format!("the model's answer did not fit: {e}")));
         }
-        let emb = crate::domain::knowledge::embed::configured(&st).map_err(|e| crate::domain::knowledge::embed::api_error(e.into()))?;
+        let emb = crate::domain::knowledge::embed::configured(&st)?;
         Ok(Some(simulate::simulate(&persona, &text, emb.as_ref()).map_err(crate::domain::knowledge::embed::api_error)?))
     })
     .await

@@ -3448,15 +3448,6 @@ export interface paths {
                         "application/json": components["schemas"]["ContextBlock"];
                     };
                 };
-                /** @description the embedding provider is not usable as configured (unknown, or without its key) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
                 /** @description Not signed in, or the session has ended */
                 401: {
                     headers: {
@@ -3475,7 +3466,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description The project named is not one of the client named */
+                /** @description the embedding provider is not usable as configured (its model not installed, or without its key) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3672,7 +3663,7 @@ export interface paths {
                         "application/json": components["schemas"]["Memory"];
                     };
                 };
-                /** @description the embedding provider is not usable as configured (unknown, or without its key) */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3683,6 +3674,15 @@ export interface paths {
                 };
                 /** @description Not signed in, or the session has ended */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the embedding provider is not usable as configured (its model not installed, or without its key) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3838,7 +3838,7 @@ export interface paths {
                         "application/json": components["schemas"]["SearchResults"];
                     };
                 };
-                /** @description the embedding provider is not usable as configured (unknown, or without its key) */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3858,6 +3858,15 @@ export interface paths {
                 };
                 /** @description Not found, or not visible to the caller (also an id the body or query names) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the embedding provider is not usable as configured (its model not installed, or without its key) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4356,7 +4365,7 @@ export interface paths {
                         "application/json": components["schemas"]["SearchResults"];
                     };
                 };
-                /** @description the embedding provider is not usable as configured (unknown, or without its key) */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4376,6 +4385,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the embedding provider is not usable as configured (its model not installed, or without its key) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11144,15 +11162,6 @@ export interface paths {
                         "application/json": components["schemas"]["SearchResults"];
                     };
                 };
-                /** @description the embedding provider is not usable as configured (unknown, or without its key) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
                 /** @description Not signed in, or the session has ended */
                 401: {
                     headers: {
@@ -11171,7 +11180,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description The project named is not one of the client named */
+                /** @description the embedding provider is not usable as configured (its model not installed, or without its key) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -14455,7 +14464,7 @@ export interface paths {
                         "application/json": components["schemas"]["Simulation"];
                     };
                 };
-                /** @description the embedding provider is not usable as configured (unknown, or without its key) */
+                /** @description The body could not be read (malformed JSON or multipart) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -14482,7 +14491,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description the provider is not configured (or has no model installed) */
+                /** @description the chosen provider or the embedding provider is not usable as configured (no key, or no model installed) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -20254,8 +20263,8 @@ export interface paths {
                         "application/json": components["schemas"]["Status"];
                     };
                 };
-                /** @description Bad Request */
-                400: {
+                /** @description Not signed in, or the session has ended */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -20263,8 +20272,8 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Not signed in, or the session has ended */
-                401: {
+                /** @description the embedding provider is not usable as configured (its model not installed, or without its key) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -20802,15 +20811,6 @@ export interface paths {
                         "application/json": components["schemas"]["SearchResults"];
                     };
                 };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
                 /** @description Not signed in, or the session has ended */
                 401: {
                     headers: {
@@ -20829,7 +20829,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description The project named is not one of the client named */
+                /** @description the embedding provider is not usable as configured (its model not installed, or without its key) */
                 409: {
                     headers: {
                         [name: string]: unknown;
